@@ -1,0 +1,261 @@
+//! The checked program: resolved, typed definitions ready to evaluate.
+
+use chrono::NaiveDate;
+
+use crate::data::{MemberField, RecordField, RequestField, Type, Value};
+use crate::rules::{DocumentKind, Scope};
+use crate::syntax::ast::AggregateKind;
+
+/// Index into [`Program::definitions`].
+pub type DefId = usize;
+
+/// Everything evaluation needs, and nothing it must look up by name.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// Metadata of each rule file, indexed by [`Definition::file`].
+    pub files: Vec<FileInfo>,
+    /// Every definition.
+    pub definitions: Vec<Definition>,
+    /// Outputs of each member, in schema order.
+    pub member_outputs: Vec<Output>,
+    /// Outputs of each record, in schema order.
+    pub record_outputs: Vec<Output>,
+    /// `sha256:<hex>` over the rule files' paths and texts.
+    pub digest: String,
+}
+
+/// A rule file's metadata.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// Path, as shown in diagnostics and traces.
+    pub path: String,
+    /// Document id, such as `a20111001.1`.
+    pub id: String,
+    /// Document title.
+    pub title: String,
+    /// Policy, motion or ruling.
+    pub kind: DocumentKind,
+    /// Published source.
+    pub source: String,
+    /// First day in force.
+    pub effective_from: Option<NaiveDate>,
+    /// First day no longer in force.
+    pub effective_until: Option<NaiveDate>,
+}
+
+impl FileInfo {
+    /// Whether the file's rules apply to an evaluation as of `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.effective_from.is_none_or(|from| from <= date) && self.effective_until.is_none_or(|until| date < until)
+    }
+}
+
+/// An output of the schema and the definition computing it.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Output name.
+    pub name: String,
+    /// Its definition.
+    pub definition: DefId,
+}
+
+/// A checked definition.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    /// Name.
+    pub name: String,
+    /// Record or member.
+    pub scope: Scope,
+    /// Value type.
+    pub ty: Type,
+    /// Index into [`Program::files`].
+    pub file: usize,
+    /// Its citation.
+    pub cite: String,
+    /// `path:line` of the definition.
+    pub at: String,
+    /// How it is computed.
+    pub body: Body,
+    /// Exceptions with their priorities, highest priority first.
+    pub overrides: Vec<(i64, Rule)>,
+}
+
+/// How a checked definition computes its value.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// One expression.
+    Value(Rule),
+    /// First matching row; the last row has no condition.
+    Cases(Vec<Rule>),
+    /// Every matching row adds its value.
+    Collect(Vec<Rule>),
+}
+
+/// One clause: an optional condition and a value, with what it cites and uses.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The condition (`None`: always).
+    pub when: Option<Code>,
+    /// The value.
+    pub then: Code,
+    /// The clause cited.
+    pub cite: String,
+    /// `path:line` of the clause.
+    pub at: String,
+    /// The rule file it belongs to.
+    pub file: usize,
+    /// The condition as written, for explanations.
+    pub condition_text: Option<String>,
+    /// Definitions of the same entity the clause reads.
+    pub uses: Vec<DefId>,
+    /// Data fields of the same entity the clause reads.
+    pub fields: Vec<FieldUse>,
+}
+
+/// A data field read by a clause, for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldUse {
+    /// `record.<field>`.
+    Record(RecordField, String),
+    /// `member.<field>`.
+    Member(MemberField, String),
+}
+
+/// Compiled expression code: names resolved, types checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Code {
+    /// A constant.
+    Const(Value),
+    /// The evaluation date.
+    AsOf,
+    /// The entity being decided.
+    This,
+    /// An aggregation variable, by nesting depth.
+    Bound(usize),
+    /// A field of the support request.
+    Request(RequestField),
+    /// A field of a record.
+    RecordField(Box<Code>, RecordField),
+    /// A field of a member.
+    MemberField(Box<Code>, MemberField),
+    /// A definition evaluated for the entity the inner code yields.
+    Definition(Box<Code>, DefId),
+    /// Logical not.
+    Not(Box<Code>),
+    /// Integer negation.
+    Negate(Box<Code>),
+    /// Integer arithmetic or text concatenation.
+    Arith(Arith, Box<Code>, Box<Code>),
+    /// Comparison.
+    Compare(Compare, Box<Code>, Box<Code>),
+    /// Short-circuit and.
+    And(Box<Code>, Box<Code>),
+    /// Short-circuit or.
+    Or(Box<Code>, Box<Code>),
+    /// The left value unless missing, else the right.
+    Coalesce(Box<Code>, Box<Code>),
+    /// Membership in a literal list.
+    In(Box<Code>, Vec<Value>, bool),
+    /// Conditional.
+    If(Box<Code>, Box<Code>, Box<Code>),
+    /// A built-in function.
+    Call(Builtin, Vec<Code>),
+    /// An aggregation.
+    Aggregate(Box<AggregateCode>),
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    /// `+` on integers.
+    Add,
+    /// `-`.
+    Sub,
+    /// `*`.
+    Mul,
+    /// `/` (integer division, rounding toward zero).
+    Div,
+    /// `%`.
+    Rem,
+    /// `+` on text.
+    Concat,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// `==`.
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+}
+
+/// A compiled aggregation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggregateCode {
+    /// Which aggregation.
+    pub kind: AggregateKind,
+    /// The collection.
+    pub source: Code,
+    /// The filter.
+    pub filter: Option<Code>,
+    /// The value aggregated.
+    pub value: Option<Code>,
+}
+
+/// Built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `min(a, b)`.
+    Min,
+    /// `max(a, b)`.
+    Max,
+    /// `trim(text)`.
+    Trim,
+    /// `lower(text)`.
+    Lower,
+    /// `starts_with(text, prefix)`.
+    StartsWith,
+    /// `contains(text, part)`.
+    Contains,
+    /// `has_word(text, word)`: whole word, any case.
+    HasWord,
+    /// `format(template, values…)`: each `{}` replaced by the next value.
+    Format,
+    /// `parse_date(text)`: a `YYYY-MM-DD` date, or missing.
+    ParseDate,
+    /// `years_between(earlier, later)`: whole years, as an age.
+    YearsBetween,
+}
+
+impl Builtin {
+    /// The function of this name.
+    pub fn lookup(name: &str) -> Option<Self> {
+        Some(match name {
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "trim" => Self::Trim,
+            "lower" => Self::Lower,
+            "starts_with" => Self::StartsWith,
+            "contains" => Self::Contains,
+            "has_word" => Self::HasWord,
+            "format" => Self::Format,
+            "parse_date" => Self::ParseDate,
+            "years_between" => Self::YearsBetween,
+            _ => return None,
+        })
+    }
+
+    /// All function names, for suggestions.
+    pub const NAMES: &'static [&'static str] = &[
+        "min", "max", "trim", "lower", "starts_with", "contains", "has_word", "format", "parse_date", "years_between",
+    ];
+}

@@ -1,0 +1,413 @@
+//! The data model: notary records and members as of a date, the values and types of the language.
+//!
+//! This is what the store fills and the evaluator reads. It knows CAcert's table
+//! columns (the record schema), never CAcert's rules.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// A type of the expression language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// 64-bit signed integer.
+    Int,
+    /// `true` / `false`.
+    Bool,
+    /// Free text.
+    Text,
+    /// A calendar date.
+    Date,
+    /// A value of a declared enumeration.
+    Enum(Arc<str>),
+    /// A list of values.
+    List(Box<Type>),
+    /// A value that may be missing.
+    Optional(Box<Type>),
+    /// A member.
+    Member,
+    /// A notary record.
+    Record,
+    /// A member's received or given records.
+    Records,
+    /// The support request of a case.
+    Request,
+    /// The type of `null` before it meets an optional type.
+    Null,
+}
+
+impl Type {
+    /// This type made optional (an optional type stays as it is).
+    pub fn optional(self) -> Type {
+        match self {
+            Type::Optional(_) | Type::Null => self,
+            other => Type::Optional(Box::new(other)),
+        }
+    }
+
+    /// The type without its optional wrapper.
+    pub fn required(&self) -> &Type {
+        match self {
+            Type::Optional(inner) => inner,
+            other => other,
+        }
+    }
+
+    /// Whether values of this type may be missing.
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Type::Optional(_) | Type::Null)
+    }
+
+    /// Parses a type as written in `schema.yaml` and rule files: `int`, `date?`, `list<finding>`.
+    pub fn parse(text: &str, enums: &HashMap<String, Vec<String>>) -> Option<Type> {
+        let text = text.trim();
+        if let Some(inner) = text.strip_suffix('?') {
+            return Type::parse(inner, enums).map(Type::optional);
+        }
+        if let Some(inner) = text.strip_prefix("list<").and_then(|rest| rest.strip_suffix('>')) {
+            return Type::parse(inner, enums).map(|t| Type::List(Box::new(t)));
+        }
+        Some(match text {
+            "int" => Type::Int,
+            "bool" => Type::Bool,
+            "text" => Type::Text,
+            "date" => Type::Date,
+            "member" => Type::Member,
+            "record" => Type::Record,
+            "records" => Type::Records,
+            "request" => Type::Request,
+            name if enums.contains_key(name) => Type::Enum(Arc::from(name)),
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Int => write!(f, "int"),
+            Type::Bool => write!(f, "bool"),
+            Type::Text => write!(f, "text"),
+            Type::Date => write!(f, "date"),
+            Type::Enum(name) => write!(f, "{name}"),
+            Type::List(inner) => write!(f, "list<{inner}>"),
+            Type::Optional(inner) => write!(f, "{inner}?"),
+            Type::Member => write!(f, "member"),
+            Type::Record => write!(f, "record"),
+            Type::Records => write!(f, "records"),
+            Type::Request => write!(f, "request"),
+            Type::Null => write!(f, "null"),
+        }
+    }
+}
+
+/// A value of the expression language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// The missing value (`null`).
+    Missing,
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// Text, or an enumeration value.
+    Text(Arc<str>),
+    /// A date.
+    Date(NaiveDate),
+    /// A list.
+    List(Arc<[Value]>),
+    /// A member, by index into [`Dataset::members`].
+    Member(usize),
+    /// A record, by index into [`Dataset::records`].
+    Record(usize),
+    /// A member's records, by member index.
+    Records(usize, Direction),
+    /// The case's support request.
+    Request,
+}
+
+/// Which of a member's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Records the member received (`to` = member).
+    Received,
+    /// Records the member gave (`from` = member).
+    Given,
+}
+
+/// A column of the `notary` table, or a link to one of the record's two members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordField {
+    /// `id`.
+    Id,
+    /// `from`: the assurer's id.
+    From,
+    /// `to`: the assuree's id.
+    To,
+    /// `points`.
+    Points,
+    /// `awarded`.
+    Awarded,
+    /// `method`.
+    Method,
+    /// `location`.
+    Location,
+    /// `date`: free text as typed.
+    Date,
+    /// `when`: entry into the system.
+    When,
+    /// `expire`.
+    Expire,
+    /// `deleted`: revocation.
+    Deleted,
+    /// The member who gave it.
+    Assurer,
+    /// The member who received it.
+    Assuree,
+}
+
+/// A field of a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberField {
+    /// `id`.
+    Id,
+    /// Date of birth.
+    Dob,
+    /// The stored assurer flag.
+    Assurer,
+    /// Blocked from acting as assurer.
+    AssurerBlocked,
+    /// TTP admin role (0 none, 1 TTP admin, 2 TOPUP admin).
+    TtpAdmin,
+    /// The earliest CATS pass on or before `as_of`.
+    CatsPassed,
+    /// Records received.
+    Received,
+    /// Records given.
+    Given,
+}
+
+/// A field of the support request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestField {
+    /// The support ticket number.
+    Ticket,
+    /// Who asked: `assuree` or `assurer`.
+    By,
+    /// A mismatch found during re-apply: `name` or `dob`.
+    Mismatch,
+}
+
+impl RecordField {
+    /// The field of this name with its type, as the data provides it.
+    pub fn lookup(name: &str) -> Option<(Self, Type)> {
+        let optional_date = Type::Optional(Box::new(Type::Date));
+        Some(match name {
+            "id" => (Self::Id, Type::Int),
+            "from" => (Self::From, Type::Int),
+            "to" => (Self::To, Type::Int),
+            "points" => (Self::Points, Type::Int),
+            "awarded" => (Self::Awarded, Type::Int),
+            "method" => (Self::Method, Type::Text),
+            "location" => (Self::Location, Type::Text),
+            "date" => (Self::Date, Type::Text),
+            "when" => (Self::When, optional_date),
+            "expire" => (Self::Expire, optional_date),
+            "deleted" => (Self::Deleted, optional_date),
+            "assurer" => (Self::Assurer, Type::Member),
+            "assuree" => (Self::Assuree, Type::Member),
+            _ => return None,
+        })
+    }
+}
+
+impl MemberField {
+    /// The field of this name with its type, as the data provides it.
+    pub fn lookup(name: &str) -> Option<(Self, Type)> {
+        let optional_date = Type::Optional(Box::new(Type::Date));
+        Some(match name {
+            "id" => (Self::Id, Type::Int),
+            "dob" => (Self::Dob, optional_date),
+            "assurer" => (Self::Assurer, Type::Bool),
+            "assurer_blocked" => (Self::AssurerBlocked, Type::Bool),
+            "ttpadmin" => (Self::TtpAdmin, Type::Int),
+            "cats_passed" => (Self::CatsPassed, optional_date),
+            "received" => (Self::Received, Type::Records),
+            "given" => (Self::Given, Type::Records),
+            _ => return None,
+        })
+    }
+}
+
+impl RequestField {
+    /// The field of this name with its type, as the data provides it.
+    pub fn lookup(name: &str) -> Option<(Self, Type)> {
+        let optional_text = Type::Optional(Box::new(Type::Text));
+        Some(match name {
+            "ticket" => (Self::Ticket, optional_text),
+            "by" => (Self::By, optional_text),
+            "mismatch" => (Self::Mismatch, optional_text),
+            _ => return None,
+        })
+    }
+}
+
+/// One row of the `notary` table, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRow {
+    /// Notary id.
+    pub id: i64,
+    /// Assurer's member id.
+    pub from: i64,
+    /// Assuree's member id.
+    pub to: i64,
+    /// Points as counted when entered.
+    pub points: i64,
+    /// Points the assurer gave.
+    pub awarded: i64,
+    /// Method, free text.
+    pub method: String,
+    /// Location, free text.
+    pub location: String,
+    /// Assurance date, free text.
+    pub date: String,
+    /// Entry into the system.
+    pub when: Option<NaiveDateTime>,
+    /// Expiry.
+    pub expire: Option<NaiveDateTime>,
+    /// Revocation.
+    pub deleted: Option<NaiveDateTime>,
+}
+
+/// One member, as stored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MemberRow {
+    /// Member id.
+    pub id: i64,
+    /// Date of birth.
+    pub dob: Option<NaiveDate>,
+    /// The stored assurer flag.
+    pub assurer: bool,
+    /// Blocked from acting as assurer.
+    pub assurer_blocked: bool,
+    /// TTP admin role.
+    pub ttpadmin: i64,
+    /// Every CATS pass date.
+    pub cats_passes: Vec<NaiveDate>,
+}
+
+/// The support request a case is about.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Request {
+    /// Ticket number such as `s20111128.6822`.
+    pub ticket: Option<String>,
+    /// Who asked.
+    pub by: Option<String>,
+    /// A name or date-of-birth mismatch found during re-apply.
+    pub mismatch: Option<String>,
+}
+
+/// A member in a [`Dataset`], with the records linked to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The stored row.
+    pub row: MemberRow,
+    /// The earliest CATS pass on or before `as_of`.
+    pub cats_passed: Option<NaiveDate>,
+    /// Whether the member is evaluated (listed in the case, or all members of a database).
+    pub evaluated: bool,
+    /// Indices of the records received, by record id.
+    pub received: Vec<usize>,
+    /// Indices of the records given, by record id.
+    pub given: Vec<usize>,
+}
+
+/// A record in a [`Dataset`], linked to its two members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The stored row.
+    pub row: RecordRow,
+    /// Index of the assurer.
+    pub assurer: usize,
+    /// Index of the assuree.
+    pub assuree: usize,
+}
+
+/// Everything one evaluation reads: members and the records that exist as of a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// The date evaluated.
+    pub as_of: NaiveDate,
+    /// The support request, when the case names one.
+    pub request: Request,
+    /// Members: the evaluated ones and every member a record names.
+    pub members: Vec<Member>,
+    /// Records entered on or before `as_of` (or with no entry date), sorted by id.
+    pub records: Vec<Record>,
+}
+
+impl Dataset {
+    /// Links rows into a dataset as of `as_of`: rows entered after it do not exist.
+    ///
+    /// `evaluated` members are the ones whose outputs are wanted; members that
+    /// records name but that have no row get an empty one (unknown date of birth,
+    /// no flags, no CATS).
+    pub fn new(
+        as_of: NaiveDate,
+        request: Request,
+        evaluated: Vec<MemberRow>,
+        mut rows: Vec<RecordRow>,
+    ) -> Self {
+        rows.retain(|row| row.when.is_none_or(|when| when.date() <= as_of));
+        rows.sort_by_key(|row| row.id);
+        let mut index: HashMap<i64, usize> = HashMap::with_capacity(evaluated.len());
+        let mut members: Vec<Member> = Vec::with_capacity(evaluated.len());
+        for row in evaluated {
+            index.insert(row.id, members.len());
+            members.push(Member::new(row, as_of, true));
+        }
+        let mut member_index = |id: i64, members: &mut Vec<Member>| {
+            *index.entry(id).or_insert_with(|| {
+                let row = MemberRow {
+                    id,
+                    ..MemberRow::default()
+                };
+                members.push(Member::new(row, as_of, false));
+                members.len() - 1
+            })
+        };
+        let mut records = Vec::with_capacity(rows.len());
+        for (position, row) in rows.into_iter().enumerate() {
+            let assurer = member_index(row.from, &mut members);
+            let assuree = member_index(row.to, &mut members);
+            members[assurer].given.push(position);
+            members[assuree].received.push(position);
+            records.push(Record {
+                row,
+                assurer,
+                assuree,
+            });
+        }
+        Self {
+            as_of,
+            request,
+            members,
+            records,
+        }
+    }
+}
+
+impl Member {
+    fn new(row: MemberRow, as_of: NaiveDate, evaluated: bool) -> Self {
+        let cats_passed = row.cats_passes.iter().copied().filter(|d| *d <= as_of).min();
+        Self {
+            row,
+            cats_passed,
+            evaluated,
+            received: Vec::new(),
+            given: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Decisions: every output of the selected members and records, ready to report.
+
+use super::{Evaluation, TraceNode};
+use crate::data::Value;
+
+/// Which members and records to decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Every evaluated member and every record.
+    All,
+    /// One member (by index into the dataset) and the records it received.
+    Member(usize),
+}
+
+/// The outputs of one member or record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityDecisions {
+    /// Index into the dataset's members or records.
+    pub index: usize,
+    /// Member or notary id.
+    pub id: i64,
+    /// Output name and value, in schema order; an evaluation error gives the message.
+    pub outputs: Vec<(String, Result<Value, String>)>,
+    /// Output name and the trace behind it, when explanations were asked for.
+    pub traces: Vec<(String, TraceNode)>,
+}
+
+/// Everything decided in one evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decisions {
+    /// The members decided, in dataset order.
+    pub members: Vec<EntityDecisions>,
+    /// The records decided, by id.
+    pub records: Vec<EntityDecisions>,
+}
+
+impl Decisions {
+    /// Whether any output failed to evaluate.
+    pub fn has_errors(&self) -> bool {
+        self.members.iter().chain(&self.records).any(|e| e.outputs.iter().any(|(_, v)| v.is_err()))
+    }
+}
+
+impl Evaluation<'_> {
+    /// Decides every output of the selection, with traces when `explain`.
+    pub fn decide_all(&mut self, selection: Selection, explain: bool) -> Decisions {
+        let data = self.data;
+        let members: Vec<usize> = match selection {
+            Selection::All => (0..data.members.len()).filter(|i| data.members[*i].evaluated).collect(),
+            Selection::Member(index) => vec![index],
+        };
+        let records: Vec<usize> = match selection {
+            Selection::All => (0..data.records.len()).collect(),
+            Selection::Member(index) => data.members[index].received.clone(),
+        };
+        let program = self.program;
+        let member_decisions = members
+            .into_iter()
+            .map(|index| self.entity(index, data.members[index].row.id, &program.member_outputs, explain))
+            .collect();
+        let record_decisions = records
+            .into_iter()
+            .map(|index| self.entity(index, data.records[index].row.id, &program.record_outputs, explain))
+            .collect();
+        Decisions { members: member_decisions, records: record_decisions }
+    }
+
+    fn entity(&mut self, index: usize, id: i64, outputs: &[crate::check::program::Output], explain: bool) -> EntityDecisions {
+        let values = outputs
+            .iter()
+            .map(|output| (output.name.clone(), self.value(output.definition, index).map_err(|e| e.message)))
+            .collect();
+        let traces = if explain {
+            outputs.iter().map(|output| (output.name.clone(), self.trace(output.definition, index))).collect()
+        } else {
+            Vec::new()
+        };
+        EntityDecisions { index, id, outputs: values, traces }
+    }
+}

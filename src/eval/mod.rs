@@ -1,0 +1,420 @@
+//! Evaluation: every output of every member and record, as of a date, with the rule that decided it.
+//!
+//! No IO and no unbounded recursion: the checker guarantees an acyclic definition
+//! graph and bounded expression depth; every definition is computed once per
+//! entity and memoised.
+
+mod builtins;
+mod decisions;
+mod trace;
+
+use std::sync::Arc;
+
+use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, DefId, Program, Rule};
+use crate::data::{Dataset, Direction, MemberField, RecordField, RequestField, Value};
+use crate::rules::Scope;
+use crate::syntax::ast::AggregateKind;
+
+pub use decisions::{Decisions, EntityDecisions, Selection};
+pub use trace::TraceNode;
+
+/// An evaluation error: the output it hit and why (division by zero, overflow…).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    /// What went wrong.
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+fn fail<T>(message: impl Into<String>) -> Result<T> {
+    Err(EvalError { message: message.into() })
+}
+
+/// Which clause decided a definition's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// The single `value:` expression.
+    Value,
+    /// Row `n` of the decision table.
+    Case(usize),
+    /// Override `n` (in priority order).
+    Override(usize),
+    /// The rows and overrides of a `collect:` table whose conditions held.
+    Collected(Vec<usize>, Vec<usize>),
+    /// The definition's rule file was not in force.
+    NotInForce,
+}
+
+#[derive(Debug, Clone)]
+enum Slot {
+    Empty,
+    Busy,
+    Done(Result<Value>, Decision),
+}
+
+/// The evaluation of one program over one dataset; outputs are computed on demand and memoised.
+pub struct Evaluation<'a> {
+    program: &'a Program,
+    data: &'a Dataset,
+    in_force: Vec<bool>,
+    memo: Vec<Vec<Slot>>,
+}
+
+struct Env {
+    this: Value,
+    bound: Vec<Value>,
+}
+
+impl<'a> Evaluation<'a> {
+    /// Prepares an evaluation as of the dataset's date.
+    pub fn new(program: &'a Program, data: &'a Dataset) -> Self {
+        let in_force = program.files.iter().map(|file| file.in_force(data.as_of)).collect();
+        let memo = program
+            .definitions
+            .iter()
+            .map(|definition| {
+                let count = match definition.scope {
+                    Scope::Record => data.records.len(),
+                    Scope::Member => data.members.len(),
+                };
+                vec![Slot::Empty; count]
+            })
+            .collect();
+        Self { program, data, in_force, memo }
+    }
+
+    /// The program evaluated.
+    pub fn program(&self) -> &'a Program {
+        self.program
+    }
+
+    /// The dataset evaluated.
+    pub fn data(&self) -> &'a Dataset {
+        self.data
+    }
+
+    /// The value of definition `id` for the member or record at `entity`.
+    pub fn value(&mut self, id: DefId, entity: usize) -> Result<Value> {
+        match &self.memo[id][entity] {
+            Slot::Done(value, _) => return value.clone(),
+            Slot::Busy => return fail(format!("`{}` depends on itself", self.program.definitions[id].name)),
+            Slot::Empty => {}
+        }
+        self.memo[id][entity] = Slot::Busy;
+        let this = match self.program.definitions[id].scope {
+            Scope::Record => Value::Record(entity),
+            Scope::Member => Value::Member(entity),
+        };
+        let mut env = Env { this, bound: Vec::new() };
+        let (value, decision) = match self.decide(id, &mut env) {
+            Ok((value, decision)) => (Ok(value), decision),
+            Err(error) => (Err(error), Decision::Value),
+        };
+        let value = value.map_err(|error| EvalError {
+            message: format!("{} (in `{}`, {})", error.message, self.program.definitions[id].name, self.program.definitions[id].at),
+        });
+        self.memo[id][entity] = Slot::Done(value.clone(), decision);
+        value
+    }
+
+    /// The clause that decided definition `id` for `entity` (after [`Self::value`]).
+    pub fn decision(&self, id: DefId, entity: usize) -> Option<&Decision> {
+        match &self.memo[id][entity] {
+            Slot::Done(_, decision) => Some(decision),
+            _ => None,
+        }
+    }
+
+    fn decide(&mut self, id: DefId, env: &mut Env) -> Result<(Value, Decision)> {
+        let program = self.program;
+        let definition = &program.definitions[id];
+        let collecting = matches!(definition.body, Body::Collect(_));
+        let mut collected_overrides = Vec::new();
+        for (index, (_, rule)) in definition.overrides.iter().enumerate() {
+            if self.in_force[rule.file] && self.holds(rule, env)? {
+                if !collecting {
+                    return Ok((self.eval(&rule.then, env)?, Decision::Override(index)));
+                }
+                collected_overrides.push(index);
+            }
+        }
+        if !self.in_force[definition.file] {
+            if definition.ty.is_optional() {
+                return Ok((Value::Missing, Decision::NotInForce));
+            }
+            return fail(format!("no rule for `{}` is in force as of {}", definition.name, self.data.as_of));
+        }
+        match &definition.body {
+            Body::Value(rule) => Ok((self.eval(&rule.then, env)?, Decision::Value)),
+            Body::Cases(rules) => {
+                for (index, rule) in rules.iter().enumerate() {
+                    if self.holds(rule, env)? {
+                        return Ok((self.eval(&rule.then, env)?, Decision::Case(index)));
+                    }
+                }
+                fail("no row of the decision table holds")
+            }
+            Body::Collect(rules) => {
+                let mut items = Vec::new();
+                let mut rows = Vec::new();
+                for (index, rule) in rules.iter().enumerate() {
+                    if self.holds(rule, env)? {
+                        items.push(self.eval(&rule.then, env)?);
+                        rows.push(index);
+                    }
+                }
+                for index in &collected_overrides {
+                    items.push(self.eval(&definition.overrides[*index].1.then, env)?);
+                }
+                Ok((Value::List(items.into()), Decision::Collected(rows, collected_overrides)))
+            }
+        }
+    }
+
+    fn holds(&mut self, rule: &Rule, env: &mut Env) -> Result<bool> {
+        match &rule.when {
+            None => Ok(true),
+            Some(condition) => self.boolean(condition, env),
+        }
+    }
+
+    fn boolean(&mut self, code: &Code, env: &mut Env) -> Result<bool> {
+        match self.eval(code, env)? {
+            Value::Bool(value) => Ok(value),
+            other => fail(format!("expected a boolean, found {other:?}")),
+        }
+    }
+
+    fn integer(&mut self, code: &Code, env: &mut Env) -> Result<i64> {
+        match self.eval(code, env)? {
+            Value::Int(value) => Ok(value),
+            Value::Missing => fail("a missing value was used as an integer"),
+            other => fail(format!("expected an integer, found {other:?}")),
+        }
+    }
+
+    fn eval(&mut self, code: &Code, env: &mut Env) -> Result<Value> {
+        Ok(match code {
+            Code::Const(value) => value.clone(),
+            Code::AsOf => Value::Date(self.data.as_of),
+            Code::This => env.this.clone(),
+            Code::Bound(index) => env.bound[*index].clone(),
+            Code::Request(field) => self.request_field(*field),
+            Code::RecordField(object, field) => match self.eval(object, env)? {
+                Value::Record(index) => self.record_field(index, *field),
+                _ => Value::Missing,
+            },
+            Code::MemberField(object, field) => match self.eval(object, env)? {
+                Value::Member(index) => self.member_field(index, *field),
+                _ => Value::Missing,
+            },
+            Code::Definition(object, id) => match self.eval(object, env)? {
+                Value::Record(index) | Value::Member(index) => self.value(*id, index)?,
+                _ => Value::Missing,
+            },
+            Code::Not(inner) => Value::Bool(!self.boolean(inner, env)?),
+            Code::Negate(inner) => match self.integer(inner, env)?.checked_neg() {
+                Some(value) => Value::Int(value),
+                None => return fail("integer overflow in `-`"),
+            },
+            Code::Arith(op, left, right) => self.arith(*op, left, right, env)?,
+            Code::Compare(op, left, right) => {
+                let left = self.eval(left, env)?;
+                let right = self.eval(right, env)?;
+                Value::Bool(compare(*op, &left, &right))
+            }
+            Code::And(left, right) => Value::Bool(self.boolean(left, env)? && self.boolean(right, env)?),
+            Code::Or(left, right) => Value::Bool(self.boolean(left, env)? || self.boolean(right, env)?),
+            Code::Coalesce(left, right) => match self.eval(left, env)? {
+                Value::Missing => self.eval(right, env)?,
+                value => value,
+            },
+            Code::In(value, list, negated) => {
+                let value = self.eval(value, env)?;
+                Value::Bool(list.contains(&value) != *negated)
+            }
+            Code::If(condition, then, otherwise) => {
+                if self.boolean(condition, env)? {
+                    self.eval(then, env)?
+                } else {
+                    self.eval(otherwise, env)?
+                }
+            }
+            Code::Call(builtin, arguments) => {
+                let mut values = Vec::with_capacity(arguments.len());
+                for argument in arguments {
+                    values.push(self.eval(argument, env)?);
+                }
+                builtins::call(*builtin, &values)?
+            }
+            Code::Aggregate(aggregate) => self.aggregate(aggregate, env)?,
+        })
+    }
+
+    fn arith(&mut self, op: Arith, left: &Code, right: &Code, env: &mut Env) -> Result<Value> {
+        if op == Arith::Concat {
+            let (left, right) = (self.eval(left, env)?, self.eval(right, env)?);
+            return match (left, right) {
+                (Value::Text(a), Value::Text(b)) => Ok(Value::Text(Arc::from(format!("{a}{b}")))),
+                _ => fail("`+` on text met a missing value"),
+            };
+        }
+        let (a, b) = (self.integer(left, env)?, self.integer(right, env)?);
+        let (result, symbol) = match op {
+            Arith::Add => (a.checked_add(b), "+"),
+            Arith::Sub => (a.checked_sub(b), "-"),
+            Arith::Mul => (a.checked_mul(b), "*"),
+            Arith::Div if b == 0 => return fail("division by zero"),
+            Arith::Div => (a.checked_div(b), "/"),
+            Arith::Rem if b == 0 => return fail("division by zero in `%`"),
+            _ => (a.checked_rem(b), "%"),
+        };
+        match result {
+            Some(value) => Ok(Value::Int(value)),
+            None => fail(format!("integer overflow in `{a} {symbol} {b}`")),
+        }
+    }
+
+    fn aggregate(&mut self, aggregate: &AggregateCode, env: &mut Env) -> Result<Value> {
+        let Value::Records(member, direction) = self.eval(&aggregate.source, env)? else {
+            return fail("aggregation over a missing collection");
+        };
+        let indices = match direction {
+            Direction::Received => &self.data.members[member].received,
+            Direction::Given => &self.data.members[member].given,
+        };
+        let mut count: i64 = 0;
+        let mut sum: i64 = 0;
+        let mut best: Option<Value> = None;
+        let mut distinct: Vec<Value> = Vec::new();
+        let kind = aggregate.kind;
+        for &record in indices {
+            env.bound.push(Value::Record(record));
+            let result = self.aggregate_element(aggregate, env);
+            env.bound.pop();
+            let Some(value) = result? else { continue };
+            count += 1;
+            match (kind, value) {
+                (AggregateKind::Sum, Value::Int(v)) => {
+                    sum = sum.checked_add(v).ok_or_else(|| EvalError { message: "integer overflow in `sum`".into() })?;
+                }
+                (AggregateKind::Min | AggregateKind::Max, v) => {
+                    let better = match &best {
+                        None => true,
+                        Some(b) => compare(if kind == AggregateKind::Min { Compare::Lt } else { Compare::Gt }, &v, b),
+                    };
+                    if better {
+                        best = Some(v);
+                    }
+                }
+                (AggregateKind::CountDistinct, v) => {
+                    if !distinct.contains(&v) {
+                        distinct.push(v);
+                    }
+                }
+                (AggregateKind::Any, Value::Bool(true)) => return Ok(Value::Bool(true)),
+                (AggregateKind::All, Value::Bool(false)) => return Ok(Value::Bool(false)),
+                _ => {}
+            }
+        }
+        Ok(match kind {
+            AggregateKind::Count => Value::Int(count),
+            AggregateKind::CountDistinct => Value::Int(distinct.len() as i64),
+            AggregateKind::Sum => Value::Int(sum),
+            AggregateKind::Min | AggregateKind::Max => best.unwrap_or(Value::Missing),
+            AggregateKind::Any => Value::Bool(false),
+            AggregateKind::All => Value::Bool(true),
+        })
+    }
+
+    /// The element's value when it passes the filter (`Bool(true)` when there is no value expression).
+    fn aggregate_element(&mut self, aggregate: &AggregateCode, env: &mut Env) -> Result<Option<Value>> {
+        if let Some(filter) = &aggregate.filter {
+            if !self.boolean(filter, env)? {
+                return Ok(None);
+            }
+        }
+        match &aggregate.value {
+            Some(value) => self.eval(value, env).map(Some),
+            None => Ok(Some(Value::Bool(true))),
+        }
+    }
+
+    fn request_field(&self, field: RequestField) -> Value {
+        let request = &self.data.request;
+        let text = match field {
+            RequestField::Ticket => &request.ticket,
+            RequestField::By => &request.by,
+            RequestField::Mismatch => &request.mismatch,
+        };
+        text.as_deref().map_or(Value::Missing, |t| Value::Text(t.into()))
+    }
+
+    fn record_field(&self, index: usize, field: RecordField) -> Value {
+        let record = &self.data.records[index];
+        let row = &record.row;
+        let date = |d: Option<chrono::NaiveDateTime>| d.map_or(Value::Missing, |d| Value::Date(d.date()));
+        match field {
+            RecordField::Id => Value::Int(row.id),
+            RecordField::From => Value::Int(row.from),
+            RecordField::To => Value::Int(row.to),
+            RecordField::Points => Value::Int(row.points),
+            RecordField::Awarded => Value::Int(row.awarded),
+            RecordField::Method => Value::Text(row.method.as_str().into()),
+            RecordField::Location => Value::Text(row.location.as_str().into()),
+            RecordField::Date => Value::Text(row.date.as_str().into()),
+            RecordField::When => date(row.when),
+            RecordField::Expire => date(row.expire),
+            RecordField::Deleted => date(row.deleted),
+            RecordField::Assurer => Value::Member(record.assurer),
+            RecordField::Assuree => Value::Member(record.assuree),
+        }
+    }
+
+    fn member_field(&self, index: usize, field: MemberField) -> Value {
+        let member = &self.data.members[index];
+        match field {
+            MemberField::Id => Value::Int(member.row.id),
+            MemberField::Dob => member.row.dob.map_or(Value::Missing, Value::Date),
+            MemberField::Assurer => Value::Bool(member.row.assurer),
+            MemberField::AssurerBlocked => Value::Bool(member.row.assurer_blocked),
+            MemberField::TtpAdmin => Value::Int(member.row.ttpadmin),
+            MemberField::CatsPassed => member.cats_passed.map_or(Value::Missing, Value::Date),
+            MemberField::Received => Value::Records(index, Direction::Received),
+            MemberField::Given => Value::Records(index, Direction::Given),
+        }
+    }
+
+    /// A field of the entity a definition is decided for, for explanations.
+    pub fn field_value(&self, scope: Scope, entity: usize, field: &crate::check::program::FieldUse) -> Value {
+        use crate::check::program::FieldUse;
+        match (scope, field) {
+            (Scope::Record, FieldUse::Record(field, _)) => self.record_field(entity, *field),
+            (Scope::Member, FieldUse::Member(field, _)) => self.member_field(entity, *field),
+            _ => Value::Missing,
+        }
+    }
+}
+
+/// Compares two values; a missing value equals only a missing value and orders before nothing.
+fn compare(op: Compare, left: &Value, right: &Value) -> bool {
+    use std::cmp::Ordering;
+    let ordering = match (left, right) {
+        (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+        (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        (Value::Text(a), Value::Text(b)) => Some(a.cmp(b)),
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Missing, Value::Missing) => Some(Ordering::Equal),
+        _ => None,
+    };
+    match (op, ordering) {
+        (Compare::Eq, ordering) => ordering == Some(Ordering::Equal) || (left == right),
+        (Compare::Ne, ordering) => !(ordering == Some(Ordering::Equal) || left == right),
+        (_, None) => false,
+        (Compare::Lt, Some(o)) => o == Ordering::Less,
+        (Compare::Le, Some(o)) => o != Ordering::Greater,
+        (Compare::Gt, Some(o)) => o == Ordering::Greater,
+        (Compare::Ge, Some(o)) => o != Ordering::Less,
+    }
+}

@@ -1,0 +1,106 @@
+//! Traces: the chain of rules and citations behind a value.
+
+use std::collections::HashSet;
+
+use super::{Decision, Evaluation};
+use crate::check::program::{Body, DefId, Rule};
+use crate::data::Value;
+
+/// Why a definition has its value: the clause that decided, what it cites, what it read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceNode {
+    /// `record.reapply`, `member.level`…
+    pub definition: String,
+    /// The value (missing when evaluation failed).
+    pub value: Value,
+    /// Which clause decided: `value`, `row 3 of 6`, `override (priority 10)`, `not in force`.
+    pub clause: String,
+    /// The clause's citation.
+    pub cite: String,
+    /// The rule file id and `path:line` of the clause.
+    pub at: String,
+    /// The condition that held, as written.
+    pub condition: Option<String>,
+    /// Data fields the deciding clauses read, with their values.
+    pub fields: Vec<(String, Value)>,
+    /// The definitions they read, explained in turn.
+    pub because: Vec<TraceNode>,
+}
+
+impl Evaluation<'_> {
+    /// The trace of definition `id` for `entity`, evaluating what is not yet known.
+    pub fn trace(&mut self, id: DefId, entity: usize) -> TraceNode {
+        let mut seen = HashSet::new();
+        self.trace_node(id, entity, &mut seen)
+    }
+
+    fn trace_node(&mut self, id: DefId, entity: usize, seen: &mut HashSet<DefId>) -> TraceNode {
+        seen.insert(id);
+        let value = self.value(id, entity).unwrap_or(Value::Missing);
+        let program = self.program;
+        let definition = &program.definitions[id];
+        let decision = self.decision(id, entity).cloned().unwrap_or(Decision::Value);
+        let rows: &[Rule] = match &definition.body {
+            Body::Value(rule) => std::slice::from_ref(rule),
+            Body::Cases(rules) | Body::Collect(rules) => rules,
+        };
+        let file_id = |rule: &Rule| program.files[rule.file].id.clone();
+        let (clause, deciding, read): (String, Vec<&Rule>, Vec<&Rule>) = match &decision {
+            Decision::Value => ("value".into(), vec![&rows[0]], vec![&rows[0]]),
+            Decision::Case(index) => {
+                let clause = if rows[*index].when.is_none() { format!("row {} of {} (otherwise)", index + 1, rows.len()) } else { format!("row {} of {}", index + 1, rows.len()) };
+                (clause, vec![&rows[*index]], rows[..=*index].iter().collect())
+            }
+            Decision::Override(index) => {
+                let (priority, rule) = &definition.overrides[*index];
+                (format!("override from {} (priority {priority})", file_id(rule)), vec![rule], vec![rule])
+            }
+            Decision::Collected(matched_rows, matched_overrides) => {
+                let deciding: Vec<&Rule> = matched_rows.iter().map(|i| &rows[*i]).chain(matched_overrides.iter().map(|i| &definition.overrides[*i].1)).collect();
+                let read: Vec<&Rule> = rows.iter().chain(definition.overrides.iter().map(|(_, r)| r)).collect();
+                (format!("{} of {} rows held", deciding.len(), rows.len() + definition.overrides.len()), deciding, read)
+            }
+            Decision::NotInForce => ("not in force".into(), Vec::new(), Vec::new()),
+        };
+        let cite = if deciding.is_empty() {
+            format!("{} is not in force as of {}", program.files[definition.file].id, self.data.as_of)
+        } else {
+            deciding.iter().map(|r| r.cite.as_str()).collect::<Vec<_>>().join("; ")
+        };
+        let at = deciding.first().map_or(definition.at.clone(), |r| format!("{} ({})", file_id(r), r.at));
+        let condition = match (&decision, deciding.first()) {
+            (Decision::Case(_) | Decision::Override(_), Some(rule)) => rule.condition_text.clone(),
+            _ => None,
+        };
+        let mut fields: Vec<(String, Value)> = Vec::new();
+        let mut uses: Vec<DefId> = Vec::new();
+        for rule in &read {
+            for field in &rule.fields {
+                let name = match field {
+                    crate::check::program::FieldUse::Record(_, name) => format!("record.{name}"),
+                    crate::check::program::FieldUse::Member(_, name) => format!("member.{name}"),
+                };
+                if !fields.iter().any(|(n, _)| *n == name) {
+                    fields.push((name, self.field_value(definition.scope, entity, field)));
+                }
+            }
+            uses.extend(rule.uses.iter().copied().filter(|u| !uses.contains(u)).collect::<Vec<_>>());
+        }
+        let mut because = Vec::new();
+        for used in uses {
+            if !seen.contains(&used) {
+                because.push(self.trace_node(used, entity, seen));
+            }
+        }
+        TraceNode {
+            definition: format!("{}.{}", definition.scope.name(), definition.name),
+            value,
+            clause,
+            cite,
+            at,
+            condition,
+            fields,
+            because,
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! wotrules: CAcert's Web of Trust rules as data, checked and evaluated.
+//!
+//! The pipeline: [`rules`] loads rule files → [`syntax`] parses their expressions →
+//! [`check`] resolves and types them into a [`check::Program`] → [`eval`] decides
+//! every output for a [`data::Dataset`] read by [`store`] → [`report`] renders it.
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod cli;
+pub mod data;
+pub mod diag;
+pub mod eval;
+pub mod report;
+pub mod rules;
+pub mod store;
+mod suggest;
+pub mod syntax;

@@ -1,0 +1,6 @@
+//! The `wotrules` command.
+#![forbid(unsafe_code)]
+
+fn main() -> std::process::ExitCode {
+    wotrules::cli::run()
+}

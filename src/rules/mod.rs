@@ -1,0 +1,280 @@
+//! Rule files: the YAML documents under `rules/`, read into typed structures with source positions.
+//!
+//! Nothing here knows what a rule means; [`crate::check`] resolves and types it.
+
+mod load;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::diag::Location;
+use crate::syntax::ast::{Expr, Span};
+
+pub use load::{load_rule_set, RuleSources};
+
+/// Where a YAML node starts: file index, 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    /// Index into [`RuleSet::files`].
+    pub file: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A scalar value with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub pos: Pos,
+}
+
+/// A parsed expression with the YAML scalar it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExprSource {
+    /// The expression text, as YAML delivered it.
+    pub text: String,
+    /// Where the YAML scalar starts.
+    pub pos: Pos,
+    /// The syntax tree.
+    pub expr: Expr,
+}
+
+/// A source file of the rule set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    /// Path as shown in diagnostics.
+    pub path: String,
+    /// Full text.
+    pub text: String,
+}
+
+/// The kind of document a rule file encodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A policy (AP, TTP-Assist, PoJAM…).
+    Policy,
+    /// A board motion.
+    Motion,
+    /// An arbitration ruling.
+    Ruling,
+}
+
+impl DocumentKind {
+    /// The spelling in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Policy => "policy",
+            Self::Motion => "motion",
+            Self::Ruling => "ruling",
+        }
+    }
+}
+
+/// What a definition is computed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Each notary record.
+    Record,
+    /// Each member.
+    Member,
+}
+
+impl Scope {
+    /// The spelling in rule files and expressions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Record => "record",
+            Self::Member => "member",
+        }
+    }
+}
+
+/// The value part of a case: an expression, or a literal outcome of an enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseValue {
+    /// `then: <expression>`.
+    Expr(ExprSource),
+    /// `outcome: <enumeration value>`.
+    Outcome(Located<String>),
+}
+
+/// One row of a decision table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// The condition; `None` for the `else` row.
+    pub when: Option<ExprSource>,
+    /// The value when the condition holds.
+    pub then: CaseValue,
+    /// The clause this row encodes (falls back to the definition's).
+    pub cite: Option<Located<String>>,
+    /// Where the row starts.
+    pub pos: Pos,
+}
+
+/// How a definition computes its value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// `value: <expression>`.
+    Value(ExprSource),
+    /// `cases:` first matching row wins; the last row is `else`.
+    Cases(Vec<Case>),
+    /// `collect:` every matching row contributes its value to a list.
+    Collect(Vec<Case>),
+}
+
+/// A named definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// Its name, unique within its scope.
+    pub name: Located<String>,
+    /// What it is computed for.
+    pub scope: Scope,
+    /// Declared type (required unless the name is an output of the schema).
+    pub type_name: Option<Located<String>>,
+    /// The clause it encodes.
+    pub cite: Located<String>,
+    /// How it is computed.
+    pub body: Body,
+}
+
+/// An exception one document makes to a definition of another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// The scope of the definition overridden.
+    pub scope: Scope,
+    /// The name of the definition overridden.
+    pub target: Located<String>,
+    /// Higher wins among overrides of the same definition; equal is a conflict.
+    pub priority: Located<i64>,
+    /// The clause it encodes.
+    pub cite: Located<String>,
+    /// Where the exception applies.
+    pub when: ExprSource,
+    /// The value there (for a `collect` definition: the value added).
+    pub then: CaseValue,
+    /// Where it starts.
+    pub pos: Pos,
+}
+
+/// One rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleFile {
+    /// Index into [`RuleSet::files`].
+    pub file: usize,
+    /// Short identifier, such as `a20111001.1`.
+    pub id: Located<String>,
+    /// Title of the source document.
+    pub title: String,
+    /// Policy, motion or ruling.
+    pub kind: DocumentKind,
+    /// Where the source document is published.
+    pub source: String,
+    /// First day in force (`None`: since records began).
+    pub effective_from: Option<Located<NaiveDate>>,
+    /// First day no longer in force.
+    pub effective_until: Option<Located<NaiveDate>>,
+    /// Definitions.
+    pub definitions: Vec<Definition>,
+    /// Exceptions to other files' definitions.
+    pub overrides: Vec<Override>,
+}
+
+/// `rules/schema.yaml`: the fields the data offers, the enumerations, and the outputs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Enumerations: name → values in order.
+    pub enums: HashMap<String, Vec<String>>,
+    /// Declared fields per object (`record`, `member`, `request`): name → type text.
+    pub fields: HashMap<String, Vec<(Located<String>, Located<String>)>>,
+    /// Outputs per scope: name → type text, in order.
+    pub outputs: Vec<(Scope, Located<String>, Located<String>)>,
+}
+
+/// Everything loaded from a rules directory.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleSet {
+    /// Source files, schema included.
+    pub files: Vec<SourceFile>,
+    /// The schema.
+    pub schema: Schema,
+    /// Rule files, in path order.
+    pub rule_files: Vec<RuleFile>,
+}
+
+impl RuleSet {
+    /// The location of a YAML node, underlining `width` characters.
+    pub fn location(&self, pos: Pos, width: usize) -> Location {
+        let file = &self.files[pos.file];
+        Location::in_text(&file.path, &file.text, pos.line, pos.column, width)
+    }
+
+    /// The location of `span` inside an expression, as a place in the YAML file.
+    pub fn expr_location(&self, source: &ExprSource, span: Span) -> Location {
+        let file = &self.files[source.pos.file];
+        let (line, column) = align(&file.text, source, span.start);
+        let width = source.text.get(span.start..span.end).map_or(1, |t| {
+            t.lines().next().map_or(1, |first| first.chars().count())
+        });
+        Location::in_text(&file.path, &file.text, line, column, width)
+    }
+}
+
+/// Finds where byte `offset` of an expression stands in the YAML file.
+///
+/// The expression's characters appear in the file in order after the scalar's
+/// start, with quotes, escapes, block indicators and folding whitespace between
+/// them; a greedy walk that matches each character finds them.
+fn align(file_text: &str, source: &ExprSource, offset: usize) -> (usize, usize) {
+    let start = file_text
+        .lines()
+        .take(source.pos.line.saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum::<usize>()
+        + file_text
+            .lines()
+            .nth(source.pos.line.saturating_sub(1))
+            .map_or(0, |line| {
+                line.char_indices()
+                    .nth(source.pos.column.saturating_sub(1))
+                    .map_or(line.len(), |(i, _)| i)
+            });
+    let mut file_chars = file_text.get(start..).unwrap_or("").chars();
+    let (mut line, mut column) = (source.pos.line, source.pos.column);
+    let advance = |c: char, line: &mut usize, column: &mut usize| {
+        if c == '\n' {
+            *line += 1;
+            *column = 1;
+        } else {
+            *column += 1;
+        }
+    };
+    for wanted in source.text.get(..offset).unwrap_or("").chars() {
+        if wanted.is_whitespace() {
+            continue;
+        }
+        for found in file_chars.by_ref() {
+            let matched = found == wanted;
+            advance(found, &mut line, &mut column);
+            if matched {
+                break;
+            }
+        }
+    }
+    // Skip whitespace and quoting up to the character at `offset` itself.
+    let target = source.text.get(offset..).and_then(|rest| rest.chars().next());
+    if let Some(target) = target.filter(|c| !c.is_whitespace()) {
+        let rest: String = file_chars.collect();
+        for found in rest.chars() {
+            if found == target {
+                break;
+            }
+            advance(found, &mut line, &mut column);
+        }
+    }
+    (line, column)
+}

@@ -1,0 +1,15 @@
+//! Syntax: the expression language's grammar, parser and abstract syntax tree.
+//!
+//! `pest` pairs never leave this module: [`parse_expression`] lowers them to
+//! [`ast::Expr`], every node carrying the byte [`ast::Span`] it came from.
+
+pub mod ast;
+mod parse;
+
+pub use parse::{ParseError, parse_expression};
+
+/// The deepest nesting of brackets and prefix operators an expression may have.
+pub const MAX_EXPRESSION_DEPTH: usize = 64;
+
+/// The longest expression text accepted, in bytes.
+pub const MAX_EXPRESSION_LENGTH: usize = 8 * 1024;

@@ -1,0 +1,382 @@
+//! Parsing: expression text → pest pairs → [`Expr`].
+
+use chrono::NaiveDate;
+use pest::Parser;
+use pest::iterators::Pair;
+
+use super::ast::{Aggregate, AggregateKind, BinaryOp, Expr, ExprKind, Name, Span, UnaryOp};
+use super::{MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/expr.pest"]
+struct ExpressionParser;
+
+/// Why an expression could not be parsed, with the byte offset to point at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    /// Byte offset inside the expression text.
+    pub offset: usize,
+    /// What is wrong (lowercase, no final period).
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl ParseError {
+    fn new(offset: usize, message: impl Into<String>, help: Option<&str>) -> Self {
+        Self {
+            offset,
+            message: message.into(),
+            help: help.map(str::to_string),
+        }
+    }
+}
+
+/// Parses one expression.
+pub fn parse_expression(text: &str) -> Result<Expr, ParseError> {
+    if text.len() > MAX_EXPRESSION_LENGTH {
+        return Err(ParseError::new(
+            0,
+            format!("expression is {} bytes long, the limit is {MAX_EXPRESSION_LENGTH}", text.len()),
+            Some("split it into named definitions"),
+        ));
+    }
+    check_nesting(text)?;
+    let mut pairs = ExpressionParser::parse(Rule::expression, text).map_err(from_pest_error)?;
+    let Some(expression) = pairs.next() else {
+        return Err(ParseError::new(0, "empty expression", None));
+    };
+    let Some(expr) = expression.into_inner().next() else {
+        return Err(ParseError::new(0, "empty expression", None));
+    };
+    lower(expr)
+}
+
+/// Rejects nesting deeper than [`MAX_EXPRESSION_DEPTH`] before the recursive parser sees it.
+fn check_nesting(text: &str) -> Result<(), ParseError> {
+    let mut depth = 0usize;
+    let mut prefix_operators = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let bytes = text.as_bytes();
+    for (offset, &byte) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'-' => prefix_operators += 1,
+            b'n' | b'i' if starts_keyword(bytes, offset) => prefix_operators += 1,
+            _ => {}
+        }
+        if depth > MAX_EXPRESSION_DEPTH || prefix_operators > 4 * MAX_EXPRESSION_DEPTH {
+            return Err(ParseError::new(
+                offset,
+                format!("expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"),
+                Some("split it into named definitions"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `not` or `if` starts at `offset` as a whole word.
+fn starts_keyword(bytes: &[u8], offset: usize) -> bool {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if offset > 0 && is_word(bytes[offset - 1]) {
+        return false;
+    }
+    [&b"not"[..], &b"if"[..]].iter().any(|keyword| {
+        bytes[offset..].starts_with(keyword)
+            && bytes.get(offset + keyword.len()).is_none_or(|&b| !is_word(b))
+    })
+}
+
+fn from_pest_error(error: pest::error::Error<Rule>) -> ParseError {
+    let offset = match error.location {
+        pest::error::InputLocation::Pos(position) => position,
+        pest::error::InputLocation::Span((start, _)) => start,
+    };
+    let message = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut expected: Vec<&str> = positives.iter().filter_map(|rule| describe(*rule)).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            match expected.as_slice() {
+                [] => "unexpected input".to_string(),
+                [one] => format!("expected {one}"),
+                [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+            }
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    ParseError::new(offset, message, Some("see the rule language in README.md"))
+}
+
+/// Human names for the grammar rules a parse error can expect.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of expression",
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::comparison => "an expression",
+        Rule::coalesce | Rule::sum | Rule::product | Rule::unary | Rule::postfix => "an expression",
+        Rule::if_expr | Rule::kw_if => "`if`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_for => "`for`",
+        Rule::kw_in | Rule::in_op => "`in`",
+        Rule::not_in_op => "`not in`",
+        Rule::kw_where => "`where`",
+        Rule::cmp_op => "a comparison",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::coalesce_op => "`??`",
+        Rule::or_op => "`or`",
+        Rule::and_op => "`and`",
+        Rule::list => "a list `[..]`",
+        Rule::identifier | Rule::field_name => "a name",
+        Rule::integer => "an integer",
+        Rule::date => "a date",
+        Rule::string => "a string",
+        Rule::aggregation | Rule::call => "a function call",
+        _ => return None,
+    })
+}
+
+fn span_of(pair: &Pair<Rule>) -> Span {
+    let span = pair.as_span();
+    Span {
+        start: span.start(),
+        end: span.end(),
+    }
+}
+
+fn name_of(pair: &Pair<Rule>) -> Name {
+    Name {
+        text: pair.as_str().to_string(),
+        span: span_of(pair),
+    }
+}
+
+fn node(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
+}
+
+fn join(left: Span, right: Span) -> Span {
+    Span {
+        start: left.start,
+        end: right.end,
+    }
+}
+
+/// Takes the next inner pair; the grammar guarantees it, a failure is reported, not panicked.
+fn next<'a>(pairs: &mut pest::iterators::Pairs<'a, Rule>, at: Span) -> Result<Pair<'a, Rule>, ParseError> {
+    pairs
+        .next()
+        .ok_or_else(|| ParseError::new(at.start, "incomplete expression", None))
+}
+
+fn lower(pair: Pair<Rule>) -> Result<Expr, ParseError> {
+    let span = span_of(&pair);
+    match pair.as_rule() {
+        Rule::expr => {
+            let mut inner = pair.into_inner();
+            lower(next(&mut inner, span)?)
+        }
+        Rule::if_expr => {
+            let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+            let condition = lower(inner.next().ok_or_else(|| incomplete(span))?)?;
+            let then = lower(inner.next().ok_or_else(|| incomplete(span))?)?;
+            let otherwise = lower(inner.next().ok_or_else(|| incomplete(span))?)?;
+            Ok(node(ExprKind::If(Box::new(condition), Box::new(then), Box::new(otherwise)), span))
+        }
+        Rule::or_expr | Rule::and_expr | Rule::coalesce | Rule::sum | Rule::product => lower_left_fold(pair),
+        Rule::not_expr | Rule::unary => {
+            let mut inner = pair.into_inner();
+            let first = next(&mut inner, span)?;
+            match first.as_rule() {
+                Rule::not_op | Rule::neg_op => {
+                    let op = if first.as_rule() == Rule::not_op {
+                        UnaryOp::Not
+                    } else {
+                        UnaryOp::Negate
+                    };
+                    let operand = lower(next(&mut inner, span)?)?;
+                    Ok(node(ExprKind::Unary(op, Box::new(operand)), span))
+                }
+                _ => lower(first),
+            }
+        }
+        Rule::comparison => lower_comparison(pair),
+        Rule::postfix => {
+            let mut inner = pair.into_inner();
+            let mut expr = lower(next(&mut inner, span)?)?;
+            for field in inner {
+                let field_span = join(expr.span, span_of(&field));
+                expr = node(ExprKind::Field(Box::new(expr), name_of(&field)), field_span);
+            }
+            Ok(expr)
+        }
+        Rule::list => {
+            let items = pair.into_inner().map(lower).collect::<Result<Vec<_>, _>>()?;
+            Ok(node(ExprKind::List(items), span))
+        }
+        Rule::date => {
+            let date = NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").map_err(|_| {
+                ParseError::new(
+                    span.start,
+                    format!("`{}` is not a calendar date", pair.as_str()),
+                    Some("write a real date as YYYY-MM-DD"),
+                )
+            })?;
+            Ok(node(ExprKind::Date(date), span))
+        }
+        Rule::integer => {
+            let value = pair.as_str().parse::<i64>().map_err(|_| {
+                ParseError::new(
+                    span.start,
+                    format!("integer `{}` is too large", pair.as_str()),
+                    Some("integers range from -9223372036854775808 to 9223372036854775807"),
+                )
+            })?;
+            Ok(node(ExprKind::Int(value), span))
+        }
+        Rule::string => {
+            let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or_default();
+            Ok(node(ExprKind::Str(unescape(body)), span))
+        }
+        Rule::kw_true => Ok(node(ExprKind::Bool(true), span)),
+        Rule::kw_false => Ok(node(ExprKind::Bool(false), span)),
+        Rule::kw_null => Ok(node(ExprKind::Null, span)),
+        Rule::identifier => Ok(node(ExprKind::Var(pair.as_str().to_string()), span)),
+        Rule::call => {
+            let mut inner = pair.into_inner();
+            let function = name_of(&next(&mut inner, span)?);
+            let arguments = inner.map(lower).collect::<Result<Vec<_>, _>>()?;
+            Ok(node(ExprKind::Call(function, arguments), span))
+        }
+        Rule::aggregation => lower_aggregation(pair),
+        _ => Err(ParseError::new(span.start, "unexpected syntax", None)),
+    }
+}
+
+fn incomplete(span: Span) -> ParseError {
+    ParseError::new(span.start, "incomplete expression", None)
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_if | Rule::kw_then | Rule::kw_else | Rule::kw_for | Rule::kw_in | Rule::kw_where
+    )
+}
+
+fn lower_left_fold(pair: Pair<Rule>) -> Result<Expr, ParseError> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let mut left = lower(next(&mut inner, span)?)?;
+    while let Some(operator) = inner.next() {
+        let op = binary_op(operator.as_str());
+        let right = lower(next(&mut inner, span)?)?;
+        let span = join(left.span, right.span);
+        left = node(ExprKind::Binary(op, Box::new(left), Box::new(right)), span);
+    }
+    Ok(left)
+}
+
+fn binary_op(symbol: &str) -> BinaryOp {
+    match symbol {
+        "or" => BinaryOp::Or,
+        "and" => BinaryOp::And,
+        "==" => BinaryOp::Eq,
+        "!=" => BinaryOp::Ne,
+        "<" => BinaryOp::Lt,
+        "<=" => BinaryOp::Le,
+        ">" => BinaryOp::Gt,
+        ">=" => BinaryOp::Ge,
+        "+" => BinaryOp::Add,
+        "-" => BinaryOp::Sub,
+        "*" => BinaryOp::Mul,
+        "/" => BinaryOp::Div,
+        "%" => BinaryOp::Rem,
+        _ => BinaryOp::Coalesce,
+    }
+}
+
+fn lower_comparison(pair: Pair<Rule>) -> Result<Expr, ParseError> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let left = lower(next(&mut inner, span)?)?;
+    let Some(operator) = inner.next() else {
+        return Ok(left);
+    };
+    let right = lower(next(&mut inner, span)?)?;
+    let kind = match operator.as_rule() {
+        Rule::in_op | Rule::not_in_op => ExprKind::In {
+            value: Box::new(left),
+            list: Box::new(right),
+            negated: operator.as_rule() == Rule::not_in_op,
+        },
+        _ => ExprKind::Binary(binary_op(operator.as_str()), Box::new(left), Box::new(right)),
+    };
+    Ok(node(kind, span))
+}
+
+fn lower_aggregation(pair: Pair<Rule>) -> Result<Expr, ParseError> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule())).peekable();
+    let kind = match inner.next().map(|p| p.as_str().to_string()).as_deref() {
+        Some("count") => AggregateKind::Count,
+        Some("count_distinct") => AggregateKind::CountDistinct,
+        Some("sum") => AggregateKind::Sum,
+        Some("min") => AggregateKind::Min,
+        Some("max") => AggregateKind::Max,
+        Some("any") => AggregateKind::Any,
+        _ => AggregateKind::All,
+    };
+    let mut rest: Vec<Pair<Rule>> = inner.collect();
+    // Shapes: [value, variable, source, filter?] or [variable, source, filter?].
+    let value = if rest.first().is_some_and(|first| first.as_rule() == Rule::expr) {
+        Some(lower(rest.remove(0))?)
+    } else {
+        None
+    };
+    let mut rest = rest.into_iter();
+    let variable = name_of(&rest.next().ok_or_else(|| incomplete(span))?);
+    let source = lower(rest.next().ok_or_else(|| incomplete(span))?)?;
+    let filter = rest.next().map(lower).transpose()?;
+    Ok(node(
+        ExprKind::Aggregate(Box::new(Aggregate {
+            kind,
+            value,
+            variable,
+            source,
+            filter,
+        })),
+        span,
+    ))
+}
+
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
