@@ -80,8 +80,10 @@ impl Evaluation<'_> {
                     crate::check::program::FieldUse::Record(_, name) => format!("record.{name}"),
                     crate::check::program::FieldUse::Member(_, name) => format!("member.{name}"),
                 };
-                if !fields.iter().any(|(n, _)| *n == name) {
-                    fields.push((name, self.field_value(definition.scope, entity, field)));
+                let value = self.field_value(definition.scope, entity, field);
+                let is_data = !matches!(value, Value::Records(..) | Value::Member(_) | Value::Record(_));
+                if is_data && !fields.iter().any(|(n, _)| *n == name) {
+                    fields.push((name, value));
                 }
             }
             uses.extend(rule.uses.iter().copied().filter(|u| !uses.contains(u)).collect::<Vec<_>>());
