@@ -144,18 +144,22 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
         return Ok(());
     };
     let gutter = location.line.to_string().len();
-    let printable: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let chars: Vec<char> = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    // Long lines show a window around the column.
+    let skip = location.column.saturating_sub(60);
+    let printable: String = chars.iter().skip(skip).take(120).collect();
+    let location = &Location {
+        column: location.column.saturating_sub(skip),
+        ..location.clone()
+    };
     writeln!(f, "{:gutter$} |", "")?;
     writeln!(f, "{} | {}", location.line, printable)?;
-    let available = printable.chars().count().saturating_sub(location.column - 1).max(1);
+    let available = printable.chars().count().saturating_sub(location.column.saturating_sub(1)).max(1);
     writeln!(
         f,
         "{:gutter$} | {}{}",
         "",
-        " ".repeat(location.column - 1),
+        " ".repeat(location.column.saturating_sub(1)),
         "^".repeat(location.width.min(available))
     )
 }

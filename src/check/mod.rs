@@ -317,10 +317,10 @@ impl Checker<'_> {
                 let rule = self.rule(exception.scope, file_index, Some(&exception.when), &exception.then, &value_type, &Facts::default(), &exception.cite.value, exception.pos, &mut references);
                 self.references[id].extend(references);
                 let siblings = by_target.entry(id).or_default();
-                if let Some((_, first, first_file)) = siblings.iter().find(|(p, _, f)| *p == exception.priority.value && self.overlap(*f, file_index)) {
+                if let Some((_, first, _)) = siblings.iter().find(|(p, _, f)| *p == exception.priority.value && self.overlap(*f, file_index)) {
                     let diagnostic = Diagnostic::error("conflict", format!("two overrides of `{}.{}` have priority {} and can both apply", exception.scope.name(), exception.target.value, exception.priority.value))
                         .at(self.set.location(exception.priority.pos, 1))
-                        .note(self.set.location(*first, 1), format!("the other override ({})", self.set.files[self.set.rule_files[*first_file].file].path))
+                        .note(self.set.location(*first, 1), "the other override")
                         .help("give the one that should win the higher priority");
                     self.diagnostics.push(diagnostic);
                 }

@@ -297,7 +297,8 @@ impl Loader {
 
     fn definition(&mut self, name: Located<String>, node: &Node, file: usize) -> Option<Definition> {
         let what = format!("definition `{}`", name.value);
-        let fields = self.fields(node, file, &what)?;
+        let mut fields = self.fields(node, file, &what)?;
+        fields.pos = name.pos;
         self.only_keys(&fields, &["for", "type", "cite", "value", "cases", "collect"], &what);
         let scope = self.required(&fields, "for", &what).and_then(|n| self.scope(n, file));
         let cite = self.required(&fields, "cite", &what).and_then(|n| self.text(n, file, "`cite`"));

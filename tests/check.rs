@@ -1,0 +1,56 @@
+//! `wotrules check`: the shipped rules pass; each bad rule file in `tests/data/check/err/`
+//! dropped into a copy of them gets its `path:line:col` diagnostic (snapshotted) and exit 1.
+
+mod support;
+
+use std::path::Path;
+
+use support::{root, snapshot_settings, wotrules, yaml_files};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("read directory") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy file");
+        }
+    }
+}
+
+#[test]
+fn shipped_rules_check_clean() {
+    let run = wotrules(&root(), &["check"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.ends_with(": ok\n"), "{}", run.stdout);
+    assert!(run.stderr.is_empty(), "no warnings on the shipped rules: {}", run.stderr);
+}
+
+#[test]
+fn every_bad_rule_file_gets_its_diagnostic() {
+    let bad_files = yaml_files(&root().join("tests/data/check/err"));
+    assert!(bad_files.len() >= 20);
+    snapshot_settings().bind(|| {
+        for bad in bad_files {
+            let workspace = tempfile::tempdir().expect("a temporary directory");
+            copy_dir(&root().join("rules"), &workspace.path().join("rules"));
+            let name = bad.file_name().and_then(|n| n.to_str()).expect("a file name").to_string();
+            std::fs::create_dir_all(workspace.path().join("rules/zz")).expect("create directory");
+            std::fs::copy(&bad, workspace.path().join("rules/zz").join(&name)).expect("copy the bad file");
+            let run = wotrules(workspace.path(), &["check"]);
+            assert_eq!(run.code, Some(1), "{name} must fail the check: {}", run.transcript());
+            assert!(run.stderr.contains(&format!("rules/zz/{name}:")) || name.contains("conflict") || name.contains("twice"), "{name}: the diagnostic names the file: {}", run.stderr);
+            let stem = name.trim_end_matches(".yaml");
+            insta::assert_snapshot!(format!("check_err__{stem}"), run.transcript());
+        }
+    });
+}
+
+#[test]
+fn missing_rules_directory_is_a_usage_error() {
+    let run = wotrules(&root(), &["check", "--rules", "no/such/dir"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("no/such/dir: no such rules directory"), "{}", run.stderr);
+}
