@@ -26,7 +26,11 @@ pub enum Exit {
 }
 
 #[derive(Parser)]
-#[command(name = "wotrules", version, about = "CAcert's Web of Trust rules as data: check them, evaluate them, explain them")]
+#[command(
+    name = "wotrules",
+    version,
+    about = "CAcert's Web of Trust rules as data: check them, evaluate them, explain them"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -89,13 +93,28 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let exit = match cli.command {
         Command::Check { rules } => run_check(&rules),
-        Command::Eval { case, db, member, as_of, rules, format, explain } => {
+        Command::Eval {
+            case,
+            db,
+            member,
+            as_of,
+            rules,
+            format,
+            explain,
+        } => {
             let input = match (case, db) {
                 (Some(case), _) => Input::Case(case),
                 (None, Some(db)) => Input::Database(db),
                 (None, None) => Input::Case(PathBuf::new()),
             };
-            run_eval(&EvalRequest { input, member, as_of, rules, format, explain })
+            run_eval(&EvalRequest {
+                input,
+                member,
+                as_of,
+                rules,
+                format,
+                explain,
+            })
         }
         Command::Import { file, db } => run_import(&file, &db),
     };
@@ -106,18 +125,37 @@ pub fn run() -> ExitCode {
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let shown = path.display().to_string();
     if path.is_dir() {
-        return Err(Diagnostic::error("io", format!("{shown}: is a directory, not a file")).help("give the path of a file"));
+        return Err(
+            Diagnostic::error("io", format!("{shown}: is a directory, not a file"))
+                .help("give the path of a file"),
+        );
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error("io", format!("{shown}: cannot read: {}", e.to_string().to_lowercase())).help("check the path"))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            "io",
+            format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
+        )
+        .help("check the path")
+    })?;
     String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error("encoding", format!("{shown}: byte {} is not valid UTF-8", e.utf8_error().valid_up_to())).help("save the file as UTF-8")
+        Diagnostic::error(
+            "encoding",
+            format!(
+                "{shown}: byte {} is not valid UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .help("save the file as UTF-8")
     })
 }
 
 /// Every `*.yaml` under `dir`, recursively, sorted; `schema.yaml` at its root is the schema.
 fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
     if !dir.is_dir() {
-        return Err(vec![Diagnostic::error("io", format!("{}: no such rules directory", dir.display())).help("pass `--rules DIR`")]);
+        return Err(vec![
+            Diagnostic::error("io", format!("{}: no such rules directory", dir.display()))
+                .help("pass `--rules DIR`"),
+        ]);
     }
     let mut paths = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -126,7 +164,10 @@ fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) => {
-                errors.push(Diagnostic::error("io", format!("{}: cannot list: {e}", folder.display())));
+                errors.push(Diagnostic::error(
+                    "io",
+                    format!("{}: cannot list: {e}", folder.display()),
+                ));
                 continue;
             }
         };
@@ -150,22 +191,35 @@ fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
         }
     }
     if sources.schema.0.is_empty() {
-        errors.push(Diagnostic::error("no-schema", format!("{}: no schema.yaml", dir.display())).help("the rules directory needs `schema.yaml` declaring fields and outputs"));
+        errors.push(
+            Diagnostic::error("no-schema", format!("{}: no schema.yaml", dir.display()))
+                .help("the rules directory needs `schema.yaml` declaring fields and outputs"),
+        );
     }
-    if errors.is_empty() { Ok(sources) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(sources)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Loads and checks the rules in `dir`: the program, or the exit code after printing why not.
 pub fn load_program(dir: &Path) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec<Diagnostic>)> {
     let sources = rule_sources(dir).map_err(|errors| {
-        let exit = if errors.iter().all(|e| e.code == "io") { Exit::BadInput } else { Exit::RuleErrors };
+        let exit = if errors.iter().all(|e| e.code == "io") {
+            Exit::BadInput
+        } else {
+            Exit::RuleErrors
+        };
         (exit, errors)
     })?;
     let (set, mut diagnostics) = load_rule_set(sources);
     let (program, check_diagnostics) = check(&set);
     diagnostics.extend(check_diagnostics);
     match program {
-        Some(program) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((program, diagnostics)),
+        Some(program) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok((program, diagnostics))
+        }
         _ => Err((Exit::RuleErrors, diagnostics)),
     }
 }
@@ -174,7 +228,11 @@ fn run_check(rules: &Path) -> Exit {
     match load_program(rules) {
         Ok((program, warnings)) => {
             eprint!("{}", render(&warnings));
-            println!("{} rule files, {} definitions: ok", program.files.len(), program.definitions.len());
+            println!(
+                "{} rule files, {} definitions: ok",
+                program.files.len(),
+                program.definitions.len()
+            );
             Exit::Success
         }
         Err((exit, diagnostics)) => {
@@ -225,14 +283,25 @@ fn run_eval(request: &EvalRequest) -> Exit {
             return Exit::BadInput;
         }
     };
-    let as_of = request.as_of.or(case.as_of).unwrap_or_else(|| chrono::Local::now().date_naive());
+    let as_of = request
+        .as_of
+        .or(case.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let data = Dataset::new(as_of, case.request, case.members, case.records);
     let selection = match request.member {
         None => Selection::All,
-        Some(id) => match data.members.iter().position(|m| m.evaluated && m.row.id == id) {
+        Some(id) => match data
+            .members
+            .iter()
+            .position(|m| m.evaluated && m.row.id == id)
+        {
             Some(index) => Selection::Member(index),
             None => {
-                eprint!("{}", Diagnostic::error("unknown-member", format!("member {id} is not in the data")).help("`--member` takes the id of a listed member"));
+                eprint!(
+                    "{}",
+                    Diagnostic::error("unknown-member", format!("member {id} is not in the data"))
+                        .help("`--member` takes the id of a listed member")
+                );
                 return Exit::BadInput;
             }
         },
@@ -261,7 +330,12 @@ fn run_import(file: &Path, db: &Path) -> Exit {
     };
     match import_case(&case, &db.display().to_string()) {
         Ok(()) => {
-            println!("imported {} members and {} records into {}", case.members.len(), case.records.len(), db.display());
+            println!(
+                "imported {} members and {} records into {}",
+                case.members.len(),
+                case.records.len(),
+                db.display()
+            );
             Exit::Success
         }
         Err(diagnostic) => {

@@ -66,7 +66,10 @@ impl Type {
         if let Some(inner) = text.strip_suffix('?') {
             return Type::parse(inner, enums).map(Type::optional);
         }
-        if let Some(inner) = text.strip_prefix("list<").and_then(|rest| rest.strip_suffix('>')) {
+        if let Some(inner) = text
+            .strip_prefix("list<")
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
             return Type::parse(inner, enums).map(|t| Type::List(Box::new(t)));
         }
         Some(match text {
@@ -401,7 +404,12 @@ impl Dataset {
 
 impl Member {
     fn new(row: MemberRow, as_of: NaiveDate, evaluated: bool) -> Self {
-        let cats_passed = row.cats_passes.iter().copied().filter(|d| *d <= as_of).min();
+        let cats_passed = row
+            .cats_passes
+            .iter()
+            .copied()
+            .filter(|d| *d <= as_of)
+            .min();
         Self {
             row,
             cats_passed,

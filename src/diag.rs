@@ -60,7 +60,7 @@ pub struct Diagnostic {
     /// What is wrong: lowercase, no final period, user input in backticks.
     pub message: String,
     /// Where, when there is a place to point at.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// How to fix it.
     pub help: Option<String>,
     /// Other places involved (the other side of a conflict, the rest of a cycle).
@@ -90,7 +90,7 @@ impl Diagnostic {
 
     /// Sets the location.
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -119,7 +119,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         if let Some(location) = &self.location {
-            write!(f, "{}:{}:{}: ", location.path, location.line, location.column)?;
+            write!(
+                f,
+                "{}:{}:{}: ",
+                location.path, location.line, location.column
+            )?;
         }
         writeln!(f, "{severity}: {}", self.message)?;
         if let Some(location) = &self.location {
@@ -144,7 +148,10 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
         return Ok(());
     };
     let gutter = location.line.to_string().len();
-    let chars: Vec<char> = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     // Long lines show a window around the column.
     let skip = location.column.saturating_sub(60);
     let printable: String = chars.iter().skip(skip).take(120).collect();
@@ -154,7 +161,11 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
     };
     writeln!(f, "{:gutter$} |", "")?;
     writeln!(f, "{} | {}", location.line, printable)?;
-    let available = printable.chars().count().saturating_sub(location.column.saturating_sub(1)).max(1);
+    let available = printable
+        .chars()
+        .count()
+        .saturating_sub(location.column.saturating_sub(1))
+        .max(1);
     writeln!(
         f,
         "{:gutter$} | {}{}",

@@ -12,7 +12,11 @@ fn every_case_decides_as_snapshotted() {
     assert!(cases.len() >= 10, "the case directory holds the cases");
     snapshot_settings().bind(|| {
         for case in cases {
-            let stem = case.file_stem().and_then(|s| s.to_str()).expect("a file name").to_string();
+            let stem = case
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("a file name")
+                .to_string();
             let path = format!("tests/cases/{stem}.yaml");
             let json = wotrules(&root(), &["eval", "--case", &path, "--format", "json"]);
             assert_eq!(json.code, Some(0), "{path}: {}", json.stderr);
@@ -27,7 +31,16 @@ fn every_case_decides_as_snapshotted() {
 #[test]
 fn example_case_decides_as_snapshotted() {
     snapshot_settings().bind(|| {
-        let run = wotrules(&root(), &["eval", "--case", "examples/a20111001.1.yaml", "--format", "json"]);
+        let run = wotrules(
+            &root(),
+            &[
+                "eval",
+                "--case",
+                "examples/a20111001.1.yaml",
+                "--format",
+                "json",
+            ],
+        );
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         insta::assert_snapshot!("example__a20111001.1__json", run.stdout);
     });

@@ -25,7 +25,11 @@ fn shipped_rules_check_clean() {
     let run = wotrules(&root(), &["check"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.ends_with(": ok\n"), "{}", run.stdout);
-    assert!(run.stderr.is_empty(), "no warnings on the shipped rules: {}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "no warnings on the shipped rules: {}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -36,12 +40,28 @@ fn every_bad_rule_file_gets_its_diagnostic() {
         for bad in bad_files {
             let workspace = tempfile::tempdir().expect("a temporary directory");
             copy_dir(&root().join("rules"), &workspace.path().join("rules"));
-            let name = bad.file_name().and_then(|n| n.to_str()).expect("a file name").to_string();
+            let name = bad
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("a file name")
+                .to_string();
             std::fs::create_dir_all(workspace.path().join("rules/zz")).expect("create directory");
-            std::fs::copy(&bad, workspace.path().join("rules/zz").join(&name)).expect("copy the bad file");
+            std::fs::copy(&bad, workspace.path().join("rules/zz").join(&name))
+                .expect("copy the bad file");
             let run = wotrules(workspace.path(), &["check"]);
-            assert_eq!(run.code, Some(1), "{name} must fail the check: {}", run.transcript());
-            assert!(run.stderr.contains(&format!("rules/zz/{name}:")) || name.contains("conflict") || name.contains("twice"), "{name}: the diagnostic names the file: {}", run.stderr);
+            assert_eq!(
+                run.code,
+                Some(1),
+                "{name} must fail the check: {}",
+                run.transcript()
+            );
+            assert!(
+                run.stderr.contains(&format!("rules/zz/{name}:"))
+                    || name.contains("conflict")
+                    || name.contains("twice"),
+                "{name}: the diagnostic names the file: {}",
+                run.stderr
+            );
             let stem = name.trim_end_matches(".yaml");
             insta::assert_snapshot!(format!("check_err__{stem}"), run.transcript());
         }
@@ -52,5 +72,9 @@ fn every_bad_rule_file_gets_its_diagnostic() {
 fn missing_rules_directory_is_a_usage_error() {
     let run = wotrules(&root(), &["check", "--rules", "no/such/dir"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("no/such/dir: no such rules directory"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no/such/dir: no such rules directory"),
+        "{}",
+        run.stderr
+    );
 }

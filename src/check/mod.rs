@@ -15,8 +15,8 @@ use crate::diag::Diagnostic;
 use crate::rules::{self, CaseValue, ExprSource, Located, RuleSet, Scope};
 use crate::suggest::did_you_mean;
 
-pub use program::{Code, DefId, Program};
 use program::{Body, Definition, FileInfo, Output, Rule};
+pub use program::{Code, DefId, Program};
 use types::{ExprChecker, Facts, Names, Usage};
 
 /// Checks a rule set; returns the program when there is no error, and every diagnostic.
@@ -37,7 +37,11 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
     let outputs = checker.outputs();
     checker.cycles();
     checker.unused(&outputs);
-    let Checker { diagnostics, definitions, .. } = checker;
+    let Checker {
+        diagnostics,
+        definitions,
+        ..
+    } = checker;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
@@ -61,7 +65,11 @@ fn digest(set: &RuleSet) -> String {
         hasher.update(file.text.as_bytes());
         hasher.update([0]);
     }
-    let hex: String = hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     format!("sha256:{hex}")
 }
 
@@ -78,7 +86,14 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, pos: rules::Pos, width: usize, code: &'static str, message: String, help: Option<String>) {
+    fn error(
+        &mut self,
+        pos: rules::Pos,
+        width: usize,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) {
         let mut diagnostic = Diagnostic::error(code, message).at(self.set.location(pos, width));
         diagnostic.help = help;
         self.diagnostics.push(diagnostic);
@@ -100,15 +115,21 @@ impl Checker<'_> {
                 };
                 let provided = match object.as_str() {
                     "record" => RecordField::lookup(&name.value).map(|(f, t)| {
-                        self.names.record_fields.insert(name.value.clone(), (f, ty.clone()));
+                        self.names
+                            .record_fields
+                            .insert(name.value.clone(), (f, ty.clone()));
                         t
                     }),
                     "member" => MemberField::lookup(&name.value).map(|(f, t)| {
-                        self.names.member_fields.insert(name.value.clone(), (f, ty.clone()));
+                        self.names
+                            .member_fields
+                            .insert(name.value.clone(), (f, ty.clone()));
                         t
                     }),
                     _ => RequestField::lookup(&name.value).map(|(f, t)| {
-                        self.names.request_fields.insert(name.value.clone(), (f, ty.clone()));
+                        self.names
+                            .request_fields
+                            .insert(name.value.clone(), (f, ty.clone()));
                         t
                     }),
                 };
@@ -124,28 +145,48 @@ impl Checker<'_> {
     fn unknown_type(&mut self, type_name: &Located<String>) {
         let mut candidates: Vec<&str> = vec!["int", "bool", "text", "date"];
         candidates.extend(self.set.schema.enums.keys().map(String::as_str));
-        let help = did_you_mean(type_name.value.trim_end_matches('?'), candidates).unwrap_or_else(|| "types: int, bool, text, date, an enumeration of the schema, `T?`, `list<T>`".into());
-        self.error(type_name.pos, type_name.value.chars().count(), "unknown-type", format!("unknown type `{}`", type_name.value), Some(help));
+        let help =
+            did_you_mean(type_name.value.trim_end_matches('?'), candidates).unwrap_or_else(|| {
+                "types: int, bool, text, date, an enumeration of the schema, `T?`, `list<T>`".into()
+            });
+        self.error(
+            type_name.pos,
+            type_name.value.chars().count(),
+            "unknown-type",
+            format!("unknown type `{}`", type_name.value),
+            Some(help),
+        );
     }
 
     fn output_type(&self, scope: Scope, name: &str) -> Option<(&Located<String>, Option<Type>)> {
-        self.set.schema.outputs.iter().find(|(s, n, _)| *s == scope && n.value == name).map(|(_, _, t)| (t, Type::parse(&t.value, &self.set.schema.enums)))
+        self.set
+            .schema
+            .outputs
+            .iter()
+            .find(|(s, n, _)| *s == scope && n.value == name)
+            .map(|(_, _, t)| (t, Type::parse(&t.value, &self.set.schema.enums)))
     }
 
     fn files(&mut self) -> Vec<FileInfo> {
         let mut seen: HashMap<&str, rules::Pos> = HashMap::new();
         let mut files = Vec::new();
         for rule_file in &self.set.rule_files {
-            if let (Some(from), Some(until)) = (&rule_file.effective_from, &rule_file.effective_until) {
-                if until.value <= from.value {
-                    self.error(until.pos, 10, "dates-reversed", format!("`effective_until` {} is not after `effective_from` {}", until.value, from.value), Some("a rule file is in force from `effective_from` up to the day before `effective_until`".into()));
-                }
+            if let (Some(from), Some(until)) =
+                (&rule_file.effective_from, &rule_file.effective_until)
+                && until.value <= from.value
+            {
+                self.error(until.pos, 10, "dates-reversed", format!("`effective_until` {} is not after `effective_from` {}", until.value, from.value), Some("a rule file is in force from `effective_from` up to the day before `effective_until`".into()));
             }
             if let Some(first) = seen.insert(&rule_file.id.value, rule_file.id.pos) {
-                let diagnostic = Diagnostic::error("duplicate-id", format!("rule file id `{}` is used twice", rule_file.id.value))
-                    .at(self.set.location(rule_file.id.pos, rule_file.id.value.chars().count()))
-                    .note(self.set.location(first, 1), "first used here")
-                    .help("give each rule file its own id");
+                let diagnostic = Diagnostic::error(
+                    "duplicate-id",
+                    format!("rule file id `{}` is used twice", rule_file.id.value),
+                )
+                .at(self
+                    .set
+                    .location(rule_file.id.pos, rule_file.id.value.chars().count()))
+                .note(self.set.location(first, 1), "first used here")
+                .help("give each rule file its own id");
                 self.diagnostics.push(diagnostic);
             }
             files.push(FileInfo {
@@ -168,15 +209,30 @@ impl Checker<'_> {
                 let key = (definition.scope, definition.name.value.clone());
                 if let Some((first, _)) = self.names.definitions.get(&key) {
                     let (first_file, first_index) = self.positions[*first];
-                    let first_pos = self.set.rule_files[first_file].definitions[first_index].name.pos;
-                    let diagnostic = Diagnostic::error("conflict", format!("`{}.{}` is defined twice, with no precedence between the two", definition.scope.name(), definition.name.value))
-                        .at(self.set.location(definition.name.pos, definition.name.value.chars().count()))
-                        .note(self.set.location(first_pos, 1), "also defined here")
-                        .help("keep one definition, and write the other as an override with a `priority`");
+                    let first_pos = self.set.rule_files[first_file].definitions[first_index]
+                        .name
+                        .pos;
+                    let diagnostic = Diagnostic::error(
+                        "conflict",
+                        format!(
+                            "`{}.{}` is defined twice, with no precedence between the two",
+                            definition.scope.name(),
+                            definition.name.value
+                        ),
+                    )
+                    .at(self
+                        .set
+                        .location(definition.name.pos, definition.name.value.chars().count()))
+                    .note(self.set.location(first_pos, 1), "also defined here")
+                    .help(
+                        "keep one definition, and write the other as an override with a `priority`",
+                    );
                     self.diagnostics.push(diagnostic);
                     continue;
                 }
-                let Some(ty) = self.definition_type(definition) else { continue };
+                let Some(ty) = self.definition_type(definition) else {
+                    continue;
+                };
                 let id = self.positions.len();
                 self.positions.push((file_index, index));
                 self.names.definitions.insert(key, (id, ty));
@@ -197,11 +253,22 @@ impl Checker<'_> {
             },
             None => None,
         };
-        let output = self.output_type(definition.scope, &definition.name.value).and_then(|(located, ty)| ty.map(|t| (t, located.clone())));
+        let output = self
+            .output_type(definition.scope, &definition.name.value)
+            .and_then(|(located, ty)| ty.map(|t| (t, located.clone())));
         match (declared, output) {
             (Some((declared, located)), Some((output, _))) if declared != output => {
-                let message = format!("`{}` is an output of type `{output}`, not `{declared}`", definition.name.value);
-                self.error(located.pos, located.value.chars().count(), "type-mismatch", message, Some(format!("write `type: {output}` or leave `type` out")));
+                let message = format!(
+                    "`{}` is an output of type `{output}`, not `{declared}`",
+                    definition.name.value
+                );
+                self.error(
+                    located.pos,
+                    located.value.chars().count(),
+                    "type-mismatch",
+                    message,
+                    Some(format!("write `type: {output}` or leave `type` out")),
+                );
                 None
             }
             (Some((declared, _)), _) => Some(declared),
@@ -219,18 +286,60 @@ impl Checker<'_> {
             let (file_index, index) = self.positions[id];
             let rule_file = &self.set.rule_files[file_index];
             let definition = &rule_file.definitions[index];
-            let ty = self.names.definitions[&(definition.scope, definition.name.value.clone())].1.clone();
+            let ty = self.names.definitions[&(definition.scope, definition.name.value.clone())]
+                .1
+                .clone();
             let mut references = Vec::new();
             let body = match &definition.body {
-                rules::Body::Value(expr) => self.rule(definition.scope, file_index, None, &CaseValue::Expr(expr.clone()), &ty, &Facts::default(), &definition.cite.value, expr.pos, &mut references).map(Body::Value),
-                rules::Body::Cases(cases) => self.table(definition.scope, file_index, cases, &ty, &definition.cite.value, &mut references, true).map(Body::Cases),
+                rules::Body::Value(expr) => self
+                    .rule(
+                        definition.scope,
+                        file_index,
+                        None,
+                        &CaseValue::Expr(expr.clone()),
+                        &ty,
+                        &Facts::default(),
+                        &definition.cite.value,
+                        expr.pos,
+                        &mut references,
+                    )
+                    .map(Body::Value),
+                rules::Body::Cases(cases) => self
+                    .table(
+                        definition.scope,
+                        file_index,
+                        cases,
+                        &ty,
+                        &definition.cite.value,
+                        &mut references,
+                        true,
+                    )
+                    .map(Body::Cases),
                 rules::Body::Collect(cases) => {
                     let Type::List(element) = &ty else {
-                        self.error(definition.name.pos, definition.name.value.chars().count(), "type-mismatch", format!("`collect:` builds a list, but `{}` has type `{ty}`", definition.name.value), Some("declare `type: list<…>`".into()));
+                        self.error(
+                            definition.name.pos,
+                            definition.name.value.chars().count(),
+                            "type-mismatch",
+                            format!(
+                                "`collect:` builds a list, but `{}` has type `{ty}`",
+                                definition.name.value
+                            ),
+                            Some("declare `type: list<…>`".into()),
+                        );
                         continue;
                     };
                     let element = (**element).clone();
-                    self.table(definition.scope, file_index, cases, &element, &definition.cite.value, &mut references, false).map(Body::Collect)
+                    self.table(
+                        definition.scope,
+                        file_index,
+                        cases,
+                        &element,
+                        &definition.cite.value,
+                        &mut references,
+                        false,
+                    )
+                    .map(Body::Collect)
                 }
             };
             self.references[id] = references;
@@ -249,13 +358,32 @@ impl Checker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn table(&mut self, scope: Scope, file: usize, cases: &[rules::Case], ty: &Type, cite: &str, references: &mut Vec<DefId>, first_match: bool) -> Option<Vec<Rule>> {
+    fn table(
+        &mut self,
+        scope: Scope,
+        file: usize,
+        cases: &[rules::Case],
+        ty: &Type,
+        cite: &str,
+        references: &mut Vec<DefId>,
+        first_match: bool,
+    ) -> Option<Vec<Rule>> {
         let mut facts = Facts::default();
         let mut rules = Vec::with_capacity(cases.len());
         let mut complete = true;
         for case in cases {
             let case_cite = case.cite.as_ref().map_or(cite, |c| c.value.as_str());
-            match self.rule(scope, file, case.when.as_ref(), &case.then, ty, &facts, case_cite, case.pos, references) {
+            match self.rule(
+                scope,
+                file,
+                case.when.as_ref(),
+                &case.then,
+                ty,
+                &facts,
+                case_cite,
+                case.pos,
+                references,
+            ) {
                 Some(rule) => rules.push(rule),
                 None => complete = false,
             }
@@ -267,18 +395,41 @@ impl Checker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn rule(&mut self, scope: Scope, file: usize, when: Option<&ExprSource>, then: &CaseValue, ty: &Type, facts: &Facts, cite: &str, pos: rules::Pos, references: &mut Vec<DefId>) -> Option<Rule> {
-        let mut checker = ExprChecker { set: self.set, names: &self.names, scope, diagnostics: &mut self.diagnostics, usage: Usage::default() };
+    fn rule(
+        &mut self,
+        scope: Scope,
+        file: usize,
+        when: Option<&ExprSource>,
+        then: &CaseValue,
+        ty: &Type,
+        facts: &Facts,
+        cite: &str,
+        pos: rules::Pos,
+        references: &mut Vec<DefId>,
+    ) -> Option<Rule> {
+        let mut checker = ExprChecker {
+            set: self.set,
+            names: &self.names,
+            scope,
+            diagnostics: &mut self.diagnostics,
+            usage: Usage::default(),
+        };
         let condition = when.map(|when| checker.check(when, Some(&Type::Bool), facts));
         let mut then_facts = facts.clone();
         if let Some(when) = when {
             then_facts.learn(&when.expr, true);
         }
         let value = match then {
-            CaseValue::Expr(expr) => checker.check(expr, Some(ty), &then_facts).map(|(code, _)| code),
+            CaseValue::Expr(expr) => checker
+                .check(expr, Some(ty), &then_facts)
+                .map(|(code, _)| code),
             CaseValue::Outcome(outcome) => outcome_constant(&mut checker, outcome, ty),
         };
-        let Usage { references: read, mut uses, mut fields } = checker.usage;
+        let Usage {
+            references: read,
+            mut uses,
+            mut fields,
+        } = checker.usage;
         references.extend(read);
         uses.dedup();
         fields.dedup();
@@ -304,24 +455,68 @@ impl Checker<'_> {
             for exception in &rule_file.overrides {
                 let key = (exception.scope, exception.target.value.clone());
                 let Some((id, ty)) = self.names.definitions.get(&key).cloned() else {
-                    let candidates = self.names.definitions.keys().filter(|(s, _)| *s == exception.scope).map(|(_, n)| n.as_str());
-                    let help = did_you_mean(&exception.target.value, candidates).unwrap_or_else(|| "an override names a definition of another rule file".into());
-                    self.error(exception.target.pos, exception.target.value.chars().count() + 7, "unknown-target", format!("override of `{}.{}`, which is not defined", exception.scope.name(), exception.target.value), Some(help));
+                    let candidates = self
+                        .names
+                        .definitions
+                        .keys()
+                        .filter(|(s, _)| *s == exception.scope)
+                        .map(|(_, n)| n.as_str());
+                    let help =
+                        did_you_mean(&exception.target.value, candidates).unwrap_or_else(|| {
+                            "an override names a definition of another rule file".into()
+                        });
+                    self.error(
+                        exception.target.pos,
+                        exception.target.value.chars().count() + 7,
+                        "unknown-target",
+                        format!(
+                            "override of `{}.{}`, which is not defined",
+                            exception.scope.name(),
+                            exception.target.value
+                        ),
+                        Some(help),
+                    );
                     continue;
                 };
                 let value_type = match (&self.definitions[id], &ty) {
-                    (Some(Definition { body: Body::Collect(_), .. }), Type::List(element)) => (**element).clone(),
+                    (
+                        Some(Definition {
+                            body: Body::Collect(_),
+                            ..
+                        }),
+                        Type::List(element),
+                    ) => (**element).clone(),
                     _ => ty.clone(),
                 };
                 let mut references = Vec::new();
-                let rule = self.rule(exception.scope, file_index, Some(&exception.when), &exception.then, &value_type, &Facts::default(), &exception.cite.value, exception.pos, &mut references);
+                let rule = self.rule(
+                    exception.scope,
+                    file_index,
+                    Some(&exception.when),
+                    &exception.then,
+                    &value_type,
+                    &Facts::default(),
+                    &exception.cite.value,
+                    exception.pos,
+                    &mut references,
+                );
                 self.references[id].extend(references);
                 let siblings = by_target.entry(id).or_default();
-                if let Some((_, first, _)) = siblings.iter().find(|(p, _, f)| *p == exception.priority.value && self.overlap(*f, file_index)) {
-                    let diagnostic = Diagnostic::error("conflict", format!("two overrides of `{}.{}` have priority {} and can both apply", exception.scope.name(), exception.target.value, exception.priority.value))
-                        .at(self.set.location(exception.priority.pos, 1))
-                        .note(self.set.location(*first, 1), "the other override")
-                        .help("give the one that should win the higher priority");
+                if let Some((_, first, _)) = siblings.iter().find(|(p, _, f)| {
+                    *p == exception.priority.value && self.overlap(*f, file_index)
+                }) {
+                    let diagnostic = Diagnostic::error(
+                        "conflict",
+                        format!(
+                            "two overrides of `{}.{}` have priority {} and can both apply",
+                            exception.scope.name(),
+                            exception.target.value,
+                            exception.priority.value
+                        ),
+                    )
+                    .at(self.set.location(exception.priority.pos, 1))
+                    .note(self.set.location(*first, 1), "the other override")
+                    .help("give the one that should win the higher priority");
                     self.diagnostics.push(diagnostic);
                 }
                 siblings.push((exception.priority.value, exception.priority.pos, file_index));
@@ -331,7 +526,9 @@ impl Checker<'_> {
             }
         }
         for definition in self.definitions.iter_mut().flatten() {
-            definition.overrides.sort_by_key(|(priority, _)| std::cmp::Reverse(*priority));
+            definition
+                .overrides
+                .sort_by_key(|(priority, _)| std::cmp::Reverse(*priority));
         }
     }
 
@@ -339,13 +536,18 @@ impl Checker<'_> {
     fn overlap(&self, first: usize, second: usize) -> bool {
         let window = |index: usize| {
             let file = &self.set.rule_files[index];
-            (file.effective_from.as_ref().map(|d| d.value), file.effective_until.as_ref().map(|d| d.value))
+            (
+                file.effective_from.as_ref().map(|d| d.value),
+                file.effective_until.as_ref().map(|d| d.value),
+            )
         };
         let ((from_a, until_a), (from_b, until_b)) = (window(first), window(second));
-        let starts_before_end = |from: Option<chrono::NaiveDate>, until: Option<chrono::NaiveDate>| match (from, until) {
-            (Some(from), Some(until)) => from < until,
-            _ => true,
-        };
+        let starts_before_end =
+            |from: Option<chrono::NaiveDate>, until: Option<chrono::NaiveDate>| match (from, until)
+            {
+                (Some(from), Some(until)) => from < until,
+                _ => true,
+            };
         starts_before_end(from_a, until_b) && starts_before_end(from_b, until_a)
     }
 
@@ -360,13 +562,25 @@ impl Checker<'_> {
             }
             match self.names.definitions.get(&(*scope, name.value.clone())) {
                 Some((id, _)) => {
-                    let output = Output { name: name.value.clone(), definition: *id };
+                    let output = Output {
+                        name: name.value.clone(),
+                        definition: *id,
+                    };
                     match scope {
                         Scope::Member => member_outputs.push(output),
                         Scope::Record => record_outputs.push(output),
                     }
                 }
-                None => self.error(name.pos, name.value.chars().count(), "undefined-output", format!("output `{}.{}` has no definition", scope.name(), name.value), Some(format!("define it in a rule file with `for: {}`", scope.name()))),
+                None => self.error(
+                    name.pos,
+                    name.value.chars().count(),
+                    "undefined-output",
+                    format!("output `{}.{}` has no definition", scope.name(), name.value),
+                    Some(format!(
+                        "define it in a rule file with `for: {}`",
+                        scope.name()
+                    )),
+                ),
             }
         }
         (member_outputs, record_outputs)
@@ -398,7 +612,8 @@ impl Checker<'_> {
                         }
                         Mark::Open => {
                             let start = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
-                            let cycle: Vec<DefId> = stack[start..].iter().map(|(n, _)| *n).collect();
+                            let cycle: Vec<DefId> =
+                                stack[start..].iter().map(|(n, _)| *n).collect();
                             self.report_cycle(&cycle);
                         }
                         Mark::Done => {}
@@ -424,12 +639,23 @@ impl Checker<'_> {
         let mut chain: Vec<String> = cycle.iter().map(|id| name(*id)).collect();
         chain.push(name(cycle[0]));
         let first = self.definition_source(cycle[0]);
-        let mut diagnostic = Diagnostic::error("cycle", format!("definitions depend on each other in a cycle: {}", chain.join(" → ")))
-            .at(self.set.location(first.name.pos, first.name.value.chars().count()))
-            .help("one of them must be computed without the others");
+        let mut diagnostic = Diagnostic::error(
+            "cycle",
+            format!(
+                "definitions depend on each other in a cycle: {}",
+                chain.join(" → ")
+            ),
+        )
+        .at(self
+            .set
+            .location(first.name.pos, first.name.value.chars().count()))
+        .help("one of them must be computed without the others");
         for id in &cycle[1..] {
             let d = self.definition_source(*id);
-            diagnostic = diagnostic.note(self.set.location(d.name.pos, 1), format!("`{}` is part of the cycle", d.name.value));
+            diagnostic = diagnostic.note(
+                self.set.location(d.name.pos, 1),
+                format!("`{}` is part of the cycle", d.name.value),
+            );
         }
         self.diagnostics.push(diagnostic);
     }
@@ -437,7 +663,12 @@ impl Checker<'_> {
     /// Warns about definitions no output reaches.
     fn unused(&mut self, outputs: &(Vec<Output>, Vec<Output>)) {
         let mut reached = vec![false; self.references.len()];
-        let mut stack: Vec<DefId> = outputs.0.iter().chain(&outputs.1).map(|o| o.definition).collect();
+        let mut stack: Vec<DefId> = outputs
+            .0
+            .iter()
+            .chain(&outputs.1)
+            .map(|o| o.definition)
+            .collect();
         while let Some(id) = stack.pop() {
             if !std::mem::replace(&mut reached[id], true) {
                 stack.extend(self.references[id].iter().copied());
@@ -445,26 +676,46 @@ impl Checker<'_> {
         }
         for id in (0..reached.len()).filter(|id| !reached[*id]) {
             let d = self.definition_source(id);
-            let diagnostic = Diagnostic::warning("unused", format!("definition `{}.{}` is not used by any output", d.scope.name(), d.name.value))
-                .at(self.set.location(d.name.pos, d.name.value.chars().count()))
-                .help("use it, or remove it");
+            let diagnostic = Diagnostic::warning(
+                "unused",
+                format!(
+                    "definition `{}.{}` is not used by any output",
+                    d.scope.name(),
+                    d.name.value
+                ),
+            )
+            .at(self.set.location(d.name.pos, d.name.value.chars().count()))
+            .help("use it, or remove it");
             self.diagnostics.push(diagnostic);
         }
     }
 }
 
 /// An `outcome:` value: a member of the (element) type's enumeration.
-fn outcome_constant(checker: &mut ExprChecker, outcome: &Located<String>, ty: &Type) -> Option<Code> {
+fn outcome_constant(
+    checker: &mut ExprChecker,
+    outcome: &Located<String>,
+    ty: &Type,
+) -> Option<Code> {
     let source = ExprSource {
         text: outcome.value.clone(),
         pos: outcome.pos,
-        expr: crate::syntax::ast::Expr { kind: crate::syntax::ast::ExprKind::Null, span: Default::default() },
+        expr: crate::syntax::ast::Expr {
+            kind: crate::syntax::ast::ExprKind::Null,
+            span: Default::default(),
+        },
     };
-    let span = crate::syntax::ast::Span { start: 0, end: outcome.value.len() };
+    let span = crate::syntax::ast::Span {
+        start: 0,
+        end: outcome.value.len(),
+    };
     let Type::Enum(name) = ty.required() else {
-        let diagnostic = Diagnostic::error("type-mismatch", format!("`outcome:` gives a value of an enumeration, but this value has type `{ty}`"))
-            .at(checker.set.expr_location(&source, span))
-            .help("use `then:` with an expression");
+        let diagnostic = Diagnostic::error(
+            "type-mismatch",
+            format!("`outcome:` gives a value of an enumeration, but this value has type `{ty}`"),
+        )
+        .at(checker.set.expr_location(&source, span))
+        .help("use `then:` with an expression");
         checker.diagnostics.push(diagnostic);
         return None;
     };

@@ -46,7 +46,8 @@ pub struct FileInfo {
 impl FileInfo {
     /// Whether the file's rules apply to an evaluation as of `date`.
     pub fn in_force(&self, date: NaiveDate) -> bool {
-        self.effective_from.is_none_or(|from| from <= date) && self.effective_until.is_none_or(|until| date < until)
+        self.effective_from.is_none_or(|from| from <= date)
+            && self.effective_until.is_none_or(|until| date < until)
     }
 }
 
@@ -256,6 +257,15 @@ impl Builtin {
 
     /// All function names, for suggestions.
     pub const NAMES: &'static [&'static str] = &[
-        "min", "max", "trim", "lower", "starts_with", "contains", "has_word", "format", "parse_date", "years_between",
+        "min",
+        "max",
+        "trim",
+        "lower",
+        "starts_with",
+        "contains",
+        "has_word",
+        "format",
+        "parse_date",
+        "years_between",
     ];
 }

@@ -64,16 +64,18 @@ impl Facts {
     /// Adds the facts that hold when `expr` is true (`positive`) or false.
     pub fn learn(&mut self, expr: &Expr, positive: bool) {
         match (&expr.kind, positive) {
-            (ExprKind::Binary(BinaryOp::Ne, left, right), true) | (ExprKind::Binary(BinaryOp::Eq, left, right), false) => {
+            (ExprKind::Binary(BinaryOp::Ne, left, right), true)
+            | (ExprKind::Binary(BinaryOp::Eq, left, right), false) => {
                 for (side, other) in [(left, right), (right, left)] {
-                    if other.kind == ExprKind::Null {
-                        if let Some(path) = path_key(side) {
-                            self.present.push(path);
-                        }
+                    if other.kind == ExprKind::Null
+                        && let Some(path) = path_key(side)
+                    {
+                        self.present.push(path);
                     }
                 }
             }
-            (ExprKind::Binary(BinaryOp::And, left, right), true) | (ExprKind::Binary(BinaryOp::Or, left, right), false) => {
+            (ExprKind::Binary(BinaryOp::And, left, right), true)
+            | (ExprKind::Binary(BinaryOp::Or, left, right), false) => {
                 self.learn(left, positive);
                 self.learn(right, positive);
             }
@@ -99,9 +101,14 @@ fn depth(expr: &Expr) -> usize {
         ExprKind::Binary(_, left, right) => vec![left, right],
         ExprKind::In { value, list, .. } => vec![value, list],
         ExprKind::If(a, b, c) => vec![a, b, c],
-        ExprKind::Aggregate(aggregate) => {
-            [Some(&aggregate.source), aggregate.value.as_ref(), aggregate.filter.as_ref()].into_iter().flatten().collect()
-        }
+        ExprKind::Aggregate(aggregate) => [
+            Some(&aggregate.source),
+            aggregate.value.as_ref(),
+            aggregate.filter.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         _ => Vec::new(),
     };
     1 + children.into_iter().map(depth).max().unwrap_or(0)
@@ -111,9 +118,20 @@ type Checked = Option<(Code, Type)>;
 
 impl ExprChecker<'_> {
     /// Checks `source` expecting `expected` (when known), under `facts`.
-    pub fn check(&mut self, source: &ExprSource, expected: Option<&Type>, facts: &Facts) -> Checked {
+    pub fn check(
+        &mut self,
+        source: &ExprSource,
+        expected: Option<&Type>,
+        facts: &Facts,
+    ) -> Checked {
         if depth(&source.expr) > MAX_TREE_DEPTH {
-            self.error(source, source.expr.span, "too-deep", format!("expression nests deeper than {MAX_TREE_DEPTH} levels"), Some("split it into named definitions"));
+            self.error(
+                source,
+                source.expr.span,
+                "too-deep",
+                format!("expression nests deeper than {MAX_TREE_DEPTH} levels"),
+                Some("split it into named definitions"),
+            );
             return None;
         }
         let (code, ty) = self.expr(source, &source.expr, facts)?;
@@ -123,57 +141,108 @@ impl ExprChecker<'_> {
         }
     }
 
-    fn error(&mut self, source: &ExprSource, span: Span, code: &'static str, message: String, help: Option<&str>) {
-        let mut diagnostic = Diagnostic::error(code, message).at(self.set.expr_location(source, span));
+    fn error(
+        &mut self,
+        source: &ExprSource,
+        span: Span,
+        code: &'static str,
+        message: String,
+        help: Option<&str>,
+    ) {
+        let mut diagnostic =
+            Diagnostic::error(code, message).at(self.set.expr_location(source, span));
         diagnostic.help = help.map(str::to_string);
         self.diagnostics.push(diagnostic);
     }
 
-    fn text_of<'s>(source: &'s ExprSource, span: Span) -> &'s str {
+    fn text_of(source: &ExprSource, span: Span) -> &str {
         source.text.get(span.start..span.end).unwrap_or("")
     }
 
     /// Accepts `ty` where `expected` is wanted: equal, `T` for `T?`, `null` for `T?`, a string literal for an enum.
-    fn expect(&mut self, source: &ExprSource, expr: &Expr, code: Code, ty: Type, expected: &Type) -> Checked {
+    fn expect(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        code: Code,
+        ty: Type,
+        expected: &Type,
+    ) -> Checked {
         if let Some(code) = self.coerce(source, expr, code, &ty, expected) {
             return Some((code, expected.clone()));
         }
         let help = if ty.is_optional() && !expected.is_optional() {
-            Some("the value may be missing: write `… ?? <default>`, or test `… == null` in an earlier row")
+            Some(
+                "the value may be missing: write `… ?? <default>`, or test `… == null` in an earlier row",
+            )
         } else {
             None
         };
-        self.error(source, expr.span, "type-mismatch", format!("`{}` has type `{ty}`, expected `{expected}`", Self::text_of(source, expr.span)), help);
+        self.error(
+            source,
+            expr.span,
+            "type-mismatch",
+            format!(
+                "`{}` has type `{ty}`, expected `{expected}`",
+                Self::text_of(source, expr.span)
+            ),
+            help,
+        );
         None
     }
 
     /// Converts `code` of type `ty` to `expected` when the language allows it implicitly.
-    fn coerce(&mut self, source: &ExprSource, expr: &Expr, code: Code, ty: &Type, expected: &Type) -> Option<Code> {
+    fn coerce(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        code: Code,
+        ty: &Type,
+        expected: &Type,
+    ) -> Option<Code> {
         if ty == expected || (*ty == Type::Null && expected.is_optional()) {
             return Some(code);
         }
-        if let Type::Optional(inner) = expected {
-            if **inner == *ty || (*ty == Type::Text && matches!(**inner, Type::Enum(_))) {
-                return self.coerce(source, expr, code, ty, inner);
-            }
+        if let Type::Optional(inner) = expected
+            && (**inner == *ty || (*ty == Type::Text && matches!(**inner, Type::Enum(_))))
+        {
+            return self.coerce(source, expr, code, ty, inner);
         }
-        if let (Type::Text, Type::Enum(name)) = (ty, expected) {
-            if let Code::Const(Value::Text(text)) = &code {
-                self.enum_member(source, expr.span, name, text);
-                return Some(code);
-            }
+        if let (Type::Text, Type::Enum(name)) = (ty, expected)
+            && let Code::Const(Value::Text(text)) = &code
+        {
+            self.enum_member(source, expr.span, name, text);
+            return Some(code);
         }
         None
     }
 
     /// Reports a string that is not a value of enumeration `name`.
-    pub fn enum_member(&mut self, source: &ExprSource, span: Span, name: &str, value: &str) -> bool {
-        let values = self.names.enums.get(name).map(Vec::as_slice).unwrap_or_default();
+    pub fn enum_member(
+        &mut self,
+        source: &ExprSource,
+        span: Span,
+        name: &str,
+        value: &str,
+    ) -> bool {
+        let values = self
+            .names
+            .enums
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if values.iter().any(|v| v == value) {
             return true;
         }
-        let help = did_you_mean(value, values.iter().map(String::as_str)).unwrap_or_else(|| format!("`{name}` is one of: {}", values.join(", ")));
-        self.error(source, span, "unknown-outcome", format!("`{value}` is not a value of `{name}`"), Some(&help));
+        let help = did_you_mean(value, values.iter().map(String::as_str))
+            .unwrap_or_else(|| format!("`{name}` is one of: {}", values.join(", ")));
+        self.error(
+            source,
+            span,
+            "unknown-outcome",
+            format!("`{value}` is not a value of `{name}`"),
+            Some(&help),
+        );
         false
     }
 
@@ -185,13 +254,20 @@ impl ExprChecker<'_> {
             ExprKind::Date(date) => (Code::Const(Value::Date(*date)), Type::Date),
             ExprKind::Null => (Code::Const(Value::Missing), Type::Null),
             ExprKind::List(_) => {
-                self.error(source, expr.span, "list-outside-in", "a list is only allowed after `in`".into(), Some("write `value in [a, b]`"));
+                self.error(
+                    source,
+                    expr.span,
+                    "list-outside-in",
+                    "a list is only allowed after `in`".into(),
+                    Some("write `value in [a, b]`"),
+                );
                 return None;
             }
             ExprKind::Var(name) => self.variable(source, expr, name, facts)?,
             ExprKind::Field(object, field) => {
                 let (object_code, object_type) = self.expr(source, object, facts)?;
-                let (code, ty) = self.field(source, object_code, &object_type, &field.text, field.span)?;
+                let (code, ty) =
+                    self.field(source, object_code, &object_type, &field.text, field.span)?;
                 self.narrowed(expr, code, ty, facts)
             }
             ExprKind::Unary(UnaryOp::Not, inner) => {
@@ -202,8 +278,14 @@ impl ExprChecker<'_> {
                 let (code, _) = self.operand(source, inner, &Type::Int, facts)?;
                 (Code::Negate(Box::new(code)), Type::Int)
             }
-            ExprKind::Binary(op, left, right) => self.binary(source, expr, *op, left, right, facts)?,
-            ExprKind::In { value, list, negated } => self.membership(source, value, list, *negated, facts)?,
+            ExprKind::Binary(op, left, right) => {
+                self.binary(source, expr, *op, left, right, facts)?
+            }
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => self.membership(source, value, list, *negated, facts)?,
             ExprKind::If(condition, then, otherwise) => {
                 let (condition_code, _) = self.operand(source, condition, &Type::Bool, facts)?;
                 let mut when_true = facts.clone();
@@ -214,9 +296,23 @@ impl ExprChecker<'_> {
                 let otherwise = self.expr(source, otherwise, &when_false);
                 let ((then_code, then_type), (else_code, else_type)) = (then?, otherwise?);
                 let ty = self.unify(source, expr, &then_type, &else_type)?;
-                (Code::If(Box::new(condition_code), Box::new(then_code), Box::new(else_code)), ty)
+                (
+                    Code::If(
+                        Box::new(condition_code),
+                        Box::new(then_code),
+                        Box::new(else_code),
+                    ),
+                    ty,
+                )
             }
-            ExprKind::Call(function, arguments) => self.call(source, expr, &function.text, function.span, arguments, facts)?,
+            ExprKind::Call(function, arguments) => self.call(
+                source,
+                expr,
+                &function.text,
+                function.span,
+                arguments,
+                facts,
+            )?,
             ExprKind::Aggregate(aggregate) => self.aggregate(source, expr, aggregate, facts)?,
         };
         Some(checked)
@@ -225,12 +321,20 @@ impl ExprChecker<'_> {
     /// The type of a path narrowed by an earlier `!= null` test.
     fn narrowed(&self, expr: &Expr, code: Code, ty: Type, facts: &Facts) -> (Code, Type) {
         match (&ty, path_key(expr)) {
-            (Type::Optional(inner), Some(path)) if facts.present.contains(&path) => (code, (**inner).clone()),
+            (Type::Optional(inner), Some(path)) if facts.present.contains(&path) => {
+                (code, (**inner).clone())
+            }
             _ => (code, ty),
         }
     }
 
-    fn operand(&mut self, source: &ExprSource, expr: &Expr, expected: &Type, facts: &Facts) -> Checked {
+    fn operand(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        expected: &Type,
+        facts: &Facts,
+    ) -> Checked {
         let (code, ty) = self.expr(source, expr, facts)?;
         self.expect(source, expr, code, ty, expected)
     }
@@ -250,27 +354,60 @@ impl ExprChecker<'_> {
                 } else {
                     "a record definition sees its members as `record.assurer` and `record.assuree`"
                 };
-                self.error(source, expr.span, "wrong-scope", format!("`{name}` is not available in a {} definition", self.scope.name()), Some(help));
+                self.error(
+                    source,
+                    expr.span,
+                    "wrong-scope",
+                    format!(
+                        "`{name}` is not available in a {} definition",
+                        self.scope.name()
+                    ),
+                    Some(help),
+                );
                 None
             }
             _ => {
                 let mut candidates: Vec<&str> = vec!["as_of", "request", self.scope.name()];
                 candidates.extend(facts.bound.iter().map(|(n, _)| n.as_str()));
-                let help = did_you_mean(name, candidates).unwrap_or_else(|| format!("names start from `{}`, `as_of` or `request`", self.scope.name()));
-                self.error(source, expr.span, "unknown-name", format!("unknown name `{name}`"), Some(&help));
+                let help = did_you_mean(name, candidates).unwrap_or_else(|| {
+                    format!(
+                        "names start from `{}`, `as_of` or `request`",
+                        self.scope.name()
+                    )
+                });
+                self.error(
+                    source,
+                    expr.span,
+                    "unknown-name",
+                    format!("unknown name `{name}`"),
+                    Some(&help),
+                );
                 None
             }
         }
     }
 
-    fn field(&mut self, source: &ExprSource, object: Code, object_type: &Type, name: &str, span: Span) -> Checked {
+    fn field(
+        &mut self,
+        source: &ExprSource,
+        object: Code,
+        object_type: &Type,
+        name: &str,
+        span: Span,
+    ) -> Checked {
         let is_this = object == Code::This;
         let (scope, object_name) = match object_type {
             Type::Record => (Some(Scope::Record), "record"),
             Type::Member => (Some(Scope::Member), "member"),
             Type::Request => (None, "request"),
             other => {
-                self.error(source, span, "no-fields", format!("`{name}` is not a field: a value of type `{other}` has no fields"), None);
+                self.error(
+                    source,
+                    span,
+                    "no-fields",
+                    format!("`{name}` is not a field: a value of type `{other}` has no fields"),
+                    None,
+                );
                 return None;
             }
         };
@@ -279,7 +416,9 @@ impl ExprChecker<'_> {
             Type::Record => {
                 if let Some((field, ty)) = names.record_fields.get(name) {
                     if is_this {
-                        self.usage.fields.push(FieldUse::Record(*field, name.to_string()));
+                        self.usage
+                            .fields
+                            .push(FieldUse::Record(*field, name.to_string()));
                     }
                     return Some((Code::RecordField(Box::new(object), *field), ty.clone()));
                 }
@@ -287,7 +426,9 @@ impl ExprChecker<'_> {
             Type::Member => {
                 if let Some((field, ty)) = names.member_fields.get(name) {
                     if is_this {
-                        self.usage.fields.push(FieldUse::Member(*field, name.to_string()));
+                        self.usage
+                            .fields
+                            .push(FieldUse::Member(*field, name.to_string()));
                     }
                     return Some((Code::MemberField(Box::new(object), *field), ty.clone()));
                 }
@@ -298,14 +439,14 @@ impl ExprChecker<'_> {
                 }
             }
         }
-        if let Some(scope) = scope {
-            if let Some((id, ty)) = names.definitions.get(&(scope, name.to_string())) {
-                self.usage.references.push(*id);
-                if is_this {
-                    self.usage.uses.push(*id);
-                }
-                return Some((Code::Definition(Box::new(object), *id), ty.clone()));
+        if let Some(scope) = scope
+            && let Some((id, ty)) = names.definitions.get(&(scope, name.to_string()))
+        {
+            self.usage.references.push(*id);
+            if is_this {
+                self.usage.uses.push(*id);
             }
+            return Some((Code::Definition(Box::new(object), *id), ty.clone()));
         }
         let mut candidates: Vec<&str> = match object_type {
             Type::Record => names.record_fields.keys().map(String::as_str).collect(),
@@ -313,32 +454,74 @@ impl ExprChecker<'_> {
             _ => names.request_fields.keys().map(String::as_str).collect(),
         };
         if let Some(scope) = scope {
-            candidates.extend(names.definitions.keys().filter(|(s, _)| *s == scope).map(|(_, n)| n.as_str()));
+            candidates.extend(
+                names
+                    .definitions
+                    .keys()
+                    .filter(|(s, _)| *s == scope)
+                    .map(|(_, n)| n.as_str()),
+            );
         }
         candidates.sort_unstable();
         let help = did_you_mean(name, candidates.iter().copied())
-            .map(|h| h.replace('`', "").replace("did you mean ", &format!("did you mean `{object_name}.")).replace('?', "`?"))
-            .unwrap_or_else(|| format!("declare it in `rules/schema.yaml` or define it with `for: {object_name}`"));
-        self.error(source, span, "unknown-field", format!("unknown field `{object_name}.{name}`"), Some(&help));
+            .map(|h| {
+                h.replace('`', "")
+                    .replace("did you mean ", &format!("did you mean `{object_name}."))
+                    .replace('?', "`?")
+            })
+            .unwrap_or_else(|| {
+                format!("declare it in `rules/schema.yaml` or define it with `for: {object_name}`")
+            });
+        self.error(
+            source,
+            span,
+            "unknown-field",
+            format!("unknown field `{object_name}.{name}`"),
+            Some(&help),
+        );
         None
     }
 
-    fn unify(&mut self, source: &ExprSource, expr: &Expr, left: &Type, right: &Type) -> Option<Type> {
+    fn unify(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        left: &Type,
+        right: &Type,
+    ) -> Option<Type> {
         let unified = match (left, right) {
             _ if left == right => Some(left.clone()),
             (Type::Null, other) | (other, Type::Null) => Some(other.clone().optional()),
-            (Type::Optional(inner), other) | (other, Type::Optional(inner)) if **inner == *other => Some(left.clone().optional()),
+            (Type::Optional(inner), other) | (other, Type::Optional(inner))
+                if **inner == *other =>
+            {
+                Some(left.clone().optional())
+            }
             (Type::Enum(_), Type::Text) => Some(left.clone()),
             (Type::Text, Type::Enum(_)) => Some(right.clone()),
             _ => None,
         };
         if unified.is_none() {
-            self.error(source, expr.span, "type-mismatch", format!("the branches have different types, `{left}` and `{right}`"), None);
+            self.error(
+                source,
+                expr.span,
+                "type-mismatch",
+                format!("the branches have different types, `{left}` and `{right}`"),
+                None,
+            );
         }
         unified
     }
 
-    fn binary(&mut self, source: &ExprSource, expr: &Expr, op: BinaryOp, left: &Expr, right: &Expr, facts: &Facts) -> Checked {
+    fn binary(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        facts: &Facts,
+    ) -> Checked {
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let (left_code, _) = self.operand(source, left, &Type::Bool, facts)?;
@@ -355,27 +538,62 @@ impl ExprChecker<'_> {
             BinaryOp::Coalesce => {
                 let (left_code, left_type) = self.expr(source, left, facts)?;
                 if !left_type.is_optional() {
-                    self.error(source, left.span, "never-missing", format!("`{}` is never missing: `??` has no effect", Self::text_of(source, left.span)), Some("remove `?? …`"));
+                    self.error(
+                        source,
+                        left.span,
+                        "never-missing",
+                        format!(
+                            "`{}` is never missing: `??` has no effect",
+                            Self::text_of(source, left.span)
+                        ),
+                        Some("remove `?? …`"),
+                    );
                     return None;
                 }
                 let wanted = left_type.required().clone();
                 let (right_code, right_type) = self.expr(source, right, facts)?;
-                let result_type = if right_type.is_optional() { wanted.clone().optional() } else { wanted.clone() };
-                let right_code = match self.coerce(source, right, right_code.clone(), &right_type, &result_type) {
-                    Some(code) => code,
-                    None => {
-                        self.error(source, right.span, "type-mismatch", format!("`{}` has type `{right_type}`, expected `{wanted}`", Self::text_of(source, right.span)), None);
-                        return None;
-                    }
+                let result_type = if right_type.is_optional() {
+                    wanted.clone().optional()
+                } else {
+                    wanted.clone()
                 };
-                Some((Code::Coalesce(Box::new(left_code), Box::new(right_code)), result_type))
+                let right_code =
+                    match self.coerce(source, right, right_code.clone(), &right_type, &result_type)
+                    {
+                        Some(code) => code,
+                        None => {
+                            self.error(
+                                source,
+                                right.span,
+                                "type-mismatch",
+                                format!(
+                                    "`{}` has type `{right_type}`, expected `{wanted}`",
+                                    Self::text_of(source, right.span)
+                                ),
+                                None,
+                            );
+                            return None;
+                        }
+                    };
+                Some((
+                    Code::Coalesce(Box::new(left_code), Box::new(right_code)),
+                    result_type,
+                ))
             }
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => self.comparison(source, expr, op, left, right, facts),
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => self.comparison(source, expr, op, left, right, facts),
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
                 let (left_code, left_type) = self.expr(source, left, facts)?;
                 if op == BinaryOp::Add && left_type == Type::Text {
                     let (right_code, _) = self.operand(source, right, &Type::Text, facts)?;
-                    return Some((Code::Arith(Arith::Concat, Box::new(left_code), Box::new(right_code)), Type::Text));
+                    return Some((
+                        Code::Arith(Arith::Concat, Box::new(left_code), Box::new(right_code)),
+                        Type::Text,
+                    ));
                 }
                 let (left_code, _) = self.expect(source, left, left_code, left_type, &Type::Int)?;
                 let (right_code, _) = self.operand(source, right, &Type::Int, facts)?;
@@ -386,12 +604,23 @@ impl ExprChecker<'_> {
                     BinaryOp::Div => Arith::Div,
                     _ => Arith::Rem,
                 };
-                Some((Code::Arith(arith, Box::new(left_code), Box::new(right_code)), Type::Int))
+                Some((
+                    Code::Arith(arith, Box::new(left_code), Box::new(right_code)),
+                    Type::Int,
+                ))
             }
         }
     }
 
-    fn comparison(&mut self, source: &ExprSource, expr: &Expr, op: BinaryOp, left: &Expr, right: &Expr, facts: &Facts) -> Checked {
+    fn comparison(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        facts: &Facts,
+    ) -> Checked {
         let (left_code, left_type) = self.expr(source, left, facts)?;
         let (right_code, right_type) = self.expr(source, right, facts)?;
         let equality = matches!(op, BinaryOp::Eq | BinaryOp::Ne);
@@ -400,26 +629,43 @@ impl ExprChecker<'_> {
             Type::Enum(name) => Some(name.clone()),
             _ => None,
         };
-        let comparable = if let (true, Some(name), Type::Text) = (equality, enum_name(&left_type), &right_type) {
+        let comparable = if let (true, Some(name), Type::Text) =
+            (equality, enum_name(&left_type), &right_type)
+        {
             self.literal_in_enum(source, right, &right_code, &name)?
-        } else if let (true, Type::Text, Some(name)) = (equality, &left_type, enum_name(&right_type)) {
+        } else if let (true, Type::Text, Some(name)) =
+            (equality, &left_type, enum_name(&right_type))
+        {
             self.literal_in_enum(source, left, &left_code, &name)?
         } else {
             match (&left_type, &right_type) {
                 (Type::Null, other) | (other, Type::Null) => equality && other.is_optional(),
-                (l, r) if equality => l.required() == r.required() && !matches!(l.required(), Type::Records | Type::Request | Type::List(_)),
+                (l, r) if equality => {
+                    l.required() == r.required()
+                        && !matches!(l.required(), Type::Records | Type::Request | Type::List(_))
+                }
                 (l, r) => l == r && ordered(l),
             }
         };
         if !comparable {
             let help = if !equality && (left_type.is_optional() || right_type.is_optional()) {
-                "the value may be missing: test `… != null and …` first, or write `… ?? <default>`".to_string()
+                "the value may be missing: test `… != null and …` first, or write `… ?? <default>`"
+                    .to_string()
             } else if matches!((&left_type, &right_type), (Type::Null, _) | (_, Type::Null)) {
                 "this value is never missing: remove the test".to_string()
             } else {
                 "compare values of the same type".to_string()
             };
-            self.error(source, expr.span, "type-mismatch", format!("cannot compare `{left_type}` with `{right_type}` using `{}`", op.symbol()), Some(&help));
+            self.error(
+                source,
+                expr.span,
+                "type-mismatch",
+                format!(
+                    "cannot compare `{left_type}` with `{right_type}` using `{}`",
+                    op.symbol()
+                ),
+                Some(&help),
+            );
             return None;
         }
         let compare = match op {
@@ -430,61 +676,137 @@ impl ExprChecker<'_> {
             BinaryOp::Gt => Compare::Gt,
             _ => Compare::Ge,
         };
-        Some((Code::Compare(compare, Box::new(left_code), Box::new(right_code)), Type::Bool))
+        Some((
+            Code::Compare(compare, Box::new(left_code), Box::new(right_code)),
+            Type::Bool,
+        ))
     }
 
     /// A text operand compared with an enumeration must be a literal value of it.
-    fn literal_in_enum(&mut self, source: &ExprSource, expr: &Expr, code: &Code, name: &str) -> Option<bool> {
+    fn literal_in_enum(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        code: &Code,
+        name: &str,
+    ) -> Option<bool> {
         match code {
-            Code::Const(Value::Text(text)) => self.enum_member(source, expr.span, name, text).then_some(true),
+            Code::Const(Value::Text(text)) => self
+                .enum_member(source, expr.span, name, text)
+                .then_some(true),
             _ => Some(false),
         }
     }
 
-    fn membership(&mut self, source: &ExprSource, value: &Expr, list: &Expr, negated: bool, facts: &Facts) -> Checked {
+    fn membership(
+        &mut self,
+        source: &ExprSource,
+        value: &Expr,
+        list: &Expr,
+        negated: bool,
+        facts: &Facts,
+    ) -> Checked {
         let (value_code, value_type) = self.expr(source, value, facts)?;
         let ExprKind::List(items) = &list.kind else {
-            self.error(source, list.span, "in-needs-list", "`in` needs a literal list `[a, b, …]`".into(), None);
+            self.error(
+                source,
+                list.span,
+                "in-needs-list",
+                "`in` needs a literal list `[a, b, …]`".into(),
+                None,
+            );
             return None;
         };
         let mut constants = Vec::with_capacity(items.len());
         for item in items {
             let (code, ty) = self.expr(source, item, facts)?;
             let Code::Const(constant) = &code else {
-                self.error(source, item.span, "in-needs-list", "the list after `in` holds only literal values".into(), None);
+                self.error(
+                    source,
+                    item.span,
+                    "in-needs-list",
+                    "the list after `in` holds only literal values".into(),
+                    None,
+                );
                 return None;
             };
             let constant = constant.clone();
-            self.coerce(source, item, code, &ty, value_type.required()).or_else(|| {
-                self.error(source, item.span, "type-mismatch", format!("`{}` has type `{ty}`, the value tested has type `{value_type}`", Self::text_of(source, item.span)), None);
-                None
-            })?;
+            self.coerce(source, item, code, &ty, value_type.required())
+                .or_else(|| {
+                    self.error(
+                        source,
+                        item.span,
+                        "type-mismatch",
+                        format!(
+                            "`{}` has type `{ty}`, the value tested has type `{value_type}`",
+                            Self::text_of(source, item.span)
+                        ),
+                        None,
+                    );
+                    None
+                })?;
             constants.push(constant);
         }
-        Some((Code::In(Box::new(value_code), constants, negated), Type::Bool))
+        Some((
+            Code::In(Box::new(value_code), constants, negated),
+            Type::Bool,
+        ))
     }
 
-    fn call(&mut self, source: &ExprSource, expr: &Expr, name: &str, name_span: Span, arguments: &[Expr], facts: &Facts) -> Checked {
+    fn call(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        name: &str,
+        name_span: Span,
+        arguments: &[Expr],
+        facts: &Facts,
+    ) -> Checked {
         let Some(builtin) = Builtin::lookup(name) else {
-            let help = did_you_mean(name, Builtin::NAMES.iter().copied()).unwrap_or_else(|| format!("the functions are: {}", Builtin::NAMES.join(", ")));
-            self.error(source, name_span, "unknown-function", format!("unknown function `{name}`"), Some(&help));
+            let help = did_you_mean(name, Builtin::NAMES.iter().copied())
+                .unwrap_or_else(|| format!("the functions are: {}", Builtin::NAMES.join(", ")));
+            self.error(
+                source,
+                name_span,
+                "unknown-function",
+                format!("unknown function `{name}`"),
+                Some(&help),
+            );
             return None;
         };
         let text = Type::Text;
         let (parameters, result): (Vec<Type>, Type) = match builtin {
             Builtin::Min | Builtin::Max => {
-                let first = arguments.first().map(|a| self.expr(source, a, facts)).unwrap_or(None);
-                let ty = first.map(|(_, t)| t).filter(|t| matches!(t, Type::Int | Type::Date)).unwrap_or(Type::Int);
+                let first = arguments
+                    .first()
+                    .map(|a| self.expr(source, a, facts))
+                    .unwrap_or(None);
+                let ty = first
+                    .map(|(_, t)| t)
+                    .filter(|t| matches!(t, Type::Int | Type::Date))
+                    .unwrap_or(Type::Int);
                 (vec![ty.clone(), ty.clone()], ty)
             }
             Builtin::Trim | Builtin::Lower => (vec![text.clone()], text.clone()),
-            Builtin::StartsWith | Builtin::Contains | Builtin::HasWord => (vec![text.clone(), text.clone()], Type::Bool),
+            Builtin::StartsWith | Builtin::Contains | Builtin::HasWord => {
+                (vec![text.clone(), text.clone()], Type::Bool)
+            }
             Builtin::ParseDate => (vec![text.clone()], Type::Date.optional()),
             Builtin::YearsBetween => (vec![Type::Date, Type::Date], Type::Int),
             Builtin::Format => return self.format(source, expr, arguments, facts),
         };
         if arguments.len() != parameters.len() {
-            self.error(source, expr.span, "arity", format!("`{name}` takes {} argument(s), not {}", parameters.len(), arguments.len()), None);
+            self.error(
+                source,
+                expr.span,
+                "arity",
+                format!(
+                    "`{name}` takes {} argument(s), not {}",
+                    parameters.len(),
+                    arguments.len()
+                ),
+                None,
+            );
             return None;
         }
         let mut codes = Vec::with_capacity(arguments.len());
@@ -494,26 +816,66 @@ impl ExprChecker<'_> {
         Some((Code::Call(builtin, codes), result))
     }
 
-    fn format(&mut self, source: &ExprSource, expr: &Expr, arguments: &[Expr], facts: &Facts) -> Checked {
+    fn format(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        arguments: &[Expr],
+        facts: &Facts,
+    ) -> Checked {
         let Some((template, values)) = arguments.split_first() else {
-            self.error(source, expr.span, "arity", "`format` takes a template and the values for its `{}`".into(), None);
+            self.error(
+                source,
+                expr.span,
+                "arity",
+                "`format` takes a template and the values for its `{}`".into(),
+                None,
+            );
             return None;
         };
         let ExprKind::Str(template_text) = &template.kind else {
-            self.error(source, template.span, "format-template", "the template of `format` must be a string literal".into(), None);
+            self.error(
+                source,
+                template.span,
+                "format-template",
+                "the template of `format` must be a string literal".into(),
+                None,
+            );
             return None;
         };
         let holes = template_text.matches("{}").count();
         if holes != values.len() {
-            self.error(source, expr.span, "arity", format!("the template has {holes} `{{}}` but {} value(s) are given", values.len()), None);
+            self.error(
+                source,
+                expr.span,
+                "arity",
+                format!(
+                    "the template has {holes} `{{}}` but {} value(s) are given",
+                    values.len()
+                ),
+                None,
+            );
             return None;
         }
         let mut codes = vec![Code::Const(Value::Text(template_text.as_str().into()))];
         for value in values {
             let (code, ty) = self.expr(source, value, facts)?;
             if !matches!(ty, Type::Int | Type::Text | Type::Date | Type::Enum(_)) {
-                let help = if ty.is_optional() { "the value may be missing: write `… ?? <default>`" } else { "format takes integers, text and dates" };
-                self.error(source, value.span, "type-mismatch", format!("`{}` of type `{ty}` cannot be formatted", Self::text_of(source, value.span)), Some(help));
+                let help = if ty.is_optional() {
+                    "the value may be missing: write `… ?? <default>`"
+                } else {
+                    "format takes integers, text and dates"
+                };
+                self.error(
+                    source,
+                    value.span,
+                    "type-mismatch",
+                    format!(
+                        "`{}` of type `{ty}` cannot be formatted",
+                        Self::text_of(source, value.span)
+                    ),
+                    Some(help),
+                );
                 return None;
             }
             codes.push(code);
@@ -521,14 +883,31 @@ impl ExprChecker<'_> {
         Some((Code::Call(Builtin::Format, codes), Type::Text))
     }
 
-    fn aggregate(&mut self, source: &ExprSource, expr: &Expr, aggregate: &crate::syntax::ast::Aggregate, facts: &Facts) -> Checked {
+    fn aggregate(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        aggregate: &crate::syntax::ast::Aggregate,
+        facts: &Facts,
+    ) -> Checked {
         let (source_code, source_type) = self.expr(source, &aggregate.source, facts)?;
         if source_type != Type::Records {
-            self.error(source, aggregate.source.span, "type-mismatch", format!("`{}` has type `{source_type}`, an aggregation needs records", Self::text_of(source, aggregate.source.span)), Some("aggregate over `member.received` or `member.given`"));
+            self.error(
+                source,
+                aggregate.source.span,
+                "type-mismatch",
+                format!(
+                    "`{}` has type `{source_type}`, an aggregation needs records",
+                    Self::text_of(source, aggregate.source.span)
+                ),
+                Some("aggregate over `member.received` or `member.given`"),
+            );
             return None;
         }
         let mut inner = facts.clone();
-        inner.bound.push((aggregate.variable.text.clone(), Type::Record));
+        inner
+            .bound
+            .push((aggregate.variable.text.clone(), Type::Record));
         let filter = match &aggregate.filter {
             Some(filter) => {
                 let code = self.operand(source, filter, &Type::Bool, &inner)?.0;
@@ -543,25 +922,48 @@ impl ExprChecker<'_> {
             None => None,
         };
         let result = match (kind, &value) {
-            (AggregateKind::Count | AggregateKind::Any, None) => if kind == AggregateKind::Count { Type::Int } else { Type::Bool },
+            (AggregateKind::Count | AggregateKind::Any, None) => {
+                if kind == AggregateKind::Count {
+                    Type::Int
+                } else {
+                    Type::Bool
+                }
+            }
             (AggregateKind::CountDistinct, Some((_, ty))) if !ty.is_optional() => Type::Int,
             (AggregateKind::Sum, Some((_, Type::Int))) => Type::Int,
-            (AggregateKind::Min | AggregateKind::Max, Some((_, ty @ (Type::Int | Type::Date)))) => ty.clone().optional(),
+            (AggregateKind::Min | AggregateKind::Max, Some((_, ty @ (Type::Int | Type::Date)))) => {
+                ty.clone().optional()
+            }
             (AggregateKind::Any | AggregateKind::All, Some((_, Type::Bool))) => Type::Bool,
             _ => {
                 let wanted = match kind {
                     AggregateKind::Count => "`count(r in …)` takes no value",
-                    AggregateKind::CountDistinct => "`count_distinct(<value> for r in …)` needs a value that is never missing",
+                    AggregateKind::CountDistinct => {
+                        "`count_distinct(<value> for r in …)` needs a value that is never missing"
+                    }
                     AggregateKind::Sum => "`sum(<int> for r in …)` needs an integer value",
-                    AggregateKind::Min | AggregateKind::Max => "`min`/`max(<int or date> for r in …)` need an integer or date value",
+                    AggregateKind::Min | AggregateKind::Max => {
+                        "`min`/`max(<int or date> for r in …)` need an integer or date value"
+                    }
                     AggregateKind::Any => "`any(r in … where …)` or `any(<bool> for r in …)`",
                     AggregateKind::All => "`all(<bool> for r in …)` needs a boolean value",
                 };
-                self.error(source, expr.span, "aggregation", format!("wrong form of `{}`", kind.name()), Some(wanted));
+                self.error(
+                    source,
+                    expr.span,
+                    "aggregation",
+                    format!("wrong form of `{}`", kind.name()),
+                    Some(wanted),
+                );
                 return None;
             }
         };
-        let code = AggregateCode { kind, source: source_code, filter, value: value.map(|(code, _)| code) };
+        let code = AggregateCode {
+            kind,
+            source: source_code,
+            filter,
+            value: value.map(|(code, _)| code),
+        };
         Some((Code::Aggregate(Box::new(code)), result))
     }
 }

@@ -15,20 +15,48 @@ pub fn call(builtin: Builtin, arguments: &[Value]) -> Result<Value> {
         (Builtin::Max, [a, b]) => pick(a, b, Compare::Ge)?,
         (Builtin::Trim, [Value::Text(text)]) => Value::Text(Arc::from(text.trim())),
         (Builtin::Lower, [Value::Text(text)]) => Value::Text(Arc::from(text.to_lowercase())),
-        (Builtin::StartsWith, [Value::Text(text), Value::Text(prefix)]) => Value::Bool(text.starts_with(&**prefix)),
-        (Builtin::Contains, [Value::Text(text), Value::Text(part)]) => Value::Bool(text.contains(&**part)),
-        (Builtin::HasWord, [Value::Text(text), Value::Text(word)]) => Value::Bool(has_word(text, word)),
-        (Builtin::ParseDate, [Value::Text(text)]) => parse_date(text).map_or(Value::Missing, Value::Date),
-        (Builtin::YearsBetween, [Value::Date(earlier), Value::Date(later)]) => Value::Int(years_between(*earlier, *later)),
-        (Builtin::Format, [Value::Text(template), values @ ..]) => Value::Text(Arc::from(format(template, values)?)),
-        (builtin, arguments) => return fail(format!("{builtin:?} cannot take {arguments:?}: a missing value reached a function")),
+        (Builtin::StartsWith, [Value::Text(text), Value::Text(prefix)]) => {
+            Value::Bool(text.starts_with(&**prefix))
+        }
+        (Builtin::Contains, [Value::Text(text), Value::Text(part)]) => {
+            Value::Bool(text.contains(&**part))
+        }
+        (Builtin::HasWord, [Value::Text(text), Value::Text(word)]) => {
+            Value::Bool(has_word(text, word))
+        }
+        (Builtin::ParseDate, [Value::Text(text)]) => {
+            parse_date(text).map_or(Value::Missing, Value::Date)
+        }
+        (Builtin::YearsBetween, [Value::Date(earlier), Value::Date(later)]) => {
+            Value::Int(years_between(*earlier, *later))
+        }
+        (Builtin::Format, [Value::Text(template), values @ ..]) => {
+            Value::Text(Arc::from(format(template, values)?))
+        }
+        (builtin, arguments) => {
+            return fail(format!(
+                "{builtin:?} cannot take {arguments:?}: a missing value reached a function"
+            ));
+        }
     })
 }
 
 fn pick(a: &Value, b: &Value, keep_first: Compare) -> Result<Value> {
     let first = match (a, b) {
-        (Value::Int(x), Value::Int(y)) => if keep_first == Compare::Le { x <= y } else { x >= y },
-        (Value::Date(x), Value::Date(y)) => if keep_first == Compare::Le { x <= y } else { x >= y },
+        (Value::Int(x), Value::Int(y)) => {
+            if keep_first == Compare::Le {
+                x <= y
+            } else {
+                x >= y
+            }
+        }
+        (Value::Date(x), Value::Date(y)) => {
+            if keep_first == Compare::Le {
+                x <= y
+            } else {
+                x >= y
+            }
+        }
         _ => return fail("`min`/`max` met a missing value"),
     };
     Ok(if first { a.clone() } else { b.clone() })
@@ -53,8 +81,16 @@ fn has_word(text: &str, word: &str) -> bool {
 fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    well_formed.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    well_formed
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// Whole years from `earlier` to `later`, as an age is counted.
@@ -75,7 +111,11 @@ fn format(template: &str, values: &[Value]) -> Result<String> {
             Value::Int(v) => out.push_str(&v.to_string()),
             Value::Text(t) => out.push_str(t),
             Value::Date(d) => out.push_str(&d.format("%Y-%m-%d").to_string()),
-            _ => return Err(EvalError { message: "`format` met a missing value".into() }),
+            _ => {
+                return Err(EvalError {
+                    message: "`format` met a missing value".into(),
+                });
+            }
         }
         out.push_str(piece);
     }

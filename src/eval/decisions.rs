@@ -37,7 +37,10 @@ pub struct Decisions {
 impl Decisions {
     /// Whether any output failed to evaluate.
     pub fn has_errors(&self) -> bool {
-        self.members.iter().chain(&self.records).any(|e| e.outputs.iter().any(|(_, v)| v.is_err()))
+        self.members
+            .iter()
+            .chain(&self.records)
+            .any(|e| e.outputs.iter().any(|(_, v)| v.is_err()))
     }
 }
 
@@ -46,7 +49,9 @@ impl Evaluation<'_> {
     pub fn decide_all(&mut self, selection: Selection, explain: bool) -> Decisions {
         let data = self.data;
         let members: Vec<usize> = match selection {
-            Selection::All => (0..data.members.len()).filter(|i| data.members[*i].evaluated).collect(),
+            Selection::All => (0..data.members.len())
+                .filter(|i| data.members[*i].evaluated)
+                .collect(),
             Selection::Member(index) => vec![index],
         };
         let records: Vec<usize> = match selection {
@@ -56,25 +61,61 @@ impl Evaluation<'_> {
         let program = self.program;
         let member_decisions = members
             .into_iter()
-            .map(|index| self.entity(index, data.members[index].row.id, &program.member_outputs, explain))
+            .map(|index| {
+                self.entity(
+                    index,
+                    data.members[index].row.id,
+                    &program.member_outputs,
+                    explain,
+                )
+            })
             .collect();
         let record_decisions = records
             .into_iter()
-            .map(|index| self.entity(index, data.records[index].row.id, &program.record_outputs, explain))
+            .map(|index| {
+                self.entity(
+                    index,
+                    data.records[index].row.id,
+                    &program.record_outputs,
+                    explain,
+                )
+            })
             .collect();
-        Decisions { members: member_decisions, records: record_decisions }
+        Decisions {
+            members: member_decisions,
+            records: record_decisions,
+        }
     }
 
-    fn entity(&mut self, index: usize, id: i64, outputs: &[crate::check::program::Output], explain: bool) -> EntityDecisions {
+    fn entity(
+        &mut self,
+        index: usize,
+        id: i64,
+        outputs: &[crate::check::program::Output],
+        explain: bool,
+    ) -> EntityDecisions {
         let values = outputs
             .iter()
-            .map(|output| (output.name.clone(), self.value(output.definition, index).map_err(|e| e.message)))
+            .map(|output| {
+                (
+                    output.name.clone(),
+                    self.value(output.definition, index).map_err(|e| e.message),
+                )
+            })
             .collect();
         let traces = if explain {
-            outputs.iter().map(|output| (output.name.clone(), self.trace(output.definition, index))).collect()
+            outputs
+                .iter()
+                .map(|output| (output.name.clone(), self.trace(output.definition, index)))
+                .collect()
         } else {
             Vec::new()
         };
-        EntityDecisions { index, id, outputs: values, traces }
+        EntityDecisions {
+            index,
+            id,
+            outputs: values,
+            traces,
+        }
     }
 }

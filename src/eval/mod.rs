@@ -28,7 +28,9 @@ pub struct EvalError {
 type Result<T> = std::result::Result<T, EvalError>;
 
 fn fail<T>(message: impl Into<String>) -> Result<T> {
-    Err(EvalError { message: message.into() })
+    Err(EvalError {
+        message: message.into(),
+    })
 }
 
 /// Which clause decided a definition's value.
@@ -69,7 +71,11 @@ struct Env {
 impl<'a> Evaluation<'a> {
     /// Prepares an evaluation as of the dataset's date.
     pub fn new(program: &'a Program, data: &'a Dataset) -> Self {
-        let in_force = program.files.iter().map(|file| file.in_force(data.as_of)).collect();
+        let in_force = program
+            .files
+            .iter()
+            .map(|file| file.in_force(data.as_of))
+            .collect();
         let memo = program
             .definitions
             .iter()
@@ -81,7 +87,12 @@ impl<'a> Evaluation<'a> {
                 vec![Slot::Empty; count]
             })
             .collect();
-        Self { program, data, in_force, memo }
+        Self {
+            program,
+            data,
+            in_force,
+            memo,
+        }
     }
 
     /// The program evaluated.
@@ -98,7 +109,12 @@ impl<'a> Evaluation<'a> {
     pub fn value(&mut self, id: DefId, entity: usize) -> Result<Value> {
         match &self.memo[id][entity] {
             Slot::Done(value, _) => return value.clone(),
-            Slot::Busy => return fail(format!("`{}` depends on itself", self.program.definitions[id].name)),
+            Slot::Busy => {
+                return fail(format!(
+                    "`{}` depends on itself",
+                    self.program.definitions[id].name
+                ));
+            }
             Slot::Empty => {}
         }
         self.memo[id][entity] = Slot::Busy;
@@ -106,13 +122,19 @@ impl<'a> Evaluation<'a> {
             Scope::Record => Value::Record(entity),
             Scope::Member => Value::Member(entity),
         };
-        let mut env = Env { this, bound: Vec::new() };
+        let mut env = Env {
+            this,
+            bound: Vec::new(),
+        };
         let (value, decision) = match self.decide(id, &mut env) {
             Ok((value, decision)) => (Ok(value), decision),
             Err(error) => (Err(error), Decision::Value),
         };
         let value = value.map_err(|error| EvalError {
-            message: format!("{} (in `{}`, {})", error.message, self.program.definitions[id].name, self.program.definitions[id].at),
+            message: format!(
+                "{} (in `{}`, {})",
+                error.message, self.program.definitions[id].name, self.program.definitions[id].at
+            ),
         });
         self.memo[id][entity] = Slot::Done(value.clone(), decision);
         value
@@ -143,7 +165,10 @@ impl<'a> Evaluation<'a> {
             if definition.ty.is_optional() {
                 return Ok((Value::Missing, Decision::NotInForce));
             }
-            return fail(format!("no rule for `{}` is in force as of {}", definition.name, self.data.as_of));
+            return fail(format!(
+                "no rule for `{}` is in force as of {}",
+                definition.name, self.data.as_of
+            ));
         }
         match &definition.body {
             Body::Value(rule) => Ok((self.eval(&rule.then, env)?, Decision::Value)),
@@ -167,7 +192,10 @@ impl<'a> Evaluation<'a> {
                 for index in &collected_overrides {
                     items.push(self.eval(&definition.overrides[*index].1.then, env)?);
                 }
-                Ok((Value::List(items.into()), Decision::Collected(rows, collected_overrides)))
+                Ok((
+                    Value::List(items.into()),
+                    Decision::Collected(rows, collected_overrides),
+                ))
             }
         }
     }
@@ -224,8 +252,12 @@ impl<'a> Evaluation<'a> {
                 let right = self.eval(right, env)?;
                 Value::Bool(compare(*op, &left, &right))
             }
-            Code::And(left, right) => Value::Bool(self.boolean(left, env)? && self.boolean(right, env)?),
-            Code::Or(left, right) => Value::Bool(self.boolean(left, env)? || self.boolean(right, env)?),
+            Code::And(left, right) => {
+                Value::Bool(self.boolean(left, env)? && self.boolean(right, env)?)
+            }
+            Code::Or(left, right) => {
+                Value::Bool(self.boolean(left, env)? || self.boolean(right, env)?)
+            }
             Code::Coalesce(left, right) => match self.eval(left, env)? {
                 Value::Missing => self.eval(right, env)?,
                 value => value,
@@ -297,21 +329,29 @@ impl<'a> Evaluation<'a> {
             count += 1;
             match (kind, value) {
                 (AggregateKind::Sum, Value::Int(v)) => {
-                    sum = sum.checked_add(v).ok_or_else(|| EvalError { message: "integer overflow in `sum`".into() })?;
+                    sum = sum.checked_add(v).ok_or_else(|| EvalError {
+                        message: "integer overflow in `sum`".into(),
+                    })?;
                 }
                 (AggregateKind::Min | AggregateKind::Max, v) => {
                     let better = match &best {
                         None => true,
-                        Some(b) => compare(if kind == AggregateKind::Min { Compare::Lt } else { Compare::Gt }, &v, b),
+                        Some(b) => compare(
+                            if kind == AggregateKind::Min {
+                                Compare::Lt
+                            } else {
+                                Compare::Gt
+                            },
+                            &v,
+                            b,
+                        ),
                     };
                     if better {
                         best = Some(v);
                     }
                 }
-                (AggregateKind::CountDistinct, v) => {
-                    if !distinct.contains(&v) {
-                        distinct.push(v);
-                    }
+                (AggregateKind::CountDistinct, v) if !distinct.contains(&v) => {
+                    distinct.push(v);
                 }
                 (AggregateKind::Any, Value::Bool(true)) => return Ok(Value::Bool(true)),
                 (AggregateKind::All, Value::Bool(false)) => return Ok(Value::Bool(false)),
@@ -329,11 +369,15 @@ impl<'a> Evaluation<'a> {
     }
 
     /// The element's value when it passes the filter (`Bool(true)` when there is no value expression).
-    fn aggregate_element(&mut self, aggregate: &AggregateCode, env: &mut Env) -> Result<Option<Value>> {
-        if let Some(filter) = &aggregate.filter {
-            if !self.boolean(filter, env)? {
-                return Ok(None);
-            }
+    fn aggregate_element(
+        &mut self,
+        aggregate: &AggregateCode,
+        env: &mut Env,
+    ) -> Result<Option<Value>> {
+        if let Some(filter) = &aggregate.filter
+            && !self.boolean(filter, env)?
+        {
+            return Ok(None);
         }
         match &aggregate.value {
             Some(value) => self.eval(value, env).map(Some),
@@ -348,13 +392,15 @@ impl<'a> Evaluation<'a> {
             RequestField::By => &request.by,
             RequestField::Mismatch => &request.mismatch,
         };
-        text.as_deref().map_or(Value::Missing, |t| Value::Text(t.into()))
+        text.as_deref()
+            .map_or(Value::Missing, |t| Value::Text(t.into()))
     }
 
     fn record_field(&self, index: usize, field: RecordField) -> Value {
         let record = &self.data.records[index];
         let row = &record.row;
-        let date = |d: Option<chrono::NaiveDateTime>| d.map_or(Value::Missing, |d| Value::Date(d.date()));
+        let date =
+            |d: Option<chrono::NaiveDateTime>| d.map_or(Value::Missing, |d| Value::Date(d.date()));
         match field {
             RecordField::Id => Value::Int(row.id),
             RecordField::From => Value::Int(row.from),
@@ -387,7 +433,12 @@ impl<'a> Evaluation<'a> {
     }
 
     /// A field of the entity a definition is decided for, for explanations.
-    pub fn field_value(&self, scope: Scope, entity: usize, field: &crate::check::program::FieldUse) -> Value {
+    pub fn field_value(
+        &self,
+        scope: Scope,
+        entity: usize,
+        field: &crate::check::program::FieldUse,
+    ) -> Value {
         use crate::check::program::FieldUse;
         match (scope, field) {
             (Scope::Record, FieldUse::Record(field, _)) => self.record_field(entity, *field),

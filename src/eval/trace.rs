@@ -39,7 +39,10 @@ impl Evaluation<'_> {
         let value = self.value(id, entity).unwrap_or(Value::Missing);
         let program = self.program;
         let definition = &program.definitions[id];
-        let decision = self.decision(id, entity).cloned().unwrap_or(Decision::Value);
+        let decision = self
+            .decision(id, entity)
+            .cloned()
+            .unwrap_or(Decision::Value);
         let rows: &[Rule] = match &definition.body {
             Body::Value(rule) => std::slice::from_ref(rule),
             Body::Cases(rules) | Body::Collect(rules) => rules,
@@ -48,26 +51,66 @@ impl Evaluation<'_> {
         let (clause, deciding, read): (String, Vec<&Rule>, Vec<&Rule>) = match &decision {
             Decision::Value => ("value".into(), vec![&rows[0]], vec![&rows[0]]),
             Decision::Case(index) => {
-                let clause = if rows[*index].when.is_none() { format!("row {} of {} (otherwise)", index + 1, rows.len()) } else { format!("row {} of {}", index + 1, rows.len()) };
-                (clause, vec![&rows[*index]], rows[..=*index].iter().collect())
+                let clause = if rows[*index].when.is_none() {
+                    format!("row {} of {} (otherwise)", index + 1, rows.len())
+                } else {
+                    format!("row {} of {}", index + 1, rows.len())
+                };
+                (
+                    clause,
+                    vec![&rows[*index]],
+                    rows[..=*index].iter().collect(),
+                )
             }
             Decision::Override(index) => {
                 let (priority, rule) = &definition.overrides[*index];
-                (format!("override from {} (priority {priority})", file_id(rule)), vec![rule], vec![rule])
+                (
+                    format!("override from {} (priority {priority})", file_id(rule)),
+                    vec![rule],
+                    vec![rule],
+                )
             }
             Decision::Collected(matched_rows, matched_overrides) => {
-                let deciding: Vec<&Rule> = matched_rows.iter().map(|i| &rows[*i]).chain(matched_overrides.iter().map(|i| &definition.overrides[*i].1)).collect();
-                let read: Vec<&Rule> = rows.iter().chain(definition.overrides.iter().map(|(_, r)| r)).collect();
-                (format!("{} of {} rows held", deciding.len(), rows.len() + definition.overrides.len()), deciding, read)
+                let deciding: Vec<&Rule> = matched_rows
+                    .iter()
+                    .map(|i| &rows[*i])
+                    .chain(
+                        matched_overrides
+                            .iter()
+                            .map(|i| &definition.overrides[*i].1),
+                    )
+                    .collect();
+                let read: Vec<&Rule> = rows
+                    .iter()
+                    .chain(definition.overrides.iter().map(|(_, r)| r))
+                    .collect();
+                (
+                    format!(
+                        "{} of {} rows held",
+                        deciding.len(),
+                        rows.len() + definition.overrides.len()
+                    ),
+                    deciding,
+                    read,
+                )
             }
             Decision::NotInForce => ("not in force".into(), Vec::new(), Vec::new()),
         };
         let cite = if deciding.is_empty() {
-            format!("{} is not in force as of {}", program.files[definition.file].id, self.data.as_of)
+            format!(
+                "{} is not in force as of {}",
+                program.files[definition.file].id, self.data.as_of
+            )
         } else {
-            deciding.iter().map(|r| r.cite.as_str()).collect::<Vec<_>>().join("; ")
+            deciding
+                .iter()
+                .map(|r| r.cite.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         };
-        let at = deciding.first().map_or(definition.at.clone(), |r| format!("{} ({})", file_id(r), r.at));
+        let at = deciding.first().map_or(definition.at.clone(), |r| {
+            format!("{} ({})", file_id(r), r.at)
+        });
         let condition = match (&decision, deciding.first()) {
             (Decision::Case(_) | Decision::Override(_), Some(rule)) => rule.condition_text.clone(),
             _ => None,
@@ -81,12 +124,21 @@ impl Evaluation<'_> {
                     crate::check::program::FieldUse::Member(_, name) => format!("member.{name}"),
                 };
                 let value = self.field_value(definition.scope, entity, field);
-                let is_data = !matches!(value, Value::Records(..) | Value::Member(_) | Value::Record(_));
+                let is_data = !matches!(
+                    value,
+                    Value::Records(..) | Value::Member(_) | Value::Record(_)
+                );
                 if is_data && !fields.iter().any(|(n, _)| *n == name) {
                     fields.push((name, value));
                 }
             }
-            uses.extend(rule.uses.iter().copied().filter(|u| !uses.contains(u)).collect::<Vec<_>>());
+            uses.extend(
+                rule.uses
+                    .iter()
+                    .copied()
+                    .filter(|u| !uses.contains(u))
+                    .collect::<Vec<_>>(),
+            );
         }
         let mut because = Vec::new();
         for used in uses {

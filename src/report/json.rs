@@ -7,7 +7,11 @@ use crate::eval::{Decisions, EntityDecisions, TraceNode};
 
 /// Renders decisions as one JSON document.
 pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
-    let members: Vec<Json> = decisions.members.iter().map(|m| entity(m, Map::new())).collect();
+    let members: Vec<Json> = decisions
+        .members
+        .iter()
+        .map(|m| entity(m, Map::new()))
+        .collect();
     let records: Vec<Json> = decisions
         .records
         .iter()
@@ -48,7 +52,11 @@ fn entity(decisions: &EntityDecisions, head: Map<String, Json>) -> Json {
         object.insert("errors".into(), Json::Array(errors));
     }
     if !decisions.traces.is_empty() {
-        let traces: Map<String, Json> = decisions.traces.iter().map(|(name, node)| (name.clone(), trace(node))).collect();
+        let traces: Map<String, Json> = decisions
+            .traces
+            .iter()
+            .map(|(name, node)| (name.clone(), trace(node)))
+            .collect();
         object.insert("trace".into(), Json::Object(traces));
     }
     Json::Object(object)
@@ -65,11 +73,18 @@ fn trace(node: &TraceNode) -> Json {
         object.insert("condition".into(), json!(condition));
     }
     if !node.fields.is_empty() {
-        let fields: Map<String, Json> = node.fields.iter().map(|(name, value)| (name.clone(), to_json(value))).collect();
+        let fields: Map<String, Json> = node
+            .fields
+            .iter()
+            .map(|(name, value)| (name.clone(), to_json(value)))
+            .collect();
         object.insert("fields".into(), Json::Object(fields));
     }
     if !node.because.is_empty() {
-        object.insert("because".into(), Json::Array(node.because.iter().map(trace).collect()));
+        object.insert(
+            "because".into(),
+            Json::Array(node.because.iter().map(trace).collect()),
+        );
     }
     Json::Object(object)
 }

@@ -17,7 +17,11 @@ pub fn display_value(value: &Value) -> String {
         Value::Text(t) => escape_control(t),
         Value::Date(d) => d.to_string(),
         Value::List(items) if items.is_empty() => "[]".into(),
-        Value::List(items) => items.iter().map(display_value).collect::<Vec<_>>().join(", "),
+        Value::List(items) => items
+            .iter()
+            .map(display_value)
+            .collect::<Vec<_>>()
+            .join(", "),
         Value::Member(i) | Value::Record(i) => format!("#{i}"),
         Value::Records(..) => "records".into(),
         Value::Request => "request".into(),

@@ -14,13 +14,17 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         let _ = writeln!(out, "request {}", escape_control(ticket));
     }
     let mut shown = vec![false; data.records.len()];
-    let by_index: std::collections::HashMap<usize, &EntityDecisions> = decisions.records.iter().map(|r| (r.index, r)).collect();
+    let by_index: std::collections::HashMap<usize, &EntityDecisions> =
+        decisions.records.iter().map(|r| (r.index, r)).collect();
     for member in &decisions.members {
         let _ = writeln!(out, "\nmember {}", member.id);
         outputs(&mut out, member, "  ");
         let links = &data.members[member.index];
         for (title, indices) in [("received", &links.received), ("given", &links.given)] {
-            let rows: Vec<&EntityDecisions> = indices.iter().filter_map(|i| by_index.get(i).copied()).collect();
+            let rows: Vec<&EntityDecisions> = indices
+                .iter()
+                .filter_map(|i| by_index.get(i).copied())
+                .collect();
             if rows.is_empty() {
                 continue;
             }
@@ -31,10 +35,21 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
             }
         }
         if !decisions.records.is_empty() && !member.traces.is_empty() {
-            explain_records(&mut out, data, links.received.iter().filter_map(|i| by_index.get(i).copied()));
+            explain_records(
+                &mut out,
+                data,
+                links
+                    .received
+                    .iter()
+                    .filter_map(|i| by_index.get(i).copied()),
+            );
         }
     }
-    let others: Vec<&EntityDecisions> = decisions.records.iter().filter(|r| !shown[r.index]).collect();
+    let others: Vec<&EntityDecisions> = decisions
+        .records
+        .iter()
+        .filter(|r| !shown[r.index])
+        .collect();
     if !others.is_empty() {
         let _ = writeln!(out, "\nother records:");
         table(&mut out, data, &others);
@@ -46,7 +61,12 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
 }
 
 fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
-    let width = entity.outputs.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = entity
+        .outputs
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     for (name, value) in &entity.outputs {
         let shown = match value {
             Ok(value) => display_value(value),
@@ -60,14 +80,28 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
 }
 
 fn explain(out: &mut String, node: &TraceNode, indent: &str) {
-    let _ = writeln!(out, "{indent}{} = {} — {}", node.definition, display_value(&node.value), node.clause);
+    let _ = writeln!(
+        out,
+        "{indent}{} = {} — {}",
+        node.definition,
+        display_value(&node.value),
+        node.clause
+    );
     if let Some(condition) = &node.condition {
-        let _ = writeln!(out, "{indent}  because {}", condition.split_whitespace().collect::<Vec<_>>().join(" "));
+        let _ = writeln!(
+            out,
+            "{indent}  because {}",
+            condition.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
     }
     let _ = writeln!(out, "{indent}  cites {}", node.cite);
     let _ = writeln!(out, "{indent}  at {}", node.at);
     if !node.fields.is_empty() {
-        let fields: Vec<String> = node.fields.iter().map(|(name, value)| format!("{name} = {}", quoted(value))).collect();
+        let fields: Vec<String> = node
+            .fields
+            .iter()
+            .map(|(name, value)| format!("{name} = {}", quoted(value)))
+            .collect();
         let _ = writeln!(out, "{indent}  read {}", fields.join(", "));
     }
     for child in &node.because {
@@ -82,24 +116,38 @@ fn quoted(value: &Value) -> String {
     }
 }
 
-fn explain_records<'a>(out: &mut String, data: &Dataset, records: impl Iterator<Item = &'a EntityDecisions>) {
+fn explain_records<'a>(
+    out: &mut String,
+    data: &Dataset,
+    records: impl Iterator<Item = &'a EntityDecisions>,
+) {
     for record in records {
         let row = &data.records[record.index].row;
-        let _ = writeln!(out, "\n  record {} (from {} to {}):", record.id, row.from, row.to);
+        let _ = writeln!(
+            out,
+            "\n  record {} (from {} to {}):",
+            record.id, row.from, row.to
+        );
         outputs(out, record, "    ");
     }
 }
 
 /// The records table as CAcert's points page shows it, plus the decisions.
 fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
-    let mut header: Vec<String> = ["id", "date", "from", "to", "points", "awarded", "location", "method", "when", "deleted"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = [
+        "id", "date", "from", "to", "points", "awarded", "location", "method", "when", "deleted",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if let Some(first) = rows.first() {
         header.extend(first.outputs.iter().map(|(name, _)| name.clone()));
     }
     let mut lines = vec![header];
     for record in rows {
         let row = &data.records[record.index].row;
-        let datetime = |d: Option<chrono::NaiveDateTime>| d.map_or("-".into(), |d| d.date().to_string());
+        let datetime =
+            |d: Option<chrono::NaiveDateTime>| d.map_or("-".into(), |d| d.date().to_string());
         let mut cells = vec![
             row.id.to_string(),
             escape_control(&row.date),
@@ -119,9 +167,21 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
         lines.push(cells);
     }
     let columns = lines[0].len();
-    let widths: Vec<usize> = (0..columns).map(|c| lines.iter().map(|l| l.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            lines
+                .iter()
+                .map(|l| l.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     for line in lines {
-        let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, width)| format!("{cell:width$}")).collect();
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
         let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
     }
 }

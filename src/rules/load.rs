@@ -36,10 +36,10 @@ pub fn load_rule_set(sources: RuleSources) -> (RuleSet, Vec<Diagnostic>) {
     }
     for (path, text) in sources.rule_files {
         let file = loader.set.files.len();
-        if let Some(root) = loader.parse_file(path, text) {
-            if let Some(rule_file) = loader.rule_file(file, &root) {
-                loader.set.rule_files.push(rule_file);
-            }
+        if let Some(root) = loader.parse_file(path, text)
+            && let Some(rule_file) = loader.rule_file(file, &root)
+        {
+            loader.set.rule_files.push(rule_file);
         }
     }
     (loader.set, loader.diagnostics)
@@ -62,7 +62,14 @@ impl Loader {
         Pos { file, line, column }
     }
 
-    fn error(&mut self, pos: Pos, width: usize, code: &'static str, message: String, help: Option<String>) {
+    fn error(
+        &mut self,
+        pos: Pos,
+        width: usize,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) {
         let mut diagnostic = Diagnostic::error(code, message).at(self.set.location(pos, width));
         diagnostic.help = help;
         self.diagnostics.push(diagnostic);
@@ -71,7 +78,10 @@ impl Loader {
     /// Parses the YAML of one file; reports and skips it when it is not a YAML mapping.
     fn parse_file(&mut self, path: String, text: String) -> Option<Node> {
         let file = self.set.files.len();
-        let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
         self.set.files.push(SourceFile { path, text });
         let source = &self.set.files[file];
         if source.text.len() > MAX_RULE_FILE_BYTES {
@@ -79,7 +89,17 @@ impl Loader {
                 "rule file is {} bytes, the limit is {MAX_RULE_FILE_BYTES}",
                 source.text.len()
             );
-            self.error(Pos { file, line: 1, column: 1 }, 1, "file-too-large", message, Some("split it into several files".into()));
+            self.error(
+                Pos {
+                    file,
+                    line: 1,
+                    column: 1,
+                },
+                1,
+                "file-too-large",
+                message,
+                Some("split it into several files".into()),
+            );
             return None;
         }
         if source.text.trim().is_empty() {
@@ -91,7 +111,14 @@ impl Loader {
             Ok(node) => Some(node),
             Err(error) => {
                 let (marker, message, help) = describe_yaml_error(&error);
-                let pos = marker.map_or(Pos { file, line: 1, column: 1 }, |(line, column)| Pos { file, line, column });
+                let pos = marker.map_or(
+                    Pos {
+                        file,
+                        line: 1,
+                        column: 1,
+                    },
+                    |(line, column)| Pos { file, line, column },
+                );
                 self.error(pos, 1, "yaml", message, help);
                 None
             }
@@ -103,7 +130,13 @@ impl Loader {
         match node.as_mapping() {
             Some(map) => Some(Fields { map, pos }),
             None => {
-                self.error(pos, 1, "wrong-shape", format!("{what} must be a mapping of keys to values"), None);
+                self.error(
+                    pos,
+                    1,
+                    "wrong-shape",
+                    format!("{what} must be a mapping of keys to values"),
+                    None,
+                );
                 None
             }
         }
@@ -116,7 +149,13 @@ impl Loader {
                 let pos = self.pos(fields.pos.file, key.span());
                 let help = did_you_mean(key.as_str(), allowed.iter().copied())
                     .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
-                self.error(pos, key.as_str().chars().count(), "unknown-key", format!("unknown key `{}` in {what}", key.as_str()), Some(help));
+                self.error(
+                    pos,
+                    key.as_str().chars().count(),
+                    "unknown-key",
+                    format!("unknown key `{}` in {what}", key.as_str()),
+                    Some(help),
+                );
             }
         }
     }
@@ -124,17 +163,34 @@ impl Loader {
     fn required<'a>(&mut self, fields: &Fields<'a>, key: &str, what: &str) -> Option<&'a Node> {
         let node = fields.map.get_node(key);
         if node.is_none() {
-            self.error(fields.pos, 1, "missing-key", format!("{what} has no `{key}`"), Some(format!("add `{key}:`")));
+            self.error(
+                fields.pos,
+                1,
+                "missing-key",
+                format!("{what} has no `{key}`"),
+                Some(format!("add `{key}:`")),
+            );
         }
         node
     }
 
-    fn scalar<'a>(&mut self, node: &'a Node, file: usize, what: &str) -> Option<&'a MarkedScalarNode> {
+    fn scalar<'a>(
+        &mut self,
+        node: &'a Node,
+        file: usize,
+        what: &str,
+    ) -> Option<&'a MarkedScalarNode> {
         match node.as_scalar() {
             Some(scalar) => Some(scalar),
             None => {
                 let pos = self.pos(file, node.span());
-                self.error(pos, 1, "wrong-shape", format!("{what} must be a single value"), None);
+                self.error(
+                    pos,
+                    1,
+                    "wrong-shape",
+                    format!("{what} must be a single value"),
+                    None,
+                );
                 None
             }
         }
@@ -147,7 +203,10 @@ impl Loader {
             self.error(pos, 1, "empty-value", format!("{what} is empty"), None);
             return None;
         }
-        Some(Located { value: scalar.as_str().to_string(), pos })
+        Some(Located {
+            value: scalar.as_str().to_string(),
+            pos,
+        })
     }
 
     fn date(&mut self, node: &Node, file: usize, what: &str) -> Option<Option<Located<NaiveDate>>> {
@@ -160,7 +219,13 @@ impl Loader {
         match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 => Some(Some(Located { value: date, pos })),
             _ => {
-                self.error(pos, text.chars().count(), "bad-date", format!("{what} `{text}` is not a date"), Some("write a calendar date as YYYY-MM-DD, or `null`".into()));
+                self.error(
+                    pos,
+                    text.chars().count(),
+                    "bad-date",
+                    format!("{what} `{text}` is not a date"),
+                    Some("write a calendar date as YYYY-MM-DD, or `null`".into()),
+                );
                 None
             }
         }
@@ -181,7 +246,10 @@ impl Loader {
                         span: Default::default(),
                     },
                 };
-                let span = crate::syntax::ast::Span { start: error.offset, end: error.offset + 1 };
+                let span = crate::syntax::ast::Span {
+                    start: error.offset,
+                    end: error.offset + 1,
+                };
                 let mut diagnostic = Diagnostic::error("syntax", error.message)
                     .at(self.set.expr_location(&placeholder, span));
                 diagnostic.help = error.help;
@@ -193,31 +261,59 @@ impl Loader {
 
     fn schema(&mut self, root: &Node) {
         let file = 0;
-        let Some(fields) = self.fields(root, file, "the schema") else { return };
-        self.only_keys(&fields, &["schema", "enums", "fields", "outputs"], "the schema");
+        let Some(fields) = self.fields(root, file, "the schema") else {
+            return;
+        };
+        self.only_keys(
+            &fields,
+            &["schema", "enums", "fields", "outputs"],
+            "the schema",
+        );
         let mut schema = Schema::default();
-        if let Some(enums) = self.required(&fields, "enums", "the schema").and_then(|n| self.fields(n, file, "`enums`")) {
+        if let Some(enums) = self
+            .required(&fields, "enums", "the schema")
+            .and_then(|n| self.fields(n, file, "`enums`"))
+        {
             for (name, values) in enums.map.iter() {
                 let Some(list) = values.as_sequence() else {
                     let pos = self.pos(file, values.span());
-                    self.error(pos, 1, "wrong-shape", format!("enumeration `{}` must be a list of values", name.as_str()), None);
+                    self.error(
+                        pos,
+                        1,
+                        "wrong-shape",
+                        format!("enumeration `{}` must be a list of values", name.as_str()),
+                        None,
+                    );
                     continue;
                 };
-                let values: Vec<String> = list.iter().filter_map(|v| v.as_scalar().map(|s| s.as_str().to_string())).collect();
+                let values: Vec<String> = list
+                    .iter()
+                    .filter_map(|v| v.as_scalar().map(|s| s.as_str().to_string()))
+                    .collect();
                 schema.enums.insert(name.as_str().to_string(), values);
             }
         }
-        if let Some(objects) = self.required(&fields, "fields", "the schema").and_then(|n| self.fields(n, file, "`fields`")) {
+        if let Some(objects) = self
+            .required(&fields, "fields", "the schema")
+            .and_then(|n| self.fields(n, file, "`fields`"))
+        {
             self.only_keys(&objects, &["record", "member", "request"], "`fields`");
             for (object, declared) in objects.map.iter() {
                 let list = self.name_type_pairs(declared, file);
                 schema.fields.insert(object.as_str().to_string(), list);
             }
         }
-        if let Some(outputs) = self.required(&fields, "outputs", "the schema").and_then(|n| self.fields(n, file, "`outputs`")) {
+        if let Some(outputs) = self
+            .required(&fields, "outputs", "the schema")
+            .and_then(|n| self.fields(n, file, "`outputs`"))
+        {
             self.only_keys(&outputs, &["record", "member"], "`outputs`");
             for (scope_name, declared) in outputs.map.iter() {
-                let scope = if scope_name.as_str() == "record" { Scope::Record } else { Scope::Member };
+                let scope = if scope_name.as_str() == "record" {
+                    Scope::Record
+                } else {
+                    Scope::Member
+                };
                 for (name, type_name) in self.name_type_pairs(declared, file) {
                     schema.outputs.push((scope, name, type_name));
                 }
@@ -226,13 +322,25 @@ impl Loader {
         self.set.schema = schema;
     }
 
-    fn name_type_pairs(&mut self, node: &Node, file: usize) -> Vec<(Located<String>, Located<String>)> {
-        let Some(map) = self.fields(node, file, "a field list") else { return Vec::new() };
+    fn name_type_pairs(
+        &mut self,
+        node: &Node,
+        file: usize,
+    ) -> Vec<(Located<String>, Located<String>)> {
+        let Some(map) = self.fields(node, file, "a field list") else {
+            return Vec::new();
+        };
         let mut pairs = Vec::new();
         for (name, type_node) in map.map.iter() {
             let name_pos = self.pos(file, name.span());
             if let Some(type_name) = self.text(type_node, file, "a type") {
-                pairs.push((Located { value: name.as_str().to_string(), pos: name_pos }, type_name));
+                pairs.push((
+                    Located {
+                        value: name.as_str().to_string(),
+                        pos: name_pos,
+                    },
+                    type_name,
+                ));
             }
         }
         pairs
@@ -240,24 +348,49 @@ impl Loader {
 
     fn rule_file(&mut self, file: usize, root: &Node) -> Option<RuleFile> {
         let fields = self.fields(root, file, "a rule file")?;
-        const KEYS: &[&str] = &["id", "title", "kind", "source", "effective_from", "effective_until", "definitions", "overrides"];
+        const KEYS: &[&str] = &[
+            "id",
+            "title",
+            "kind",
+            "source",
+            "effective_from",
+            "effective_until",
+            "definitions",
+            "overrides",
+        ];
         self.only_keys(&fields, KEYS, "a rule file");
-        let id = self.required(&fields, "id", "rule file").and_then(|n| self.text(n, file, "`id`"));
-        let title = self.required(&fields, "title", "rule file").and_then(|n| self.text(n, file, "`title`"));
-        let source = self.required(&fields, "source", "rule file").and_then(|n| self.text(n, file, "`source`"));
-        let kind = self.required(&fields, "kind", "rule file").and_then(|n| self.text(n, file, "`kind`")).and_then(|kind| {
-            match kind.value.as_str() {
+        let id = self
+            .required(&fields, "id", "rule file")
+            .and_then(|n| self.text(n, file, "`id`"));
+        let title = self
+            .required(&fields, "title", "rule file")
+            .and_then(|n| self.text(n, file, "`title`"));
+        let source = self
+            .required(&fields, "source", "rule file")
+            .and_then(|n| self.text(n, file, "`source`"));
+        let kind = self
+            .required(&fields, "kind", "rule file")
+            .and_then(|n| self.text(n, file, "`kind`"))
+            .and_then(|kind| match kind.value.as_str() {
                 "policy" => Some(DocumentKind::Policy),
                 "motion" => Some(DocumentKind::Motion),
                 "ruling" => Some(DocumentKind::Ruling),
                 other => {
-                    let help = did_you_mean(other, ["policy", "motion", "ruling"]).unwrap_or_else(|| "one of: policy, motion, ruling".into());
-                    self.error(kind.pos, other.chars().count(), "unknown-kind", format!("unknown kind `{other}`"), Some(help));
+                    let help = did_you_mean(other, ["policy", "motion", "ruling"])
+                        .unwrap_or_else(|| "one of: policy, motion, ruling".into());
+                    self.error(
+                        kind.pos,
+                        other.chars().count(),
+                        "unknown-kind",
+                        format!("unknown kind `{other}`"),
+                        Some(help),
+                    );
                     None
                 }
-            }
-        });
-        let effective_from = self.required(&fields, "effective_from", "rule file").and_then(|n| self.date(n, file, "`effective_from`"));
+            });
+        let effective_from = self
+            .required(&fields, "effective_from", "rule file")
+            .and_then(|n| self.date(n, file, "`effective_from`"));
         let effective_until = match fields.map.get_node("effective_until") {
             Some(node) => self.date(node, file, "`effective_until`")?,
             None => None,
@@ -284,10 +417,15 @@ impl Loader {
     }
 
     fn definitions(&mut self, node: &Node, file: usize) -> Vec<Definition> {
-        let Some(map) = self.fields(node, file, "`definitions`") else { return Vec::new() };
+        let Some(map) = self.fields(node, file, "`definitions`") else {
+            return Vec::new();
+        };
         let mut definitions = Vec::new();
         for (name, body) in map.map.iter() {
-            let name = Located { value: name.as_str().to_string(), pos: self.pos(file, name.span()) };
+            let name = Located {
+                value: name.as_str().to_string(),
+                pos: self.pos(file, name.span()),
+            };
             if let Some(definition) = self.definition(name, body, file) {
                 definitions.push(definition);
             }
@@ -295,28 +433,54 @@ impl Loader {
         definitions
     }
 
-    fn definition(&mut self, name: Located<String>, node: &Node, file: usize) -> Option<Definition> {
+    fn definition(
+        &mut self,
+        name: Located<String>,
+        node: &Node,
+        file: usize,
+    ) -> Option<Definition> {
         let what = format!("definition `{}`", name.value);
         let mut fields = self.fields(node, file, &what)?;
         fields.pos = name.pos;
-        self.only_keys(&fields, &["for", "type", "cite", "value", "cases", "collect"], &what);
-        let scope = self.required(&fields, "for", &what).and_then(|n| self.scope(n, file));
-        let cite = self.required(&fields, "cite", &what).and_then(|n| self.text(n, file, "`cite`"));
+        self.only_keys(
+            &fields,
+            &["for", "type", "cite", "value", "cases", "collect"],
+            &what,
+        );
+        let scope = self
+            .required(&fields, "for", &what)
+            .and_then(|n| self.scope(n, file));
+        let cite = self
+            .required(&fields, "cite", &what)
+            .and_then(|n| self.text(n, file, "`cite`"));
         let type_name = match fields.map.get_node("type") {
             Some(node) => Some(self.text(node, file, "`type`")?),
             None => None,
         };
-        let bodies: Vec<&str> = ["value", "cases", "collect"].into_iter().filter(|k| fields.map.contains_key(*k)).collect();
+        let bodies: Vec<&str> = ["value", "cases", "collect"]
+            .into_iter()
+            .filter(|k| fields.map.contains_key(*k))
+            .collect();
         let body = match bodies.as_slice() {
-            ["value"] => Body::Value(self.expression(fields.map.get_node("value")?, file, "`value`")?),
+            ["value"] => {
+                Body::Value(self.expression(fields.map.get_node("value")?, file, "`value`")?)
+            }
             ["cases"] => Body::Cases(self.cases(fields.map.get_node("cases")?, file, true)?),
-            ["collect"] => Body::Collect(self.cases(fields.map.get_node("collect")?, file, false)?),
+            ["collect"] => {
+                Body::Collect(self.cases(fields.map.get_node("collect")?, file, false)?)
+            }
             _ => {
                 self.error(fields.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `cases` or `collect`"), Some("`value:` an expression; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
                 return None;
             }
         };
-        Some(Definition { name, scope: scope?, type_name, cite: cite?, body })
+        Some(Definition {
+            name,
+            scope: scope?,
+            type_name,
+            cite: cite?,
+            body,
+        })
     }
 
     fn scope(&mut self, node: &Node, file: usize) -> Option<Scope> {
@@ -325,7 +489,13 @@ impl Loader {
             "record" => Some(Scope::Record),
             "member" => Some(Scope::Member),
             other => {
-                self.error(text.pos, other.chars().count(), "unknown-scope", format!("unknown scope `{other}`"), Some("`for:` takes `record` or `member`".into()));
+                self.error(
+                    text.pos,
+                    other.chars().count(),
+                    "unknown-scope",
+                    format!("unknown scope `{other}`"),
+                    Some("`for:` takes `record` or `member`".into()),
+                );
                 None
             }
         }
@@ -335,7 +505,13 @@ impl Loader {
     fn cases(&mut self, node: &Node, file: usize, with_else: bool) -> Option<Vec<Case>> {
         let pos = self.pos(file, node.span());
         let Some(rows) = node.as_sequence() else {
-            self.error(pos, 1, "wrong-shape", "a decision table must be a list of rows".into(), None);
+            self.error(
+                pos,
+                1,
+                "wrong-shape",
+                "a decision table must be a list of rows".into(),
+                None,
+            );
             return None;
         };
         let mut cases = Vec::new();
@@ -358,13 +534,29 @@ impl Loader {
                 None => None,
             };
             if when.is_none() && !(with_else && is_last) {
-                let help = if with_else { "only the last row may omit `when:` (it is the `else` row)" } else { "every row of `collect:` needs a `when:`" };
-                self.error(fields.pos, 1, "missing-key", "row has no `when`".into(), Some(help.into()));
+                let help = if with_else {
+                    "only the last row may omit `when:` (it is the `else` row)"
+                } else {
+                    "every row of `collect:` needs a `when:`"
+                };
+                self.error(
+                    fields.pos,
+                    1,
+                    "missing-key",
+                    "row has no `when`".into(),
+                    Some(help.into()),
+                );
                 complete = false;
                 continue;
             }
             if with_else && is_last && when.is_some() {
-                self.error(fields.pos, 1, "no-else", "the last row of `cases:` must be the `else` row, without `when:`".into(), Some("add a last row with the value when no other row holds".into()));
+                self.error(
+                    fields.pos,
+                    1,
+                    "no-else",
+                    "the last row of `cases:` must be the `else` row, without `when:`".into(),
+                    Some("add a last row with the value when no other row holds".into()),
+                );
                 complete = false;
             }
             let cite = match fields.map.get_node("cite") {
@@ -375,10 +567,21 @@ impl Loader {
                 complete = false;
                 continue;
             };
-            cases.push(Case { when, then, cite, pos: fields.pos });
+            cases.push(Case {
+                when,
+                then,
+                cite,
+                pos: fields.pos,
+            });
         }
         if rows.is_empty() {
-            self.error(pos, 1, "empty-table", "decision table has no rows".into(), None);
+            self.error(
+                pos,
+                1,
+                "empty-table",
+                "decision table has no rows".into(),
+                None,
+            );
             return None;
         }
         complete.then_some(cases)
@@ -389,7 +592,16 @@ impl Loader {
             (Some(node), None) => self.expression(node, file, "`then`").map(CaseValue::Expr),
             (None, Some(node)) => self.text(node, file, "`outcome`").map(CaseValue::Outcome),
             _ => {
-                self.error(fields.pos, 1, "case-value", "row needs exactly one of `then` or `outcome`".into(), Some("`then:` an expression; `outcome:` a value of the output's enumeration".into()));
+                self.error(
+                    fields.pos,
+                    1,
+                    "case-value",
+                    "row needs exactly one of `then` or `outcome`".into(),
+                    Some(
+                        "`then:` an expression; `outcome:` a value of the output's enumeration"
+                            .into(),
+                    ),
+                );
                 None
             }
         }
@@ -398,55 +610,140 @@ impl Loader {
     fn overrides(&mut self, node: &Node, file: usize) -> Vec<Override> {
         let pos = self.pos(file, node.span());
         let Some(rows) = node.as_sequence() else {
-            self.error(pos, 1, "wrong-shape", "`overrides` must be a list".into(), None);
+            self.error(
+                pos,
+                1,
+                "wrong-shape",
+                "`overrides` must be a list".into(),
+                None,
+            );
             return Vec::new();
         };
-        rows.iter().filter_map(|row| self.override_row(row, file)).collect()
+        rows.iter()
+            .filter_map(|row| self.override_row(row, file))
+            .collect()
     }
 
     fn override_row(&mut self, node: &Node, file: usize) -> Option<Override> {
         let fields = self.fields(node, file, "an override")?;
-        self.only_keys(&fields, &["target", "priority", "cite", "when", "then", "outcome"], "an override");
-        let target = self.required(&fields, "target", "override").and_then(|n| self.text(n, file, "`target`"));
+        self.only_keys(
+            &fields,
+            &["target", "priority", "cite", "when", "then", "outcome"],
+            "an override",
+        );
+        let target = self
+            .required(&fields, "target", "override")
+            .and_then(|n| self.text(n, file, "`target`"));
         let target = target.and_then(|target| {
-            let parsed = target.value.split_once('.').and_then(|(scope, name)| match scope {
-                "record" => Some((Scope::Record, name.to_string())),
-                "member" => Some((Scope::Member, name.to_string())),
-                _ => None,
-            });
+            let parsed = target
+                .value
+                .split_once('.')
+                .and_then(|(scope, name)| match scope {
+                    "record" => Some((Scope::Record, name.to_string())),
+                    "member" => Some((Scope::Member, name.to_string())),
+                    _ => None,
+                });
             if parsed.is_none() {
-                self.error(target.pos, target.value.chars().count(), "bad-target", format!("override target `{}` is not `record.<name>` or `member.<name>`", target.value), Some("name the definition overridden, e.g. `record.counts`".into()));
+                self.error(
+                    target.pos,
+                    target.value.chars().count(),
+                    "bad-target",
+                    format!(
+                        "override target `{}` is not `record.<name>` or `member.<name>`",
+                        target.value
+                    ),
+                    Some("name the definition overridden, e.g. `record.counts`".into()),
+                );
             }
-            parsed.map(|(scope, name)| (scope, Located { value: name, pos: target.pos }))
+            parsed.map(|(scope, name)| {
+                (
+                    scope,
+                    Located {
+                        value: name,
+                        pos: target.pos,
+                    },
+                )
+            })
         });
-        let priority = self.required(&fields, "priority", "override").and_then(|n| self.text(n, file, "`priority`"));
+        let priority = self
+            .required(&fields, "priority", "override")
+            .and_then(|n| self.text(n, file, "`priority`"));
         let priority = priority.and_then(|p| match p.value.trim().parse::<i64>() {
             Ok(value) => Some(Located { value, pos: p.pos }),
             Err(_) => {
-                self.error(p.pos, p.value.chars().count(), "bad-priority", format!("priority `{}` is not an integer", p.value), Some("higher priorities win over lower ones".into()));
+                self.error(
+                    p.pos,
+                    p.value.chars().count(),
+                    "bad-priority",
+                    format!("priority `{}` is not an integer", p.value),
+                    Some("higher priorities win over lower ones".into()),
+                );
                 None
             }
         });
-        let cite = self.required(&fields, "cite", "override").and_then(|n| self.text(n, file, "`cite`"));
-        let when = self.required(&fields, "when", "override").and_then(|n| self.expression(n, file, "`when`"));
+        let cite = self
+            .required(&fields, "cite", "override")
+            .and_then(|n| self.text(n, file, "`cite`"));
+        let when = self
+            .required(&fields, "when", "override")
+            .and_then(|n| self.expression(n, file, "`when`"));
         let then = self.case_value(&fields, file);
         let (scope, target) = target?;
-        Some(Override { scope, target, priority: priority?, cite: cite?, when: when?, then: then?, pos: fields.pos })
+        Some(Override {
+            scope,
+            target,
+            priority: priority?,
+            cite: cite?,
+            when: when?,
+            then: then?,
+            pos: fields.pos,
+        })
     }
 }
 
 fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String, Option<String>) {
     let at = |m: &marked_yaml::Marker| Some((m.line(), m.column()));
     match error {
-        LoadError::TopLevelMustBeMapping(m) => (at(m), "the file must be a YAML mapping of keys to values".into(), None),
-        LoadError::TopLevelMustBeSequence(m) => (at(m), "the file must be a YAML list".into(), None),
-        LoadError::UnexpectedAnchor(m) => (at(m), "YAML anchors and aliases are not allowed in rule files".into(), Some("write the value out where it is used".into())),
-        LoadError::MappingKeyMustBeScalar(m) => (at(m), "a mapping key must be a plain name".into(), None),
-        LoadError::UnexpectedTag(m) => (at(m), "YAML tags are not allowed in rule files".into(), None),
-        LoadError::ScanError(m, scan) => (at(m), format!("invalid YAML: {}", scan.info()), Some("check the indentation (spaces, not tabs) and the quoting around this place".into())),
+        LoadError::TopLevelMustBeMapping(m) => (
+            at(m),
+            "the file must be a YAML mapping of keys to values".into(),
+            None,
+        ),
+        LoadError::TopLevelMustBeSequence(m) => {
+            (at(m), "the file must be a YAML list".into(), None)
+        }
+        LoadError::UnexpectedAnchor(m) => (
+            at(m),
+            "YAML anchors and aliases are not allowed in rule files".into(),
+            Some("write the value out where it is used".into()),
+        ),
+        LoadError::MappingKeyMustBeScalar(m) => {
+            (at(m), "a mapping key must be a plain name".into(), None)
+        }
+        LoadError::UnexpectedTag(m) => (
+            at(m),
+            "YAML tags are not allowed in rule files".into(),
+            None,
+        ),
+        LoadError::ScanError(m, scan) => (
+            at(m),
+            format!("invalid YAML: {}", scan.info()),
+            Some(
+                "check the indentation (spaces, not tabs) and the quoting around this place".into(),
+            ),
+        ),
         LoadError::DuplicateKey(inner) => {
-            let first = inner.prev_key.span().start().map(|m| format!(" (first at line {})", m.line())).unwrap_or_default();
-            (inner.key.span().start().and_then(at), format!("duplicate key `{}`{first}", inner.key.as_str()), Some("each key may appear once in a mapping".into()))
+            let first = inner
+                .prev_key
+                .span()
+                .start()
+                .map(|m| format!(" (first at line {})", m.line()))
+                .unwrap_or_default();
+            (
+                inner.key.span().start().and_then(at),
+                format!("duplicate key `{}`{first}", inner.key.as_str()),
+                Some("each key may appear once in a mapping".into()),
+            )
         }
     }
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::diag::Location;
 use crate::syntax::ast::{Expr, Span};
 
-pub use load::{load_rule_set, RuleSources};
+pub use load::{RuleSources, load_rule_set};
 
 /// Where a YAML node starts: file index, 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,13 +184,16 @@ pub struct RuleFile {
     pub overrides: Vec<Override>,
 }
 
+/// A declared name and its type, as written.
+pub type FieldDeclaration = (Located<String>, Located<String>);
+
 /// `rules/schema.yaml`: the fields the data offers, the enumerations, and the outputs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Schema {
     /// Enumerations: name → values in order.
     pub enums: HashMap<String, Vec<String>>,
     /// Declared fields per object (`record`, `member`, `request`): name → type text.
-    pub fields: HashMap<String, Vec<(Located<String>, Located<String>)>>,
+    pub fields: HashMap<String, Vec<FieldDeclaration>>,
     /// Outputs per scope: name → type text, in order.
     pub outputs: Vec<(Scope, Located<String>, Located<String>)>,
 }
@@ -266,7 +269,10 @@ fn align(file_text: &str, source: &ExprSource, offset: usize) -> (usize, usize) 
         }
     }
     // Skip whitespace and quoting up to the character at `offset` itself.
-    let target = source.text.get(offset..).and_then(|rest| rest.chars().next());
+    let target = source
+        .text
+        .get(offset..)
+        .and_then(|rest| rest.chars().next());
     if let Some(target) = target.filter(|c| !c.is_whitespace()) {
         let rest: String = file_chars.collect();
         for found in rest.chars() {

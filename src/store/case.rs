@@ -80,7 +80,9 @@ impl<'de> Deserialize<'de> for FreeText {
             serde_yaml::Value::String(text) => Ok(FreeText(text)),
             serde_yaml::Value::Number(number) => Ok(FreeText(number.to_string())),
             serde_yaml::Value::Bool(value) => Ok(FreeText(value.to_string())),
-            _ => Err(serde::de::Error::custom("expected text (write \"\" for empty text)")),
+            _ => Err(serde::de::Error::custom(
+                "expected text (write \"\" for empty text)",
+            )),
         }
     }
 }
@@ -88,17 +90,37 @@ impl<'de> Deserialize<'de> for FreeText {
 /// Reads and validates a case file's text; every problem names the file, line and field.
 pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
     if text.trim().is_empty() {
-        return Err(vec![Diagnostic::error("empty-case", "case file is empty").at(Location::bare(path, 1, 1)).help("a case has `members:` and `records:`; see README.md")]);
+        return Err(vec![
+            Diagnostic::error("empty-case", "case file is empty")
+                .at(Location::bare(path, 1, 1))
+                .help("a case has `members:` and `records:`; see README.md"),
+        ]);
     }
     let raw: RawCase = serde_yaml::from_str(text).map_err(|error| {
         let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = error.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        vec![Diagnostic::error("bad-case", message).at(Location::in_text(path, text, line, column, 1)).help("see the case-file format in README.md")]
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        vec![
+            Diagnostic::error("bad-case", message)
+                .at(Location::in_text(path, text, line, column, 1))
+                .help("see the case-file format in README.md"),
+        ]
     })?;
-    let mut validator = Validator { path, text, diagnostics: Vec::new() };
+    let mut validator = Validator {
+        path,
+        text,
+        diagnostics: Vec::new(),
+    };
     let case = validator.case(raw);
-    if validator.diagnostics.is_empty() { Ok(case) } else { Err(validator.diagnostics) }
+    if validator.diagnostics.is_empty() {
+        Ok(case)
+    } else {
+        Err(validator.diagnostics)
+    }
 }
 
 struct Validator<'a> {
@@ -109,44 +131,104 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     /// Reports a problem at `section[index].field`, located through a span-aware reparse.
-    fn error(&mut self, section: &str, index: Option<usize>, field: &str, message: String, help: &str) {
+    fn error(
+        &mut self,
+        section: &str,
+        index: Option<usize>,
+        field: &str,
+        message: String,
+        help: &str,
+    ) {
         let (line, column) = locate(self.text, section, index, field).unwrap_or((1, 1));
-        self.diagnostics.push(Diagnostic::error("bad-case", message).at(Location::in_text(self.path, self.text, line, column, 1)).help(help));
+        self.diagnostics.push(
+            Diagnostic::error("bad-case", message)
+                .at(Location::in_text(self.path, self.text, line, column, 1))
+                .help(help),
+        );
     }
 
     fn case(&mut self, raw: RawCase) -> CaseFile {
         let as_of = raw.as_of.and_then(|text| match parse_date(&text) {
             Ok(date) => Some(date),
             Err(message) => {
-                self.error("as_of", None, "", format!("`as_of`: {message}"), "write the evaluation date as YYYY-MM-DD");
+                self.error(
+                    "as_of",
+                    None,
+                    "",
+                    format!("`as_of`: {message}"),
+                    "write the evaluation date as YYYY-MM-DD",
+                );
                 None
             }
         });
         let request = raw.request.map(|r| self.request(r)).unwrap_or_default();
         let mut ids = HashSet::new();
-        let members = raw.members.into_iter().enumerate().map(|(index, member)| {
-            if !ids.insert(member.id) {
-                self.error("members", Some(index), "id", format!("member {} is listed twice", member.id), "list each member once");
-            }
-            self.member(index, member)
-        }).collect();
+        let members = raw
+            .members
+            .into_iter()
+            .enumerate()
+            .map(|(index, member)| {
+                if !ids.insert(member.id) {
+                    self.error(
+                        "members",
+                        Some(index),
+                        "id",
+                        format!("member {} is listed twice", member.id),
+                        "list each member once",
+                    );
+                }
+                self.member(index, member)
+            })
+            .collect();
         let mut ids = HashSet::new();
-        let records = raw.records.into_iter().enumerate().map(|(index, record)| {
-            if !ids.insert(record.id) {
-                self.error("records", Some(index), "id", format!("record {} is listed twice", record.id), "notary ids are unique");
-            }
-            self.record(index, record)
-        }).collect();
-        CaseFile { as_of, request, members, records }
+        let records = raw
+            .records
+            .into_iter()
+            .enumerate()
+            .map(|(index, record)| {
+                if !ids.insert(record.id) {
+                    self.error(
+                        "records",
+                        Some(index),
+                        "id",
+                        format!("record {} is listed twice", record.id),
+                        "notary ids are unique",
+                    );
+                }
+                self.record(index, record)
+            })
+            .collect();
+        CaseFile {
+            as_of,
+            request,
+            members,
+            records,
+        }
     }
 
     fn request(&mut self, raw: RawRequest) -> crate::data::Request {
-        for (field, value, allowed) in [("by", &raw.by, ["assuree", "assurer"]), ("mismatch", &raw.mismatch, ["name", "dob"])] {
+        for (field, value, allowed) in [
+            ("by", &raw.by, ["assuree", "assurer"]),
+            ("mismatch", &raw.mismatch, ["name", "dob"]),
+        ] {
             if let Some(value) = value.as_deref().filter(|v| !allowed.contains(v)) {
-                self.error("request", None, field, format!("request `{field}` is `{value}`, not one of {}", allowed.join(", ")), "see the case-file format in README.md");
+                self.error(
+                    "request",
+                    None,
+                    field,
+                    format!(
+                        "request `{field}` is `{value}`, not one of {}",
+                        allowed.join(", ")
+                    ),
+                    "see the case-file format in README.md",
+                );
             }
         }
-        crate::data::Request { ticket: raw.ticket.map(|t| t.0), by: raw.by, mismatch: raw.mismatch }
+        crate::data::Request {
+            ticket: raw.ticket.map(|t| t.0),
+            by: raw.by,
+            mismatch: raw.mismatch,
+        }
     }
 
     fn member(&mut self, index: usize, raw: RawMember) -> MemberRow {
@@ -154,14 +236,27 @@ impl Validator<'_> {
             value.and_then(|text| match parse_date(&text) {
                 Ok(date) => Some(date),
                 Err(message) => {
-                    self.error("members", Some(index), field, format!("member {}: `{field}`: {message}", raw.id), "write a date as YYYY-MM-DD, or leave the field out when unknown");
+                    self.error(
+                        "members",
+                        Some(index),
+                        field,
+                        format!("member {}: `{field}`: {message}", raw.id),
+                        "write a date as YYYY-MM-DD, or leave the field out when unknown",
+                    );
                     None
                 }
             })
         };
         let dob = date("dob", raw.dob);
         let cats_passes = date("cats_passed", raw.cats_passed).into_iter().collect();
-        MemberRow { id: raw.id, dob, assurer: raw.assurer, assurer_blocked: raw.assurer_blocked, ttpadmin: raw.ttpadmin, cats_passes }
+        MemberRow {
+            id: raw.id,
+            dob,
+            assurer: raw.assurer,
+            assurer_blocked: raw.assurer_blocked,
+            ttpadmin: raw.ttpadmin,
+            cats_passes,
+        }
     }
 
     fn record(&mut self, index: usize, raw: RawRecord) -> RecordRow {
@@ -170,7 +265,13 @@ impl Validator<'_> {
             value.and_then(|text| match parse_datetime(&text) {
                 Ok(value) => value,
                 Err(message) => {
-                    self.error("records", Some(index), field, format!("record {id}: `{field}`: {message}"), "write YYYY-MM-DD[ HH:MM:SS], or null when not set");
+                    self.error(
+                        "records",
+                        Some(index),
+                        field,
+                        format!("record {id}: `{field}`: {message}"),
+                        "write YYYY-MM-DD[ HH:MM:SS], or null when not set",
+                    );
                     None
                 }
             })
@@ -179,14 +280,38 @@ impl Validator<'_> {
         let expire = datetime("expire", raw.expire);
         let deleted = datetime("deleted", raw.deleted);
         if raw.from == raw.to {
-            self.error("records", Some(index), "to", format!("record {id}: `from` and `to` are both {}", raw.to), "a member cannot assure themself; check the ids");
+            self.error(
+                "records",
+                Some(index),
+                "to",
+                format!("record {id}: `from` and `to` are both {}", raw.to),
+                "a member cannot assure themself; check the ids",
+            );
         }
-        if let (Some(when), Some(deleted)) = (when, deleted) {
-            if deleted < when {
-                self.error("records", Some(index), "deleted", format!("record {id}: `deleted` {deleted} is before `when` {when}"), "a record is revoked after it was entered; check both dates");
-            }
+        if let (Some(when), Some(deleted)) = (when, deleted)
+            && deleted < when
+        {
+            self.error(
+                "records",
+                Some(index),
+                "deleted",
+                format!("record {id}: `deleted` {deleted} is before `when` {when}"),
+                "a record is revoked after it was entered; check both dates",
+            );
         }
-        RecordRow { id, from: raw.from, to: raw.to, points: raw.points, awarded: raw.awarded, method: raw.method.0, location: raw.location.0, date: raw.date.0, when, expire, deleted }
+        RecordRow {
+            id,
+            from: raw.from,
+            to: raw.to,
+            points: raw.points,
+            awarded: raw.awarded,
+            method: raw.method.0,
+            location: raw.location.0,
+            date: raw.date.0,
+            when,
+            expire,
+            deleted,
+        }
     }
 }
 
@@ -197,10 +322,10 @@ fn locate(text: &str, section: &str, index: Option<usize>, field: &str) -> Optio
     if let Some(index) = index {
         node = node.as_sequence()?.get(index)?;
     }
-    if !field.is_empty() {
-        if let Some(value) = node.as_mapping().and_then(|m| m.get_node(field)) {
-            node = value;
-        }
+    if !field.is_empty()
+        && let Some(value) = node.as_mapping().and_then(|m| m.get_node(field))
+    {
+        node = value;
     }
     node.span().start().map(|m| (m.line(), m.column()))
 }

@@ -19,14 +19,23 @@ pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
     }
     match parse_date(text) {
         Ok(date) => Ok(date.and_hms_opt(0, 0, 0)),
-        Err(_) => Err(format!("`{text}` is not a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM:SS")),
+        Err(_) => Err(format!(
+            "`{text}` is not a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"
+        )),
     }
 }
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
-    let shaped = text.len() == 10 && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     match (shaped, NaiveDate::parse_from_str(text, "%Y-%m-%d")) {
         (true, Ok(date)) => Ok(date),
         _ => Err(format!("`{text}` is not a calendar date: write YYYY-MM-DD")),

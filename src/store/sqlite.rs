@@ -48,9 +48,18 @@ CREATE TABLE IF NOT EXISTS wotrules_case (
 
 /// The columns reading needs, per table.
 const REQUIRED_COLUMNS: &[(&str, &[&str])] = &[
-    ("users", &["id", "dob", "assurer", "assurer_blocked", "ttpadmin"]),
+    (
+        "users",
+        &["id", "dob", "assurer", "assurer_blocked", "ttpadmin"],
+    ),
     ("cats_passed", &["user_id", "pass_date"]),
-    ("notary", &["id", "from", "to", "points", "awarded", "method", "location", "date", "when", "expire", "deleted"]),
+    (
+        "notary",
+        &[
+            "id", "from", "to", "points", "awarded", "method", "location", "date", "when",
+            "expire", "deleted",
+        ],
+    ),
 ];
 
 fn db_error(path: &str, message: impl Into<String>, help: &str) -> Diagnostic {
@@ -60,58 +69,141 @@ fn db_error(path: &str, message: impl Into<String>, help: &str) -> Diagnostic {
 /// Reads a database without writing to it: every user is evaluated.
 pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
     if !Path::new(path).is_file() {
-        return Err(db_error(path, "no such database file", "give the path of a SQLite file (`wotrules import` makes one from a case file)"));
+        return Err(db_error(
+            path,
+            "no such database file",
+            "give the path of a SQLite file (`wotrules import` makes one from a case file)",
+        ));
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let connection = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, format!("cannot open: {e}"), "check the file is a SQLite database"))?;
-    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the file is an intact SQLite database with CAcert's tables");
+    let connection = Connection::open_with_flags(path, flags).map_err(|e| {
+        db_error(
+            path,
+            format!("cannot open: {e}"),
+            "check the file is a SQLite database",
+        )
+    })?;
+    let sql = |e: rusqlite::Error| {
+        db_error(
+            path,
+            e.to_string(),
+            "check the file is an intact SQLite database with CAcert's tables",
+        )
+    };
     for (table, columns) in REQUIRED_COLUMNS {
-        let mut statement = connection.prepare(&format!("PRAGMA table_info({table})")).map_err(sql)?;
-        let present: Vec<String> = statement.query_map([], |row| row.get::<_, String>(1)).map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
+        let mut statement = connection
+            .prepare(&format!("PRAGMA table_info({table})"))
+            .map_err(sql)?;
+        let present: Vec<String> = statement
+            .query_map([], |row| row.get::<_, String>(1))
+            .map_err(sql)?
+            .collect::<Result<_, _>>()
+            .map_err(sql)?;
         if present.is_empty() {
-            return Err(db_error(path, format!("table `{table}` is missing"), "the database needs CAcert's `users`, `cats_passed` and `notary` tables"));
+            return Err(db_error(
+                path,
+                format!("table `{table}` is missing"),
+                "the database needs CAcert's `users`, `cats_passed` and `notary` tables",
+            ));
         }
         if let Some(column) = columns.iter().find(|c| !present.iter().any(|p| p == *c)) {
-            return Err(db_error(path, format!("table `{table}` has no column `{column}`"), "the database needs CAcert's column names"));
+            return Err(db_error(
+                path,
+                format!("table `{table}` has no column `{column}`"),
+                "the database needs CAcert's column names",
+            ));
         }
     }
     let (as_of, request) = read_case_table(&connection, path)?;
     let mut members = read_users(&connection, path)?;
-    let mut statement = connection.prepare("SELECT user_id, pass_date FROM cats_passed ORDER BY user_id").map_err(sql)?;
-    let passes = statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))).map_err(sql)?;
+    let mut statement = connection
+        .prepare("SELECT user_id, pass_date FROM cats_passed ORDER BY user_id")
+        .map_err(sql)?;
+    let passes = statement
+        .query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })
+        .map_err(sql)?;
     for pass in passes {
         let (user, text) = pass.map_err(sql)?;
-        let date = parse_datetime(&text).map_err(|m| db_error(path, format!("cats_passed of user {user}: {m}"), "fix the row"))?;
+        let date = parse_datetime(&text).map_err(|m| {
+            db_error(
+                path,
+                format!("cats_passed of user {user}: {m}"),
+                "fix the row",
+            )
+        })?;
         if let (Some(date), Ok(index)) = (date, members.binary_search_by_key(&user, |m| m.id)) {
             members[index].cats_passes.push(date.date());
         }
     }
     let records = read_notary(&connection, path)?;
-    Ok(CaseFile { as_of, request, members, records })
+    Ok(CaseFile {
+        as_of,
+        request,
+        members,
+        records,
+    })
 }
 
-fn read_case_table(connection: &Connection, path: &str) -> Result<(Option<NaiveDate>, Request), Diagnostic> {
+fn read_case_table(
+    connection: &Connection,
+    path: &str,
+) -> Result<(Option<NaiveDate>, Request), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `wotrules_case` table");
-    let exists: Option<String> = connection.query_row("SELECT name FROM sqlite_master WHERE type='table' AND name='wotrules_case'", [], |row| row.get(0)).optional().map_err(sql)?;
+    let exists: Option<String> = connection
+        .query_row(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='wotrules_case'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(sql)?;
     if exists.is_none() {
         return Ok((None, Request::default()));
     }
     let row = connection
-        .query_row("SELECT as_of, ticket, requested_by, mismatch FROM wotrules_case LIMIT 1", [], |row| {
-            Ok((row.get::<_, Option<String>>(0)?, Request { ticket: row.get(1)?, by: row.get(2)?, mismatch: row.get(3)? }))
-        })
+        .query_row(
+            "SELECT as_of, ticket, requested_by, mismatch FROM wotrules_case LIMIT 1",
+            [],
+            |row| {
+                Ok((
+                    row.get::<_, Option<String>>(0)?,
+                    Request {
+                        ticket: row.get(1)?,
+                        by: row.get(2)?,
+                        mismatch: row.get(3)?,
+                    },
+                ))
+            },
+        )
         .optional()
         .map_err(sql)?;
-    let Some((as_of, request)) = row else { return Ok((None, Request::default())) };
-    let as_of = as_of.map(|text| parse_date(&text)).transpose().map_err(|m| db_error(path, format!("wotrules_case.as_of: {m}"), "fix the row"))?;
+    let Some((as_of, request)) = row else {
+        return Ok((None, Request::default()));
+    };
+    let as_of = as_of
+        .map(|text| parse_date(&text))
+        .transpose()
+        .map_err(|m| db_error(path, format!("wotrules_case.as_of: {m}"), "fix the row"))?;
     Ok((as_of, request))
 }
 
 fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `users` table");
-    let mut statement = connection.prepare("SELECT id, dob, assurer, assurer_blocked, ttpadmin FROM users ORDER BY id").map_err(sql)?;
+    let mut statement = connection
+        .prepare("SELECT id, dob, assurer, assurer_blocked, ttpadmin FROM users ORDER BY id")
+        .map_err(sql)?;
     let rows = statement
-        .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?, row.get::<_, bool>(3)?, row.get::<_, i64>(4)?)))
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, bool>(2)?,
+                row.get::<_, bool>(3)?,
+                row.get::<_, i64>(4)?,
+            ))
+        })
         .map_err(sql)?;
     let mut members = Vec::new();
     for row in rows {
@@ -119,9 +211,22 @@ fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Dia
         let dob = match dob.as_deref().map(parse_datetime) {
             None | Some(Ok(None)) => None,
             Some(Ok(Some(dob))) => Some(dob.date()),
-            Some(Err(message)) => return Err(db_error(path, format!("users.dob of user {id}: {message}"), "fix the row")),
+            Some(Err(message)) => {
+                return Err(db_error(
+                    path,
+                    format!("users.dob of user {id}: {message}"),
+                    "fix the row",
+                ));
+            }
         };
-        members.push(MemberRow { id, dob, assurer, assurer_blocked, ttpadmin, cats_passes: Vec::new() });
+        members.push(MemberRow {
+            id,
+            dob,
+            assurer,
+            assurer_blocked,
+            ttpadmin,
+            cats_passes: Vec::new(),
+        });
     }
     Ok(members)
 }
@@ -147,18 +252,27 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
                     expire: None,
                     deleted: None,
                 },
-                [row.get::<_, Option<String>>(8)?, row.get::<_, Option<String>>(9)?, row.get::<_, Option<String>>(10)?],
+                [
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, Option<String>>(9)?,
+                    row.get::<_, Option<String>>(10)?,
+                ],
             ))
         })
         .map_err(sql)?;
     let mut records = Vec::new();
     for row in rows {
         let (mut record, [when, expire, deleted]) = row.map_err(sql)?;
-        let datetime = |column: &str, text: Option<String>| match text.as_deref().map(parse_datetime) {
-            None => Ok(None),
-            Some(Ok(value)) => Ok(value),
-            Some(Err(message)) => Err(db_error(path, format!("notary.{column} of record {}: {message}", record.id), "fix the row")),
-        };
+        let datetime =
+            |column: &str, text: Option<String>| match text.as_deref().map(parse_datetime) {
+                None => Ok(None),
+                Some(Ok(value)) => Ok(value),
+                Some(Err(message)) => Err(db_error(
+                    path,
+                    format!("notary.{column} of record {}: {message}", record.id),
+                    "fix the row",
+                )),
+            };
         record.when = datetime("when", when)?;
         record.expire = datetime("expire", expire)?;
         record.deleted = datetime("deleted", deleted)?;
@@ -170,18 +284,36 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
 /// Writes a case into a database in one transaction: all of it, or nothing.
 pub fn import_case(case: &CaseFile, path: &str) -> Result<(), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
-    let mut connection = Connection::open(path).map_err(|e| db_error(path, format!("cannot open: {e}"), "check the path and permissions"))?;
+    let mut connection = Connection::open(path).map_err(|e| {
+        db_error(
+            path,
+            format!("cannot open: {e}"),
+            "check the path and permissions",
+        )
+    })?;
     let transaction = connection.transaction().map_err(sql)?;
     transaction.execute_batch(SCHEMA).map_err(sql)?;
-    let format_datetime = |d: &Option<chrono::NaiveDateTime>| d.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
+    let format_datetime =
+        |d: &Option<chrono::NaiveDateTime>| d.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
     {
         let mut users = transaction.prepare("INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(sql)?;
-        let mut cats = transaction.prepare("INSERT INTO cats_passed (user_id, pass_date) VALUES (?1, ?2)").map_err(sql)?;
+        let mut cats = transaction
+            .prepare("INSERT INTO cats_passed (user_id, pass_date) VALUES (?1, ?2)")
+            .map_err(sql)?;
         for member in &case.members {
             let dob = member.dob.map(|d| d.to_string());
-            users.execute(params![member.id, dob, member.assurer, member.assurer_blocked, member.ttpadmin]).map_err(sql)?;
+            users
+                .execute(params![
+                    member.id,
+                    dob,
+                    member.assurer,
+                    member.assurer_blocked,
+                    member.ttpadmin
+                ])
+                .map_err(sql)?;
             for pass in &member.cats_passes {
-                cats.execute(params![member.id, pass.to_string()]).map_err(sql)?;
+                cats.execute(params![member.id, pass.to_string()])
+                    .map_err(sql)?;
             }
         }
         let mut notary = transaction
@@ -189,11 +321,25 @@ pub fn import_case(case: &CaseFile, path: &str) -> Result<(), Diagnostic> {
             .map_err(sql)?;
         for r in &case.records {
             notary
-                .execute(params![r.id, r.from, r.to, r.points, r.awarded, r.method, r.location, r.date, format_datetime(&r.when), format_datetime(&r.expire), format_datetime(&r.deleted)])
+                .execute(params![
+                    r.id,
+                    r.from,
+                    r.to,
+                    r.points,
+                    r.awarded,
+                    r.method,
+                    r.location,
+                    r.date,
+                    format_datetime(&r.when),
+                    format_datetime(&r.expire),
+                    format_datetime(&r.deleted)
+                ])
                 .map_err(sql)?;
         }
         let request = &case.request;
-        transaction.execute("DELETE FROM wotrules_case", []).map_err(sql)?;
+        transaction
+            .execute("DELETE FROM wotrules_case", [])
+            .map_err(sql)?;
         transaction
             .execute("INSERT INTO wotrules_case (as_of, ticket, requested_by, mismatch) VALUES (?1, ?2, ?3, ?4)", params![case.as_of.map(|d| d.to_string()), request.ticket, request.by, request.mismatch])
             .map_err(sql)?;

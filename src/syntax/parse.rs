@@ -37,7 +37,10 @@ pub fn parse_expression(text: &str) -> Result<Expr, ParseError> {
     if text.len() > MAX_EXPRESSION_LENGTH {
         return Err(ParseError::new(
             0,
-            format!("expression is {} bytes long, the limit is {MAX_EXPRESSION_LENGTH}", text.len()),
+            format!(
+                "expression is {} bytes long, the limit is {MAX_EXPRESSION_LENGTH}",
+                text.len()
+            ),
             Some("split it into named definitions"),
         ));
     }
@@ -96,7 +99,9 @@ fn starts_keyword(bytes: &[u8], offset: usize) -> bool {
     }
     [&b"not"[..], &b"if"[..]].iter().any(|keyword| {
         bytes[offset..].starts_with(keyword)
-            && bytes.get(offset + keyword.len()).is_none_or(|&b| !is_word(b))
+            && bytes
+                .get(offset + keyword.len())
+                .is_none_or(|&b| !is_word(b))
     })
 }
 
@@ -107,7 +112,10 @@ fn from_pest_error(error: pest::error::Error<Rule>) -> ParseError {
     };
     let message = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&str> = positives.iter().filter_map(|rule| describe(*rule)).collect();
+            let mut expected: Vec<&str> = positives
+                .iter()
+                .filter_map(|rule| describe(*rule))
+                .collect();
             expected.sort_unstable();
             expected.dedup();
             match expected.as_slice() {
@@ -125,7 +133,9 @@ fn from_pest_error(error: pest::error::Error<Rule>) -> ParseError {
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of expression",
-        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::comparison => "an expression",
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::comparison => {
+            "an expression"
+        }
         Rule::coalesce | Rule::sum | Rule::product | Rule::unary | Rule::postfix => "an expression",
         Rule::if_expr | Rule::kw_if => "`if`",
         Rule::kw_then => "`then`",
@@ -176,7 +186,10 @@ fn join(left: Span, right: Span) -> Span {
 }
 
 /// Takes the next inner pair; the grammar guarantees it, a failure is reported, not panicked.
-fn next<'a>(pairs: &mut pest::iterators::Pairs<'a, Rule>, at: Span) -> Result<Pair<'a, Rule>, ParseError> {
+fn next<'a>(
+    pairs: &mut pest::iterators::Pairs<'a, Rule>,
+    at: Span,
+) -> Result<Pair<'a, Rule>, ParseError> {
     pairs
         .next()
         .ok_or_else(|| ParseError::new(at.start, "incomplete expression", None))
@@ -194,9 +207,14 @@ fn lower(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             let condition = lower(inner.next().ok_or_else(|| incomplete(span))?)?;
             let then = lower(inner.next().ok_or_else(|| incomplete(span))?)?;
             let otherwise = lower(inner.next().ok_or_else(|| incomplete(span))?)?;
-            Ok(node(ExprKind::If(Box::new(condition), Box::new(then), Box::new(otherwise)), span))
+            Ok(node(
+                ExprKind::If(Box::new(condition), Box::new(then), Box::new(otherwise)),
+                span,
+            ))
         }
-        Rule::or_expr | Rule::and_expr | Rule::coalesce | Rule::sum | Rule::product => lower_left_fold(pair),
+        Rule::or_expr | Rule::and_expr | Rule::coalesce | Rule::sum | Rule::product => {
+            lower_left_fold(pair)
+        }
         Rule::not_expr | Rule::unary => {
             let mut inner = pair.into_inner();
             let first = next(&mut inner, span)?;
@@ -224,7 +242,10 @@ fn lower(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             Ok(expr)
         }
         Rule::list => {
-            let items = pair.into_inner().map(lower).collect::<Result<Vec<_>, _>>()?;
+            let items = pair
+                .into_inner()
+                .map(lower)
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(node(ExprKind::List(items), span))
         }
         Rule::date => {
@@ -248,7 +269,11 @@ fn lower(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             Ok(node(ExprKind::Int(value), span))
         }
         Rule::string => {
-            let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or_default();
+            let body = pair
+                .into_inner()
+                .next()
+                .map(|p| p.as_str())
+                .unwrap_or_default();
             Ok(node(ExprKind::Str(unescape(body)), span))
         }
         Rule::kw_true => Ok(node(ExprKind::Bool(true), span)),
@@ -323,14 +348,21 @@ fn lower_comparison(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             list: Box::new(right),
             negated: operator.as_rule() == Rule::not_in_op,
         },
-        _ => ExprKind::Binary(binary_op(operator.as_str()), Box::new(left), Box::new(right)),
+        _ => ExprKind::Binary(
+            binary_op(operator.as_str()),
+            Box::new(left),
+            Box::new(right),
+        ),
     };
     Ok(node(kind, span))
 }
 
 fn lower_aggregation(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     let span = span_of(&pair);
-    let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule())).peekable();
+    let mut inner = pair
+        .into_inner()
+        .filter(|p| !is_keyword(p.as_rule()))
+        .peekable();
     let kind = match inner.next().map(|p| p.as_str().to_string()).as_deref() {
         Some("count") => AggregateKind::Count,
         Some("count_distinct") => AggregateKind::CountDistinct,
@@ -342,7 +374,10 @@ fn lower_aggregation(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     };
     let mut rest: Vec<Pair<Rule>> = inner.collect();
     // Shapes: [value, variable, source, filter?] or [variable, source, filter?].
-    let value = if rest.first().is_some_and(|first| first.as_rule() == Rule::expr) {
+    let value = if rest
+        .first()
+        .is_some_and(|first| first.as_rule() == Rule::expr)
+    {
         Some(lower(rest.remove(0))?)
     } else {
         None

@@ -23,7 +23,10 @@ pub struct Run {
 impl Run {
     /// Output, error output and exit code in one text, for a snapshot.
     pub fn transcript(&self) -> String {
-        format!("exit: {:?}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+        format!(
+            "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
