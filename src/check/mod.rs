@@ -209,9 +209,7 @@ impl Checker<'_> {
                 let key = (definition.scope, definition.name.value.clone());
                 if let Some((first, _)) = self.names.definitions.get(&key) {
                     let (first_file, first_index) = self.positions[*first];
-                    let first_pos = self.set.rule_files[first_file].definitions[first_index]
-                        .name
-                        .pos;
+                    let first = &self.set.rule_files[first_file].definitions[first_index];
                     let diagnostic = Diagnostic::error(
                         "conflict",
                         format!(
@@ -223,7 +221,14 @@ impl Checker<'_> {
                     .at(self
                         .set
                         .location(definition.name.pos, definition.name.value.chars().count()))
-                    .note(self.set.location(first_pos, 1), "also defined here")
+                    .note(
+                        self.set.location(definition.cite.pos, 1),
+                        format!("this one cites: {}", definition.cite.value),
+                    )
+                    .note(
+                        self.set.location(first.name.pos, 1),
+                        format!("also defined here, citing: {}", first.cite.value),
+                    )
                     .help(
                         "keep one definition, and write the other as an override with a `priority`",
                     );
@@ -450,7 +455,7 @@ impl Checker<'_> {
     }
 
     fn compile_overrides(&mut self) {
-        let mut by_target: HashMap<DefId, Vec<(i64, rules::Pos, usize)>> = HashMap::new();
+        let mut by_target: HashMap<DefId, Vec<(i64, rules::Pos, usize, &str)>> = HashMap::new();
         for (file_index, rule_file) in self.set.rule_files.iter().enumerate() {
             for exception in &rule_file.overrides {
                 let key = (exception.scope, exception.target.value.clone());
@@ -502,7 +507,7 @@ impl Checker<'_> {
                 );
                 self.references[id].extend(references);
                 let siblings = by_target.entry(id).or_default();
-                if let Some((_, first, _)) = siblings.iter().find(|(p, _, f)| {
+                if let Some((_, first, _, first_cite)) = siblings.iter().find(|(p, _, f, _)| {
                     *p == exception.priority.value && self.overlap(*f, file_index)
                 }) {
                     let diagnostic = Diagnostic::error(
@@ -515,11 +520,23 @@ impl Checker<'_> {
                         ),
                     )
                     .at(self.set.location(exception.priority.pos, 1))
-                    .note(self.set.location(*first, 1), "the other override")
+                    .note(
+                        self.set.location(exception.cite.pos, 1),
+                        format!("this one cites: {}", exception.cite.value),
+                    )
+                    .note(
+                        self.set.location(*first, 1),
+                        format!("the other override cites: {first_cite}"),
+                    )
                     .help("give the one that should win the higher priority");
                     self.diagnostics.push(diagnostic);
                 }
-                siblings.push((exception.priority.value, exception.priority.pos, file_index));
+                siblings.push((
+                    exception.priority.value,
+                    exception.priority.pos,
+                    file_index,
+                    &exception.cite.value,
+                ));
                 if let (Some(rule), Some(definition)) = (rule, self.definitions[id].as_mut()) {
                     definition.overrides.push((exception.priority.value, rule));
                 }
