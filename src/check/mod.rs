@@ -483,6 +483,30 @@ impl Checker<'_> {
                     );
                     continue;
                 };
+                let Some(priority) = &exception.priority else {
+                    let (target_file, target_index) = self.positions[id];
+                    let target = &self.set.rule_files[target_file].definitions[target_index];
+                    let diagnostic = Diagnostic::error(
+                        "conflict",
+                        format!(
+                            "override of `{}.{}` has no `priority`: it and the definition it amends could both decide",
+                            exception.scope.name(),
+                            exception.target.value
+                        ),
+                    )
+                    .at(self.set.location(exception.pos, 1))
+                    .note(
+                        self.set.location(exception.cite.pos, 1),
+                        format!("the override cites: {}", exception.cite.value),
+                    )
+                    .note(
+                        self.set.location(target.name.pos, 1),
+                        format!("the definition cites: {}", target.cite.value),
+                    )
+                    .help("add `priority: <integer>`: an override wins where its condition holds, higher priorities first");
+                    self.diagnostics.push(diagnostic);
+                    continue;
+                };
                 let value_type = match (&self.definitions[id], &ty) {
                     (
                         Some(Definition {
@@ -507,19 +531,20 @@ impl Checker<'_> {
                 );
                 self.references[id].extend(references);
                 let siblings = by_target.entry(id).or_default();
-                if let Some((_, first, _, first_cite)) = siblings.iter().find(|(p, _, f, _)| {
-                    *p == exception.priority.value && self.overlap(*f, file_index)
-                }) {
+                if let Some((_, first, _, first_cite)) = siblings
+                    .iter()
+                    .find(|(p, _, f, _)| *p == priority.value && self.overlap(*f, file_index))
+                {
                     let diagnostic = Diagnostic::error(
                         "conflict",
                         format!(
                             "two overrides of `{}.{}` have priority {} and can both apply",
                             exception.scope.name(),
                             exception.target.value,
-                            exception.priority.value
+                            priority.value
                         ),
                     )
-                    .at(self.set.location(exception.priority.pos, 1))
+                    .at(self.set.location(priority.pos, 1))
                     .note(
                         self.set.location(exception.cite.pos, 1),
                         format!("this one cites: {}", exception.cite.value),
@@ -532,13 +557,13 @@ impl Checker<'_> {
                     self.diagnostics.push(diagnostic);
                 }
                 siblings.push((
-                    exception.priority.value,
-                    exception.priority.pos,
+                    priority.value,
+                    priority.pos,
                     file_index,
                     &exception.cite.value,
                 ));
                 if let (Some(rule), Some(definition)) = (rule, self.definitions[id].as_mut()) {
-                    definition.overrides.push((exception.priority.value, rule));
+                    definition.overrides.push((priority.value, rule));
                 }
             }
         }

@@ -665,10 +665,12 @@ impl Loader {
                 )
             })
         });
-        let priority = self
-            .required(&fields, "priority", "override")
-            .and_then(|n| self.text(n, file, "`priority`"));
-        let priority = priority.and_then(|p| match p.value.trim().parse::<i64>() {
+        // A missing priority is not a loading error: the checker reports the conflict it leaves.
+        let priority_text = match fields.map.get_node("priority") {
+            Some(node) => Some(self.text(node, file, "`priority`")?),
+            None => None,
+        };
+        let priority = priority_text.map(|p| match p.value.trim().parse::<i64>() {
             Ok(value) => Some(Located { value, pos: p.pos }),
             Err(_) => {
                 self.error(
@@ -692,7 +694,10 @@ impl Loader {
         Some(Override {
             scope,
             target,
-            priority: priority?,
+            priority: match priority {
+                None => None,
+                Some(parsed) => Some(parsed?),
+            },
             cite: cite?,
             when: when?,
             then: then?,

@@ -149,8 +149,9 @@ pub struct Override {
     pub scope: Scope,
     /// The name of the definition overridden.
     pub target: Located<String>,
-    /// Higher wins among overrides of the same definition; equal is a conflict.
-    pub priority: Located<i64>,
+    /// Higher wins among overrides of the same definition; equal is a conflict, and so is
+    /// none (nothing says the override wins over the definition).
+    pub priority: Option<Located<i64>>,
     /// The clause it encodes.
     pub cite: Located<String>,
     /// Where the exception applies.

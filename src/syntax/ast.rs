@@ -38,7 +38,7 @@ pub enum ExprKind {
     Str(String),
     /// `true` or `false`.
     Bool(bool),
-    /// A date literal such as `2006-09-01`.
+    /// A date literal such as `2001-02-03`.
     Date(NaiveDate),
     /// `null`: the missing value.
     Null,
