@@ -9,6 +9,22 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+/// A strict `YYYY-MM-DD` calendar date (surrounding spaces allowed); anything else is `None`.
+pub fn parse_calendar_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    well_formed
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
 /// A type of the expression language.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {

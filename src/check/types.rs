@@ -136,7 +136,7 @@ impl ExprChecker<'_> {
         }
         let (code, ty) = self.expr(source, &source.expr, facts)?;
         match expected {
-            Some(expected) => self.expect(source, &source.expr, code, ty, expected),
+            Some(expected) => self.expect_type(source, &source.expr, code, ty, expected),
             None => Some((code, ty)),
         }
     }
@@ -160,7 +160,7 @@ impl ExprChecker<'_> {
     }
 
     /// Accepts `ty` where `expected` is wanted: equal, `T` for `T?`, `null` for `T?`, a string literal for an enum.
-    fn expect(
+    fn expect_type(
         &mut self,
         source: &ExprSource,
         expr: &Expr,
@@ -336,7 +336,7 @@ impl ExprChecker<'_> {
         facts: &Facts,
     ) -> Checked {
         let (code, ty) = self.expr(source, expr, facts)?;
-        self.expect(source, expr, code, ty, expected)
+        self.expect_type(source, expr, code, ty, expected)
     }
 
     fn variable(&mut self, source: &ExprSource, expr: &Expr, name: &str, facts: &Facts) -> Checked {
@@ -595,7 +595,8 @@ impl ExprChecker<'_> {
                         Type::Text,
                     ));
                 }
-                let (left_code, _) = self.expect(source, left, left_code, left_type, &Type::Int)?;
+                let (left_code, _) =
+                    self.expect_type(source, left, left_code, left_type, &Type::Int)?;
                 let (right_code, _) = self.operand(source, right, &Type::Int, facts)?;
                 let arith = match op {
                     BinaryOp::Add => Arith::Add,

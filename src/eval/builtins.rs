@@ -25,7 +25,7 @@ pub fn call(builtin: Builtin, arguments: &[Value]) -> Result<Value> {
             Value::Bool(has_word(text, word))
         }
         (Builtin::ParseDate, [Value::Text(text)]) => {
-            parse_date(text).map_or(Value::Missing, Value::Date)
+            crate::data::parse_calendar_date(text).map_or(Value::Missing, Value::Date)
         }
         (Builtin::YearsBetween, [Value::Date(earlier), Value::Date(later)]) => {
             Value::Int(years_between(*earlier, *later))
@@ -75,22 +75,6 @@ fn has_word(text: &str, word: &str) -> bool {
         let after = text[start + found.len()..].chars().next();
         !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
     })
-}
-
-/// A `YYYY-MM-DD` date (surrounding spaces allowed); anything else is missing.
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    well_formed
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
 }
 
 /// Whole years from `earlier` to `later`, as an age is counted.

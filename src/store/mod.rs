@@ -27,17 +27,6 @@ pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let text = text.trim();
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    match (shaped, NaiveDate::parse_from_str(text, "%Y-%m-%d")) {
-        (true, Ok(date)) => Ok(date),
-        _ => Err(format!("`{text}` is not a calendar date: write YYYY-MM-DD")),
-    }
+    crate::data::parse_calendar_date(text)
+        .ok_or_else(|| format!("`{}` is not a calendar date: write YYYY-MM-DD", text.trim()))
 }
