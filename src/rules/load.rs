@@ -106,6 +106,20 @@ impl Loader {
             self.error(Pos { file, line: 1, column: 1 }, 1, "empty-file", "rule file is empty".into(), Some("write a rule file, or delete it: every `*.yaml` under the rules directory is loaded".into()));
             return None;
         }
+        if let Some(line) = second_document(&source.text) {
+            self.error(
+                Pos {
+                    file,
+                    line,
+                    column: 1,
+                },
+                3,
+                "several-documents",
+                "a rule file holds one YAML document, this is a second one".into(),
+                Some("split the documents into files of their own".into()),
+            );
+            return None;
+        }
         let options = LoaderOptions::default().error_on_duplicate_keys(true);
         match marked_yaml::parse_yaml_with_options(file, &source.text, options) {
             Ok(node) => Some(node),
@@ -704,6 +718,20 @@ impl Loader {
             pos: fields.pos,
         })
     }
+}
+
+/// The 1-based line where a second YAML document starts (`---` after content), if any.
+fn second_document(text: &str) -> Option<usize> {
+    let mut seen_content = false;
+    for (index, line) in text.lines().enumerate() {
+        let is_marker = line == "---" || line.starts_with("--- ");
+        if is_marker && seen_content {
+            return Some(index + 1);
+        }
+        let trimmed = line.trim();
+        seen_content |= !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#');
+    }
+    None
 }
 
 fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String, Option<String>) {
