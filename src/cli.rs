@@ -121,6 +121,15 @@ pub fn run() -> ExitCode {
     ExitCode::from(exit as u8)
 }
 
+/// Writes a report to standard output; a closed pipe (`| head`) ends the output quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 /// Reads a text file; a missing file, a directory or non-UTF-8 bytes are a diagnostic.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let shown = path.display().to_string();
@@ -228,11 +237,11 @@ fn run_check(rules: &Path) -> Exit {
     match load_program(rules) {
         Ok((program, warnings)) => {
             eprint!("{}", render(&warnings));
-            println!(
-                "{} rule files, {} definitions: ok",
+            emit(&format!(
+                "{} rule files, {} definitions: ok\n",
                 program.files.len(),
-                program.definitions.len()
-            );
+                program.definitions.len(),
+            ));
             Exit::Success
         }
         Err((exit, diagnostics)) => {
@@ -312,7 +321,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),
     };
-    print!("{output}");
+    emit(&output);
     if decisions.has_errors() {
         eprintln!("error: some outputs could not be evaluated; see `errors` in the output");
         return Exit::RuleErrors;
@@ -330,12 +339,12 @@ fn run_import(file: &Path, db: &Path) -> Exit {
     };
     match import_case(&case, &db.display().to_string()) {
         Ok(()) => {
-            println!(
-                "imported {} members and {} records into {}",
+            emit(&format!(
+                "imported {} members and {} records into {}\n",
                 case.members.len(),
                 case.records.len(),
-                db.display()
-            );
+                db.display(),
+            ));
             Exit::Success
         }
         Err(diagnostic) => {

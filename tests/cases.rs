@@ -45,3 +45,32 @@ fn example_case_decides_as_snapshotted() {
         insta::assert_snapshot!("example__a20111001.1__json", run.stdout);
     });
 }
+
+#[test]
+fn eval_piped_into_a_reader_that_stops_early_exits_cleanly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wotrules"))
+        .args([
+            "eval",
+            "--case",
+            "tests/cases/ap-experience-boundaries.yaml",
+            "--explain",
+        ])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the wotrules binary runs");
+    let mut first_bytes = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout is piped")
+        .read_exact(&mut first_bytes)
+        .expect("some output");
+    let output = child.wait_with_output().expect("wotrules ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
