@@ -286,12 +286,12 @@ pub struct RecordRow {
     pub points: i64,
     /// Points the assurer gave.
     pub awarded: i64,
-    /// Method, free text.
-    pub method: String,
+    /// Method, free text (shared, so that evaluation reads it without copying).
+    pub method: Arc<str>,
     /// Location, free text.
-    pub location: String,
+    pub location: Arc<str>,
     /// Assurance date, free text.
-    pub date: String,
+    pub date: Arc<str>,
     /// Entry into the system.
     pub when: Option<NaiveDateTime>,
     /// Expiry.
