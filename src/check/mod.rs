@@ -739,29 +739,20 @@ fn outcome_constant(
     outcome: &Located<String>,
     ty: &Type,
 ) -> Option<Code> {
-    let source = ExprSource {
-        text: outcome.value.clone(),
-        pos: outcome.pos,
-        expr: crate::syntax::ast::Expr {
-            kind: crate::syntax::ast::ExprKind::Null,
-            span: Default::default(),
-        },
-    };
-    let span = crate::syntax::ast::Span {
-        start: 0,
-        end: outcome.value.len(),
-    };
+    let at = checker
+        .set
+        .location(outcome.pos, outcome.value.chars().count());
     let Type::Enum(name) = ty.required() else {
         let diagnostic = Diagnostic::error(
             "type-mismatch",
             format!("`outcome:` gives a value of an enumeration, but this value has type `{ty}`"),
         )
-        .at(checker.set.expr_location(&source, span))
+        .at(at)
         .help("use `then:` with an expression");
         checker.diagnostics.push(diagnostic);
         return None;
     };
     checker
-        .enum_member(&source, span, name, &outcome.value)
+        .enum_member(at, name, &outcome.value)
         .then(|| Code::Const(crate::data::Value::Text(outcome.value.as_str().into())))
 }

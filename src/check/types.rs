@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::data::{MemberField, RecordField, RequestField, Type, Value};
 use crate::diag::Diagnostic;
 use crate::rules::{ExprSource, RuleSet, Scope};
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{AggregateKind, BinaryOp, Expr, ExprKind, Span, UnaryOp};
 
 use super::program::{AggregateCode, Arith, Builtin, Code, Compare, DefId, FieldUse};
@@ -211,20 +211,15 @@ impl ExprChecker<'_> {
         if let (Type::Text, Type::Enum(name)) = (ty, expected)
             && let Code::Const(Value::Text(text)) = &code
         {
-            self.enum_member(source, expr.span, name, text);
+            let at = self.set.expr_location(source, expr.span);
+            self.enum_member(at, name, text);
             return Some(code);
         }
         None
     }
 
     /// Reports a string that is not a value of enumeration `name`.
-    pub fn enum_member(
-        &mut self,
-        source: &ExprSource,
-        span: Span,
-        name: &str,
-        value: &str,
-    ) -> bool {
+    pub fn enum_member(&mut self, at: crate::diag::Location, name: &str, value: &str) -> bool {
         let values = self
             .names
             .enums
@@ -236,13 +231,13 @@ impl ExprChecker<'_> {
         }
         let help = did_you_mean(value, values.iter().map(String::as_str))
             .unwrap_or_else(|| format!("`{name}` is one of: {}", values.join(", ")));
-        self.error(
-            source,
-            span,
+        let diagnostic = Diagnostic::error(
             "unknown-outcome",
             format!("`{value}` is not a value of `{name}`"),
-            Some(&help),
-        );
+        )
+        .at(at)
+        .help(help);
+        self.diagnostics.push(diagnostic);
         false
     }
 
@@ -463,12 +458,8 @@ impl ExprChecker<'_> {
             );
         }
         candidates.sort_unstable();
-        let help = did_you_mean(name, candidates.iter().copied())
-            .map(|h| {
-                h.replace('`', "")
-                    .replace("did you mean ", &format!("did you mean `{object_name}."))
-                    .replace('?', "`?")
-            })
+        let help = closest(name, candidates.iter().copied())
+            .map(|candidate| format!("did you mean `{object_name}.{candidate}`?"))
             .unwrap_or_else(|| {
                 format!("declare it in `rules/schema.yaml` or define it with `for: {object_name}`")
             });
@@ -692,9 +683,10 @@ impl ExprChecker<'_> {
         name: &str,
     ) -> Option<bool> {
         match code {
-            Code::Const(Value::Text(text)) => self
-                .enum_member(source, expr.span, name, text)
-                .then_some(true),
+            Code::Const(Value::Text(text)) => {
+                let at = self.set.expr_location(source, expr.span);
+                self.enum_member(at, name, text).then_some(true)
+            }
             _ => Some(false),
         }
     }

@@ -252,20 +252,12 @@ impl Loader {
         match parse_expression(&text) {
             Ok(expr) => Some(ExprSource { text, pos, expr }),
             Err(error) => {
-                let placeholder = ExprSource {
-                    text,
-                    pos,
-                    expr: crate::syntax::ast::Expr {
-                        kind: crate::syntax::ast::ExprKind::Null,
-                        span: Default::default(),
-                    },
-                };
                 let span = crate::syntax::ast::Span {
                     start: error.offset,
                     end: error.offset + 1,
                 };
                 let mut diagnostic = Diagnostic::error("syntax", error.message)
-                    .at(self.set.expr_location(&placeholder, span));
+                    .at(self.set.text_location(pos, &text, span));
                 diagnostic.help = error.help;
                 self.diagnostics.push(diagnostic);
                 None

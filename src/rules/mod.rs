@@ -219,9 +219,14 @@ impl RuleSet {
 
     /// The location of `span` inside an expression, as a place in the YAML file.
     pub fn expr_location(&self, source: &ExprSource, span: Span) -> Location {
-        let file = &self.files[source.pos.file];
-        let (line, column) = align(&file.text, source, span.start);
-        let width = source.text.get(span.start..span.end).map_or(1, |t| {
+        self.text_location(source.pos, &source.text, span)
+    }
+
+    /// The location of `span` inside `text`, a YAML scalar starting at `pos`.
+    pub fn text_location(&self, pos: Pos, text: &str, span: Span) -> Location {
+        let file = &self.files[pos.file];
+        let (line, column) = align(&file.text, pos, text, span.start);
+        let width = text.get(span.start..span.end).map_or(1, |t| {
             t.lines().next().map_or(1, |first| first.chars().count())
         });
         Location::in_text(&file.path, &file.text, line, column, width)
@@ -233,22 +238,22 @@ impl RuleSet {
 /// The expression's characters appear in the file in order after the scalar's
 /// start, with quotes, escapes, block indicators and folding whitespace between
 /// them; a greedy walk that matches each character finds them.
-fn align(file_text: &str, source: &ExprSource, offset: usize) -> (usize, usize) {
+fn align(file_text: &str, pos: Pos, text: &str, offset: usize) -> (usize, usize) {
     let start = file_text
         .lines()
-        .take(source.pos.line.saturating_sub(1))
+        .take(pos.line.saturating_sub(1))
         .map(|line| line.len() + 1)
         .sum::<usize>()
         + file_text
             .lines()
-            .nth(source.pos.line.saturating_sub(1))
+            .nth(pos.line.saturating_sub(1))
             .map_or(0, |line| {
                 line.char_indices()
-                    .nth(source.pos.column.saturating_sub(1))
+                    .nth(pos.column.saturating_sub(1))
                     .map_or(line.len(), |(i, _)| i)
             });
     let mut file_chars = file_text.get(start..).unwrap_or("").chars();
-    let (mut line, mut column) = (source.pos.line, source.pos.column);
+    let (mut line, mut column) = (pos.line, pos.column);
     let advance = |c: char, line: &mut usize, column: &mut usize| {
         if c == '\n' {
             *line += 1;
@@ -257,7 +262,7 @@ fn align(file_text: &str, source: &ExprSource, offset: usize) -> (usize, usize) 
             *column += 1;
         }
     };
-    for wanted in source.text.get(..offset).unwrap_or("").chars() {
+    for wanted in text.get(..offset).unwrap_or("").chars() {
         if wanted.is_whitespace() {
             continue;
         }
@@ -270,10 +275,7 @@ fn align(file_text: &str, source: &ExprSource, offset: usize) -> (usize, usize) 
         }
     }
     // Skip whitespace and quoting up to the character at `offset` itself.
-    let target = source
-        .text
-        .get(offset..)
-        .and_then(|rest| rest.chars().next());
+    let target = text.get(offset..).and_then(|rest| rest.chars().next());
     if let Some(target) = target.filter(|c| !c.is_whitespace()) {
         let rest: String = file_chars.collect();
         for found in rest.chars() {
