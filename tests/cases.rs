@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{root, snapshot_settings, wotrules, yaml_files};
+use support::{file_name, root, snapshot_settings, wotrules, yaml_files};
 
 #[test]
 fn every_case_decides_as_snapshotted() {
@@ -12,11 +12,7 @@ fn every_case_decides_as_snapshotted() {
     assert!(cases.len() >= 10, "the case directory holds the cases");
     snapshot_settings().bind(|| {
         for case in cases {
-            let stem = case
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .expect("a file name")
-                .to_string();
+            let stem = file_name(&case).trim_end_matches(".yaml").to_string();
             let path = format!("tests/cases/{stem}.yaml");
             let json = wotrules(&root(), &["eval", "--case", &path, "--format", "json"]);
             assert_eq!(json.code, Some(0), "{path}: {}", json.stderr);

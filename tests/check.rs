@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{root, snapshot_settings, wotrules, yaml_files};
+use support::{file_name, root, snapshot_settings, wotrules, yaml_files};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create directory");
@@ -40,11 +40,7 @@ fn every_bad_rule_file_gets_its_diagnostic() {
         for bad in bad_files {
             let workspace = tempfile::tempdir().expect("a temporary directory");
             copy_dir(&root().join("rules"), &workspace.path().join("rules"));
-            let name = bad
-                .file_name()
-                .and_then(|n| n.to_str())
-                .expect("a file name")
-                .to_string();
+            let name = file_name(&bad);
             std::fs::create_dir_all(workspace.path().join("rules/zz")).expect("create directory");
             std::fs::copy(&bad, workspace.path().join("rules/zz").join(&name))
                 .expect("copy the bad file");

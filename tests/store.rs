@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{root, snapshot_settings, wotrules, yaml_files};
+use support::{file_name, root, snapshot_settings, wotrules, yaml_files};
 
 fn copy_example(dir: &Path) {
     std::fs::create_dir_all(dir.join("examples")).expect("create directory");
@@ -14,6 +14,22 @@ fn copy_example(dir: &Path) {
         dir.join("examples/a20111001.1.yaml"),
     )
     .expect("copy the example");
+}
+
+/// The JSON decisions of the example case, the reference for the database runs.
+fn example_case_json() -> String {
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    run.stdout
 }
 
 #[test]
@@ -33,18 +49,8 @@ fn eval_db_gives_the_same_json_as_eval_case() {
     );
     assert_eq!(import.code, Some(0), "{}", import.stderr);
     let from_db = wotrules(&root(), &["eval", "--db", db, "--format", "json"]);
-    let from_case = wotrules(
-        &root(),
-        &[
-            "eval",
-            "--case",
-            "examples/a20111001.1.yaml",
-            "--format",
-            "json",
-        ],
-    );
     assert_eq!(from_db.code, Some(0), "{}", from_db.stderr);
-    assert_eq!(from_db.stdout, from_case.stdout);
+    assert_eq!(from_db.stdout, example_case_json());
 }
 
 #[test]
@@ -53,18 +59,8 @@ fn the_bundled_sample_database_matches_its_case() {
         &root(),
         &["eval", "--db", "examples/sample.sqlite", "--format", "json"],
     );
-    let from_case = wotrules(
-        &root(),
-        &[
-            "eval",
-            "--case",
-            "examples/a20111001.1.yaml",
-            "--format",
-            "json",
-        ],
-    );
     assert_eq!(from_db.code, Some(0), "{}", from_db.stderr);
-    assert_eq!(from_db.stdout, from_case.stdout);
+    assert_eq!(from_db.stdout, example_case_json());
 }
 
 #[test]
@@ -138,11 +134,7 @@ fn every_bad_case_file_is_rejected_with_its_place() {
     assert!(bad_files.len() >= 10);
     snapshot_settings().bind(|| {
         for bad in bad_files {
-            let name = bad
-                .file_name()
-                .and_then(|n| n.to_str())
-                .expect("a file name")
-                .to_string();
+            let name = file_name(&bad);
             let path = format!("tests/data/cases/err/{name}");
             let run = wotrules(&root(), &["eval", "--case", &path, "--format", "json"]);
             assert_eq!(run.code, Some(2), "{name}: {}", run.transcript());

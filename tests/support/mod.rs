@@ -64,3 +64,11 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The file name of `path` (as UTF-8).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .expect("a UTF-8 file name")
+        .to_string()
+}
