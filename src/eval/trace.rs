@@ -132,13 +132,11 @@ impl Evaluation<'_> {
                     fields.push((name, value));
                 }
             }
-            uses.extend(
-                rule.uses
-                    .iter()
-                    .copied()
-                    .filter(|u| !uses.contains(u))
-                    .collect::<Vec<_>>(),
-            );
+            for used in &rule.uses {
+                if !uses.contains(used) {
+                    uses.push(*used);
+                }
+            }
         }
         let mut because = Vec::new();
         for used in uses {
