@@ -7,12 +7,17 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{Program, check};
+use crate::compare::compare;
 use crate::data::Dataset;
 use crate::diag::{Diagnostic, render};
 use crate::eval::{Evaluation, Selection};
-use crate::report::{render_json, render_text};
+use crate::report::{Versions, render_diff_json, render_diff_text, render_json, render_text};
 use crate::rules::{RuleSources, load_rule_set};
-use crate::store::{CaseFile, import_case, read_case, read_database};
+use crate::ruletest::{CaseSource, Coverage, TestFile, read_test_file, run_test};
+use crate::store::{
+    CaseFile, RULE_TESTS_FOLDER, import_case, read_case, read_database, read_text, rule_sources,
+    rule_sources_at_revision, yaml_files_under,
+};
 
 /// How a run ended; the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +73,42 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Compare two versions of the rules over the same data: every output that changes.
+    Diff {
+        /// The old rules: a directory, or `git:REV` for the rules directory at a git revision.
+        #[arg(long)]
+        base: String,
+        /// A case file (YAML).
+        #[arg(long, conflicts_with = "db", required_unless_present = "db")]
+        case: Option<PathBuf>,
+        /// A SQLite database with CAcert's tables (opened read-only).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The new rules directory.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// The date to evaluate as of (default: the case's `as_of`, else today).
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when any output changed.
+        #[arg(long)]
+        fail_on_change: bool,
+    },
+    /// Run the rule tests in `RULES/tests/*.yaml`.
+    Test {
+        /// The rules directory.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// Only tests whose name or file contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Report the branches, rows and overrides no test exercised.
+        #[arg(long)]
+        coverage: bool,
+    },
     /// Load a case file into a SQLite database, in one transaction.
     Import {
         /// The case file.
@@ -76,6 +117,12 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -101,21 +148,35 @@ pub fn run() -> ExitCode {
             rules,
             format,
             explain,
-        } => {
-            let input = match (case, db) {
-                (Some(case), _) => Input::Case(case),
-                (None, Some(db)) => Input::Database(db),
-                (None, None) => Input::Case(PathBuf::new()),
-            };
-            run_eval(&EvalRequest {
-                input,
-                member,
-                as_of,
-                rules,
-                format,
-                explain,
-            })
-        }
+        } => run_eval(&EvalRequest {
+            input: input_of(case, db),
+            member,
+            as_of,
+            rules,
+            format,
+            explain,
+        }),
+        Command::Diff {
+            base,
+            case,
+            db,
+            rules,
+            as_of,
+            format,
+            fail_on_change,
+        } => run_diff(&DiffRequest {
+            base,
+            input: input_of(case, db),
+            rules,
+            as_of,
+            format,
+            fail_on_change,
+        }),
+        Command::Test {
+            rules,
+            filter,
+            coverage,
+        } => run_tests(&rules, filter.as_deref(), coverage),
         Command::Import { file, db } => run_import(&file, &db),
     };
     ExitCode::from(exit as u8)
@@ -130,91 +191,16 @@ fn emit(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-/// Reads a text file; a missing file, a directory or non-UTF-8 bytes are a diagnostic.
-pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let shown = path.display().to_string();
-    if path.is_dir() {
-        return Err(
-            Diagnostic::error("io", format!("{shown}: is a directory, not a file"))
-                .help("give the path of a file"),
-        );
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            "io",
-            format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
-        )
-        .help("check the path")
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            "encoding",
-            format!(
-                "{shown}: byte {} is not valid UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("save the file as UTF-8")
-    })
-}
-
-/// Every `*.yaml` under `dir`, recursively, sorted; `schema.yaml` at its root is the schema.
-fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
-    if !dir.is_dir() {
-        return Err(vec![
-            Diagnostic::error("io", format!("{}: no such rules directory", dir.display()))
-                .help("pass `--rules DIR`"),
-        ]);
-    }
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    let mut errors = Vec::new();
-    while let Some(folder) = pending.pop() {
-        let entries = match std::fs::read_dir(&folder) {
-            Ok(entries) => entries,
-            Err(e) => {
-                errors.push(Diagnostic::error(
-                    "io",
-                    format!("{}: cannot list: {e}", folder.display()),
-                ));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    let schema_path = dir.join("schema.yaml");
-    let mut sources = RuleSources::default();
-    for path in paths {
-        match read_text(&path) {
-            Ok(text) if path == schema_path => sources.schema = (path.display().to_string(), text),
-            Ok(text) => sources.rule_files.push((path.display().to_string(), text)),
-            Err(error) => errors.push(error),
-        }
-    }
-    if sources.schema.0.is_empty() {
-        errors.push(
-            Diagnostic::error("no-schema", format!("{}: no schema.yaml", dir.display()))
-                .help("the rules directory needs `schema.yaml` declaring fields and outputs"),
-        );
-    }
-    if errors.is_empty() {
-        Ok(sources)
-    } else {
-        Err(errors)
-    }
-}
-
 /// Loads and checks the rules in `dir`: the program, or the exit code after printing why not.
 pub fn load_program(dir: &Path) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec<Diagnostic>)> {
-    let sources = rule_sources(dir).map_err(|errors| {
+    check_sources(rule_sources(dir))
+}
+
+/// Checks rule sources already read: the program, or the exit code and why not.
+fn check_sources(
+    sources: Result<RuleSources, Vec<Diagnostic>>,
+) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec<Diagnostic>)> {
+    let sources = sources.map_err(|errors| {
         let exit = if errors.iter().all(|e| e.code == "io") {
             Exit::BadInput
         } else {
@@ -256,6 +242,15 @@ fn run_check(rules: &Path) -> Exit {
 enum Input {
     Case(PathBuf),
     Database(PathBuf),
+}
+
+/// The input named by `--case` or `--db` (clap requires exactly one).
+fn input_of(case: Option<PathBuf>, db: Option<PathBuf>) -> Input {
+    match (case, db) {
+        (Some(case), _) => Input::Case(case),
+        (None, Some(db)) => Input::Database(db),
+        (None, None) => Input::Case(PathBuf::new()),
+    }
 }
 
 struct EvalRequest {
@@ -351,5 +346,168 @@ fn run_import(file: &Path, db: &Path) -> Exit {
             eprint!("{diagnostic}");
             Exit::BadInput
         }
+    }
+}
+
+/// Reads every rule test under `rules/tests/`, with its case; all problems or the tests.
+fn read_rule_tests(
+    rules: &Path,
+    program: &Program,
+) -> Result<Vec<(TestFile, Vec<CaseFile>)>, Vec<Diagnostic>> {
+    let folder = rules.join(RULE_TESTS_FOLDER);
+    let paths = yaml_files_under(&folder)?;
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let file = read_text(&path)
+            .map_err(|e| vec![e])
+            .and_then(|text| read_test_file(&path, &text, program));
+        let file = match file {
+            Ok(file) => file,
+            Err(diagnostics) => {
+                errors.extend(diagnostics);
+                continue;
+            }
+        };
+        let mut cases = Vec::new();
+        for test in &file.tests {
+            let case = match &test.case {
+                CaseSource::Path(path, at) => {
+                    read_input(&Input::Case(path.clone())).map_err(|diagnostics| {
+                        diagnostics
+                            .into_iter()
+                            .map(|d| match d.location {
+                                None => d.at(at.clone()),
+                                Some(_) => d,
+                            })
+                            .collect()
+                    })
+                }
+                CaseSource::Inline { path, text } => read_case(path, text),
+            };
+            match case {
+                Ok(case) => cases.push(case),
+                Err(diagnostics) => errors.extend(diagnostics),
+            }
+        }
+        files.push((file, cases));
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
+    let program = match load_program(rules) {
+        Ok((program, _warnings)) => program,
+        Err((exit, diagnostics)) => {
+            eprint!("{}", render(&diagnostics));
+            return exit;
+        }
+    };
+    let files = match read_rule_tests(rules, &program) {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            eprint!("{}", render(&diagnostics));
+            return Exit::BadInput;
+        }
+    };
+    let mut coverage = with_coverage.then(|| Coverage::new(&program));
+    let (mut passed, mut failed) = (0, 0);
+    let mut out = String::new();
+    for (file, cases) in files {
+        for (test, case) in file.tests.iter().zip(cases) {
+            let chosen = filter.is_none_or(|f| test.name.contains(f) || file.path.contains(f));
+            if !chosen {
+                continue;
+            }
+            match run_test(&program, &file, test, case, coverage.as_mut()) {
+                Ok(failures) if failures.is_empty() => passed += 1,
+                Ok(failures) => {
+                    failed += 1;
+                    for failure in failures {
+                        out.push_str(&format!(
+                            "{}: test `{}`: {}\n",
+                            failure.at, failure.test, failure.message
+                        ));
+                    }
+                }
+                Err(diagnostic) => {
+                    emit(&out);
+                    eprint!("{diagnostic}");
+                    return Exit::BadInput;
+                }
+            }
+        }
+    }
+    if let Some(coverage) = &coverage {
+        out.push_str(&coverage.report(&program));
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    emit(&out);
+    if failed > 0 {
+        Exit::RuleErrors
+    } else {
+        Exit::Success
+    }
+}
+
+struct DiffRequest {
+    base: String,
+    input: Input,
+    rules: PathBuf,
+    as_of: Option<NaiveDate>,
+    format: DiffFormat,
+    fail_on_change: bool,
+}
+
+fn run_diff(request: &DiffRequest) -> Exit {
+    let base_sources = match request.base.strip_prefix("git:") {
+        Some(revision) => rule_sources_at_revision(&request.rules, revision),
+        None => rule_sources(Path::new(&request.base)),
+    };
+    let mut programs = Vec::new();
+    for sources in [base_sources, rule_sources(&request.rules)] {
+        match check_sources(sources) {
+            Ok((program, _warnings)) => programs.push(program),
+            Err((exit, diagnostics)) => {
+                eprint!("{}", render(&diagnostics));
+                return exit;
+            }
+        }
+    }
+    let case = match read_input(&request.input) {
+        Ok(case) => case,
+        Err(diagnostics) => {
+            eprint!("{}", render(&diagnostics));
+            return Exit::BadInput;
+        }
+    };
+    let as_of = request
+        .as_of
+        .or(case.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let (old_program, new_program) = (&programs[0], &programs[1]);
+    let changes = compare(
+        &mut Evaluation::new(old_program, &data),
+        &mut Evaluation::new(new_program, &data),
+    );
+    let new_source = request.rules.display().to_string();
+    let versions = Versions {
+        old: (&request.base, &old_program.digest),
+        new: (&new_source, &new_program.digest),
+    };
+    emit(&match request.format {
+        DiffFormat::Text => render_diff_text(&data, &versions, &changes),
+        DiffFormat::Json => render_diff_json(&data, &versions, &changes),
+    });
+    let changed = !changes.members.is_empty() || !changes.records.is_empty();
+    if changed && request.fail_on_change {
+        Exit::RuleErrors
+    } else {
+        Exit::Success
     }
 }

@@ -7,11 +7,13 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod store;
-mod suggest;
+pub(crate) mod suggest;
 pub mod syntax;

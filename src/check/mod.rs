@@ -521,7 +521,7 @@ impl Checker<'_> {
                 let rule = self.rule(
                     exception.scope,
                     file_index,
-                    Some(&exception.when),
+                    exception.when.as_ref(),
                     &exception.then,
                     &value_type,
                     &Facts::default(),

@@ -16,7 +16,7 @@ use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
 
 pub use decisions::{Decisions, EntityDecisions, Selection};
-pub use trace::TraceNode;
+pub use trace::{Clause, TraceNode};
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +98,11 @@ impl<'a> Evaluation<'a> {
     /// The program evaluated.
     pub fn program(&self) -> &'a Program {
         self.program
+    }
+
+    /// Whether rule file `file` is in force as of the dataset's date.
+    pub fn in_force(&self, file: usize) -> bool {
+        self.in_force[file]
     }
 
     /// The dataset evaluated.

@@ -27,16 +27,33 @@ pub struct TraceNode {
     pub because: Vec<TraceNode>,
 }
 
-impl Evaluation<'_> {
+/// The clause that decided a value, as a person cites it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// `value`, `row 3 of 6`, `override from … (priority 10)`, `not in force`.
+    pub text: String,
+    /// What it cites.
+    pub cite: String,
+    /// The rule file id and `path:line` of the clause.
+    pub at: String,
+    /// The condition that held, as written.
+    pub condition: Option<String>,
+}
+
+impl<'a> Evaluation<'a> {
     /// The trace of definition `id` for `entity`, evaluating what is not yet known.
     pub fn trace(&mut self, id: DefId, entity: usize) -> TraceNode {
         let mut seen = HashSet::new();
         self.trace_node(id, entity, &mut seen)
     }
 
-    fn trace_node(&mut self, id: DefId, entity: usize, seen: &mut HashSet<DefId>) -> TraceNode {
-        seen.insert(id);
-        let value = self.value(id, entity).unwrap_or(Value::Missing);
+    /// The clause that decided definition `id` for `entity`: what it is, cites, and where.
+    pub fn clause(&mut self, id: DefId, entity: usize) -> Clause {
+        self.clause_and_reads(id, entity).0
+    }
+
+    fn clause_and_reads(&mut self, id: DefId, entity: usize) -> (Clause, Vec<&'a Rule>) {
+        let _ = self.value(id, entity);
         let program = self.program;
         let definition = &program.definitions[id];
         let decision = self
@@ -48,7 +65,7 @@ impl Evaluation<'_> {
             Body::Cases(rules) | Body::Collect(rules) => rules,
         };
         let file_id = |rule: &Rule| program.files[rule.file].id.clone();
-        let (clause, deciding, read): (String, Vec<&Rule>, Vec<&Rule>) = match &decision {
+        let (clause, deciding, read): (String, Vec<&'a Rule>, Vec<&'a Rule>) = match &decision {
             Decision::Value => ("value".into(), vec![&rows[0]], vec![&rows[0]]),
             Decision::Case(index) => {
                 let clause = if rows[*index].when.is_none() {
@@ -115,6 +132,23 @@ impl Evaluation<'_> {
             (Decision::Case(_) | Decision::Override(_), Some(rule)) => rule.condition_text.clone(),
             _ => None,
         };
+        (
+            Clause {
+                text: clause,
+                cite,
+                at,
+                condition,
+            },
+            read,
+        )
+    }
+
+    fn trace_node(&mut self, id: DefId, entity: usize, seen: &mut HashSet<DefId>) -> TraceNode {
+        seen.insert(id);
+        let value = self.value(id, entity).unwrap_or(Value::Missing);
+        let (clause, read) = self.clause_and_reads(id, entity);
+        let program = self.program;
+        let definition = &program.definitions[id];
         let mut fields: Vec<(String, Value)> = Vec::new();
         let mut uses: Vec<DefId> = Vec::new();
         for rule in &read {
@@ -147,10 +181,10 @@ impl Evaluation<'_> {
         TraceNode {
             definition: format!("{}.{}", definition.scope.name(), definition.name),
             value,
-            clause,
-            cite,
-            at,
-            condition,
+            clause: clause.text,
+            cite: clause.cite,
+            at: clause.at,
+            condition: clause.condition,
             fields,
             because,
         }

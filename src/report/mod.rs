@@ -1,8 +1,10 @@
 //! Reports: decisions rendered as JSON for machines and as text for people.
 
+mod diff;
 mod json;
 mod text;
 
+pub use diff::{Versions, render_diff_json, render_diff_text};
 pub use json::render_json;
 pub use text::render_text;
 

@@ -692,9 +692,10 @@ impl Loader {
         let cite = self
             .required(&fields, "cite", "override")
             .and_then(|n| self.text(n, file, "`cite`"));
-        let when = self
-            .required(&fields, "when", "override")
-            .and_then(|n| self.expression(n, file, "`when`"));
+        let when = match fields.map.get_node("when") {
+            Some(node) => Some(self.expression(node, file, "`when`")?),
+            None => None,
+        };
         let then = self.case_value(&fields, file);
         let (scope, target) = target?;
         Some(Override {
@@ -705,7 +706,7 @@ impl Loader {
                 Some(parsed) => Some(parsed?),
             },
             cite: cite?,
-            when: when?,
+            when,
             then: then?,
             pos: fields.pos,
         })
@@ -726,7 +727,8 @@ fn second_document(text: &str) -> Option<usize> {
     None
 }
 
-fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String, Option<String>) {
+/// A YAML parse error as `(line, column)`, a message and a hint.
+pub fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String, Option<String>) {
     let at = |m: &marked_yaml::Marker| Some((m.line(), m.column()));
     match error {
         LoadError::TopLevelMustBeMapping(m) => (

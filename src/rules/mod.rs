@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::diag::Location;
 use crate::syntax::ast::{Expr, Span};
 
-pub use load::{RuleSources, load_rule_set};
+pub use load::{RuleSources, describe_yaml_error, load_rule_set};
 
 /// Where a YAML node starts: file index, 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,8 +154,8 @@ pub struct Override {
     pub priority: Option<Located<i64>>,
     /// The clause it encodes.
     pub cite: Located<String>,
-    /// Where the exception applies.
-    pub when: ExprSource,
+    /// Where the exception applies (`None`: wherever its rule file is in force).
+    pub when: Option<ExprSource>,
     /// The value there (for a `collect` definition: the value added).
     pub then: CaseValue,
     /// Where it starts.

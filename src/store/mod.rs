@@ -1,11 +1,15 @@
 //! The store: case files (YAML) and CAcert-shaped SQLite databases, read into [`Dataset`]s.
 
 mod case;
+mod files;
 mod sqlite;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 pub use case::{CaseFile, read_case};
+pub use files::{
+    RULE_TESTS_FOLDER, read_text, rule_sources, rule_sources_at_revision, yaml_files_under,
+};
 pub use sqlite::{import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` means "not set".

@@ -1,0 +1,168 @@
+//! Comparing two versions of the rules over the same data: whose outputs a change alters.
+
+use std::collections::BTreeMap;
+
+use crate::check::program::Output;
+use crate::data::Value;
+use crate::eval::{Clause, Evaluation};
+
+/// One output that differs between the old and the new rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Output name.
+    pub output: String,
+    /// The old value (`None`: the old rules have no such output; `Err`: it failed).
+    pub old: Option<Result<Value, String>>,
+    /// The new value.
+    pub new: Option<Result<Value, String>>,
+    /// The clause that decided the old value.
+    pub old_rule: Option<Clause>,
+    /// The clause that decides the new value.
+    pub new_rule: Option<Clause>,
+}
+
+/// The changed outputs of one member or record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityChanges {
+    /// Index into the dataset's members or records.
+    pub index: usize,
+    /// Member or notary id.
+    pub id: i64,
+    /// The outputs that differ, in the new rules' schema order.
+    pub changes: Vec<Change>,
+}
+
+/// Every member and record whose outputs differ.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Changes {
+    /// Changed members, in dataset order.
+    pub members: Vec<EntityChanges>,
+    /// Changed records, by id.
+    pub records: Vec<EntityChanges>,
+}
+
+/// How many members or records an output moved from one value to another.
+pub type Summary = BTreeMap<(String, String, String), usize>;
+
+impl Changes {
+    /// Counts per `(output, old, new)`, for members and for records.
+    pub fn summary(&self) -> (Summary, Summary) {
+        let count = |entities: &[EntityChanges]| {
+            let mut summary = Summary::new();
+            for entity in entities {
+                for change in &entity.changes {
+                    let key = (
+                        change.output.clone(),
+                        show(change.old.as_ref()),
+                        show(change.new.as_ref()),
+                    );
+                    *summary.entry(key).or_default() += 1;
+                }
+            }
+            summary
+        };
+        (count(&self.members), count(&self.records))
+    }
+}
+
+/// A value in a change: `absent` for an output one side lacks, `error` for a failed one.
+pub fn show(value: Option<&Result<Value, String>>) -> String {
+    match value {
+        None => "absent".into(),
+        Some(Err(_)) => "error".into(),
+        Some(Ok(Value::List(items))) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(crate::report::display_value)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Some(Ok(value)) => crate::report::display_value(value),
+    }
+}
+
+/// Evaluates every evaluated member and every record under both rule versions and keeps
+/// the outputs that differ. Both evaluations must be over the same dataset.
+pub fn compare(old: &mut Evaluation, new: &mut Evaluation) -> Changes {
+    let data = new.data();
+    let (old_program, new_program) = (old.program(), new.program());
+    let members = (0..data.members.len())
+        .filter(|i| data.members[*i].evaluated)
+        .filter_map(|index| {
+            let changes = changed_outputs(
+                old,
+                new,
+                index,
+                &old_program.member_outputs,
+                &new_program.member_outputs,
+            );
+            (!changes.is_empty()).then(|| EntityChanges {
+                index,
+                id: data.members[index].row.id,
+                changes,
+            })
+        })
+        .collect();
+    let records = (0..data.records.len())
+        .filter_map(|index| {
+            let changes = changed_outputs(
+                old,
+                new,
+                index,
+                &old_program.record_outputs,
+                &new_program.record_outputs,
+            );
+            (!changes.is_empty()).then(|| EntityChanges {
+                index,
+                id: data.records[index].row.id,
+                changes,
+            })
+        })
+        .collect();
+    Changes { members, records }
+}
+
+fn changed_outputs(
+    old: &mut Evaluation,
+    new: &mut Evaluation,
+    entity: usize,
+    old_outputs: &[Output],
+    new_outputs: &[Output],
+) -> Vec<Change> {
+    let mut names: Vec<&str> = new_outputs.iter().map(|o| o.name.as_str()).collect();
+    for output in old_outputs {
+        if !names.contains(&output.name.as_str()) {
+            names.push(&output.name);
+        }
+    }
+    let mut changes = Vec::new();
+    for name in names {
+        let old_id = old_outputs
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.definition);
+        let new_id = new_outputs
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.definition);
+        let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| e.message));
+        let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| e.message));
+        let same = match (&old_value, &new_value) {
+            (Some(Ok(a)), Some(Ok(b))) => a == b,
+            (Some(Err(_)), Some(Err(_))) => true,
+            _ => false,
+        };
+        if same {
+            continue;
+        }
+        changes.push(Change {
+            output: name.to_string(),
+            old_rule: old_id.map(|id| old.clause(id, entity)),
+            new_rule: new_id.map(|id| new.clause(id, entity)),
+            old: old_value,
+            new: new_value,
+        });
+    }
+    changes
+}

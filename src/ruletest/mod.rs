@@ -1,0 +1,245 @@
+//! Rule tests: cases with the outputs they must produce, and the branches they exercise.
+//!
+//! A test file (`rules/tests/*.yaml`) lists tests; each names a case (a case-file path,
+//! relative to the test file, or an inline case), an optional `as_of`, and the outputs it
+//! expects for chosen members and records. Only the outputs named are compared.
+
+mod coverage;
+mod load;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+pub use coverage::Coverage;
+pub use load::read_test_file;
+
+use crate::check::Program;
+use crate::data::{Dataset, Value};
+use crate::diag::{Diagnostic, Location};
+use crate::eval::Evaluation;
+use crate::report::display_value;
+use crate::rules::Scope;
+use crate::store::CaseFile;
+
+/// One test file.
+#[derive(Debug, Clone)]
+pub struct TestFile {
+    /// Path, as shown in messages.
+    pub path: String,
+    /// Its tests, in file order.
+    pub tests: Vec<RuleTest>,
+}
+
+/// One test: a case and what it must decide.
+#[derive(Debug, Clone)]
+pub struct RuleTest {
+    /// What the test shows.
+    pub name: String,
+    /// Line of the test in its file.
+    pub line: usize,
+    /// Where the case is.
+    pub case: CaseSource,
+    /// The date evaluated, when the test sets one (else the case's).
+    pub as_of: Option<NaiveDate>,
+    /// The outputs expected.
+    pub expectations: Vec<Expectation>,
+}
+
+/// Where a test's case is.
+#[derive(Debug, Clone)]
+pub enum CaseSource {
+    /// A case file (relative to the test file), and where the test names it.
+    Path(PathBuf, Location),
+    /// A case written in the test: its text, line for line with the test file.
+    Inline {
+        /// The test file.
+        path: String,
+        /// The test file's text with everything but the case blanked.
+        text: String,
+    },
+}
+
+/// One expected output.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// Member or record output.
+    pub scope: Scope,
+    /// Member or notary id.
+    pub entity: i64,
+    /// Output name.
+    pub output: String,
+    /// The value expected.
+    pub expected: Expected,
+    /// Line of the expectation.
+    pub line: usize,
+    /// Column of the expectation.
+    pub column: usize,
+}
+
+/// An expected value, as written in YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expected {
+    /// `null`.
+    Null,
+    /// A single value: number, boolean, date, text or enumeration value.
+    Value(String),
+    /// A list of values.
+    List(Vec<String>),
+}
+
+impl Expected {
+    fn matches(&self, actual: &Value) -> bool {
+        match (self, actual) {
+            (Expected::Null, Value::Missing) => true,
+            (Expected::Value(text), value) if !matches!(value, Value::List(_) | Value::Missing) => {
+                text.trim() == display_value(value)
+            }
+            (Expected::List(texts), Value::List(items)) => {
+                texts.len() == items.len()
+                    && texts
+                        .iter()
+                        .zip(items.iter())
+                        .all(|(text, item)| text.trim() == display_value(item))
+            }
+            _ => false,
+        }
+    }
+
+    fn show(&self) -> String {
+        match self {
+            Expected::Null => "null".into(),
+            Expected::Value(text) => text.clone(),
+            Expected::List(texts) => format!("[{}]", texts.join(", ")),
+        }
+    }
+}
+
+fn show_actual(value: &Value) -> String {
+    match value {
+        Value::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(display_value)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => display_value(other),
+    }
+}
+
+/// An expectation that did not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// `path:line:col` of the expectation.
+    pub at: String,
+    /// The test's name.
+    pub test: String,
+    /// What was expected, what came out, and the clause that decided it.
+    pub message: String,
+}
+
+/// Runs one test on its case: the expectations that failed (empty when it passed).
+///
+/// A test whose date is unknown (neither it nor its case sets `as_of`) is malformed:
+/// tests must not depend on the day they run.
+pub fn run_test(
+    program: &Program,
+    file: &TestFile,
+    test: &RuleTest,
+    case: CaseFile,
+    coverage: Option<&mut Coverage>,
+) -> Result<Vec<Failure>, Diagnostic> {
+    let Some(as_of) = test.as_of.or(case.as_of) else {
+        return Err(Diagnostic::error(
+            "bad-test-file",
+            format!(
+                "test `{}` has no date: neither it nor its case sets `as_of`",
+                test.name
+            ),
+        )
+        .at(Location::bare(&file.path, test.line, 1))
+        .help("add `as_of: YYYY-MM-DD` to the test"));
+    };
+    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let mut evaluation = Evaluation::new(program, &data);
+    let failures = test
+        .expectations
+        .iter()
+        .filter_map(|expectation| check_expectation(&mut evaluation, expectation))
+        .map(|(expectation, message)| Failure {
+            at: format!("{}:{}:{}", file.path, expectation.line, expectation.column),
+            test: test.name.clone(),
+            message,
+        })
+        .collect();
+    if let Some(coverage) = coverage {
+        coverage.record(&mut evaluation);
+    }
+    Ok(failures)
+}
+
+fn check_expectation<'e>(
+    evaluation: &mut Evaluation,
+    expectation: &'e Expectation,
+) -> Option<(&'e Expectation, String)> {
+    let data = evaluation.data();
+    let program = evaluation.program();
+    let (outputs, index) = match expectation.scope {
+        Scope::Member => (
+            &program.member_outputs,
+            data.members
+                .iter()
+                .position(|m| m.evaluated && m.row.id == expectation.entity),
+        ),
+        Scope::Record => (
+            &program.record_outputs,
+            data.records
+                .iter()
+                .position(|r| r.row.id == expectation.entity),
+        ),
+    };
+    let subject = format!(
+        "{} {} `{}`",
+        expectation.scope.name(),
+        expectation.entity,
+        expectation.output
+    );
+    let Some(index) = index else {
+        let why = match expectation.scope {
+            Scope::Member => "is not a member listed in the case".to_string(),
+            Scope::Record => format!("is not a record of the case as of {}", data.as_of),
+        };
+        return Some((
+            expectation,
+            format!("{} {} {why}", expectation.scope.name(), expectation.entity),
+        ));
+    };
+    let output = outputs.iter().find(|o| o.name == expectation.output)?;
+    match evaluation.value(output.definition, index) {
+        Ok(value) if expectation.expected.matches(&value) => None,
+        Ok(value) => {
+            let node = evaluation.trace(output.definition, index);
+            Some((
+                expectation,
+                format!(
+                    "{subject}: expected {}, got {} ({} at {}: {})",
+                    expectation.expected.show(),
+                    show_actual(&value),
+                    node.clause,
+                    node.at,
+                    node.cite
+                ),
+            ))
+        }
+        Err(error) => Some((
+            expectation,
+            format!(
+                "{subject}: expected {}, evaluation failed: {}",
+                expectation.expected.show(),
+                error.message
+            ),
+        )),
+    }
+}
