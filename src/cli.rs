@@ -201,7 +201,7 @@ fn check_sources(
     sources: Result<RuleSources, Vec<Diagnostic>>,
 ) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec<Diagnostic>)> {
     let sources = sources.map_err(|errors| {
-        let exit = if errors.iter().all(|e| e.code == "io") {
+        let exit = if errors.iter().all(|e| e.code == "io" || e.code == "git") {
             Exit::BadInput
         } else {
             Exit::RuleErrors

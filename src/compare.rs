@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::check::program::Output;
 use crate::data::Value;
-use crate::eval::{Clause, Evaluation};
+use crate::eval::{Evaluation, TraceNode};
 
 /// One output that differs between the old and the new rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,10 +15,53 @@ pub struct Change {
     pub old: Option<Result<Value, String>>,
     /// The new value.
     pub new: Option<Result<Value, String>>,
-    /// The clause that decided the old value.
-    pub old_rule: Option<Clause>,
-    /// The clause that decides the new value.
-    pub new_rule: Option<Clause>,
+    /// The rule responsible for the old value.
+    pub old_rule: Option<Responsible>,
+    /// The rule responsible for the new value.
+    pub new_rule: Option<Responsible>,
+}
+
+/// The rule a change comes from: the deepest definition in the output's trace whose value
+/// changed while nothing it reads (of the same entity) did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Responsible {
+    /// `record.counts`, `member.level`…
+    pub definition: String,
+    /// Its value on this side.
+    pub value: Value,
+    /// Which clause decided.
+    pub clause: String,
+    /// The rule file id and `path:line` of the clause.
+    pub at: String,
+    /// What it cites.
+    pub cite: String,
+}
+
+impl Responsible {
+    fn of(node: &TraceNode) -> Self {
+        Self {
+            definition: node.definition.clone(),
+            value: node.value.clone(),
+            clause: node.clause.clone(),
+            at: node.at.clone(),
+            cite: node.cite.clone(),
+        }
+    }
+}
+
+/// Follows both traces down while a definition read on both sides changed value.
+fn origin(old: &TraceNode, new: &TraceNode) -> (Responsible, Responsible) {
+    let (mut old, mut new) = (old, new);
+    while let Some((old_child, new_child)) = new.because.iter().find_map(|new_child| {
+        old.because
+            .iter()
+            .find(|o| o.definition == new_child.definition && o.value != new_child.value)
+            .map(|old_child| (old_child, new_child))
+    }) {
+        old = old_child;
+        new = new_child;
+    }
+    (Responsible::of(old), Responsible::of(new))
 }
 
 /// The changed outputs of one member or record.
@@ -156,10 +199,22 @@ fn changed_outputs(
         if same {
             continue;
         }
+        let old_trace = old_id.map(|id| old.trace(id, entity));
+        let new_trace = new_id.map(|id| new.trace(id, entity));
+        let (old_rule, new_rule) = match (&old_trace, &new_trace) {
+            (Some(old_trace), Some(new_trace)) => {
+                let (old_rule, new_rule) = origin(old_trace, new_trace);
+                (Some(old_rule), Some(new_rule))
+            }
+            _ => (
+                old_trace.as_ref().map(Responsible::of),
+                new_trace.as_ref().map(Responsible::of),
+            ),
+        };
         changes.push(Change {
             output: name.to_string(),
-            old_rule: old_id.map(|id| old.clause(id, entity)),
-            new_rule: new_id.map(|id| new.clause(id, entity)),
+            old_rule,
+            new_rule,
             old: old_value,
             new: new_value,
         });

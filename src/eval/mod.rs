@@ -16,7 +16,7 @@ use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
 
 pub use decisions::{Decisions, EntityDecisions, Selection};
-pub use trace::{Clause, TraceNode};
+pub use trace::TraceNode;
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]

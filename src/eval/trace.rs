@@ -28,16 +28,15 @@ pub struct TraceNode {
 }
 
 /// The clause that decided a value, as a person cites it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Clause {
+struct Clause {
     /// `value`, `row 3 of 6`, `override from … (priority 10)`, `not in force`.
-    pub text: String,
+    text: String,
     /// What it cites.
-    pub cite: String,
+    cite: String,
     /// The rule file id and `path:line` of the clause.
-    pub at: String,
+    at: String,
     /// The condition that held, as written.
-    pub condition: Option<String>,
+    condition: Option<String>,
 }
 
 impl<'a> Evaluation<'a> {
@@ -45,11 +44,6 @@ impl<'a> Evaluation<'a> {
     pub fn trace(&mut self, id: DefId, entity: usize) -> TraceNode {
         let mut seen = HashSet::new();
         self.trace_node(id, entity, &mut seen)
-    }
-
-    /// The clause that decided definition `id` for `entity`: what it is, cites, and where.
-    pub fn clause(&mut self, id: DefId, entity: usize) -> Clause {
-        self.clause_and_reads(id, entity).0
     }
 
     fn clause_and_reads(&mut self, id: DefId, entity: usize) -> (Clause, Vec<&'a Rule>) {

@@ -5,9 +5,8 @@ use std::fmt::Write;
 use serde_json::{Map, Value as Json, json};
 
 use super::json::to_json;
-use crate::compare::{Change, Changes, EntityChanges, Summary, show};
+use crate::compare::{Change, Changes, EntityChanges, Responsible, Summary, show};
 use crate::data::Dataset;
-use crate::eval::Clause;
 
 /// The two rule versions compared, as the report names them.
 pub struct Versions<'a> {
@@ -64,8 +63,12 @@ fn entity_text(out: &mut String, entity: &EntityChanges) {
             if let Some(clause) = clause {
                 let _ = writeln!(
                     out,
-                    "    {side}: {} at {}: {}",
-                    clause.text, clause.at, clause.cite
+                    "    {side}: {} = {}, {} at {}: {}",
+                    clause.definition,
+                    show(Some(&Ok(clause.value.clone()))),
+                    clause.clause,
+                    clause.at,
+                    clause.cite
                 );
             }
         }
@@ -112,11 +115,13 @@ fn change_json(change: &Change) -> Json {
         Some(Ok(value)) => to_json(value),
         Some(Err(message)) => json!({"error": message}),
     };
-    let rule = |clause: &Option<Clause>| match clause {
+    let rule = |clause: &Option<Responsible>| match clause {
         None => Json::Null,
         Some(clause) => {
             let mut object = Map::new();
-            object.insert("clause".into(), json!(clause.text));
+            object.insert("definition".into(), json!(clause.definition));
+            object.insert("value".into(), to_json(&clause.value));
+            object.insert("clause".into(), json!(clause.clause));
             object.insert("at".into(), json!(clause.at));
             object.insert("cite".into(), json!(clause.cite));
             Json::Object(object)
