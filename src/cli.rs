@@ -11,7 +11,10 @@ use crate::compare::compare;
 use crate::data::Dataset;
 use crate::diag::{Diagnostic, render};
 use crate::eval::{Evaluation, Selection};
-use crate::report::{Versions, render_diff_json, render_diff_text, render_json, render_text};
+use crate::report::{
+    Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
+    render_summary_text, render_text, render_wiki,
+};
 use crate::rules::{RuleSources, load_rule_set};
 use crate::ruletest::{CaseSource, Coverage, TestFile, read_test_file, run_test};
 use crate::store::{
@@ -70,8 +73,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Add the chain of rules and citations behind every value.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "summary")]
         explain: bool,
+        /// Only counts: members per level, records per class and re-apply outcome…
+        #[arg(long)]
+        summary: bool,
     },
     /// Compare two versions of the rules over the same data: every output that changes.
     Diff {
@@ -125,10 +131,16 @@ enum DiffFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Format {
+    /// Plain text for a terminal.
     Text,
+    /// One JSON document.
     Json,
+    /// Markdown, to paste into a ruling.
+    Markdown,
+    /// MoinMoin wiki markup, as on wiki.cacert.org.
+    Moin,
 }
 
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
@@ -148,6 +160,7 @@ pub fn run() -> ExitCode {
             rules,
             format,
             explain,
+            summary,
         } => run_eval(&EvalRequest {
             input: input_of(case, db),
             member,
@@ -155,6 +168,7 @@ pub fn run() -> ExitCode {
             rules,
             format,
             explain,
+            summary,
         }),
         Command::Diff {
             base,
@@ -244,6 +258,14 @@ enum Input {
     Database(PathBuf),
 }
 
+/// The dataset of a case as of `--as-of`, else the case's `as_of`, else today.
+fn dataset(as_of: Option<NaiveDate>, case: CaseFile) -> Dataset {
+    let as_of = as_of
+        .or(case.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    Dataset::new(as_of, case.request, case.members, case.records)
+}
+
 /// The input named by `--case` or `--db` (clap requires exactly one).
 fn input_of(case: Option<PathBuf>, db: Option<PathBuf>) -> Input {
     match (case, db) {
@@ -260,6 +282,7 @@ struct EvalRequest {
     rules: PathBuf,
     format: Format,
     explain: bool,
+    summary: bool,
 }
 
 fn read_input(input: &Input) -> Result<CaseFile, Vec<Diagnostic>> {
@@ -287,11 +310,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
             return Exit::BadInput;
         }
     };
-    let as_of = request
-        .as_of
-        .or(case.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let data = dataset(request.as_of, case);
     let selection = match request.member {
         None => Selection::All,
         Some(id) => match data
@@ -311,10 +330,24 @@ fn run_eval(request: &EvalRequest) -> Exit {
         },
     };
     let mut evaluation = Evaluation::new(&program, &data);
+    if request.summary {
+        let summary = evaluation.summarize();
+        emit(&match request.format {
+            Format::Json => render_summary_json(&data, &program.digest, &summary),
+            _ => render_summary_text(&data, &program.digest, &summary),
+        });
+        return if summary.errors > 0 {
+            Exit::RuleErrors
+        } else {
+            Exit::Success
+        };
+    }
     let decisions = evaluation.decide_all(selection, request.explain);
     let output = match request.format {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),
+        Format::Markdown => render_wiki(Markup::Markdown, &data, &program.digest, &decisions),
+        Format::Moin => render_wiki(Markup::Moin, &data, &program.digest, &decisions),
     };
     emit(&output);
     if decisions.has_errors() {
@@ -485,11 +518,7 @@ fn run_diff(request: &DiffRequest) -> Exit {
             return Exit::BadInput;
         }
     };
-    let as_of = request
-        .as_of
-        .or(case.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let data = dataset(request.as_of, case);
     let (old_program, new_program) = (&programs[0], &programs[1]);
     let changes = compare(
         &mut Evaluation::new(old_program, &data),

@@ -6,6 +6,7 @@
 
 mod builtins;
 mod decisions;
+mod summary;
 mod trace;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
 
 pub use decisions::{Decisions, EntityDecisions, Selection};
+pub use summary::Summary;
 pub use trace::TraceNode;
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).

@@ -1,0 +1,275 @@
+//! Reports an arbitrator pastes into a ruling: Markdown, or MoinMoin markup (the CAcert wiki).
+//!
+//! Per member: the decision, the records table as CAcert's points page shows it (Id, Date,
+//! Who, Points, Location, Method, then the decisions), and under each decision the cited
+//! chain of rules. Free text from the data is escaped: it is never markup.
+
+use std::fmt::Write;
+
+use super::{display_value, escape_control};
+use crate::data::{Dataset, Value};
+use crate::eval::{Decisions, EntityDecisions, TraceNode};
+
+/// The wiki dialect written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// CommonMark with GitHub tables.
+    Markdown,
+    /// MoinMoin wiki markup, as on wiki.cacert.org.
+    Moin,
+}
+
+impl Markup {
+    fn heading(self, level: usize, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("{} {}\n", "#".repeat(level), self.text(text)),
+            Markup::Moin => {
+                let marks = "=".repeat(level);
+                format!("{marks} {} {marks}\n", self.text(text))
+            }
+        }
+    }
+
+    /// Text as data: markup characters escaped, control characters made visible.
+    fn text(self, text: &str) -> String {
+        let text = escape_control(text);
+        match self {
+            Markup::Markdown => {
+                let mut out = String::with_capacity(text.len());
+                for c in text.chars() {
+                    if "\\`*_[]<>|~&".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out
+            }
+            Markup::Moin => {
+                if text.is_empty() {
+                    return text;
+                }
+                // Moin has no backslash escape: verbatim `{{{…}}}` turns markup off, and
+                // a `}}}` inside is broken up so that it cannot close it early.
+                if moin_markup(&text) {
+                    format!("{{{{{{{}}}}}}}", text.replace("}}}", "} } }"))
+                } else {
+                    text
+                }
+            }
+        }
+    }
+
+    /// Rule text (a condition) as code.
+    fn code(self, text: &str) -> String {
+        let text = escape_control(text);
+        match self {
+            Markup::Markdown => {
+                let mut fence = String::from("`");
+                while text.contains(&fence) {
+                    fence.push('`');
+                }
+                format!("{fence} {text} {fence}")
+            }
+            Markup::Moin => format!("{{{{{{{}}}}}}}", text.replace("}}}", "} } }")),
+        }
+    }
+
+    fn bold(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("**{}**", self.text(text)),
+            Markup::Moin => format!("'''{}'''", self.text(text)),
+        }
+    }
+
+    fn table(self, out: &mut String, header: &[String], rows: &[Vec<String>]) {
+        match self {
+            Markup::Markdown => {
+                let _ = writeln!(out, "| {} |", header.join(" | "));
+                let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+                for row in rows {
+                    let _ = writeln!(out, "| {} |", row.join(" | "));
+                }
+            }
+            Markup::Moin => {
+                let bold: Vec<String> = header.iter().map(|h| format!("'''{h}'''")).collect();
+                let _ = writeln!(out, "||{}||", bold.join("||"));
+                for row in rows {
+                    // An empty cell would read as `||||`, one cell spanning two columns.
+                    let cells: Vec<&str> = row
+                        .iter()
+                        .map(|cell| if cell.is_empty() { " " } else { cell.as_str() })
+                        .collect();
+                    let _ = writeln!(out, "||{}||", cells.join("||"));
+                }
+            }
+        }
+    }
+
+    fn bullet(self, depth: usize, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("{}- {text}\n", "  ".repeat(depth)),
+            Markup::Moin => format!("{} * {text}\n", " ".repeat(depth)),
+        }
+    }
+}
+
+/// Whether MoinMoin would read `text` as markup: quotes, underlines, links, macros, tables,
+/// super- and subscripts, strike-through, comments and headings, or a CamelCase WikiName.
+fn moin_markup(text: &str) -> bool {
+    const MARKS: [&str; 16] = [
+        "''", "__", "^", ",,", "~-", "~+", "--", "[[", "]]", "{{", "}}", "<<", ">>", "||", "`",
+        "##",
+    ];
+    let wiki_name = |word: &str| {
+        let letters: Vec<char> = word.chars().collect();
+        let humps = letters
+            .windows(2)
+            .filter(|pair| pair[0].is_lowercase() && pair[1].is_uppercase())
+            .count();
+        letters.first().is_some_and(|c| c.is_uppercase()) && humps >= 1
+    };
+    MARKS.iter().any(|mark| text.contains(mark))
+        || text.trim_start().starts_with('=')
+        || text.split(|c: char| !c.is_alphanumeric()).any(wiki_name)
+}
+
+/// Renders decisions (with their traces, when explained) in `markup`.
+pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Decisions) -> String {
+    let mut out = String::new();
+    out.push_str(&markup.heading(1, &format!("wotrules decision as of {}", data.as_of)));
+    let mut head = format!("Rules {digest}");
+    if let Some(ticket) = &data.request.ticket {
+        head.push_str(&format!(", request {ticket}"));
+    }
+    let _ = writeln!(out, "\n{}\n", markup.text(&head));
+    let records: std::collections::HashMap<usize, &EntityDecisions> =
+        decisions.records.iter().map(|r| (r.index, r)).collect();
+    for member in &decisions.members {
+        out.push_str(&markup.heading(2, &format!("Member {}", member.id)));
+        out.push('\n');
+        let rows: Vec<Vec<String>> = member
+            .outputs
+            .iter()
+            .map(|(name, value)| vec![markup.text(name), markup.bold(&shown(value))])
+            .collect();
+        markup.table(&mut out, &["Output".into(), "Decision".into()], &rows);
+        let links = &data.members[member.index];
+        for (title, indices, received) in [
+            ("Assurances received", &links.received, true),
+            ("Assurances given", &links.given, false),
+        ] {
+            let rows: Vec<&EntityDecisions> = indices
+                .iter()
+                .filter_map(|i| records.get(i).copied())
+                .collect();
+            if !rows.is_empty() {
+                out.push('\n');
+                out.push_str(&markup.heading(3, title));
+                out.push('\n');
+                records_table(markup, &mut out, data, &rows, received);
+            }
+        }
+        if !member.traces.is_empty() {
+            out.push('\n');
+            out.push_str(&markup.heading(3, "Why"));
+            out.push('\n');
+            for (name, node) in &member.traces {
+                explain(markup, &mut out, name, node, 0);
+            }
+            for index in &links.received {
+                let Some(record) = records.get(index) else {
+                    continue;
+                };
+                out.push('\n');
+                out.push_str(&markup.heading(4, &format!("Record {}", record.id)));
+                out.push('\n');
+                for (name, node) in &record.traces {
+                    explain(markup, &mut out, name, node, 0);
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn shown(value: &Result<Value, String>) -> String {
+    match value {
+        Ok(Value::List(items)) if items.is_empty() => "none".into(),
+        Ok(value) => display_value(value),
+        Err(message) => format!("error: {message}"),
+    }
+}
+
+/// The points page's columns, then one column per record output.
+fn records_table(
+    markup: Markup,
+    out: &mut String,
+    data: &Dataset,
+    rows: &[&EntityDecisions],
+    received: bool,
+) {
+    let mut header: Vec<String> = ["Id", "Date", "Who", "Points", "Location", "Method"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(first) = rows.first() {
+        header.extend(first.outputs.iter().map(|(name, _)| markup.text(name)));
+    }
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|record| {
+            let row = &data.records[record.index].row;
+            let who = if received { row.from } else { row.to };
+            let mut cells = vec![
+                row.id.to_string(),
+                markup.text(&row.date),
+                who.to_string(),
+                row.points.to_string(),
+                markup.text(&row.location),
+                markup.text(&row.method),
+            ];
+            cells.extend(record.outputs.iter().map(|(_, v)| markup.text(&shown(v))));
+            cells
+        })
+        .collect();
+    markup.table(out, &header, &lines);
+}
+
+fn explain(markup: Markup, out: &mut String, name: &str, node: &TraceNode, depth: usize) {
+    let title = if depth == 0 {
+        format!(
+            "{} = {}",
+            markup.bold(name),
+            markup.bold(&display_value(&node.value))
+        )
+    } else {
+        format!(
+            "{} = {}",
+            markup.text(&node.definition),
+            markup.text(&display_value(&node.value))
+        )
+    };
+    let mut line = format!("{title}: {}", markup.text(&node.cite));
+    if let Some(condition) = &node.condition {
+        let condition = condition.split_whitespace().collect::<Vec<_>>().join(" ");
+        line.push_str(&format!(", because {}", markup.code(&condition)));
+    }
+    line.push_str(&format!(
+        " ({}, {})",
+        markup.text(&node.clause),
+        markup.text(&node.at)
+    ));
+    if !node.fields.is_empty() {
+        let fields: Vec<String> = node
+            .fields
+            .iter()
+            .map(|(name, value)| format!("{name} = {}", display_value(value)))
+            .collect();
+        line.push_str(&format!("; read {}", markup.text(&fields.join(", "))));
+    }
+    out.push_str(&markup.bullet(depth, &line));
+    for child in &node.because {
+        explain(markup, out, &child.definition, child, depth + 1);
+    }
+}
