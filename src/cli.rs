@@ -15,7 +15,7 @@ use crate::report::{
     Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
     render_summary_text, render_text, render_wiki,
 };
-use crate::rules::{RuleSources, load_rule_set};
+use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources, load_rule_set};
 use crate::ruletest::{CaseSource, Coverage, TestFile, read_test_file, run_test};
 use crate::store::{
     CaseFile, RULE_TESTS_FOLDER, import_case, read_case, read_database, read_text, rule_sources,
@@ -103,6 +103,8 @@ enum Command {
         #[arg(long)]
         fail_on_change: bool,
     },
+    /// Print the JSON Schema of the rule-file format (for editors' YAML language servers).
+    Schema,
     /// Run the rule tests in `RULES/tests/*.yaml`.
     Test {
         /// The rules directory.
@@ -186,6 +188,10 @@ pub fn run() -> ExitCode {
             format,
             fail_on_change,
         }),
+        Command::Schema => {
+            emit(RULE_FILE_JSON_SCHEMA);
+            Exit::Success
+        }
         Command::Test {
             rules,
             filter,

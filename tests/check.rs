@@ -3,22 +3,7 @@
 
 mod support;
 
-use std::path::Path;
-
-use support::{file_name, root, snapshot_settings, wotrules, yaml_files};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create directory");
-    for entry in std::fs::read_dir(from).expect("read directory") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("file name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy file");
-        }
-    }
-}
+use support::{copy_dir, file_name, root, snapshot_settings, wotrules, yaml_files};
 
 #[test]
 fn shipped_rules_check_clean() {
@@ -73,4 +58,34 @@ fn missing_rules_directory_is_a_usage_error() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn shadowed_rows_and_unused_definitions_are_warnings_not_errors() {
+    let warn_files = yaml_files(&root().join("tests/data/check/warn"));
+    assert!(!warn_files.is_empty());
+    snapshot_settings().bind(|| {
+        for file in warn_files {
+            let workspace = tempfile::tempdir().expect("a temporary directory");
+            copy_dir(&root().join("rules"), &workspace.path().join("rules"));
+            let name = file_name(&file);
+            std::fs::create_dir_all(workspace.path().join("rules/zz")).expect("create directory");
+            std::fs::copy(&file, workspace.path().join("rules/zz").join(&name))
+                .expect("copy the file");
+            let run = wotrules(workspace.path(), &["check"]);
+            assert_eq!(
+                run.code,
+                Some(0),
+                "{name} passes the check: {}",
+                run.transcript()
+            );
+            assert!(
+                run.stderr.contains("warning"),
+                "{name} warns: {}",
+                run.stderr
+            );
+            let stem = name.trim_end_matches(".yaml");
+            insta::assert_snapshot!(format!("check_warn__{stem}"), run.transcript());
+        }
+    });
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value as Json;
-use support::{root, snapshot_settings, wotrules};
+use support::{copy_dir, root, snapshot_settings, wotrules};
 
 /// A copy of the shipped rules with one text replaced in one file.
 fn edited_rules(file: &str, from: &str, to: &str) -> tempfile::TempDir {
@@ -17,19 +17,6 @@ fn edited_rules(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     assert!(text.contains(from), "{file} contains {from}");
     std::fs::write(&path, text.replacen(from, to, 1)).expect("the copy is writable");
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("a readable directory") {
-        let path = entry.expect("an entry").path();
-        let target = to.join(path.file_name().expect("a name"));
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).expect("a new folder");
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("a copied file");
-        }
-    }
 }
 
 /// `(kind, id, output)` of every output whose value differs between two `eval --format json`.

@@ -376,6 +376,9 @@ impl Checker<'_> {
         let mut facts = Facts::default();
         let mut rules = Vec::with_capacity(cases.len());
         let mut complete = true;
+        if first_match {
+            self.shadowed_rows(cases);
+        }
         for case in cases {
             let case_cite = case.cite.as_ref().map_or(cite, |c| c.value.as_str());
             match self.rule(
@@ -700,6 +703,41 @@ impl Checker<'_> {
             );
         }
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Warns about rows of a decision table that can never decide: an earlier row has the
+    /// same condition, or a condition that is always true.
+    fn shadowed_rows(&mut self, cases: &[rules::Case]) {
+        let normal = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut earlier: Vec<(String, rules::Pos)> = Vec::new();
+        for (index, case) in cases.iter().enumerate() {
+            let always = earlier.iter().find(|(text, _)| text == "true");
+            let same = case
+                .when
+                .as_ref()
+                .and_then(|when| earlier.iter().find(|(text, _)| *text == normal(&when.text)));
+            if let Some((text, pos)) = always.or(same) {
+                let diagnostic = Diagnostic::warning(
+                    "shadowed",
+                    format!(
+                        "row {} can never decide: an earlier row always wins",
+                        index + 1
+                    ),
+                )
+                .at(self
+                    .set
+                    .location(case.when.as_ref().map_or(case.pos, |w| w.pos), 1))
+                .note(
+                    self.set.location(*pos, 1),
+                    format!("this row's condition `{text}` holds wherever the later one could"),
+                )
+                .help("remove the row, or make the earlier condition narrower");
+                self.diagnostics.push(diagnostic);
+            }
+            if let Some(when) = &case.when {
+                earlier.push((normal(&when.text), when.pos));
+            }
+        }
     }
 
     /// Warns about definitions no output reaches.

@@ -15,6 +15,27 @@ use crate::syntax::parse_expression;
 /// The largest rule file accepted, in bytes.
 pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
 
+/// The keys of a rule file.
+pub const RULE_FILE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "source",
+    "effective_from",
+    "effective_until",
+    "definitions",
+    "overrides",
+];
+/// The keys of a definition.
+pub const DEFINITION_KEYS: &[&str] = &["for", "type", "cite", "value", "cases", "collect"];
+/// The keys of a row of a `cases` or `collect` table.
+pub const ROW_KEYS: &[&str] = &["when", "then", "outcome", "cite"];
+/// The keys of an override.
+pub const OVERRIDE_KEYS: &[&str] = &["target", "priority", "cite", "when", "then", "outcome"];
+
+/// The JSON Schema of the rule-file format, for editors (`wotrules schema`).
+pub const RULE_FILE_JSON_SCHEMA: &str = include_str!("../../grammar/rule-file.schema.json");
+
 /// The texts of a rule set: `(path, text)` for the schema and for each rule file.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSources {
@@ -354,17 +375,7 @@ impl Loader {
 
     fn rule_file(&mut self, file: usize, root: &Node) -> Option<RuleFile> {
         let fields = self.fields(root, file, "a rule file")?;
-        const KEYS: &[&str] = &[
-            "id",
-            "title",
-            "kind",
-            "source",
-            "effective_from",
-            "effective_until",
-            "definitions",
-            "overrides",
-        ];
-        self.only_keys(&fields, KEYS, "a rule file");
+        self.only_keys(&fields, RULE_FILE_KEYS, "a rule file");
         let id = self
             .required(&fields, "id", "rule file")
             .and_then(|n| self.text(n, file, "`id`"));
@@ -448,11 +459,7 @@ impl Loader {
         let what = format!("definition `{}`", name.value);
         let mut fields = self.fields(node, file, &what)?;
         fields.pos = name.pos;
-        self.only_keys(
-            &fields,
-            &["for", "type", "cite", "value", "cases", "collect"],
-            &what,
-        );
+        self.only_keys(&fields, DEFINITION_KEYS, &what);
         let scope = self
             .required(&fields, "for", &what)
             .and_then(|n| self.scope(n, file));
@@ -527,7 +534,7 @@ impl Loader {
                 complete = false;
                 continue;
             };
-            self.only_keys(&fields, &["when", "then", "outcome", "cite"], "a row");
+            self.only_keys(&fields, ROW_KEYS, "a row");
             let is_last = index + 1 == rows.len();
             let when = match fields.map.get_node("when") {
                 Some(node) => match self.expression(node, file, "`when`") {
@@ -632,11 +639,7 @@ impl Loader {
 
     fn override_row(&mut self, node: &Node, file: usize) -> Option<Override> {
         let fields = self.fields(node, file, "an override")?;
-        self.only_keys(
-            &fields,
-            &["target", "priority", "cite", "when", "then", "outcome"],
-            "an override",
-        );
+        self.only_keys(&fields, OVERRIDE_KEYS, "an override");
         let target = self
             .required(&fields, "target", "override")
             .and_then(|n| self.text(n, file, "`target`"));
@@ -772,5 +775,44 @@ pub fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String
                 Some("each key may appear once in a mapping".into()),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(schema: &serde_json::Value, pointer: &str) -> Vec<String> {
+        let mut keys: Vec<String> = schema
+            .pointer(pointer)
+            .and_then(|p| p.as_object())
+            .unwrap_or_else(|| panic!("the JSON Schema has {pointer}"))
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn sorted(keys: &[&str]) -> Vec<String> {
+        let mut keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_json_schema_allows_exactly_the_keys_the_loader_reads() {
+        let schema: serde_json::Value =
+            serde_json::from_str(RULE_FILE_JSON_SCHEMA).expect("the JSON Schema is JSON");
+        assert_eq!(keys(&schema, "/properties"), sorted(RULE_FILE_KEYS));
+        assert_eq!(
+            keys(&schema, "/$defs/definition/properties"),
+            sorted(DEFINITION_KEYS)
+        );
+        assert_eq!(keys(&schema, "/$defs/row/properties"), sorted(ROW_KEYS));
+        assert_eq!(
+            keys(&schema, "/$defs/override/properties"),
+            sorted(OVERRIDE_KEYS)
+        );
     }
 }

@@ -1,0 +1,77 @@
+//! `wotrules test`: the shipped rule tests pass with full coverage; a changed expectation
+//! fails naming it; a malformed test file is exit 2 with `path:line:col`.
+
+mod support;
+
+use std::path::Path;
+
+use support::{copy_dir, file_name, root, snapshot_settings, wotrules, yaml_files};
+
+/// A workspace with the rules, the cases and the example the rule tests refer to.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for folder in ["rules", "tests/cases", "examples"] {
+        copy_dir(&root().join(folder), &dir.path().join(folder));
+    }
+    dir
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("a readable file");
+    assert!(text.contains(from), "{} contains {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("a writable file");
+}
+
+#[test]
+fn shipped_rule_tests_pass_with_full_branch_coverage() {
+    let run = wotrules(&root(), &["test", "--coverage"]);
+    assert_eq!(run.code, Some(0), "{}", run.transcript());
+    let last = run.stdout.lines().last().expect("a closing line");
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    assert!(run.stdout.contains("total: "), "{}", run.stdout);
+    assert!(run.stdout.contains("branches, 100.0 %\n"), "{}", run.stdout);
+    snapshot_settings().bind(|| insta::assert_snapshot!("ruletest__coverage", run.stdout));
+}
+
+#[test]
+fn a_changed_expectation_fails_with_its_location_and_both_values() {
+    let dir = workspace();
+    replace_in(
+        &dir.path().join("rules/tests/ap-member.yaml"),
+        "1099: {assurance_points: 99, level: assured}",
+        "1099: {assurance_points: 99, level: assurer}",
+    );
+    let run = wotrules(dir.path(), &["test"]);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    snapshot_settings()
+        .bind(|| insta::assert_snapshot!("ruletest__changed_expectation", run.stdout));
+}
+
+#[test]
+fn filter_runs_only_the_tests_it_names() {
+    let run = wotrules(&root(), &["test", "--filter", "cut-off"]);
+    assert_eq!(run.code, Some(0), "{}", run.transcript());
+    assert_eq!(run.stdout, "3 passed, 0 failed\n");
+}
+
+#[test]
+fn a_malformed_test_file_is_exit_2_with_its_location() {
+    let bad_files = yaml_files(&root().join("tests/data/ruletests/err"));
+    assert!(bad_files.len() >= 6);
+    snapshot_settings().bind(|| {
+        for bad in bad_files {
+            let dir = workspace();
+            let name = file_name(&bad);
+            std::fs::copy(&bad, dir.path().join("rules/tests").join(&name)).expect("a copy");
+            let run = wotrules(dir.path(), &["test"]);
+            assert_eq!(run.code, Some(2), "{name}: {}", run.transcript());
+            assert!(
+                run.stderr.contains(&format!("rules/tests/{name}:")),
+                "{name} names the file: {}",
+                run.stderr
+            );
+            let stem = name.trim_end_matches(".yaml");
+            insta::assert_snapshot!(format!("ruletest_err__{stem}"), run.transcript());
+        }
+    });
+}
