@@ -11,6 +11,7 @@ use crate::compare::compare;
 use crate::data::Dataset;
 use crate::diag::{Diagnostic, render};
 use crate::eval::{Evaluation, Selection};
+use crate::generate::{generate, read_profile};
 use crate::report::{
     Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
     render_summary_text, render_text, render_wiki,
@@ -117,6 +118,21 @@ enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Write a deterministic synthetic CAcert database (for benchmarks and load tests).
+    Gen {
+        /// How many members.
+        #[arg(long)]
+        members: usize,
+        /// The seed: the same seed and profile give the same database.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The database to create (must not exist).
+        #[arg(long)]
+        db: PathBuf,
+        /// The distributions.
+        #[arg(long, default_value = "benches/population.yaml")]
+        profile: PathBuf,
+    },
     /// Load a case file into a SQLite database, in one transaction.
     Import {
         /// The case file.
@@ -198,6 +214,12 @@ pub fn run() -> ExitCode {
             coverage,
         } => run_tests(&rules, filter.as_deref(), coverage),
         Command::Import { file, db } => run_import(&file, &db),
+        Command::Gen {
+            members,
+            seed,
+            db,
+            profile,
+        } => run_gen(members, seed, &db, &profile),
     };
     ExitCode::from(exit as u8)
 }
@@ -544,5 +566,42 @@ fn run_diff(request: &DiffRequest) -> Exit {
         Exit::RuleErrors
     } else {
         Exit::Success
+    }
+}
+
+fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
+    if db.exists() {
+        eprint!(
+            "{}",
+            Diagnostic::error("io", format!("{}: already exists", db.display()))
+                .help("gen writes a new database: remove the file or name another")
+        );
+        return Exit::BadInput;
+    }
+    let shown = profile_path.display().to_string();
+    let case = read_text(profile_path)
+        .and_then(|text| read_profile(&shown, &text))
+        .and_then(|profile| generate(&profile, members, seed));
+    let case = match case {
+        Ok(case) => case,
+        Err(diagnostic) => {
+            eprint!("{diagnostic}");
+            return Exit::BadInput;
+        }
+    };
+    match import_case(&case, &db.display().to_string()) {
+        Ok(()) => {
+            emit(&format!(
+                "generated {} members and {} records into {}\n",
+                case.members.len(),
+                case.records.len(),
+                db.display()
+            ));
+            Exit::Success
+        }
+        Err(diagnostic) => {
+            eprint!("{diagnostic}");
+            Exit::BadInput
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod generate;
 pub mod report;
 pub mod rules;
 pub mod ruletest;
