@@ -10,7 +10,7 @@ use crate::check::{Program, check};
 use crate::compare::compare;
 use crate::data::Dataset;
 use crate::diag::{Diagnostic, render};
-use crate::eval::{Evaluation, Selection};
+use crate::eval::{Evaluation, Selection, summarize};
 use crate::generate::{generate, read_profile};
 use crate::report::{
     Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
@@ -357,9 +357,8 @@ fn run_eval(request: &EvalRequest) -> Exit {
             }
         },
     };
-    let mut evaluation = Evaluation::new(&program, &data);
     if request.summary {
-        let summary = evaluation.summarize();
+        let summary = summarize(&program, &data);
         emit(&match request.format {
             Format::Json => render_summary_json(&data, &program.digest, &summary),
             _ => render_summary_text(&data, &program.digest, &summary),
@@ -370,7 +369,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
             Exit::Success
         };
     }
-    let decisions = evaluation.decide_all(selection, request.explain);
+    let decisions = Evaluation::new(&program, &data).decide_all(selection, request.explain);
     let output = match request.format {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),
@@ -548,10 +547,7 @@ fn run_diff(request: &DiffRequest) -> Exit {
     };
     let data = dataset(request.as_of, case);
     let (old_program, new_program) = (&programs[0], &programs[1]);
-    let changes = compare(
-        &mut Evaluation::new(old_program, &data),
-        &mut Evaluation::new(new_program, &data),
-    );
+    let changes = compare(old_program, new_program, &data);
     let new_source = request.rules.display().to_string();
     let versions = Versions {
         old: (&request.base, &old_program.digest),

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::program::Output;
-use crate::data::Value;
+use rayon::prelude::*;
+
+use crate::check::program::{Output, Program};
+use crate::data::{Dataset, Value};
 use crate::eval::{Evaluation, TraceNode};
 
 /// One output that differs between the old and the new rules.
@@ -125,12 +127,44 @@ pub fn show(value: Option<&Result<Value, String>>) -> String {
     }
 }
 
+/// Members decided together under both rule versions.
+const CHUNK_MEMBERS: usize = 2048;
+
 /// Evaluates every evaluated member and every record under both rule versions and keeps
-/// the outputs that differ. Both evaluations must be over the same dataset.
-pub fn compare(old: &mut Evaluation, new: &mut Evaluation) -> Changes {
+/// the outputs that differ; chunks of members are compared in parallel.
+pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> Changes {
+    let members: Vec<usize> = (0..data.members.len()).collect();
+    let mut changes = members
+        .par_chunks(CHUNK_MEMBERS)
+        .map_init(
+            || {
+                (
+                    Evaluation::chunked(old_program, data),
+                    Evaluation::chunked(new_program, data),
+                )
+            },
+            |(old, new), chunk| {
+                old.focus(chunk);
+                new.focus(chunk);
+                compare_chunk(old, new, chunk)
+            },
+        )
+        .reduce(Changes::default, |mut all, part| {
+            all.members.extend(part.members);
+            all.records.extend(part.records);
+            all
+        });
+    changes.members.sort_by_key(|m| m.index);
+    changes.records.sort_by_key(|r| r.index);
+    changes
+}
+
+fn compare_chunk(old: &mut Evaluation, new: &mut Evaluation, chunk: &[usize]) -> Changes {
     let data = new.data();
     let (old_program, new_program) = (old.program(), new.program());
-    let members = (0..data.members.len())
+    let members = chunk
+        .iter()
+        .copied()
         .filter(|i| data.members[*i].evaluated)
         .filter_map(|index| {
             let changes = changed_outputs(
@@ -147,7 +181,9 @@ pub fn compare(old: &mut Evaluation, new: &mut Evaluation) -> Changes {
             })
         })
         .collect();
-    let records = (0..data.records.len())
+    let records = chunk
+        .iter()
+        .flat_map(|m| data.members[*m].received.iter().copied())
         .filter_map(|index| {
             let changes = changed_outputs(
                 old,
@@ -158,7 +194,7 @@ pub fn compare(old: &mut Evaluation, new: &mut Evaluation) -> Changes {
             );
             (!changes.is_empty()).then(|| EntityChanges {
                 index,
-                id: data.records[index].row.id,
+                id: data.records[index].id,
                 changes,
             })
         })

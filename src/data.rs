@@ -20,9 +20,15 @@ pub fn parse_calendar_date(text: &str) -> Option<NaiveDate> {
                 b.is_ascii_digit()
             }
         });
-    well_formed
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
+    if !well_formed {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        text.as_bytes()[range]
+            .iter()
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
+    };
+    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
 }
 
 /// A type of the expression language.
@@ -343,15 +349,13 @@ pub struct Member {
     pub given: Vec<usize>,
 }
 
-/// A record in a [`Dataset`], linked to its two members.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// The stored row.
-    pub row: RecordRow,
+/// The two members of a record in a [`Dataset`], by index into [`Dataset::members`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
     /// Index of the assurer.
-    pub assurer: usize,
+    pub assurer: u32,
     /// Index of the assuree.
-    pub assuree: usize,
+    pub assuree: u32,
 }
 
 /// Everything one evaluation reads: members and the records that exist as of a date.
@@ -364,7 +368,9 @@ pub struct Dataset {
     /// Members: the evaluated ones and every member a record names.
     pub members: Vec<Member>,
     /// Records entered on or before `as_of` (or with no entry date), sorted by id.
-    pub records: Vec<Record>,
+    pub records: Vec<RecordRow>,
+    /// The members of each record, by the record's index.
+    pub links: Vec<Link>,
 }
 
 impl Dataset {
@@ -380,7 +386,10 @@ impl Dataset {
         mut rows: Vec<RecordRow>,
     ) -> Self {
         rows.retain(|row| row.when.is_none_or(|when| when.date() <= as_of));
-        rows.sort_by_key(|row| row.id);
+        if !rows.is_sorted_by_key(|row| row.id) {
+            rows.sort_by_key(|row| row.id);
+        }
+        rows.shrink_to_fit();
         let mut index: HashMap<i64, usize> = HashMap::with_capacity(evaluated.len());
         let mut members: Vec<Member> = Vec::with_capacity(evaluated.len());
         for row in evaluated {
@@ -397,23 +406,23 @@ impl Dataset {
                 members.len() - 1
             })
         };
-        let mut records = Vec::with_capacity(rows.len());
-        for (position, row) in rows.into_iter().enumerate() {
+        let mut links = Vec::with_capacity(rows.len());
+        for (position, row) in rows.iter().enumerate() {
             let assurer = member_index(row.from, &mut members);
             let assuree = member_index(row.to, &mut members);
             members[assurer].given.push(position);
             members[assuree].received.push(position);
-            records.push(Record {
-                row,
-                assurer,
-                assuree,
+            links.push(Link {
+                assurer: assurer as u32,
+                assuree: assuree as u32,
             });
         }
         Self {
             as_of,
             request,
             members,
-            records,
+            records: rows,
+            links,
         }
     }
 }

@@ -75,7 +75,7 @@ impl Evaluation<'_> {
             .map(|index| {
                 self.entity(
                     index,
-                    data.records[index].row.id,
+                    data.records[index].id,
                     &program.record_outputs,
                     explain,
                 )

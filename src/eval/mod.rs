@@ -6,6 +6,7 @@
 
 mod builtins;
 mod decisions;
+mod memo;
 mod summary;
 mod trace;
 
@@ -15,9 +16,10 @@ use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, DefId, Pr
 use crate::data::{Dataset, Direction, MemberField, RecordField, RequestField, Value};
 use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
+use memo::{Memo, Slot};
 
 pub use decisions::{Decisions, EntityDecisions, Selection};
-pub use summary::Summary;
+pub use summary::{Summary, summarize};
 pub use trace::TraceNode;
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
@@ -50,19 +52,12 @@ pub enum Decision {
     NotInForce,
 }
 
-#[derive(Debug, Clone)]
-enum Slot {
-    Empty,
-    Busy,
-    Done(Result<Value>, Decision),
-}
-
 /// The evaluation of one program over one dataset; outputs are computed on demand and memoised.
 pub struct Evaluation<'a> {
     program: &'a Program,
     data: &'a Dataset,
     in_force: Vec<bool>,
-    memo: Vec<Vec<Slot>>,
+    memo: Memo,
 }
 
 struct Env {
@@ -78,23 +73,33 @@ impl<'a> Evaluation<'a> {
             .iter()
             .map(|file| file.in_force(data.as_of))
             .collect();
-        let memo = program
-            .definitions
+        Self {
+            program,
+            data,
+            in_force,
+            memo: Memo::everything(program, data),
+        }
+    }
+
+    /// Prepares an evaluation that decides one chunk of members at a time (see [`Self::focus`]).
+    pub fn chunked(program: &'a Program, data: &'a Dataset) -> Self {
+        let in_force = program
+            .files
             .iter()
-            .map(|definition| {
-                let count = match definition.scope {
-                    Scope::Record => data.records.len(),
-                    Scope::Member => data.members.len(),
-                };
-                vec![Slot::Empty; count]
-            })
+            .map(|file| file.in_force(data.as_of))
             .collect();
         Self {
             program,
             data,
             in_force,
-            memo,
+            memo: Memo::unfocused(program, data),
         }
+    }
+
+    /// Forgets every value and focuses on `members` and the records they received:
+    /// memory stays proportional to the chunk.
+    pub fn focus(&mut self, members: &[usize]) {
+        self.memo.focus(self.data, members);
     }
 
     /// The program evaluated.
@@ -114,17 +119,17 @@ impl<'a> Evaluation<'a> {
 
     /// The value of definition `id` for the member or record at `entity`.
     pub fn value(&mut self, id: DefId, entity: usize) -> Result<Value> {
-        match &self.memo[id][entity] {
-            Slot::Done(value, _) => return value.clone(),
-            Slot::Busy => {
+        match self.memo.get(id, entity) {
+            Some(Slot::Done(value, _)) => return value.clone(),
+            Some(Slot::Busy) => {
                 return fail(format!(
                     "`{}` depends on itself",
                     self.program.definitions[id].name
                 ));
             }
-            Slot::Empty => {}
+            Some(Slot::Empty) | None => {}
         }
-        self.memo[id][entity] = Slot::Busy;
+        self.memo.set(id, entity, Slot::Busy);
         let this = match self.program.definitions[id].scope {
             Scope::Record => Value::Record(entity),
             Scope::Member => Value::Member(entity),
@@ -143,14 +148,15 @@ impl<'a> Evaluation<'a> {
                 error.message, self.program.definitions[id].name, self.program.definitions[id].at
             ),
         });
-        self.memo[id][entity] = Slot::Done(value.clone(), decision);
+        self.memo
+            .set(id, entity, Slot::Done(value.clone(), decision));
         value
     }
 
     /// The clause that decided definition `id` for `entity` (after [`Self::value`]).
     pub fn decision(&self, id: DefId, entity: usize) -> Option<&Decision> {
-        match &self.memo[id][entity] {
-            Slot::Done(_, decision) => Some(decision),
+        match self.memo.get(id, entity) {
+            Some(Slot::Done(_, decision)) => Some(decision),
             _ => None,
         }
     }
@@ -404,8 +410,8 @@ impl<'a> Evaluation<'a> {
     }
 
     fn record_field(&self, index: usize, field: RecordField) -> Value {
-        let record = &self.data.records[index];
-        let row = &record.row;
+        let row = &self.data.records[index];
+        let link = self.data.links[index];
         let date =
             |d: Option<chrono::NaiveDateTime>| d.map_or(Value::Missing, |d| Value::Date(d.date()));
         match field {
@@ -420,8 +426,8 @@ impl<'a> Evaluation<'a> {
             RecordField::When => date(row.when),
             RecordField::Expire => date(row.expire),
             RecordField::Deleted => date(row.deleted),
-            RecordField::Assurer => Value::Member(record.assurer),
-            RecordField::Assuree => Value::Member(record.assuree),
+            RecordField::Assurer => Value::Member(link.assurer as usize),
+            RecordField::Assuree => Value::Member(link.assuree as usize),
         }
     }
 

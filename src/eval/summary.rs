@@ -2,9 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::Evaluation;
-use crate::check::program::Output;
-use crate::data::{Type, Value};
+use crate::check::program::{Output, Program};
+use crate::data::{Dataset, Type, Value};
 
 /// Counts of every value of every enumerated (or boolean) output.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -29,19 +31,68 @@ fn counted(ty: &Type) -> bool {
     }
 }
 
+/// Members decided together: the memo holds one chunk at a time.
+const CHUNK_MEMBERS: usize = 2048;
+
+/// Evaluates every output of every evaluated member and every record, keeping counts only;
+/// chunks of members are decided in parallel, each with its own memo.
+pub fn summarize(program: &Program, data: &Dataset) -> Summary {
+    let members: Vec<usize> = (0..data.members.len()).collect();
+    members
+        .par_chunks(CHUNK_MEMBERS)
+        .map_init(
+            || Evaluation::chunked(program, data),
+            |evaluation, chunk| {
+                evaluation.focus(chunk);
+                evaluation.summarize_chunk(chunk)
+            },
+        )
+        .reduce(Summary::default, Summary::merge)
+}
+
+impl Summary {
+    fn merge(mut self, other: Summary) -> Summary {
+        self.members += other.members;
+        self.records += other.records;
+        self.errors += other.errors;
+        for (mine, theirs) in [
+            (&mut self.member_counts, other.member_counts),
+            (&mut self.record_counts, other.record_counts),
+        ] {
+            if mine.is_empty() {
+                *mine = theirs;
+                continue;
+            }
+            for ((_, counts), (_, more)) in mine.iter_mut().zip(theirs) {
+                for (value, n) in more {
+                    *counts.entry(value).or_insert(0) += n;
+                }
+            }
+        }
+        self
+    }
+}
+
 impl Evaluation<'_> {
-    /// Evaluates every output of every evaluated member and every record, keeping counts only.
-    pub fn summarize(&mut self) -> Summary {
+    /// Counts the outputs of the chunk's evaluated members and of the records they received.
+    fn summarize_chunk(&mut self, chunk: &[usize]) -> Summary {
         let program = self.program;
         let data = self.data;
-        let mut summary = Summary::default();
-        let members: Vec<usize> = (0..data.members.len())
-            .filter(|i| data.members[*i].evaluated)
+        let members: Vec<usize> = chunk
+            .iter()
+            .copied()
+            .filter(|m| data.members[*m].evaluated)
             .collect();
-        summary.members = members.len();
-        summary.records = data.records.len();
+        let records: Vec<usize> = chunk
+            .iter()
+            .flat_map(|m| data.members[*m].received.iter().copied())
+            .collect();
+        let mut summary = Summary {
+            members: members.len(),
+            records: records.len(),
+            ..Summary::default()
+        };
         summary.member_counts = self.count(&program.member_outputs, &members, &mut summary.errors);
-        let records: Vec<usize> = (0..data.records.len()).collect();
         summary.record_counts = self.count(&program.record_outputs, &records, &mut summary.errors);
         summary
     }

@@ -29,7 +29,7 @@ pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) 
         entity_text(&mut out, member);
     }
     for record in &changes.records {
-        let row = &data.records[record.index].row;
+        let row = &data.records[record.index];
         let _ = writeln!(
             out,
             "\nrecord {} (from {} to {})",

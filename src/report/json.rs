@@ -16,7 +16,7 @@ pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         .records
         .iter()
         .map(|r| {
-            let row = &data.records[r.index].row;
+            let row = &data.records[r.index];
             let mut head = Map::new();
             head.insert("from".into(), json!(row.from));
             head.insert("to".into(), json!(row.to));

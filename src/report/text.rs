@@ -122,7 +122,7 @@ fn explain_records<'a>(
     records: impl Iterator<Item = &'a EntityDecisions>,
 ) {
     for record in records {
-        let row = &data.records[record.index].row;
+        let row = &data.records[record.index];
         let _ = writeln!(
             out,
             "\n  record {} (from {} to {}):",
@@ -145,7 +145,7 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
     }
     let mut lines = vec![header];
     for record in rows {
-        let row = &data.records[record.index].row;
+        let row = &data.records[record.index];
         let datetime =
             |d: Option<chrono::NaiveDateTime>| d.map_or("-".into(), |d| d.date().to_string());
         let mut cells = vec![

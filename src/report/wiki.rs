@@ -219,7 +219,7 @@ fn records_table(
     let lines: Vec<Vec<String>> = rows
         .iter()
         .map(|record| {
-            let row = &data.records[record.index].row;
+            let row = &data.records[record.index];
             let who = if received { row.from } else { row.to };
             let mut cells = vec![
                 row.id.to_string(),

@@ -195,9 +195,7 @@ fn check_expectation<'e>(
         ),
         Scope::Record => (
             &program.record_outputs,
-            data.records
-                .iter()
-                .position(|r| r.row.id == expectation.entity),
+            data.records.iter().position(|r| r.id == expectation.entity),
         ),
     };
     let subject = format!(

@@ -18,7 +18,7 @@ pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
     if text.starts_with("0000-00-00") {
         return Ok(None);
     }
-    if let Ok(datetime) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+    if let Some(datetime) = parse_fixed_datetime(text) {
         return Ok(Some(datetime));
     }
     match parse_date(text) {
@@ -33,4 +33,22 @@ pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::data::parse_calendar_date(text)
         .ok_or_else(|| format!("`{}` is not a calendar date: write YYYY-MM-DD", text.trim()))
+}
+
+/// `YYYY-MM-DD HH:MM:SS` read byte by byte (the database holds millions of them).
+fn parse_fixed_datetime(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 19 || bytes[10] != b' ' || bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let date = crate::data::parse_calendar_date(&text[..10])?;
+    let mut parts = [0u32; 3];
+    for (part, start) in parts.iter_mut().zip([11, 14, 17]) {
+        let (high, low) = (bytes[start], bytes[start + 1]);
+        if !high.is_ascii_digit() || !low.is_ascii_digit() {
+            return None;
+        }
+        *part = u32::from(high - b'0') * 10 + u32::from(low - b'0');
+    }
+    date.and_hms_opt(parts[0], parts[1], parts[2])
 }

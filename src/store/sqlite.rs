@@ -1,8 +1,10 @@
 //! SQLite databases with CAcert's tables: read-only reading, all-or-nothing import.
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{CaseFile, parse_date, parse_datetime};
@@ -236,6 +238,19 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
     let mut statement = connection
         .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary ORDER BY id"#)
         .map_err(sql)?;
+    // Free text repeats (a few methods, cities, days): each distinct text is stored once.
+    let mut texts: HashSet<Arc<str>> = HashSet::new();
+    let mut intern = |value: rusqlite::types::ValueRef| -> rusqlite::Result<Arc<str>> {
+        let text = value.as_str()?;
+        Ok(match texts.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = text.into();
+                texts.insert(shared.clone());
+                shared
+            }
+        })
+    };
     let rows = statement
         .query_map([], |row| {
             Ok((
@@ -245,17 +260,17 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
                     to: row.get(2)?,
                     points: row.get(3)?,
                     awarded: row.get(4)?,
-                    method: row.get::<_, String>(5)?.into(),
-                    location: row.get::<_, String>(6)?.into(),
-                    date: row.get::<_, String>(7)?.into(),
+                    method: intern(row.get_ref(5)?)?,
+                    location: intern(row.get_ref(6)?)?,
+                    date: intern(row.get_ref(7)?)?,
                     when: None,
                     expire: None,
                     deleted: None,
                 },
                 [
-                    row.get::<_, Option<String>>(8)?,
-                    row.get::<_, Option<String>>(9)?,
-                    row.get::<_, Option<String>>(10)?,
+                    datetime_column(row.get_ref(8)?)?,
+                    datetime_column(row.get_ref(9)?)?,
+                    datetime_column(row.get_ref(10)?)?,
                 ],
             ))
         })
@@ -263,22 +278,31 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
     let mut records = Vec::new();
     for row in rows {
         let (mut record, [when, expire, deleted]) = row.map_err(sql)?;
-        let datetime =
-            |column: &str, text: Option<String>| match text.as_deref().map(parse_datetime) {
-                None => Ok(None),
-                Some(Ok(value)) => Ok(value),
-                Some(Err(message)) => Err(db_error(
+        let datetime = |column: &str, parsed: Result<Option<NaiveDateTime>, String>| {
+            parsed.map_err(|message| {
+                db_error(
                     path,
                     format!("notary.{column} of record {}: {message}", record.id),
                     "fix the row",
-                )),
-            };
+                )
+            })
+        };
         record.when = datetime("when", when)?;
         record.expire = datetime("expire", expire)?;
         record.deleted = datetime("deleted", deleted)?;
         records.push(record);
     }
     Ok(records)
+}
+
+/// A nullable date-time column, parsed where it is read.
+fn datetime_column(
+    value: rusqlite::types::ValueRef,
+) -> rusqlite::Result<Result<Option<NaiveDateTime>, String>> {
+    Ok(match value {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        other => parse_datetime(other.as_str()?),
+    })
 }
 
 /// Writes a case into a database in one transaction: all of it, or nothing.

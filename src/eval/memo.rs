@@ -1,0 +1,116 @@
+//! The memo: each definition's value for each entity, computed once.
+//!
+//! Dense slots for the entities in focus (every entity, or one chunk of members and the
+//! records they received), and a map for entities outside the focus that a rule reaches
+//! (the records a member gave). Evaluating a large database chunk by chunk keeps memory
+//! proportional to the chunk, not to the database.
+
+use std::collections::HashMap;
+
+use super::{Decision, Result};
+use crate::check::program::{DefId, Program};
+use crate::data::{Dataset, Value};
+use crate::rules::Scope;
+
+const NOT_LOCAL: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+pub(super) enum Slot {
+    Empty,
+    Busy,
+    Done(Result<Value>, Decision),
+}
+
+pub(super) struct Memo {
+    scopes: Vec<Scope>,
+    /// Per definition, the slots of the focused entities of its scope, by local index.
+    dense: Vec<Vec<Slot>>,
+    member_local: Vec<u32>,
+    record_local: Vec<u32>,
+    focused_members: Vec<usize>,
+    focused_records: Vec<usize>,
+    outside: HashMap<(DefId, usize), Slot>,
+}
+
+impl Memo {
+    /// A memo focused on every member and record.
+    pub(super) fn everything(program: &Program, data: &Dataset) -> Self {
+        let mut memo = Self::unfocused(program, data);
+        let members: Vec<usize> = (0..data.members.len()).collect();
+        let records: Vec<usize> = (0..data.records.len()).collect();
+        memo.set_focus(members, records);
+        memo
+    }
+
+    /// A memo focused on nothing yet.
+    pub(super) fn unfocused(program: &Program, data: &Dataset) -> Self {
+        let scopes: Vec<Scope> = program.definitions.iter().map(|d| d.scope).collect();
+        Self {
+            dense: vec![Vec::new(); scopes.len()],
+            scopes,
+            member_local: vec![NOT_LOCAL; data.members.len()],
+            record_local: vec![NOT_LOCAL; data.records.len()],
+            focused_members: Vec::new(),
+            focused_records: Vec::new(),
+            outside: HashMap::new(),
+        }
+    }
+
+    /// Forgets everything and focuses on `members` and the records they received.
+    pub(super) fn focus(&mut self, data: &Dataset, members: &[usize]) {
+        let records: Vec<usize> = members
+            .iter()
+            .flat_map(|m| data.members[*m].received.iter().copied())
+            .collect();
+        self.set_focus(members.to_vec(), records);
+    }
+
+    fn set_focus(&mut self, members: Vec<usize>, records: Vec<usize>) {
+        for m in self.focused_members.drain(..) {
+            self.member_local[m] = NOT_LOCAL;
+        }
+        for r in self.focused_records.drain(..) {
+            self.record_local[r] = NOT_LOCAL;
+        }
+        for (local, m) in members.iter().enumerate() {
+            self.member_local[*m] = local as u32;
+        }
+        for (local, r) in records.iter().enumerate() {
+            self.record_local[*r] = local as u32;
+        }
+        for (slots, scope) in self.dense.iter_mut().zip(&self.scopes) {
+            let count = match scope {
+                Scope::Member => members.len(),
+                Scope::Record => records.len(),
+            };
+            slots.clear();
+            slots.resize(count, Slot::Empty);
+        }
+        self.outside.clear();
+        self.focused_members = members;
+        self.focused_records = records;
+    }
+
+    fn local(&self, id: DefId, entity: usize) -> u32 {
+        match self.scopes[id] {
+            Scope::Member => self.member_local[entity],
+            Scope::Record => self.record_local[entity],
+        }
+    }
+
+    pub(super) fn get(&self, id: DefId, entity: usize) -> Option<&Slot> {
+        match self.local(id, entity) {
+            NOT_LOCAL => self.outside.get(&(id, entity)),
+            local => Some(&self.dense[id][local as usize]),
+        }
+    }
+
+    pub(super) fn set(&mut self, id: DefId, entity: usize, slot: Slot) {
+        match self.local(id, entity) {
+            NOT_LOCAL => {
+                self.outside.insert((id, entity), slot);
+            }
+            local => self.dense[id][local as usize] = slot,
+        }
+    }
+}
