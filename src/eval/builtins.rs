@@ -67,6 +67,9 @@ fn has_word(text: &str, word: &str) -> bool {
     if word.is_empty() {
         return false;
     }
+    if text.is_ascii() && word.is_ascii() {
+        return has_ascii_word(text.as_bytes(), word.as_bytes());
+    }
     let text = text.to_lowercase();
     let word = word.to_lowercase();
     let is_word_char = |c: char| c.is_alphanumeric() || c == '_';
@@ -78,6 +81,18 @@ fn has_word(text: &str, word: &str) -> bool {
 }
 
 /// Whole years from `earlier` to `later`, as an age is counted.
+/// [`has_word`] for ASCII text, without allocating.
+fn has_ascii_word(text: &[u8], word: &[u8]) -> bool {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    text.windows(word.len()).enumerate().any(|(start, window)| {
+        window.eq_ignore_ascii_case(word)
+            && (start == 0 || !is_word_byte(text[start - 1]))
+            && text
+                .get(start + word.len())
+                .is_none_or(|b| !is_word_byte(*b))
+    })
+}
+
 fn years_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     let mut years = i64::from(later.year()) - i64::from(earlier.year());
     if (later.month(), later.day()) < (earlier.month(), earlier.day()) {

@@ -250,6 +250,10 @@ impl<'a> Evaluation<'a> {
                 Value::Member(index) => self.member_field(index, *field),
                 _ => Value::Missing,
             },
+            Code::Definition(object, id) if matches!(**object, Code::This) => match env.this {
+                Value::Record(index) | Value::Member(index) => self.value(*id, index)?,
+                _ => Value::Missing,
+            },
             Code::Definition(object, id) => match self.eval(object, env)? {
                 Value::Record(index) | Value::Member(index) => self.value(*id, index)?,
                 _ => Value::Missing,
@@ -464,6 +468,11 @@ impl<'a> Evaluation<'a> {
 /// Compares two values; a missing value equals only a missing value and orders before nothing.
 fn compare(op: Compare, left: &Value, right: &Value) -> bool {
     use std::cmp::Ordering;
+    match op {
+        Compare::Eq => return left == right,
+        Compare::Ne => return left != right,
+        _ => {}
+    }
     let ordering = match (left, right) {
         (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
         (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
@@ -473,9 +482,7 @@ fn compare(op: Compare, left: &Value, right: &Value) -> bool {
         _ => None,
     };
     match (op, ordering) {
-        (Compare::Eq, ordering) => ordering == Some(Ordering::Equal) || (left == right),
-        (Compare::Ne, ordering) => !(ordering == Some(Ordering::Equal) || left == right),
-        (_, None) => false,
+        (Compare::Eq | Compare::Ne, _) | (_, None) => false,
         (Compare::Lt, Some(o)) => o == Ordering::Less,
         (Compare::Le, Some(o)) => o != Ordering::Greater,
         (Compare::Gt, Some(o)) => o == Ordering::Greater,

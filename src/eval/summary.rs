@@ -106,28 +106,42 @@ impl Evaluation<'_> {
         let program = self.program;
         let mut counts: Vec<(String, BTreeMap<String, usize>)> = Vec::new();
         for output in outputs {
-            let mut values = BTreeMap::new();
+            // Few distinct values: a short list compared by value, named once at the end.
+            let mut values: Vec<(Result<Value, ()>, usize)> = Vec::new();
             let shown = counted(&program.definitions[output.definition].ty);
             for entity in entities {
-                let value = self.value(output.definition, *entity);
+                let value = self.value(output.definition, *entity).map_err(|_| ());
                 if value.is_err() {
                     *errors += 1;
                 }
                 if !shown {
                     continue;
                 }
-                let mut add = |key: String| *values.entry(key).or_insert(0) += 1;
+                let mut add =
+                    |key: Result<Value, ()>| match values.iter_mut().find(|(v, _)| *v == key) {
+                        Some((_, n)) => *n += 1,
+                        None => values.push((key, 1)),
+                    };
                 match value {
-                    Err(_) => add("error".into()),
-                    Ok(Value::List(items)) if items.is_empty() => add("none".into()),
-                    Ok(Value::List(items)) => items
-                        .iter()
-                        .for_each(|item| add(crate::report::display_value(item))),
-                    Ok(value) => add(crate::report::display_value(&value)),
+                    Ok(Value::List(items)) if !items.is_empty() => {
+                        items.iter().for_each(|item| add(Ok(item.clone())))
+                    }
+                    other => add(other),
                 }
             }
             if shown {
-                counts.push((output.name.clone(), values));
+                let named: BTreeMap<String, usize> = values
+                    .into_iter()
+                    .map(|(value, n)| {
+                        let name = match value {
+                            Err(()) => "error".into(),
+                            Ok(Value::List(_)) => "none".into(),
+                            Ok(value) => crate::report::display_value(&value),
+                        };
+                        (name, n)
+                    })
+                    .collect();
+                counts.push((output.name.clone(), named));
             }
         }
         counts

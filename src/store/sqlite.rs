@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS notary (
     deleted TEXT
 );
 CREATE INDEX IF NOT EXISTS notary_to ON notary("to");
+CREATE INDEX IF NOT EXISTS notary_from ON notary("from");
 CREATE TABLE IF NOT EXISTS wotrules_case (
     as_of TEXT,
     ticket TEXT,

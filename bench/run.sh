@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Every performance figure of wotrules as a ratio against a baseline measured in this run,
+# on this machine, with its target. Usage: bench/run.sh [L_MEMBERS] (default 1000000).
+# Generates S (10 000 members) and L databases into target/bench-data/ once (wotrules gen,
+# seed 7, benches/population.yaml); the baselines are in benches/src/ (a crate of its own).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+L=${1:-1000000}
+S=10000
+AS_OF=2021-01-01
+cargo build --release --quiet
+(cd benches && cargo build --release --quiet)
+W=target/release/wotrules
+B=benches/target/release/wotrules-bench
+DATA=target/bench-data
+mkdir -p "$DATA"
+SDB=$DATA/s-$S.sqlite
+LDB=$DATA/l-$L.sqlite
+[ -f "$SDB" ] || $W gen --members $S --seed 7 --db "$SDB" >/dev/null
+[ -f "$LDB" ] || $W gen --members "$L" --seed 7 --db "$LDB" >/dev/null
+
+# best_of N CMD...: the shortest wall time (s) and the largest peak RSS (KB) of N runs.
+best_of() {
+  local runs=$1; shift
+  local best=999999 rss=0
+  for _ in $(seq "$runs"); do
+    read -r t m < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    best=$(awk -v a="$best" -v b="$t" 'BEGIN{print (b<a)?b:a}')
+    rss=$(awk -v a="$rss" -v b="$m" 'BEGIN{print (b>a)?b:a}')
+  done
+  echo "$best $rss"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+row() { printf "| %-44s | %-34s | %-10s | %-4s |\n" "$1" "$2" "$3" "$4"; }
+met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ok=(op=="<=")?(v<=t):(v>=t); print ok?"yes":"no"}'; }
+
+echo "wotrules benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, L = $L members"
+echo
+read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
+read -r EVAL_L1 _ < <(RAYON_NUM_THREADS=1 best_of 1 $W eval --db "$LDB" --summary --as-of $AS_OF)
+read -r DIFF_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
+read -r _ SCAN_L _ < <($B scan "$LDB")
+read -r _ INTERP_S PLAIN_S _ < <($B handwritten "$SDB" $AS_OF rules)
+read -r _ WEBDB_L _ < <($B webdb "$LDB")
+read -r _ REGO_S INTERP_REGO_S _ < <($B regorus "$SDB" $AS_OF rules)
+RECORDS_L=$(sqlite3 "$LDB" "select count(*) from notary" 2>/dev/null || $W eval --db "$LDB" --summary --as-of $AS_OF | awk '/ records$/{print $1}')
+hyper() { hyperfine --warmup 3 --runs 30 --export-json /tmp/wotrules-hyperfine.json "$1" >/dev/null 2>&1 && awk -F': ' '/"mean"/{gsub(",","",$2); printf "%.1f", $2*1000; exit}' /tmp/wotrules-hyperfine.json; }
+CASE_MS=$(hyper "$W eval --case examples/a20111001.1.yaml")
+CHECK_MS=$(hyper "$W check")
+
+R_READ=$(ratio "$EVAL_L" "$SCAN_L")
+R_PLAIN=$(ratio "$INTERP_S" "$PLAIN_S")
+R_WEBDB=$(ratio "$WEBDB_L" "$EVAL_L")
+R_REGO=$(ratio "$REGO_S" "$INTERP_REGO_S")
+R_DIFF=$(ratio "$DIFF_L" "$EVAL_L")
+R_CORES=$(ratio "$EVAL_L1" "$EVAL_L")
+MIB=$(awk -v k="$RSS_L" 'BEGIN{printf "%.0f", k/1024}')
+BPR=$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}')
+
+row "figure" "measured" "target" "met"
+row "---" "---" "---" "---"
+row "eval --db L --summary ÷ bare SQLite scan" "$R_READ ($EVAL_L s / $SCAN_L s)" "<= 1.5" "$(met "$R_READ" "<=" 1.5)"
+row "interpreter ÷ hand-written Rust (S, 1 core)" "$R_PLAIN ($INTERP_S s / $PLAIN_S s)" "<= 2.0" "$(met "$R_PLAIN" "<=" 2.0)"
+row "webdb per-member queries (L) ÷ wotrules (L)" "$R_WEBDB ($WEBDB_L s / $EVAL_L s)" ">= 10" "$(met "$R_WEBDB" ">=" 10)"
+row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$R_REGO ($REGO_S s / $INTERP_REGO_S s)" ">= 20" "$(met "$R_REGO" ">=" 20)"
+row "eval --case a20111001.1 (hyperfine mean)" "$CASE_MS ms" "< 20 ms" "$(met "$CASE_MS" "<=" 20)"
+row "check rules/ (hyperfine mean)" "$CHECK_MS ms" "< 20 ms" "$(met "$CHECK_MS" "<=" 20)"
+row "diff L ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.2" "$(met "$R_DIFF" "<=" 2.2)"
+row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 1024 MiB" "$(met "$MIB" "<=" 1024)"
+row "speed-up on $(nproc) cores (1 thread ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.7" "$(met "$R_CORES" ">=" 1.7)"
