@@ -24,7 +24,8 @@ best_of() {
   local runs=$1; shift
   local best=999999 rss=0
   for _ in $(seq "$runs"); do
-    read -r t m < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$DATA/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    read -r t m < "$DATA/time.txt"
     best=$(awk -v a="$best" -v b="$t" 'BEGIN{print (b<a)?b:a}')
     rss=$(awk -v a="$rss" -v b="$m" 'BEGIN{print (b>a)?b:a}')
   done

@@ -53,25 +53,3 @@ fn filter_runs_only_the_tests_it_names() {
     assert_eq!(run.code, Some(0), "{}", run.transcript());
     assert_eq!(run.stdout, "3 passed, 0 failed\n");
 }
-
-#[test]
-fn a_malformed_test_file_is_exit_2_with_its_location() {
-    let bad_files = yaml_files(&root().join("tests/data/ruletests/err"));
-    assert!(bad_files.len() >= 6);
-    snapshot_settings().bind(|| {
-        for bad in bad_files {
-            let dir = workspace();
-            let name = file_name(&bad);
-            std::fs::copy(&bad, dir.path().join("rules/tests").join(&name)).expect("a copy");
-            let run = wotrules(dir.path(), &["test"]);
-            assert_eq!(run.code, Some(2), "{name}: {}", run.transcript());
-            assert!(
-                run.stderr.contains(&format!("rules/tests/{name}:")),
-                "{name} names the file: {}",
-                run.stderr
-            );
-            let stem = name.trim_end_matches(".yaml");
-            insta::assert_snapshot!(format!("ruletest_err__{stem}"), run.transcript());
-        }
-    });
-}

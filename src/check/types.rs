@@ -175,8 +175,10 @@ impl ExprChecker<'_> {
             Some(
                 "the value may be missing: write `… ?? <default>`, or test `… == null` in an earlier row",
             )
+        } else if *expected == Type::Bool {
+            Some("a condition is true or false: compare the value, e.g. `… > 0` or `… == \"…\"`")
         } else {
-            None
+            Some("write an expression of the expected type, or change the definition's `type:`")
         };
         self.error(
             source,

@@ -224,7 +224,10 @@ impl Loader {
                     1,
                     "wrong-shape",
                     format!("{what} must be a single value"),
-                    None,
+                    Some(
+                        "write one value; quote text that starts with `[`, `{` or `-`, or holds `: `"
+                            .into(),
+                    ),
                 );
                 None
             }
@@ -443,6 +446,16 @@ impl Loader {
                 value: name.as_str().to_string(),
                 pos: self.pos(file, name.span()),
             };
+            if !is_identifier(&name.value) {
+                self.error(
+                    name.pos,
+                    name.value.chars().count(),
+                    "bad-name",
+                    format!("`{}` is not a name expressions can use", name.value),
+                    Some("name a definition with ASCII letters, digits and `_`, starting with a letter".into()),
+                );
+                continue;
+            }
             if let Some(definition) = self.definition(name, body, file) {
                 definitions.push(definition);
             }
@@ -714,6 +727,15 @@ impl Loader {
             pos: fields.pos,
         })
     }
+}
+
+/// Whether `name` is an identifier of the expression language (grammar/expr.pest).
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The 1-based line where a second YAML document starts (`---` after content), if any.

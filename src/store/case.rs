@@ -9,6 +9,10 @@ use super::{parse_date, parse_datetime};
 use crate::data::{MemberRow, RecordRow, Request};
 use crate::diag::{Diagnostic, Location};
 
+/// The largest `points` or `awarded` a case file may give a record (either sign): a hand-written
+/// case with more is a typo. Databases are read as they are.
+pub const MAX_CASE_POINTS: i64 = 1000;
+
 /// A validated case file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFile {
@@ -287,6 +291,17 @@ impl Validator<'_> {
                 format!("record {id}: `from` and `to` are both {}", raw.to),
                 "a member cannot assure themself; check the ids",
             );
+        }
+        for (field, value) in [("points", raw.points), ("awarded", raw.awarded)] {
+            if !(-MAX_CASE_POINTS..=MAX_CASE_POINTS).contains(&value) {
+                self.error(
+                    "records",
+                    Some(index),
+                    field,
+                    format!("record {id}: `{field}` {value} is outside −{MAX_CASE_POINTS}..{MAX_CASE_POINTS}"),
+                    "a notary row holds a few hundred points at most; check for a typo",
+                );
+            }
         }
         if let (Some(when), Some(deleted)) = (when, deleted)
             && deleted < when

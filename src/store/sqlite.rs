@@ -66,7 +66,13 @@ const REQUIRED_COLUMNS: &[(&str, &[&str])] = &[
 ];
 
 fn db_error(path: &str, message: impl Into<String>, help: &str) -> Diagnostic {
-    Diagnostic::error("database", format!("{path}: {}", message.into())).help(help)
+    let message = message.into();
+    let help = if message.contains("locked") || message.contains("busy") {
+        "another program is writing to the database: try again when it has finished"
+    } else {
+        help
+    };
+    Diagnostic::error("database", format!("{path}: {message}")).help(help)
 }
 
 /// Reads a database without writing to it: every user is evaluated.

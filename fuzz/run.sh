@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 600), two at a time, seeded with the
+# shipped rules and cases. Crashes land in fuzz/artifacts/<target>/; copy each into
+# tests/bad_inputs/ as a regression test once fixed. Needs the nightly toolchain and
+# cargo-fuzz (cargo install cargo-fuzz).
+set -euo pipefail
+cd "$(dirname "$0")"
+SECONDS_EACH=${1:-600}
+mkdir -p corpus/expression corpus/rule_file corpus/case_file
+# Seeds: every expression of the shipped rules, the rule files, the case files.
+grep -hoE '(value|when|then): .+' ../rules/*/*.yaml | sed -E 's/^(value|when|then): //' |
+  awk '{ f = sprintf("corpus/expression/seed-%04d", NR); print > f; close(f) }'
+cp ../rules/*/*.yaml corpus/rule_file/
+cp ../tests/cases/*.yaml ../examples/*.yaml ../tests/bad_inputs/cases/*.yaml corpus/case_file/
+cargo +nightly fuzz build --release
+run() {
+  cargo +nightly fuzz run --release "$1" "corpus/$1" -- \
+    -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    > "fuzz-$1.log" 2>&1 || echo "$1: crashed, see fuzz/fuzz-$1.log and fuzz/artifacts/$1/"
+  grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss" "fuzz-$1.log" |
+    sed "s/^/$1 /" || true
+  echo "$1 corpus: $(ls "corpus/$1" | wc -l) inputs, crashes: $(ls "artifacts/$1" 2>/dev/null | wc -l)"
+}
+run expression &
+run rule_file &
+wait
+run case_file

@@ -1,0 +1,77 @@
+//! What the fuzz targets share: the shipped rules and example case, read once.
+
+use std::sync::OnceLock;
+
+use wotrules::check::{Program, check};
+use wotrules::data::Dataset;
+use wotrules::eval::{Evaluation, Selection};
+use wotrules::rules::{RuleSources, load_rule_set};
+use wotrules::store::{CaseFile, read_case, rule_sources};
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn shipped() -> &'static RuleSources {
+    static SOURCES: OnceLock<RuleSources> = OnceLock::new();
+    SOURCES.get_or_init(|| rule_sources(&root().join("rules")).expect("the shipped rules read"))
+}
+
+fn shipped_program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let (set, _) = load_rule_set(shipped().clone());
+        check(&set).0.expect("the shipped rules check")
+    })
+}
+
+fn example() -> &'static CaseFile {
+    static CASE: OnceLock<CaseFile> = OnceLock::new();
+    CASE.get_or_init(|| {
+        let path = root().join("examples/a20111001.1.yaml");
+        let text = std::fs::read_to_string(&path).expect("the example reads");
+        read_case("example", &text).expect("the example is valid")
+    })
+}
+
+fn decide(program: &Program, case: &CaseFile) {
+    let as_of = case.as_of.unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
+    let data = Dataset::new(as_of, case.request.clone(), case.members.clone(), case.records.clone());
+    let decisions = Evaluation::new(program, &data).decide_all(Selection::All, true);
+    let _ = wotrules::report::render_text(&data, &program.digest, &decisions);
+}
+
+/// A rule file defining `fuzzed` (a record int) as `expression`, used by an override of
+/// `record.reapply_points` so that evaluation reaches it.
+pub fn rule_file_with_value(expression: &str) -> String {
+    let quoted = expression.replace('\'', "''").replace('\n', " ");
+    format!(
+        "id: fuzz\ntitle: fuzz\nkind: policy\nsource: s\neffective_from: null\ndefinitions:\n  fuzzed:\n    for: record\n    cite: c\n    value: '{quoted}'\noverrides:\n  - target: record.reapply_points\n    priority: 99\n    cite: c\n    then: record.fuzzed\n"
+    )
+}
+
+/// Loads the shipped rules plus `text` as one more rule file; evaluates when it all checks.
+pub fn evaluate_with_rule_file(text: &str) {
+    let mut sources = shipped().clone();
+    sources.rule_files.push(("fuzz.yaml".into(), text.to_string()));
+    let (set, diagnostics) = load_rule_set(sources);
+    let _ = wotrules::diag::render(&diagnostics);
+    let (program, diagnostics) = check(&set);
+    let _ = wotrules::diag::render(&diagnostics);
+    if let Some(program) = program
+        && !diagnostics.iter().any(|d| d.is_error())
+    {
+        decide(&program, example());
+    }
+}
+
+/// Reads `text` as a case file; evaluates it with the shipped rules when it is valid.
+pub fn evaluate_case(text: &str) {
+    match read_case("fuzz.yaml", text) {
+        Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
+        Ok(_) => {}
+        Err(diagnostics) => {
+            let _ = wotrules::diag::render(&diagnostics);
+        }
+    }
+}
