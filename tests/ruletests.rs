@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{copy_dir, file_name, root, snapshot_settings, wotrules, yaml_files};
+use support::{copy_dir, root, snapshot_settings, wotrules};
 
 /// A workspace with the rules, the cases and the example the rule tests refer to.
 fn workspace() -> tempfile::TempDir {

@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{file_name, root, snapshot_settings, wotrules, yaml_files};
+use support::{root, wotrules};
 
 fn copy_example(dir: &Path) {
     std::fs::create_dir_all(dir.join("examples")).expect("create directory");
