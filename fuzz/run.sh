@@ -8,10 +8,12 @@ cd "$(dirname "$0")"
 SECONDS_EACH=${1:-600}
 mkdir -p corpus/expression corpus/rule_file corpus/case_file
 # Seeds: every expression of the shipped rules, the rule files, the case files.
-grep -hoE '(value|when|then): .+' ../rules/*/*.yaml | sed -E 's/^(value|when|then): //' |
+grep -hoE '(value|when|then): .+' ../rules/[a-s]*/*.yaml ../rules/ttp/*.yaml | sed -E 's/^(value|when|then): //' |
   awk '{ f = sprintf("corpus/expression/seed-%04d", NR); print > f; close(f) }'
-cp ../rules/*/*.yaml corpus/rule_file/
-cp ../tests/cases/*.yaml ../examples/*.yaml ../tests/bad_inputs/cases/*.yaml corpus/case_file/
+for f in ../rules/*/*.yaml ../tests/bad_inputs/rules/*.yaml; do cp "$f" "corpus/rule_file/$(echo "$f" | tr / _)"; done
+for f in ../tests/cases/*.yaml ../examples/*.yaml ../tests/bad_inputs/cases/*.yaml; do
+  cp "$f" "corpus/case_file/$(echo "$f" | tr / _)"
+done
 cargo +nightly fuzz build --release
 run() {
   cargo +nightly fuzz run --release "$1" "corpus/$1" -- \

@@ -127,3 +127,94 @@ fn import_with_a_conflicting_row_leaves_the_database_as_it_was() {
         before
     );
 }
+
+/// A case of `records` records to members 100 000.. (no id shared with the example case).
+fn big_case(records: usize) -> String {
+    let mut text = String::from("as_of: 2012-01-01\nmembers:\n  - {id: 100000}\nrecords:\n");
+    for i in 0..records {
+        text.push_str(&format!(
+            "  - {{id: {}, from: {}, to: {}, points: 10, awarded: 10, method: Face to Face Meeting, location: Somewhere, date: \"2010-01-01\", when: \"2010-01-01 10:00:00\"}}\n",
+            1_000_000 + i,
+            200_000 + i,
+            100_000 + i % 1000,
+        ));
+    }
+    text
+}
+
+#[test]
+fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let dir = workspace.path();
+    copy_example(dir);
+    let rules = root().join("rules");
+    let rules = rules.to_str().expect("UTF-8");
+    let first = wotrules(
+        dir,
+        &["import", "examples/a20111001.1.yaml", "--db", "case.sqlite"],
+    );
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let before = wotrules(
+        dir,
+        &[
+            "eval",
+            "--db",
+            "case.sqlite",
+            "--format",
+            "json",
+            "--rules",
+            rules,
+        ],
+    );
+    std::fs::write(dir.join("big.yaml"), big_case(300_000)).expect("write the big case");
+    let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_wotrules"))
+        .args(["import", "big.yaml", "--db", "case.sqlite"])
+        .current_dir(dir)
+        .spawn()
+        .expect("the import starts");
+    let journal = dir.join("case.sqlite-journal");
+    let started = std::time::Instant::now();
+    while !journal.exists() {
+        assert!(
+            import.try_wait().expect("the import runs").is_none(),
+            "the import ended before it began writing"
+        );
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the import never began writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert!(
+        import.try_wait().expect("the import runs").is_none(),
+        "killed midway"
+    );
+    import.kill().expect("SIGKILL");
+    import.wait().expect("the import ends");
+    // The next writer rolls the hot journal back; then the database is as before.
+    let connection = rusqlite::Connection::open(dir.join("case.sqlite")).expect("it opens");
+    let check: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .expect("an integrity check");
+    assert_eq!(check, "ok");
+    let records: i64 = connection
+        .query_row("SELECT count(*) FROM notary", [], |row| row.get(0))
+        .expect("a count");
+    assert_eq!(records, 9, "none of the killed import's rows remain");
+    drop(connection);
+    let after = wotrules(
+        dir,
+        &[
+            "eval",
+            "--db",
+            "case.sqlite",
+            "--format",
+            "json",
+            "--rules",
+            rules,
+        ],
+    );
+    assert_eq!(after.code, Some(0), "{}", after.stderr);
+    assert_eq!(after.stdout, before.stdout);
+}

@@ -708,15 +708,15 @@ impl Checker<'_> {
     /// Warns about rows of a decision table that can never decide: an earlier row has the
     /// same condition, or a condition that is always true.
     fn shadowed_rows(&mut self, cases: &[rules::Case]) {
-        let normal = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut earlier: Vec<(String, rules::Pos)> = Vec::new();
+        // Conditions are compared as printed from their trees: spacing and brackets aside.
+        let mut earlier: Vec<(String, String, rules::Pos)> = Vec::new();
         for (index, case) in cases.iter().enumerate() {
-            let always = earlier.iter().find(|(text, _)| text == "true");
-            let same = case
-                .when
-                .as_ref()
-                .and_then(|when| earlier.iter().find(|(text, _)| *text == normal(&when.text)));
-            if let Some((text, pos)) = always.or(same) {
+            let always = earlier.iter().find(|(canonical, _, _)| canonical == "true");
+            let same = case.when.as_ref().and_then(|when| {
+                let canonical = when.expr.to_string();
+                earlier.iter().find(|(other, _, _)| *other == canonical)
+            });
+            if let Some((_, text, pos)) = always.or(same) {
                 let diagnostic = Diagnostic::warning(
                     "shadowed",
                     format!(
@@ -735,7 +735,8 @@ impl Checker<'_> {
                 self.diagnostics.push(diagnostic);
             }
             if let Some(when) = &case.when {
-                earlier.push((normal(&when.text), when.pos));
+                let text = when.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                earlier.push((when.expr.to_string(), text, when.pos));
             }
         }
     }

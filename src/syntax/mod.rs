@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod parse;
+mod print;
 
 pub use parse::{ParseError, parse_expression};
 
