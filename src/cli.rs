@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{Program, check};
 use crate::compare::compare;
-use crate::data::Dataset;
+use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
 use crate::diag::{Diagnostic, render};
 use crate::eval::{Evaluation, Selection, summarize};
 use crate::generate::{generate, read_profile};
@@ -286,12 +286,21 @@ enum Input {
     Database(PathBuf),
 }
 
-/// The dataset of a case as of `--as-of`, else the case's `as_of`, else today.
-fn dataset(as_of: Option<NaiveDate>, case: CaseFile) -> Dataset {
+/// The dataset of a case as of `--as-of`, else the case's `as_of`, else today; a member
+/// with more records than the limit is an error.
+fn dataset(as_of: Option<NaiveDate>, case: CaseFile) -> Result<Dataset, Diagnostic> {
     let as_of = as_of
         .or(case.as_of)
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    Dataset::new(as_of, case.request, case.members, case.records)
+    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    match data.overfull_member() {
+        None => Ok(data),
+        Some((id, count)) => Err(Diagnostic::error(
+            "limit",
+            format!("member {id} has {count} records, the limit is {MAX_RECORDS_PER_MEMBER}"),
+        )
+        .help("check the data: no member has assured or been assured that often")),
+    }
 }
 
 /// The input named by `--case` or `--db` (clap requires exactly one).
@@ -338,7 +347,13 @@ fn run_eval(request: &EvalRequest) -> Exit {
             return Exit::BadInput;
         }
     };
-    let data = dataset(request.as_of, case);
+    let data = match dataset(request.as_of, case) {
+        Ok(data) => data,
+        Err(diagnostic) => {
+            eprint!("{diagnostic}");
+            return Exit::BadInput;
+        }
+    };
     let selection = match request.member {
         None => Selection::All,
         Some(id) => match data
@@ -545,7 +560,13 @@ fn run_diff(request: &DiffRequest) -> Exit {
             return Exit::BadInput;
         }
     };
-    let data = dataset(request.as_of, case);
+    let data = match dataset(request.as_of, case) {
+        Ok(data) => data,
+        Err(diagnostic) => {
+            eprint!("{diagnostic}");
+            return Exit::BadInput;
+        }
+    };
     let (old_program, new_program) = (&programs[0], &programs[1]);
     let changes = compare(old_program, new_program, &data);
     let new_source = request.rules.display().to_string();

@@ -358,6 +358,10 @@ pub struct Link {
     pub assuree: u32,
 }
 
+/// The most records one member may have received or given: rules aggregate over a
+/// member's records for each of its records, so more would make evaluation crawl.
+pub const MAX_RECORDS_PER_MEMBER: usize = 100_000;
+
 /// Everything one evaluation reads: members and the records that exist as of a date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
@@ -424,6 +428,16 @@ impl Dataset {
             records: rows,
             links,
         }
+    }
+}
+
+impl Dataset {
+    /// A member with more records than [`MAX_RECORDS_PER_MEMBER`]: its id and how many.
+    pub fn overfull_member(&self) -> Option<(i64, usize)> {
+        self.members
+            .iter()
+            .map(|m| (m.row.id, m.received.len().max(m.given.len())))
+            .find(|(_, count)| *count > MAX_RECORDS_PER_MEMBER)
     }
 }
 

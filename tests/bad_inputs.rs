@@ -164,7 +164,7 @@ fn an_evaluation_error_is_cited_on_its_output_and_the_rest_is_decided() {
 }
 
 /// Inputs made by [`generated_bad_inputs_get_clear_errors`].
-const GENERATED_CASES: usize = 4;
+const GENERATED_CASES: usize = 5;
 
 #[test]
 fn generated_bad_inputs_get_clear_errors() {
@@ -200,6 +200,12 @@ fn generated_bad_inputs_get_clear_errors() {
             wotrules(&root(), &["eval", "--case", "tests/cases/none.yaml"]),
             2,
             "cannot read",
+        ),
+        (
+            "a member with more records than the limit",
+            overfull_database(),
+            2,
+            "member 1 has 100001 records, the limit is 100000",
         ),
     ];
     assert_eq!(runs.len(), GENERATED_CASES);
@@ -282,4 +288,35 @@ fn make_incomplete_databases(dir: &Path) {
         "no-column.sqlite",
         "ALTER TABLE notary DROP COLUMN awarded;",
     );
+}
+
+/// `eval --db` of a database where member 1 received 100 001 assurances.
+fn overfull_database() -> Run {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("empty.yaml"), "members: [{id: 1}]\n").expect("write");
+    let run = wotrules(dir.path(), &["import", "empty.yaml", "--db", "full.sqlite"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let mut connection = rusqlite::Connection::open(dir.path().join("full.sqlite")).expect("open");
+    let transaction = connection.transaction().expect("a transaction");
+    {
+        let mut insert = transaction
+            .prepare(r#"INSERT INTO notary (id, "from", "to", points, awarded, method, location, date, "when", expire, deleted) VALUES (?1, ?2, 1, 10, 10, 'Face to Face Meeting', 'A', '2010-01-01', NULL, NULL, NULL)"#)
+            .expect("an insert");
+        for id in 0..100_001i64 {
+            insert.execute([id, 10 + id]).expect("a row");
+        }
+    }
+    transaction.commit().expect("commit");
+    let rules = root().join("rules");
+    wotrules(
+        dir.path(),
+        &[
+            "eval",
+            "--db",
+            "full.sqlite",
+            "--summary",
+            "--rules",
+            rules.to_str().expect("UTF-8"),
+        ],
+    )
 }
