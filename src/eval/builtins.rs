@@ -13,6 +13,9 @@ pub fn call(builtin: Builtin, arguments: &[Value]) -> Result<Value> {
     Ok(match (builtin, arguments) {
         (Builtin::Min, [a, b]) => pick(a, b, Compare::Le)?,
         (Builtin::Max, [a, b]) => pick(a, b, Compare::Ge)?,
+        (Builtin::Trim, [Value::Text(text)]) if text.trim().len() == text.len() => {
+            Value::Text(text.clone())
+        }
         (Builtin::Trim, [Value::Text(text)]) => Value::Text(Arc::from(text.trim())),
         (Builtin::Lower, [Value::Text(text)]) => Value::Text(Arc::from(text.to_lowercase())),
         (Builtin::StartsWith, [Value::Text(text), Value::Text(prefix)]) => {

@@ -290,13 +290,25 @@ impl<'a> Evaluation<'a> {
                     self.eval(otherwise, env)?
                 }
             }
-            Code::Call(builtin, arguments) => {
-                let mut values = Vec::with_capacity(arguments.len());
-                for argument in arguments {
-                    values.push(self.eval(argument, env)?);
+            // Up to three arguments on the stack: builtins run for every record.
+            Code::Call(builtin, arguments) => match arguments.as_slice() {
+                [a] => builtins::call(*builtin, &[self.eval(a, env)?])?,
+                [a, b] => {
+                    let a = self.eval(a, env)?;
+                    builtins::call(*builtin, &[a, self.eval(b, env)?])?
                 }
-                builtins::call(*builtin, &values)?
-            }
+                [a, b, c] => {
+                    let (a, b) = (self.eval(a, env)?, self.eval(b, env)?);
+                    builtins::call(*builtin, &[a, b, self.eval(c, env)?])?
+                }
+                _ => {
+                    let mut values = Vec::with_capacity(arguments.len());
+                    for argument in arguments {
+                        values.push(self.eval(argument, env)?);
+                    }
+                    builtins::call(*builtin, &values)?
+                }
+            },
             Code::Aggregate(aggregate) => self.aggregate(aggregate, env)?,
         })
     }
