@@ -384,7 +384,16 @@ fn run_eval(request: &EvalRequest) -> Exit {
             Exit::Success
         };
     }
-    let decisions = Evaluation::new(&program, &data).decide_all(selection, request.explain);
+    let mut evaluation = match selection {
+        Selection::All => Evaluation::new(&program, &data),
+        Selection::Member(index) => {
+            // One member of a large database: a memo for it and its records only.
+            let mut evaluation = Evaluation::chunked(&program, &data);
+            evaluation.focus(&[index]);
+            evaluation
+        }
+    };
+    let decisions = evaluation.decide_all(selection, request.explain);
     let output = match request.format {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),

@@ -4,6 +4,8 @@
 //! columns (the record schema), never CAcert's rules.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -394,7 +396,8 @@ impl Dataset {
             rows.sort_by_key(|row| row.id);
         }
         rows.shrink_to_fit();
-        let mut index: HashMap<i64, usize> = HashMap::with_capacity(evaluated.len());
+        let mut index: FxHashMap<i64, usize> = FxHashMap::default();
+        index.reserve(evaluated.len());
         let mut members: Vec<Member> = Vec::with_capacity(evaluated.len());
         for row in evaluated {
             index.insert(row.id, members.len());

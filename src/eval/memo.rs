@@ -5,7 +5,7 @@
 //! (the records a member gave). Evaluating a large database chunk by chunk keeps memory
 //! proportional to the chunk, not to the database.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Decision, Result};
 use crate::check::program::{DefId, Program};
@@ -29,7 +29,7 @@ pub(super) struct Memo {
     record_local: Vec<u32>,
     focused_members: Vec<usize>,
     focused_records: Vec<usize>,
-    outside: HashMap<(DefId, usize), Slot>,
+    outside: FxHashMap<(DefId, usize), Slot>,
 }
 
 impl Memo {
@@ -52,7 +52,7 @@ impl Memo {
             record_local: vec![NOT_LOCAL; data.records.len()],
             focused_members: Vec::new(),
             focused_records: Vec::new(),
-            outside: HashMap::new(),
+            outside: FxHashMap::default(),
         }
     }
 

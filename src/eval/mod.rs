@@ -46,8 +46,9 @@ pub enum Decision {
     Case(usize),
     /// Override `n` (in priority order).
     Override(usize),
-    /// The rows and overrides of a `collect:` table whose conditions held.
-    Collected(Vec<usize>, Vec<usize>),
+    /// The rows and overrides of a `collect:` table whose conditions held (boxed: rare, and
+    /// it would make every memo slot twice as large).
+    Collected(Box<(Vec<usize>, Vec<usize>)>),
     /// The definition's rule file was not in force.
     NotInForce,
 }
@@ -207,7 +208,7 @@ impl<'a> Evaluation<'a> {
                 }
                 Ok((
                     Value::List(items.into()),
-                    Decision::Collected(rows, collected_overrides),
+                    Decision::Collected(Box::new((rows, collected_overrides))),
                 ))
             }
         }

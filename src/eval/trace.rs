@@ -81,7 +81,8 @@ impl<'a> Evaluation<'a> {
                     vec![rule],
                 )
             }
-            Decision::Collected(matched_rows, matched_overrides) => {
+            Decision::Collected(matched) => {
+                let (matched_rows, matched_overrides) = &**matched;
                 let deciding: Vec<&Rule> = matched_rows
                     .iter()
                     .map(|i| &rows[*i])

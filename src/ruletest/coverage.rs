@@ -98,7 +98,8 @@ impl Coverage {
                 };
                 match &decision {
                     Decision::Override(k) => tried_overrides(*k + 1, &[*k], self),
-                    Decision::Collected(rows, held) => {
+                    Decision::Collected(matched) => {
+                        let (rows, held) = &**matched;
                         tried_overrides(override_in_force.len(), held, self);
                         let count = match &definition.body {
                             Body::Collect(rules) => rules.len(),

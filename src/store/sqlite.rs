@@ -1,11 +1,11 @@
 //! SQLite databases with CAcert's tables: read-only reading, all-or-nothing import.
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rustc_hash::FxHashSet;
 
 use super::{CaseFile, parse_date, parse_datetime};
 use crate::data::{MemberRow, RecordRow, Request};
@@ -246,7 +246,7 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
         .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary ORDER BY id"#)
         .map_err(sql)?;
     // Free text repeats (a few methods, cities, days): each distinct text is stored once.
-    let mut texts: HashSet<Arc<str>> = HashSet::new();
+    let mut texts: FxHashSet<Arc<str>> = FxHashSet::default();
     let mut intern = |value: rusqlite::types::ValueRef| -> rusqlite::Result<Arc<str>> {
         let text = value.as_str()?;
         Ok(match texts.get(text) {
