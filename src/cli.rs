@@ -286,6 +286,18 @@ enum Input {
     Database(PathBuf),
 }
 
+/// Reads the input into a dataset, or prints why not and gives the exit code.
+fn read_dataset(input: &Input, as_of: Option<NaiveDate>) -> Result<Dataset, Exit> {
+    let case = read_input(input).map_err(|diagnostics| {
+        eprint!("{}", render(&diagnostics));
+        Exit::BadInput
+    })?;
+    dataset(as_of, case).map_err(|diagnostic| {
+        eprint!("{diagnostic}");
+        Exit::BadInput
+    })
+}
+
 /// The dataset of a case as of `--as-of`, else the case's `as_of`, else today; a member
 /// with more records than the limit is an error.
 fn dataset(as_of: Option<NaiveDate>, case: CaseFile) -> Result<Dataset, Diagnostic> {
@@ -340,19 +352,9 @@ fn run_eval(request: &EvalRequest) -> Exit {
             return exit;
         }
     };
-    let case = match read_input(&request.input) {
-        Ok(case) => case,
-        Err(diagnostics) => {
-            eprint!("{}", render(&diagnostics));
-            return Exit::BadInput;
-        }
-    };
-    let data = match dataset(request.as_of, case) {
+    let data = match read_dataset(&request.input, request.as_of) {
         Ok(data) => data,
-        Err(diagnostic) => {
-            eprint!("{diagnostic}");
-            return Exit::BadInput;
-        }
+        Err(exit) => return exit,
     };
     let selection = match request.member {
         None => Selection::All,
@@ -409,17 +411,21 @@ fn run_eval(request: &EvalRequest) -> Exit {
 }
 
 fn run_import(file: &Path, db: &Path) -> Exit {
-    let case = match read_input(&Input::Case(file.to_path_buf())) {
-        Ok(case) => case,
+    match read_input(&Input::Case(file.to_path_buf())) {
+        Ok(case) => write_database(&case, db, "imported"),
         Err(diagnostics) => {
             eprint!("{}", render(&diagnostics));
-            return Exit::BadInput;
+            Exit::BadInput
         }
-    };
-    match import_case(&case, &db.display().to_string()) {
+    }
+}
+
+/// Writes a case into a database in one transaction and says what was `done`.
+fn write_database(case: &CaseFile, db: &Path, done: &str) -> Exit {
+    match import_case(case, &db.display().to_string()) {
         Ok(()) => {
             emit(&format!(
-                "imported {} members and {} records into {}\n",
+                "{done} {} members and {} records into {}\n",
                 case.members.len(),
                 case.records.len(),
                 db.display(),
@@ -562,19 +568,9 @@ fn run_diff(request: &DiffRequest) -> Exit {
             }
         }
     }
-    let case = match read_input(&request.input) {
-        Ok(case) => case,
-        Err(diagnostics) => {
-            eprint!("{}", render(&diagnostics));
-            return Exit::BadInput;
-        }
-    };
-    let data = match dataset(request.as_of, case) {
+    let data = match read_dataset(&request.input, request.as_of) {
         Ok(data) => data,
-        Err(diagnostic) => {
-            eprint!("{diagnostic}");
-            return Exit::BadInput;
-        }
+        Err(exit) => return exit,
     };
     let (old_program, new_program) = (&programs[0], &programs[1]);
     let changes = compare(old_program, new_program, &data);
@@ -608,23 +604,8 @@ fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
     let case = read_text(profile_path)
         .and_then(|text| read_profile(&shown, &text))
         .and_then(|profile| generate(&profile, members, seed));
-    let case = match case {
-        Ok(case) => case,
-        Err(diagnostic) => {
-            eprint!("{diagnostic}");
-            return Exit::BadInput;
-        }
-    };
-    match import_case(&case, &db.display().to_string()) {
-        Ok(()) => {
-            emit(&format!(
-                "generated {} members and {} records into {}\n",
-                case.members.len(),
-                case.records.len(),
-                db.display()
-            ));
-            Exit::Success
-        }
+    match case {
+        Ok(case) => write_database(&case, db, "generated"),
         Err(diagnostic) => {
             eprint!("{diagnostic}");
             Exit::BadInput

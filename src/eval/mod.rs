@@ -69,21 +69,15 @@ struct Env {
 impl<'a> Evaluation<'a> {
     /// Prepares an evaluation as of the dataset's date.
     pub fn new(program: &'a Program, data: &'a Dataset) -> Self {
-        let in_force = program
-            .files
-            .iter()
-            .map(|file| file.in_force(data.as_of))
-            .collect();
-        Self {
-            program,
-            data,
-            in_force,
-            memo: Memo::everything(program, data),
-        }
+        Self::with_memo(program, data, Memo::everything(program, data))
     }
 
     /// Prepares an evaluation that decides one chunk of members at a time (see [`Self::focus`]).
     pub fn chunked(program: &'a Program, data: &'a Dataset) -> Self {
+        Self::with_memo(program, data, Memo::unfocused(program, data))
+    }
+
+    fn with_memo(program: &'a Program, data: &'a Dataset, memo: Memo) -> Self {
         let in_force = program
             .files
             .iter()
@@ -93,7 +87,7 @@ impl<'a> Evaluation<'a> {
             program,
             data,
             in_force,
-            memo: Memo::unfocused(program, data),
+            memo,
         }
     }
 
