@@ -259,6 +259,14 @@ impl<'a> Evaluation<'a> {
                 None => return fail("integer overflow in `-`"),
             },
             Code::Arith(op, left, right) => self.arith(*op, left, right, env)?,
+            Code::Compare(op @ (Compare::Eq | Compare::Ne), left, right)
+                if let (Some(a), Some(b)) = (
+                    self.borrowed_text(left, env),
+                    self.borrowed_text(right, env),
+                ) =>
+            {
+                Value::Bool((a == b) == (*op == Compare::Eq))
+            }
             Code::Compare(op, left, right) => {
                 let left = self.eval(left, env)?;
                 let right = self.eval(right, env)?;
@@ -274,6 +282,12 @@ impl<'a> Evaluation<'a> {
                 Value::Missing => self.eval(right, env)?,
                 value => value,
             },
+            Code::In(value, list, negated) if let Some(text) = self.borrowed_text(value, env) => {
+                let found = list
+                    .iter()
+                    .any(|item| matches!(item, Value::Text(t) if **t == *text));
+                Value::Bool(found != *negated)
+            }
             Code::In(value, list, negated) => {
                 let value = self.eval(value, env)?;
                 Value::Bool(list.contains(&value) != *negated)
@@ -306,6 +320,35 @@ impl<'a> Evaluation<'a> {
             },
             Code::Aggregate(aggregate) => self.aggregate(aggregate, env)?,
         })
+    }
+
+    /// Text read in place, without touching reference counts: a text constant, or a text
+    /// column of the record being decided or bound by an aggregation.
+    fn borrowed_text<'c>(&self, code: &'c Code, env: &Env) -> Option<&'c str>
+    where
+        'a: 'c,
+    {
+        match code {
+            Code::Const(Value::Text(text)) => Some(text),
+            Code::RecordField(object, field) => {
+                let index = match (&**object, &env.this) {
+                    (Code::This, Value::Record(index)) => *index,
+                    (Code::Bound(slot), _) => match env.bound.get(*slot) {
+                        Some(Value::Record(index)) => *index,
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                let row: &'a crate::data::RecordRow = &self.data.records[index];
+                match field {
+                    RecordField::Method => Some(&row.method),
+                    RecordField::Location => Some(&row.location),
+                    RecordField::Date => Some(&row.date),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     fn arith(&mut self, op: Arith, left: &Code, right: &Code, env: &mut Env) -> Result<Value> {
