@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::check::program::{Output, Program};
 use crate::data::{Dataset, Value};
-use crate::eval::{Evaluation, TraceNode};
+use crate::eval::{CHUNK_MEMBERS, Evaluation, TraceNode};
 
 /// One output that differs between the old and the new rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,9 +126,6 @@ pub fn show(value: Option<&Result<Value, String>>) -> String {
         Some(Ok(value)) => crate::report::display_value(value),
     }
 }
-
-/// Members decided together under both rule versions.
-const CHUNK_MEMBERS: usize = 2048;
 
 /// Evaluates every evaluated member and every record under both rule versions and keeps
 /// the outputs that differ; chunks of members are compared in parallel.

@@ -148,7 +148,7 @@ fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec<Val
     let mut members = Vec::new();
     let mut records = vec![Vec::new(); data.records.len()];
     let all: Vec<usize> = (0..data.members.len()).collect();
-    for chunk in all.chunks(2048) {
+    for chunk in all.chunks(wotrules::eval::CHUNK_MEMBERS) {
         evaluation.focus(chunk);
         for &m in chunk {
             if data.members[m].evaluated {

@@ -19,6 +19,10 @@ use crate::syntax::ast::AggregateKind;
 use memo::{Memo, Slot};
 
 pub use decisions::{Decisions, EntityDecisions, Selection};
+
+/// Members decided together when a whole dataset is evaluated chunk by chunk: with the
+/// records they received, their memo slots stay within the processor's caches.
+pub const CHUNK_MEMBERS: usize = 256;
 pub use summary::{Summary, summarize};
 pub use trace::TraceNode;
 

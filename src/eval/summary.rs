@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::Evaluation;
+use super::{CHUNK_MEMBERS, Evaluation};
 use crate::check::program::{Output, Program};
 use crate::data::{Dataset, Type, Value};
 
@@ -30,9 +30,6 @@ fn counted(ty: &Type) -> bool {
         _ => false,
     }
 }
-
-/// Members decided together: the memo holds one chunk at a time.
-const CHUNK_MEMBERS: usize = 2048;
 
 /// Evaluates every output of every evaluated member and every record, keeping counts only;
 /// chunks of members are decided in parallel, each with its own memo.
