@@ -12,7 +12,9 @@ mod trace;
 
 use std::sync::Arc;
 
-use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, DefId, Program, Rule};
+use crate::check::program::{
+    AggregateCode, Arith, Body, Builtin, Code, Compare, DefId, Program, Rule,
+};
 use crate::data::{Dataset, Direction, MemberField, RecordField, RequestField, Value};
 use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
@@ -50,9 +52,9 @@ pub enum Decision {
     Case(usize),
     /// Override `n` (in priority order).
     Override(usize),
-    /// The rows and overrides of a `collect:` table whose conditions held (boxed: rare, and
-    /// it would make every memo slot twice as large).
-    Collected(Box<(Vec<usize>, Vec<usize>)>),
+    /// The rows and overrides of a `collect:` table whose conditions held; `None` when none
+    /// did (boxed: it would make every memo slot twice as large).
+    Collected(Option<Box<(Vec<usize>, Vec<usize>)>>),
     /// The definition's rule file was not in force.
     NotInForce,
 }
@@ -63,6 +65,8 @@ pub struct Evaluation<'a> {
     data: &'a Dataset,
     in_force: Vec<bool>,
     memo: Memo,
+    /// The empty list, shared: most `collect` tables collect nothing.
+    empty_list: Arc<[Value]>,
 }
 
 struct Env {
@@ -92,6 +96,7 @@ impl<'a> Evaluation<'a> {
             data,
             in_force,
             memo,
+            empty_list: Arc::from([]),
         }
     }
 
@@ -204,9 +209,15 @@ impl<'a> Evaluation<'a> {
                 for index in &collected_overrides {
                     items.push(self.eval(&definition.overrides[*index].1.then, env)?);
                 }
+                if items.is_empty() {
+                    return Ok((
+                        Value::List(self.empty_list.clone()),
+                        Decision::Collected(None),
+                    ));
+                }
                 Ok((
                     Value::List(items.into()),
-                    Decision::Collected(Box::new((rows, collected_overrides))),
+                    Decision::Collected(Some(Box::new((rows, collected_overrides)))),
                 ))
             }
         }
@@ -219,10 +230,61 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// A condition, evaluated without building a `Value` for the logic and comparisons.
     fn boolean(&mut self, code: &Code, env: &mut Env) -> Result<bool> {
-        match self.eval(code, env)? {
-            Value::Bool(value) => Ok(value),
-            other => fail(format!("expected a boolean, found {other:?}")),
+        Ok(match code {
+            Code::Not(inner) => !self.boolean(inner, env)?,
+            Code::And(left, right) => self.boolean(left, env)? && self.boolean(right, env)?,
+            Code::Or(left, right) => self.boolean(left, env)? || self.boolean(right, env)?,
+            Code::Compare(op @ (Compare::Eq | Compare::Ne), left, right)
+                if let (Some(a), Some(b)) = (
+                    self.borrowed_text(left, env),
+                    self.borrowed_text(right, env),
+                ) =>
+            {
+                (a == b) == (*op == Compare::Eq)
+            }
+            Code::Compare(op, left, right) => {
+                let left = self.eval(left, env)?;
+                let right = self.eval(right, env)?;
+                compare(*op, &left, &right)
+            }
+            Code::In(value, list, negated) => {
+                let found = match self.borrowed_text(value, env) {
+                    Some(text) => list
+                        .iter()
+                        .any(|item| matches!(item, Value::Text(t) if **t == *text)),
+                    None => list.contains(&self.eval(value, env)?),
+                };
+                found != *negated
+            }
+            _ => match self.eval(code, env)? {
+                Value::Bool(value) => value,
+                other => return fail(format!("expected a boolean, found {other:?}")),
+            },
+        })
+    }
+
+    /// A builtin call; up to three arguments stay on the stack (builtins run for every record).
+    #[inline(never)]
+    fn call(&mut self, builtin: Builtin, arguments: &[Code], env: &mut Env) -> Result<Value> {
+        match arguments {
+            [a] => builtins::call(builtin, &[self.eval(a, env)?]),
+            [a, b] => {
+                let a = self.eval(a, env)?;
+                builtins::call(builtin, &[a, self.eval(b, env)?])
+            }
+            [a, b, c] => {
+                let (a, b) = (self.eval(a, env)?, self.eval(b, env)?);
+                builtins::call(builtin, &[a, b, self.eval(c, env)?])
+            }
+            _ => {
+                let mut values = Vec::with_capacity(arguments.len());
+                for argument in arguments {
+                    values.push(self.eval(argument, env)?);
+                }
+                builtins::call(builtin, &values)
+            }
         }
     }
 
@@ -257,45 +319,18 @@ impl<'a> Evaluation<'a> {
                 Value::Record(index) | Value::Member(index) => self.value(*id, index)?,
                 _ => Value::Missing,
             },
-            Code::Not(inner) => Value::Bool(!self.boolean(inner, env)?),
+            Code::Not(_) | Code::And(..) | Code::Or(..) | Code::Compare(..) | Code::In(..) => {
+                Value::Bool(self.boolean(code, env)?)
+            }
             Code::Negate(inner) => match self.integer(inner, env)?.checked_neg() {
                 Some(value) => Value::Int(value),
                 None => return fail("integer overflow in `-`"),
             },
             Code::Arith(op, left, right) => self.arith(*op, left, right, env)?,
-            Code::Compare(op @ (Compare::Eq | Compare::Ne), left, right)
-                if let (Some(a), Some(b)) = (
-                    self.borrowed_text(left, env),
-                    self.borrowed_text(right, env),
-                ) =>
-            {
-                Value::Bool((a == b) == (*op == Compare::Eq))
-            }
-            Code::Compare(op, left, right) => {
-                let left = self.eval(left, env)?;
-                let right = self.eval(right, env)?;
-                Value::Bool(compare(*op, &left, &right))
-            }
-            Code::And(left, right) => {
-                Value::Bool(self.boolean(left, env)? && self.boolean(right, env)?)
-            }
-            Code::Or(left, right) => {
-                Value::Bool(self.boolean(left, env)? || self.boolean(right, env)?)
-            }
             Code::Coalesce(left, right) => match self.eval(left, env)? {
                 Value::Missing => self.eval(right, env)?,
                 value => value,
             },
-            Code::In(value, list, negated) if let Some(text) = self.borrowed_text(value, env) => {
-                let found = list
-                    .iter()
-                    .any(|item| matches!(item, Value::Text(t) if **t == *text));
-                Value::Bool(found != *negated)
-            }
-            Code::In(value, list, negated) => {
-                let value = self.eval(value, env)?;
-                Value::Bool(list.contains(&value) != *negated)
-            }
             Code::If(condition, then, otherwise) => {
                 if self.boolean(condition, env)? {
                     self.eval(then, env)?
@@ -303,25 +338,7 @@ impl<'a> Evaluation<'a> {
                     self.eval(otherwise, env)?
                 }
             }
-            // Up to three arguments on the stack: builtins run for every record.
-            Code::Call(builtin, arguments) => match arguments.as_slice() {
-                [a] => builtins::call(*builtin, &[self.eval(a, env)?])?,
-                [a, b] => {
-                    let a = self.eval(a, env)?;
-                    builtins::call(*builtin, &[a, self.eval(b, env)?])?
-                }
-                [a, b, c] => {
-                    let (a, b) = (self.eval(a, env)?, self.eval(b, env)?);
-                    builtins::call(*builtin, &[a, b, self.eval(c, env)?])?
-                }
-                _ => {
-                    let mut values = Vec::with_capacity(arguments.len());
-                    for argument in arguments {
-                        values.push(self.eval(argument, env)?);
-                    }
-                    builtins::call(*builtin, &values)?
-                }
-            },
+            Code::Call(builtin, arguments) => self.call(*builtin, arguments, env)?,
             Code::Aggregate(aggregate) => self.aggregate(aggregate, env)?,
         })
     }
@@ -355,6 +372,7 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    #[inline(never)]
     fn arith(&mut self, op: Arith, left: &Code, right: &Code, env: &mut Env) -> Result<Value> {
         if op == Arith::Concat {
             let (left, right) = (self.eval(left, env)?, self.eval(right, env)?);
@@ -379,6 +397,7 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    #[inline(never)]
     fn aggregate(&mut self, aggregate: &AggregateCode, env: &mut Env) -> Result<Value> {
         let Value::Records(member, direction) = self.eval(&aggregate.source, env)? else {
             return fail("aggregation over a missing collection");

@@ -82,7 +82,9 @@ impl<'a> Evaluation<'a> {
                 )
             }
             Decision::Collected(matched) => {
-                let (matched_rows, matched_overrides) = &**matched;
+                let (matched_rows, matched_overrides) =
+                    matched.as_deref().cloned().unwrap_or_default();
+                let (matched_rows, matched_overrides) = (&matched_rows, &matched_overrides);
                 let deciding: Vec<&Rule> = matched_rows
                     .iter()
                     .map(|i| &rows[*i])

@@ -99,7 +99,8 @@ impl Coverage {
                 match &decision {
                     Decision::Override(k) => tried_overrides(*k + 1, &[*k], self),
                     Decision::Collected(matched) => {
-                        let (rows, held) = &**matched;
+                        let (rows, held) = matched.as_deref().cloned().unwrap_or_default();
+                        let (rows, held) = (&rows, &held);
                         tried_overrides(override_in_force.len(), held, self);
                         let count = match &definition.body {
                             Body::Collect(rules) => rules.len(),
