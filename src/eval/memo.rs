@@ -91,26 +91,39 @@ impl Memo {
         self.focused_records = records;
     }
 
-    fn local(&self, id: DefId, entity: usize) -> u32 {
-        match self.scopes[id] {
+    /// Where the slot of definition `id` for `entity` is: look it up once, read and write it
+    /// by place.
+    pub(super) fn place(&self, id: DefId, entity: usize) -> Place {
+        let local = match self.scopes[id] {
             Scope::Member => self.member_local[entity],
             Scope::Record => self.record_local[entity],
+        };
+        match local {
+            NOT_LOCAL => Place::Outside(id, entity),
+            local => Place::Dense(id, local as usize),
         }
     }
 
-    pub(super) fn get(&self, id: DefId, entity: usize) -> Option<&Slot> {
-        match self.local(id, entity) {
-            NOT_LOCAL => self.outside.get(&(id, entity)),
-            local => Some(&self.dense[id][local as usize]),
+    pub(super) fn get(&self, place: Place) -> Option<&Slot> {
+        match place {
+            Place::Dense(id, local) => Some(&self.dense[id][local]),
+            Place::Outside(id, entity) => self.outside.get(&(id, entity)),
         }
     }
 
-    pub(super) fn set(&mut self, id: DefId, entity: usize, slot: Slot) {
-        match self.local(id, entity) {
-            NOT_LOCAL => {
+    pub(super) fn set(&mut self, place: Place, slot: Slot) {
+        match place {
+            Place::Dense(id, local) => self.dense[id][local] = slot,
+            Place::Outside(id, entity) => {
                 self.outside.insert((id, entity), slot);
             }
-            local => self.dense[id][local as usize] = slot,
         }
     }
+}
+
+/// A slot's place: in the focus's dense slots, or in the map of entities outside it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Place {
+    Dense(DefId, usize),
+    Outside(DefId, usize),
 }

@@ -123,7 +123,8 @@ impl<'a> Evaluation<'a> {
 
     /// The value of definition `id` for the member or record at `entity`.
     pub fn value(&mut self, id: DefId, entity: usize) -> Result<Value> {
-        match self.memo.get(id, entity) {
+        let place = self.memo.place(id, entity);
+        match self.memo.get(place) {
             Some(Slot::Done(value, _)) => return value.clone(),
             Some(Slot::Busy) => {
                 return fail(format!(
@@ -133,7 +134,7 @@ impl<'a> Evaluation<'a> {
             }
             Some(Slot::Empty) | None => {}
         }
-        self.memo.set(id, entity, Slot::Busy);
+        self.memo.set(place, Slot::Busy);
         let this = match self.program.definitions[id].scope {
             Scope::Record => Value::Record(entity),
             Scope::Member => Value::Member(entity),
@@ -152,14 +153,13 @@ impl<'a> Evaluation<'a> {
                 error.message, self.program.definitions[id].name, self.program.definitions[id].at
             ),
         });
-        self.memo
-            .set(id, entity, Slot::Done(value.clone(), decision));
+        self.memo.set(place, Slot::Done(value.clone(), decision));
         value
     }
 
     /// The clause that decided definition `id` for `entity` (after [`Self::value`]).
     pub fn decision(&self, id: DefId, entity: usize) -> Option<&Decision> {
-        match self.memo.get(id, entity) {
+        match self.memo.get(self.memo.place(id, entity)) {
             Some(Slot::Done(_, decision)) => Some(decision),
             _ => None,
         }
