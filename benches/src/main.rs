@@ -7,7 +7,7 @@
 //! - `regorus DB AS_OF RULES`: the AP points and level rules in Rego, evaluated by regorus,
 //!   vs the interpreter, after checking both give the same answers.
 
-mod handwritten;
+use wotrules_bench::handwritten;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -143,7 +143,7 @@ fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
 
 /// Every output of every evaluated member and every record, by the interpreter on one core,
 /// one chunk of members at a time (as `eval --summary` does).
-fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
     let mut evaluation = Evaluation::chunked(program, data);
     let mut members = Vec::new();
     let mut records = vec![Vec::new(); data.records.len()];

@@ -1,0 +1,55 @@
+//! Criterion: the interpreter and the hand-written rules over the same in-memory S dataset
+//! (10 000 generated members), one core each. Run with `cargo bench` in `benches/`.
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use wotrules::data::Dataset;
+use wotrules::eval::{CHUNK_MEMBERS, Evaluation};
+
+fn dataset() -> (wotrules::check::Program, Dataset) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (program, _) = wotrules::cli::load_program(&root.join("rules")).expect("the rules check");
+    let profile = std::fs::read_to_string(root.join("benches/population.yaml")).expect("profile");
+    let profile = wotrules::generate::read_profile("population.yaml", &profile).expect("profile");
+    let case = wotrules::generate::generate(&profile, 10_000, 7).expect("a population");
+    let as_of = wotrules::data::parse_calendar_date("2021-01-01").expect("a date");
+    (
+        program,
+        Dataset::new(as_of, case.request, case.members, case.records),
+    )
+}
+
+fn rules_over_s(c: &mut Criterion) {
+    let (program, data) = dataset();
+    let members: Vec<usize> = (0..data.members.len()).collect();
+    let mut group = c.benchmark_group("rules over S, one core");
+    group.sample_size(20);
+    group.bench_function("interpreter", |b| {
+        b.iter(|| {
+            let mut evaluation = Evaluation::chunked(&program, &data);
+            let mut decided = 0usize;
+            for chunk in members.chunks(CHUNK_MEMBERS) {
+                evaluation.focus(chunk);
+                for &m in chunk {
+                    for output in &program.member_outputs {
+                        decided += evaluation.value(output.definition, m).is_ok() as usize;
+                    }
+                    for &r in &data.members[m].received {
+                        for output in &program.record_outputs {
+                            decided += evaluation.value(output.definition, r).is_ok() as usize;
+                        }
+                    }
+                }
+            }
+            decided
+        })
+    });
+    group.bench_function("hand-written", |b| {
+        b.iter(|| wotrules_bench::handwritten::decide(&data))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, rules_over_s);
+criterion_main!(benches);
