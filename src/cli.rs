@@ -224,6 +224,15 @@ pub fn run() -> ExitCode {
     ExitCode::from(exit as u8)
 }
 
+/// Writes diagnostics to standard error; a closed stderr is no reason to panic.
+fn emit_error(text: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush());
+}
+
 /// Writes a report to standard output; a closed pipe (`| head`) ends the output quietly.
 fn emit(text: &str) {
     use std::io::Write;
@@ -264,7 +273,7 @@ fn check_sources(
 fn run_check(rules: &Path) -> Exit {
     match load_program(rules) {
         Ok((program, warnings)) => {
-            eprint!("{}", render(&warnings));
+            emit_error(&render(&warnings));
             emit(&format!(
                 "{} rule files, {} definitions: ok\n",
                 program.files.len(),
@@ -273,9 +282,9 @@ fn run_check(rules: &Path) -> Exit {
             Exit::Success
         }
         Err((exit, diagnostics)) => {
-            eprint!("{}", render(&diagnostics));
+            emit_error(&render(&diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("{errors} error(s)");
+            emit_error(&format!("{errors} error(s)\n"));
             exit
         }
     }
@@ -289,11 +298,11 @@ enum Input {
 /// Reads the input into a dataset, or prints why not and gives the exit code.
 fn read_dataset(input: &Input, as_of: Option<NaiveDate>) -> Result<Dataset, Exit> {
     let case = read_input(input).map_err(|diagnostics| {
-        eprint!("{}", render(&diagnostics));
+        emit_error(&render(&diagnostics));
         Exit::BadInput
     })?;
     dataset(as_of, case).map_err(|diagnostic| {
-        eprint!("{diagnostic}");
+        emit_error(&diagnostic.to_string());
         Exit::BadInput
     })
 }
@@ -348,7 +357,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
     let program = match load_program(&request.rules) {
         Ok((program, _warnings)) => program,
         Err((exit, diagnostics)) => {
-            eprint!("{}", render(&diagnostics));
+            emit_error(&render(&diagnostics));
             return exit;
         }
     };
@@ -365,10 +374,10 @@ fn run_eval(request: &EvalRequest) -> Exit {
         {
             Some(index) => Selection::Member(index),
             None => {
-                eprint!(
-                    "{}",
-                    Diagnostic::error("unknown-member", format!("member {id} is not in the data"))
+                emit_error(
+                    &Diagnostic::error("unknown-member", format!("member {id} is not in the data"))
                         .help("`--member` takes the id of a listed member")
+                        .to_string(),
                 );
                 return Exit::BadInput;
             }
@@ -404,7 +413,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
     };
     emit(&output);
     if decisions.has_errors() {
-        eprintln!("error: some outputs could not be evaluated; see `errors` in the output");
+        emit_error("error: some outputs could not be evaluated; see `errors` in the output\n");
         return Exit::RuleErrors;
     }
     Exit::Success
@@ -414,7 +423,7 @@ fn run_import(file: &Path, db: &Path) -> Exit {
     match read_input(&Input::Case(file.to_path_buf())) {
         Ok(case) => write_database(&case, db, "imported"),
         Err(diagnostics) => {
-            eprint!("{}", render(&diagnostics));
+            emit_error(&render(&diagnostics));
             Exit::BadInput
         }
     }
@@ -433,7 +442,7 @@ fn write_database(case: &CaseFile, db: &Path, done: &str) -> Exit {
             Exit::Success
         }
         Err(diagnostic) => {
-            eprint!("{diagnostic}");
+            emit_error(&diagnostic.to_string());
             Exit::BadInput
         }
     }
@@ -493,14 +502,14 @@ fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
     let program = match load_program(rules) {
         Ok((program, _warnings)) => program,
         Err((exit, diagnostics)) => {
-            eprint!("{}", render(&diagnostics));
+            emit_error(&render(&diagnostics));
             return exit;
         }
     };
     let files = match read_rule_tests(rules, &program) {
         Ok(files) => files,
         Err(diagnostics) => {
-            eprint!("{}", render(&diagnostics));
+            emit_error(&render(&diagnostics));
             return Exit::BadInput;
         }
     };
@@ -526,7 +535,7 @@ fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
                 }
                 Err(diagnostic) => {
                     emit(&out);
-                    eprint!("{diagnostic}");
+                    emit_error(&diagnostic.to_string());
                     return Exit::BadInput;
                 }
             }
@@ -563,7 +572,7 @@ fn run_diff(request: &DiffRequest) -> Exit {
         match check_sources(sources) {
             Ok((program, _warnings)) => programs.push(program),
             Err((exit, diagnostics)) => {
-                eprint!("{}", render(&diagnostics));
+                emit_error(&render(&diagnostics));
                 return exit;
             }
         }
@@ -593,10 +602,10 @@ fn run_diff(request: &DiffRequest) -> Exit {
 
 fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
     if db.exists() {
-        eprint!(
-            "{}",
-            Diagnostic::error("io", format!("{}: already exists", db.display()))
+        emit_error(
+            &Diagnostic::error("io", format!("{}: already exists", db.display()))
                 .help("gen writes a new database: remove the file or name another")
+                .to_string(),
         );
         return Exit::BadInput;
     }
@@ -607,7 +616,7 @@ fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
     match case {
         Ok(case) => write_database(&case, db, "generated"),
         Err(diagnostic) => {
-            eprint!("{diagnostic}");
+            emit_error(&diagnostic.to_string());
             Exit::BadInput
         }
     }

@@ -70,3 +70,18 @@ fn eval_piped_into_a_reader_that_stops_early_exits_cleanly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn errors_to_a_closed_stderr_keep_their_exit_code() {
+    // `2>&-`: standard error closed; the diagnostic cannot be written, the exit code stays.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "\"{}\" check --rules no/such/dir 2>&-",
+            env!("CARGO_BIN_EXE_wotrules")
+        ))
+        .current_dir(root())
+        .status()
+        .expect("sh runs");
+    assert_eq!(status.code(), Some(2));
+}
