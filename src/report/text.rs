@@ -1,5 +1,6 @@
 //! The text report: one block per member, its records as a table, the citations.
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::{display_value, escape_control};
@@ -61,6 +62,8 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
 }
 
 fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
+    // A definition several outputs read is explained once, then referred to.
+    let mut explained: HashSet<String> = HashSet::new();
     let width = entity
         .outputs
         .iter()
@@ -74,12 +77,13 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
         };
         let _ = writeln!(out, "{indent}{name:width$}  {shown}");
         if let Some((_, node)) = entity.traces.iter().find(|(n, _)| n == name) {
-            explain(out, node, &format!("{indent}    "));
+            explained.remove(&node.definition);
+            explain(out, node, &format!("{indent}    "), &mut explained);
         }
     }
 }
 
-fn explain(out: &mut String, node: &TraceNode, indent: &str) {
+fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut HashSet<String>) {
     let _ = writeln!(
         out,
         "{indent}{} = {} — {}",
@@ -87,6 +91,10 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str) {
         display_value(&node.value),
         node.clause
     );
+    if !explained.insert(node.definition.clone()) {
+        let _ = writeln!(out, "{indent}  (explained above)");
+        return;
+    }
     if let Some(condition) = &node.condition {
         let _ = writeln!(
             out,
@@ -105,7 +113,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str) {
         let _ = writeln!(out, "{indent}  read {}", fields.join(", "));
     }
     for child in &node.because {
-        explain(out, child, &format!("{indent}  "));
+        explain(out, child, &format!("{indent}  "), explained);
     }
 }
 

@@ -4,6 +4,7 @@
 //! Who, Points, Location, Method, then the decisions), and under each decision the cited
 //! chain of rules. Free text from the data is escaped: it is never markup.
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::{display_value, escape_control};
@@ -173,8 +174,9 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
             out.push('\n');
             out.push_str(&markup.heading(3, "Why"));
             out.push('\n');
+            let mut explained = HashSet::new();
             for (name, node) in &member.traces {
-                explain(markup, &mut out, name, node, 0);
+                explain(markup, &mut out, name, node, 0, &mut explained);
             }
             for index in &links.received {
                 let Some(record) = records.get(index) else {
@@ -183,8 +185,9 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
                 out.push('\n');
                 out.push_str(&markup.heading(4, &format!("Record {}", record.id)));
                 out.push('\n');
+                let mut explained = HashSet::new();
                 for (name, node) in &record.traces {
-                    explain(markup, &mut out, name, node, 0);
+                    explain(markup, &mut out, name, node, 0, &mut explained);
                 }
             }
         }
@@ -236,7 +239,16 @@ fn records_table(
     markup.table(out, &header, &lines);
 }
 
-fn explain(markup: Markup, out: &mut String, name: &str, node: &TraceNode, depth: usize) {
+/// One decision and the chain under it; a definition already explained for this member or
+/// record is named, not explained again.
+fn explain(
+    markup: Markup,
+    out: &mut String,
+    name: &str,
+    node: &TraceNode,
+    depth: usize,
+    explained: &mut HashSet<String>,
+) {
     let title = if depth == 0 {
         format!(
             "{} = {}",
@@ -250,6 +262,11 @@ fn explain(markup: Markup, out: &mut String, name: &str, node: &TraceNode, depth
             markup.text(&display_value(&node.value))
         )
     };
+    // A decision of its own is always explained; what it reads, once.
+    if !explained.insert(node.definition.clone()) && depth > 0 {
+        out.push_str(&markup.bullet(depth, &format!("{title} (explained above)")));
+        return;
+    }
     let mut line = format!("{title}: {}", markup.text(&node.cite));
     if let Some(condition) = &node.condition {
         let condition = condition.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -270,6 +287,6 @@ fn explain(markup: Markup, out: &mut String, name: &str, node: &TraceNode, depth
     }
     out.push_str(&markup.bullet(depth, &line));
     for child in &node.because {
-        explain(markup, out, &child.definition, child, depth + 1);
+        explain(markup, out, &child.definition, child, depth + 1, explained);
     }
 }
