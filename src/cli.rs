@@ -247,6 +247,17 @@ pub fn load_program(dir: &Path) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec
     check_sources(rule_sources(dir))
 }
 
+/// The checked program of rule sources, or the exit code after printing why not (warnings
+/// are for `check`; the other commands run quietly on rules that pass).
+fn program_from(sources: Result<RuleSources, Vec<Diagnostic>>) -> Result<Program, Exit> {
+    check_sources(sources)
+        .map(|(program, _warnings)| program)
+        .map_err(|(exit, diagnostics)| {
+            emit_error(&render(&diagnostics));
+            exit
+        })
+}
+
 /// Checks rule sources already read: the program, or the exit code and why not.
 fn check_sources(
     sources: Result<RuleSources, Vec<Diagnostic>>,
@@ -354,12 +365,9 @@ fn read_input(input: &Input) -> Result<CaseFile, Vec<Diagnostic>> {
 }
 
 fn run_eval(request: &EvalRequest) -> Exit {
-    let program = match load_program(&request.rules) {
-        Ok((program, _warnings)) => program,
-        Err((exit, diagnostics)) => {
-            emit_error(&render(&diagnostics));
-            return exit;
-        }
+    let program = match program_from(rule_sources(&request.rules)) {
+        Ok(program) => program,
+        Err(exit) => return exit,
     };
     let data = match read_dataset(&request.input, request.as_of) {
         Ok(data) => data,
@@ -499,12 +507,9 @@ fn read_rule_tests(
 }
 
 fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
-    let program = match load_program(rules) {
-        Ok((program, _warnings)) => program,
-        Err((exit, diagnostics)) => {
-            emit_error(&render(&diagnostics));
-            return exit;
-        }
+    let program = match program_from(rule_sources(rules)) {
+        Ok(program) => program,
+        Err(exit) => return exit,
     };
     let files = match read_rule_tests(rules, &program) {
         Ok(files) => files,
@@ -569,12 +574,9 @@ fn run_diff(request: &DiffRequest) -> Exit {
     };
     let mut programs = Vec::new();
     for sources in [base_sources, rule_sources(&request.rules)] {
-        match check_sources(sources) {
-            Ok((program, _warnings)) => programs.push(program),
-            Err((exit, diagnostics)) => {
-                emit_error(&render(&diagnostics));
-                return exit;
-            }
+        match program_from(sources) {
+            Ok(program) => programs.push(program),
+            Err(exit) => return exit,
         }
     }
     let data = match read_dataset(&request.input, request.as_of) {
