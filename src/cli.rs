@@ -397,6 +397,9 @@ fn run_eval(request: &EvalRequest) -> Exit {
             Format::Json => render_summary_json(&data, &program.digest, &summary),
             _ => render_summary_text(&data, &program.digest, &summary),
         });
+        // A whole database: the process ends now, and freeing millions of rows one by one
+        // takes longer than the system reclaiming them at exit.
+        std::mem::forget(data);
         return if summary.errors > 0 {
             Exit::RuleErrors
         } else {
@@ -595,6 +598,9 @@ fn run_diff(request: &DiffRequest) -> Exit {
         DiffFormat::Json => render_diff_json(&data, &versions, &changes),
     });
     let changed = !changes.members.is_empty() || !changes.records.is_empty();
+    drop(changes);
+    // As for `eval --summary`: leave the rows to the system at exit.
+    std::mem::forget(data);
     if changed && request.fail_on_change {
         Exit::RuleErrors
     } else {
