@@ -9,12 +9,12 @@ use crate::check::program::{Builtin, Compare};
 use crate::data::Value;
 
 /// Applies `builtin` to evaluated arguments (their types were checked).
-pub fn call(builtin: Builtin, arguments: &[Value]) -> Result<Value> {
+pub fn call(builtin: Builtin, arguments: &[&Value]) -> Result<Value> {
     Ok(match (builtin, arguments) {
         (Builtin::Min, [a, b]) => pick(a, b, Compare::Le)?,
         (Builtin::Max, [a, b]) => pick(a, b, Compare::Ge)?,
         (Builtin::Trim, [Value::Text(text)]) if text.trim().len() == text.len() => {
-            Value::Text(text.clone())
+            Value::Text(Arc::clone(text))
         }
         (Builtin::Trim, [Value::Text(text)]) => Value::Text(Arc::from(text.trim())),
         (Builtin::Lower, [Value::Text(text)]) => Value::Text(Arc::from(text.to_lowercase())),
@@ -104,7 +104,7 @@ fn years_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     years
 }
 
-fn format(template: &str, values: &[Value]) -> Result<String> {
+fn format(template: &str, values: &[&Value]) -> Result<String> {
     let mut out = String::with_capacity(template.len() + 16 * values.len());
     let mut pieces = template.split("{}");
     out.push_str(pieces.next().unwrap_or_default());

@@ -10,6 +10,7 @@ mod memo;
 mod summary;
 mod trace;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::check::program::{
@@ -245,8 +246,8 @@ impl<'a> Evaluation<'a> {
                 (a == b) == (*op == Compare::Eq)
             }
             Code::Compare(op, left, right) => {
-                let left = self.eval(left, env)?;
-                let right = self.eval(right, env)?;
+                let left = self.operand(left, env)?;
+                let right = self.operand(right, env)?;
                 compare(*op, &left, &right)
             }
             Code::In(value, list, negated) => {
@@ -265,25 +266,35 @@ impl<'a> Evaluation<'a> {
         })
     }
 
-    /// A builtin call; up to three arguments stay on the stack (builtins run for every record).
+    /// An operand: a constant is read in place, anything else evaluated.
+    fn operand<'c>(&mut self, code: &'c Code, env: &mut Env) -> Result<Cow<'c, Value>> {
+        match code {
+            Code::Const(value) => Ok(Cow::Borrowed(value)),
+            _ => Ok(Cow::Owned(self.eval(code, env)?)),
+        }
+    }
+
+    /// A builtin call; up to three arguments stay on the stack and constants are not copied
+    /// (builtins run for every record).
     #[inline(never)]
     fn call(&mut self, builtin: Builtin, arguments: &[Code], env: &mut Env) -> Result<Value> {
         match arguments {
-            [a] => builtins::call(builtin, &[self.eval(a, env)?]),
+            [a] => builtins::call(builtin, &[&*self.operand(a, env)?]),
             [a, b] => {
-                let a = self.eval(a, env)?;
-                builtins::call(builtin, &[a, self.eval(b, env)?])
+                let a = self.operand(a, env)?;
+                builtins::call(builtin, &[&*a, &*self.operand(b, env)?])
             }
             [a, b, c] => {
-                let (a, b) = (self.eval(a, env)?, self.eval(b, env)?);
-                builtins::call(builtin, &[a, b, self.eval(c, env)?])
+                let (a, b) = (self.operand(a, env)?, self.operand(b, env)?);
+                builtins::call(builtin, &[&*a, &*b, &*self.operand(c, env)?])
             }
             _ => {
                 let mut values = Vec::with_capacity(arguments.len());
                 for argument in arguments {
-                    values.push(self.eval(argument, env)?);
+                    values.push(self.operand(argument, env)?);
                 }
-                builtins::call(builtin, &values)
+                let references: Vec<&Value> = values.iter().map(|v| &**v).collect();
+                builtins::call(builtin, &references)
             }
         }
     }
@@ -303,8 +314,16 @@ impl<'a> Evaluation<'a> {
             Code::This => env.this.clone(),
             Code::Bound(index) => env.bound[*index].clone(),
             Code::Request(field) => self.request_field(*field),
+            Code::RecordField(object, field) if matches!(**object, Code::This) => match env.this {
+                Value::Record(index) => self.record_field(index, *field),
+                _ => Value::Missing,
+            },
             Code::RecordField(object, field) => match self.eval(object, env)? {
                 Value::Record(index) => self.record_field(index, *field),
+                _ => Value::Missing,
+            },
+            Code::MemberField(object, field) if matches!(**object, Code::This) => match env.this {
+                Value::Member(index) => self.member_field(index, *field),
                 _ => Value::Missing,
             },
             Code::MemberField(object, field) => match self.eval(object, env)? {
