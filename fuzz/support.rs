@@ -37,8 +37,15 @@ fn example() -> &'static CaseFile {
 }
 
 fn decide(program: &Program, case: &CaseFile) {
-    let as_of = case.as_of.unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
-    let data = Dataset::new(as_of, case.request.clone(), case.members.clone(), case.records.clone());
+    let as_of = case
+        .as_of
+        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
+    let data = Dataset::new(
+        as_of,
+        case.request.clone(),
+        case.members.clone(),
+        case.records.clone(),
+    );
     let decisions = Evaluation::new(program, &data).decide_all(Selection::All, true);
     let _ = wotrules::report::render_text(&data, &program.digest, &decisions);
 }
@@ -55,7 +62,9 @@ pub fn rule_file_with_value(expression: &str) -> String {
 /// Loads the shipped rules plus `text` as one more rule file; evaluates when it all checks.
 pub fn evaluate_with_rule_file(text: &str) {
     let mut sources = shipped().clone();
-    sources.rule_files.push(("fuzz.yaml".into(), text.to_string()));
+    sources
+        .rule_files
+        .push(("fuzz.yaml".into(), text.to_string()));
     let (set, diagnostics) = load_rule_set(sources);
     let _ = wotrules::diag::render(&diagnostics);
     let (program, diagnostics) = check(&set);
