@@ -17,7 +17,6 @@ const NOT_LOCAL: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 pub(super) enum Slot {
     Empty,
-    Busy,
     Done(Result<Value>, Decision),
 }
 

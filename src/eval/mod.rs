@@ -123,19 +123,14 @@ impl<'a> Evaluation<'a> {
     }
 
     /// The value of definition `id` for the member or record at `entity`.
+    ///
+    /// No slot is marked "in progress": the checker rejects every cycle between
+    /// definitions, across entities too, so a value never waits on itself.
     pub fn value(&mut self, id: DefId, entity: usize) -> Result<Value> {
         let place = self.memo.place(id, entity);
-        match self.memo.get(place) {
-            Some(Slot::Done(value, _)) => return value.clone(),
-            Some(Slot::Busy) => {
-                return fail(format!(
-                    "`{}` depends on itself",
-                    self.program.definitions[id].name
-                ));
-            }
-            Some(Slot::Empty) | None => {}
+        if let Some(Slot::Done(value, _)) = self.memo.get(place) {
+            return value.clone();
         }
-        self.memo.set(place, Slot::Busy);
         let this = match self.program.definitions[id].scope {
             Scope::Record => Value::Record(entity),
             Scope::Member => Value::Member(entity),
