@@ -465,6 +465,13 @@ fn read_rule_tests(
     program: &Program,
 ) -> Result<Vec<(TestFile, Vec<CaseFile>)>, Vec<Diagnostic>> {
     let folder = rules.join(RULE_TESTS_FOLDER);
+    if !folder.is_dir() {
+        return Err(vec![
+            Diagnostic::error("io", format!("{}: no rule tests here", folder.display())).help(
+                "write rule tests as `*.yaml` files in the rules directory's `tests/` folder",
+            ),
+        ]);
+    }
     let paths = yaml_files_under(&folder)?;
     let mut errors = Vec::new();
     let mut files = Vec::new();
