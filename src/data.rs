@@ -413,16 +413,26 @@ impl Dataset {
                 members.len() - 1
             })
         };
-        let mut links = Vec::with_capacity(rows.len());
-        for (position, row) in rows.iter().enumerate() {
-            let assurer = member_index(row.from, &mut members);
-            let assuree = member_index(row.to, &mut members);
-            members[assurer].given.push(position);
-            members[assuree].received.push(position);
-            links.push(Link {
-                assurer: assurer as u32,
-                assuree: assuree as u32,
-            });
+        let links: Vec<Link> = rows
+            .iter()
+            .map(|row| Link {
+                assurer: member_index(row.from, &mut members) as u32,
+                assuree: member_index(row.to, &mut members) as u32,
+            })
+            .collect();
+        // Each member's lists are allocated once, at their final size.
+        let mut counts = vec![(0usize, 0usize); members.len()];
+        for link in &links {
+            counts[link.assuree as usize].0 += 1;
+            counts[link.assurer as usize].1 += 1;
+        }
+        for (member, (received, given)) in members.iter_mut().zip(counts) {
+            member.received.reserve_exact(received);
+            member.given.reserve_exact(given);
+        }
+        for (position, link) in links.iter().enumerate() {
+            members[link.assuree as usize].received.push(position);
+            members[link.assurer as usize].given.push(position);
         }
         Self {
             as_of,
