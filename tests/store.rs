@@ -154,18 +154,21 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
         &["import", "examples/a20111001.1.yaml", "--db", "case.sqlite"],
     );
     assert_eq!(first.code, Some(0), "{}", first.stderr);
-    let before = wotrules(
-        dir,
-        &[
-            "eval",
-            "--db",
-            "case.sqlite",
-            "--format",
-            "json",
-            "--rules",
-            rules,
-        ],
-    );
+    let eval_json = || {
+        wotrules(
+            dir,
+            &[
+                "eval",
+                "--db",
+                "case.sqlite",
+                "--format",
+                "json",
+                "--rules",
+                rules,
+            ],
+        )
+    };
+    let before = eval_json();
     std::fs::write(dir.join("big.yaml"), big_case(300_000)).expect("write the big case");
     let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_wotrules"))
         .args(["import", "big.yaml", "--db", "case.sqlite"])
@@ -203,18 +206,7 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
         .expect("a count");
     assert_eq!(records, 9, "none of the killed import's rows remain");
     drop(connection);
-    let after = wotrules(
-        dir,
-        &[
-            "eval",
-            "--db",
-            "case.sqlite",
-            "--format",
-            "json",
-            "--rules",
-            rules,
-        ],
-    );
+    let after = eval_json();
     assert_eq!(after.code, Some(0), "{}", after.stderr);
     assert_eq!(after.stdout, before.stdout);
 }
