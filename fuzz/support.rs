@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use wotrules::check::{Program, check};
 use wotrules::data::Dataset;
 use wotrules::eval::{Evaluation, Selection};
-use wotrules::rules::{RuleSources, load_rule_set};
+use wotrules::rules::{RuleSources, SourceText, load_rule_set};
 use wotrules::store::{CaseFile, read_case, rule_sources};
 
 fn root() -> std::path::PathBuf {
@@ -55,16 +55,18 @@ fn decide(program: &Program, case: &CaseFile) {
 pub fn rule_file_with_value(expression: &str) -> String {
     let quoted = expression.replace('\'', "''").replace('\n', " ");
     format!(
-        "id: fuzz\ntitle: fuzz\nkind: policy\nsource: s\neffective_from: null\ndefinitions:\n  fuzzed:\n    for: record\n    cite: c\n    value: '{quoted}'\noverrides:\n  - target: record.reapply_points\n    priority: 99\n    cite: c\n    then: record.fuzzed\n"
+        "id: fuzz\ntitle: fuzz\nkind: policy\nsource: s\neffective_from: null\ndefinitions:\n  fuzzed:\n    for: record\n    type: int\n    cite: c\n    value: '{quoted}'\noverrides:\n  - target: record.reapply_points\n    priority: 99\n    cite: c\n    then: record.fuzzed\n"
     )
 }
 
 /// Loads the shipped rules plus `text` as one more rule file; evaluates when it all checks.
 pub fn evaluate_with_rule_file(text: &str) {
     let mut sources = shipped().clone();
-    sources
-        .rule_files
-        .push(("fuzz.yaml".into(), text.to_string()));
+    sources.rule_files.push(SourceText {
+        path: "fuzz.yaml".into(),
+        name: "fuzz.yaml".into(),
+        text: text.to_string(),
+    });
     let (set, diagnostics) = load_rule_set(sources);
     let _ = wotrules::diag::render(&diagnostics);
     let (program, diagnostics) = check(&set);

@@ -76,8 +76,9 @@ enum Command {
         /// Add the chain of rules and citations behind every value.
         #[arg(long, conflicts_with = "summary")]
         explain: bool,
-        /// Only counts: members per level, records per class and re-apply outcome…
-        #[arg(long)]
+        /// Only counts: members per level, records per class and re-apply outcome… (text or
+        /// JSON, over the whole input)
+        #[arg(long, conflicts_with = "member")]
         summary: bool,
     },
     /// Compare two versions of the rules over the same data: every output that changes.
@@ -365,6 +366,17 @@ fn read_input(input: &Input) -> Result<CaseFile, Vec<Diagnostic>> {
 }
 
 fn run_eval(request: &EvalRequest) -> Exit {
+    if request.summary && matches!(request.format, Format::Markdown | Format::Moin) {
+        emit_error(
+            &Diagnostic::error(
+                "usage",
+                "`--summary` prints counts as text or JSON, not as a ruling",
+            )
+            .help("use `--format text` or `--format json` with `--summary`")
+            .to_string(),
+        );
+        return Exit::BadInput;
+    }
     let program = match program_from(rule_sources(&request.rules)) {
         Ok(program) => program,
         Err(exit) => return exit,

@@ -56,11 +56,12 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
     (Some(program), diagnostics)
 }
 
-/// `sha256:` of every source file's path and text, in load order.
+/// `sha256:` of every source file's rules-relative path and text, in load order: the same
+/// rules give the same digest from any directory, copy or git revision.
 fn digest(set: &RuleSet) -> String {
     let mut hasher = Sha256::new();
     for file in &set.files {
-        hasher.update(file.path.as_bytes());
+        hasher.update(file.name.as_bytes());
         hasher.update([0]);
         hasher.update(file.text.as_bytes());
         hasher.update([0]);
@@ -99,8 +100,9 @@ impl Checker<'_> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// `name:line` of a place: rules-relative, as traces cite it.
     fn at(&self, pos: rules::Pos) -> String {
-        format!("{}:{}", self.set.files[pos.file].path, pos.line)
+        format!("{}:{}", self.set.files[pos.file].name, pos.line)
     }
 
     /// Reads the schema's enumerations and fields, checking each field against the data.

@@ -772,15 +772,7 @@ impl ExprChecker<'_> {
         let text = Type::Text;
         let (parameters, result): (Vec<Type>, Type) = match builtin {
             Builtin::Min | Builtin::Max => {
-                let first = arguments
-                    .first()
-                    .map(|a| self.expr(source, a, facts))
-                    .unwrap_or(None);
-                let ty = first
-                    .map(|(_, t)| t)
-                    .filter(|t| matches!(t, Type::Int | Type::Date))
-                    .unwrap_or(Type::Int);
-                (vec![ty.clone(), ty.clone()], ty)
+                return self.min_max(source, expr, builtin, name, arguments, facts);
             }
             Builtin::Trim | Builtin::Lower => (vec![text.clone()], text.clone()),
             Builtin::StartsWith | Builtin::Contains | Builtin::HasWord => {
@@ -809,6 +801,37 @@ impl ExprChecker<'_> {
             codes.push(self.operand(source, argument, parameter, facts)?.0);
         }
         Some((Code::Call(builtin, codes), result))
+    }
+
+    /// `min(a, b)` / `max(a, b)`: two integers or two dates, each argument checked once.
+    fn min_max(
+        &mut self,
+        source: &ExprSource,
+        expr: &Expr,
+        builtin: Builtin,
+        name: &str,
+        arguments: &[Expr],
+        facts: &Facts,
+    ) -> Checked {
+        let [first, second] = arguments else {
+            self.error(
+                source,
+                expr.span,
+                "arity",
+                format!("`{name}` takes 2 argument(s), not {}", arguments.len()),
+                None,
+            );
+            return None;
+        };
+        let (first_code, first_type) = self.expr(source, first, facts)?;
+        let ty = if matches!(first_type, Type::Date) {
+            Type::Date
+        } else {
+            Type::Int
+        };
+        let (first_code, _) = self.expect_type(source, first, first_code, first_type, &ty)?;
+        let (second_code, _) = self.operand(source, second, &ty, facts)?;
+        Some((Code::Call(builtin, vec![first_code, second_code]), ty))
     }
 
     fn format(

@@ -15,12 +15,17 @@ pub struct TraceNode {
     pub value: Value,
     /// Which clause decided: `value`, `row 3 of 6`, `override (priority 10)`, `not in force`.
     pub clause: String,
+    /// The clause that decided, as the evaluator recorded it.
+    pub decision: Decision,
     /// The clause's citation.
     pub cite: String,
     /// The rule file id and `path:line` of the clause.
     pub at: String,
     /// The condition that held, as written.
     pub condition: Option<String>,
+    /// For a `collect:` table that gathered nothing: the rows and overrides tried, none of
+    /// which held (`path:line` each).
+    pub tried: Vec<String>,
     /// Data fields the deciding clauses read, with their values.
     pub fields: Vec<(String, Value)>,
     /// The definitions they read, explained in turn.
@@ -37,6 +42,8 @@ struct Clause {
     at: String,
     /// The condition that held, as written.
     condition: Option<String>,
+    /// The clauses tried that did not hold, when nothing held.
+    tried: Vec<String>,
 }
 
 impl<'a> Evaluation<'a> {
@@ -81,6 +88,14 @@ impl<'a> Evaluation<'a> {
                     vec![rule],
                 )
             }
+            Decision::Collected(None) => {
+                let read: Vec<&Rule> = rows
+                    .iter()
+                    .chain(definition.overrides.iter().map(|(_, r)| r))
+                    .collect();
+                let in_force = read.iter().filter(|r| self.in_force(r.file)).count();
+                (format!("none of {in_force} rows held"), Vec::new(), read)
+            }
             Decision::Collected(matched) => {
                 let (matched_rows, matched_overrides) =
                     matched.as_deref().cloned().unwrap_or_default();
@@ -98,33 +113,48 @@ impl<'a> Evaluation<'a> {
                     .iter()
                     .chain(definition.overrides.iter().map(|(_, r)| r))
                     .collect();
+                let in_force = read.iter().filter(|r| self.in_force(r.file)).count();
                 (
-                    format!(
-                        "{} of {} rows held",
-                        deciding.len(),
-                        rows.len() + definition.overrides.len()
-                    ),
+                    format!("{} of {in_force} rows held", deciding.len()),
                     deciding,
                     read,
                 )
             }
             Decision::NotInForce => ("not in force".into(), Vec::new(), Vec::new()),
         };
-        let cite = if deciding.is_empty() {
-            format!(
+        let tried: Vec<String> = match &decision {
+            Decision::Collected(None) => {
+                let rows = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(index, rule)| (format!("row {}", index + 1), rule));
+                let overrides = definition
+                    .overrides
+                    .iter()
+                    .map(|(_, rule)| (format!("override from {}", file_id(rule)), rule));
+                rows.chain(overrides)
+                    .filter(|(_, rule)| self.in_force(rule.file))
+                    .map(|(label, rule)| format!("{label} ({})", rule.at))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let cite = match &decision {
+            Decision::NotInForce => format!(
                 "{} is not in force as of {}",
                 program.files[definition.file].id, self.data.as_of
-            )
-        } else {
-            deciding
+            ),
+            Decision::Collected(None) => definition.cite.clone(),
+            _ => deciding
                 .iter()
                 .map(|r| r.cite.as_str())
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
         };
-        let at = deciding.first().map_or(definition.at.clone(), |r| {
-            format!("{} ({})", file_id(r), r.at)
-        });
+        let at = match deciding.first() {
+            Some(rule) => format!("{} ({})", file_id(rule), rule.at),
+            None => format!("{} ({})", program.files[definition.file].id, definition.at),
+        };
         let condition = match (&decision, deciding.first()) {
             (Decision::Case(_) | Decision::Override(_), Some(rule)) => rule.condition_text.clone(),
             _ => None,
@@ -135,6 +165,7 @@ impl<'a> Evaluation<'a> {
                 cite,
                 at,
                 condition,
+                tried,
             },
             read,
         )
@@ -179,9 +210,11 @@ impl<'a> Evaluation<'a> {
             definition: format!("{}.{}", definition.scope.name(), definition.name),
             value,
             clause: clause.text,
+            decision: self.decision(id, entity).cloned().unwrap_or(Decision::Value),
             cite: clause.cite,
             at: clause.at,
             condition: clause.condition,
+            tried: clause.tried,
             fields,
             because,
         }

@@ -72,6 +72,9 @@ fn trace(node: &TraceNode) -> Json {
     if let Some(condition) = &node.condition {
         object.insert("condition".into(), json!(condition));
     }
+    if !node.tried.is_empty() {
+        object.insert("tried".into(), json!(node.tried));
+    }
     if !node.fields.is_empty() {
         let fields: Map<String, Json> = node
             .fields

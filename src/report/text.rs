@@ -103,6 +103,9 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
         );
     }
     let _ = writeln!(out, "{indent}  cites {}", node.cite);
+    if !node.tried.is_empty() {
+        let _ = writeln!(out, "{indent}  tried {}", node.tried.join(", "));
+    }
     let _ = writeln!(out, "{indent}  at {}", node.at);
     if !node.fields.is_empty() {
         let fields: Vec<String> = node

@@ -277,6 +277,9 @@ fn explain(
         markup.text(&node.clause),
         markup.text(&node.at)
     ));
+    if !node.tried.is_empty() {
+        line.push_str(&format!("; tried {}", markup.text(&node.tried.join(", "))));
+    }
     if !node.fields.is_empty() {
         let fields: Vec<String> = node
             .fields

@@ -36,13 +36,25 @@ pub const OVERRIDE_KEYS: &[&str] = &["target", "priority", "cite", "when", "then
 /// The JSON Schema of the rule-file format, for editors (`wotrules schema`).
 pub const RULE_FILE_JSON_SCHEMA: &str = include_str!("../../grammar/rule-file.schema.json");
 
-/// The texts of a rule set: `(path, text)` for the schema and for each rule file.
+/// One file of a rule set, before it is parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceText {
+    /// The path as diagnostics show it (as given on the command line, or `git:REV:path`).
+    pub path: String,
+    /// The path relative to the rules directory, `/`-separated: what traces cite and the
+    /// digest hashes, the same from any working directory or revision.
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// The texts of a rule set: the schema and every rule file.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSources {
-    /// `rules/schema.yaml`.
-    pub schema: (String, String),
+    /// `schema.yaml` at the root of the rules directory.
+    pub schema: SourceText,
     /// Every other `*.yaml` under the rules directory, in path order.
-    pub rule_files: Vec<(String, String)>,
+    pub rule_files: Vec<SourceText>,
 }
 
 /// Reads every rule file and the schema, reporting every problem found.
@@ -51,13 +63,12 @@ pub fn load_rule_set(sources: RuleSources) -> (RuleSet, Vec<Diagnostic>) {
         set: RuleSet::default(),
         diagnostics: Vec::new(),
     };
-    let (schema_path, schema_text) = sources.schema;
-    if let Some(root) = loader.parse_file(schema_path, schema_text) {
+    if let Some(root) = loader.parse_file(sources.schema) {
         loader.schema(&root);
     }
-    for (path, text) in sources.rule_files {
+    for source in sources.rule_files {
         let file = loader.set.files.len();
-        if let Some(root) = loader.parse_file(path, text)
+        if let Some(root) = loader.parse_file(source)
             && let Some(rule_file) = loader.rule_file(file, &root)
         {
             loader.set.rule_files.push(rule_file);
@@ -97,13 +108,14 @@ impl Loader {
     }
 
     /// Parses the YAML of one file; reports and skips it when it is not a YAML mapping.
-    fn parse_file(&mut self, path: String, text: String) -> Option<Node> {
+    fn parse_file(&mut self, source: SourceText) -> Option<Node> {
         let file = self.set.files.len();
+        let SourceText { path, name, text } = source;
         let text = text
             .strip_prefix('\u{feff}')
             .map(str::to_string)
             .unwrap_or(text);
-        self.set.files.push(SourceFile { path, text });
+        self.set.files.push(SourceFile { path, name, text });
         let source = &self.set.files[file];
         if source.text.len() > MAX_RULE_FILE_BYTES {
             let message = format!(

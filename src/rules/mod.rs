@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use crate::diag::Location;
 use crate::syntax::ast::{Expr, Span};
 
-pub use load::{RULE_FILE_JSON_SCHEMA, RuleSources, describe_yaml_error, load_rule_set};
+pub use load::{
+    RULE_FILE_JSON_SCHEMA, RuleSources, SourceText, describe_yaml_error, load_rule_set,
+};
 
 /// Where a YAML node starts: file index, 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,8 @@ pub struct ExprSource {
 pub struct SourceFile {
     /// Path as shown in diagnostics.
     pub path: String,
+    /// Path relative to the rules directory, as traces cite it.
+    pub name: String,
     /// Full text.
     pub text: String,
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::diag::Diagnostic;
-use crate::rules::RuleSources;
+use crate::rules::{RuleSources, SourceText};
 
 /// The folder of rule tests inside a rules directory; its files are not rule files.
 pub const RULE_TESTS_FOLDER: &str = "tests";
@@ -97,10 +97,14 @@ pub fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
     }
     let paths = yaml_files_under(dir)?;
     let mut errors = Vec::new();
-    let files: Vec<(String, String)> = paths
+    let files: Vec<SourceText> = paths
         .iter()
         .filter_map(|path| match read_text(path) {
-            Ok(text) => Some((path.display().to_string(), text)),
+            Ok(text) => Some(SourceText {
+                path: path.display().to_string(),
+                name: relative_name(dir, path),
+                text,
+            }),
             Err(error) => {
                 errors.push(error);
                 None
@@ -110,8 +114,17 @@ pub fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let schema_path = dir.join("schema.yaml").display().to_string();
-    sources_from(files, &schema_path, &dir.display().to_string())
+    sources_from(files, &dir.display().to_string())
+}
+
+/// `path` relative to `dir`, with `/` between its parts.
+fn relative_name(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The rule files of `dir` as they were at git revision `revision` of the repository `dir` is in.
@@ -120,11 +133,30 @@ pub fn rule_sources_at_revision(
     revision: &str,
 ) -> Result<RuleSources, Vec<Diagnostic>> {
     let shown = format!("git:{revision}");
+    if revision.is_empty() || revision.starts_with('-') {
+        return Err(vec![
+            Diagnostic::error("git", format!("`{shown}` does not name a revision"))
+                .help("name a revision of this repository, such as `git:HEAD` or `git:main`"),
+        ]);
+    }
+    let absolute = std::fs::canonicalize(dir).map_err(|e| {
+        vec![
+            Diagnostic::error("io", format!("{}: {e}", dir.display()))
+                .help("`--rules` names the rules directory of this repository"),
+        ]
+    })?;
+    // Every git command runs in the rules directory: the repository is the one it is in,
+    // whatever the working directory.
     let git = |arguments: &[&str]| -> Result<Vec<u8>, Diagnostic> {
-        let output = Command::new("git").args(arguments).output().map_err(|e| {
-            Diagnostic::error("git", format!("{shown}: cannot run git: {e}"))
-                .help("install git, or pass a directory as `--base`")
-        })?;
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&absolute)
+            .args(arguments)
+            .output()
+            .map_err(|e| {
+                Diagnostic::error("git", format!("{shown}: cannot run git: {e}"))
+                    .help("install git, or pass a directory as `--base`")
+            })?;
         if !output.status.success() {
             let message = String::from_utf8_lossy(&output.stderr);
             return Err(Diagnostic::error(
@@ -135,48 +167,72 @@ pub fn rule_sources_at_revision(
         }
         Ok(output.stdout)
     };
-    let folder = dir.display().to_string();
-    let listing =
-        git(&["ls-tree", "-r", "--name-only", revision, "--", &folder]).map_err(|e| vec![e])?;
+    let prefix = git(&["rev-parse", "--show-prefix"]).map_err(|e| vec![e])?;
+    let folder = String::from_utf8_lossy(&prefix)
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+    let listing = git(&[
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "--full-tree",
+        "--end-of-options",
+        revision,
+        "--",
+        if folder.is_empty() { "." } else { &folder },
+    ])
+    .map_err(|e| vec![e])?;
     let listing = String::from_utf8_lossy(&listing).to_string();
-    let folder = folder.trim_end_matches('/');
-    let tests_prefix = format!("{folder}/{RULE_TESTS_FOLDER}/");
+    let prefix = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
+    };
     let mut files = Vec::new();
-    for path in listing
-        .lines()
-        .filter(|p| is_yaml(p) && !p.starts_with(&tests_prefix))
-    {
-        let bytes = git(&["show", &format!("{revision}:./{path}")]).map_err(|e| vec![e])?;
+    for path in listing.lines().filter(|p| is_yaml(p)) {
+        let name = path.strip_prefix(&prefix).unwrap_or(path);
+        if name.starts_with(&format!("{RULE_TESTS_FOLDER}/")) {
+            continue;
+        }
+        let object = format!("{revision}:{path}");
+        let bytes = git(&["show", "--end-of-options", &object]).map_err(|e| vec![e])?;
         let text = utf8(&format!("{shown}:{path}"), bytes).map_err(|e| vec![e])?;
-        files.push((format!("{shown}:{path}"), text));
+        files.push(SourceText {
+            path: format!("{shown}:{path}"),
+            name: name.to_string(),
+            text,
+        });
     }
     if files.is_empty() {
         return Err(vec![
-            Diagnostic::error("git", format!("{shown}: no rule files under `{folder}`"))
-                .help("the revision must contain the rules directory"),
+            Diagnostic::error(
+                "git",
+                format!("{shown}: no rule files under `{}`", dir.display()),
+            )
+            .help("the revision must contain the rules directory"),
         ]);
     }
-    sources_from(files, &format!("{shown}:{folder}/schema.yaml"), &shown)
+    sources_from(files, &shown)
 }
 
-fn sources_from(
-    files: Vec<(String, String)>,
-    schema_path: &str,
-    shown: &str,
-) -> Result<RuleSources, Vec<Diagnostic>> {
+/// Splits a rule set's files into `schema.yaml` (at the root) and the rule files.
+fn sources_from(files: Vec<SourceText>, shown: &str) -> Result<RuleSources, Vec<Diagnostic>> {
     let mut sources = RuleSources::default();
-    for (path, text) in files {
-        if path == schema_path {
-            sources.schema = (path, text);
+    let mut schema = None;
+    for file in files {
+        if file.name == "schema.yaml" {
+            schema = Some(file);
         } else {
-            sources.rule_files.push((path, text));
+            sources.rule_files.push(file);
         }
     }
-    if sources.schema.0.is_empty() {
+    let Some(schema) = schema else {
         return Err(vec![
             Diagnostic::error("no-schema", format!("{shown}: no schema.yaml"))
                 .help("the rules directory needs `schema.yaml` declaring fields and outputs"),
         ]);
-    }
+    };
+    sources.schema = schema;
     Ok(sources)
 }

@@ -29,12 +29,14 @@ impl fmt::Display for Operand<'_> {
     }
 }
 
+/// Items of a list or arguments of a call, each bracketed unless atomic: `min(x in [])`
+/// would read back as an aggregation, `min((x) in [])` does not.
 fn list(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
     for (index, item) in items.iter().enumerate() {
         if index > 0 {
             write!(f, ", ")?;
         }
-        write!(f, "{item}")?;
+        write!(f, "{}", Operand(item))?;
     }
     Ok(())
 }
@@ -95,9 +97,14 @@ impl fmt::Display for Expr {
             ExprKind::Aggregate(aggregate) => {
                 write!(f, "{}(", aggregate.kind.name())?;
                 if let Some(value) = &aggregate.value {
-                    write!(f, "{value} for ")?;
+                    write!(f, "{} for ", Operand(value))?;
                 }
-                write!(f, "{} in {}", aggregate.variable.text, aggregate.source)?;
+                write!(
+                    f,
+                    "{} in {}",
+                    aggregate.variable.text,
+                    Operand(&aggregate.source)
+                )?;
                 if let Some(filter) = &aggregate.filter {
                     write!(f, " where {filter}")?;
                 }
