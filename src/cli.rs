@@ -568,6 +568,15 @@ fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
             }
         }
     }
+    if let Some(filter) = filter.filter(|_| passed + failed == 0) {
+        emit(&out);
+        emit_error(
+            &Diagnostic::error("no-tests", format!("no rule test matches `{filter}`"))
+                .help("`--filter` keeps the tests whose name or file contains its text")
+                .to_string(),
+        );
+        return Exit::BadInput;
+    }
     if let Some(coverage) = &coverage {
         out.push_str(&coverage.report(&program));
     }

@@ -155,6 +155,46 @@ pub enum Value {
     Request,
 }
 
+/// A value as a person reads it: `null` for missing, dates as `YYYY-MM-DD`, lists joined by
+/// `, `, text with control characters made visible (see [`escape_control`]).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Missing => write!(f, "null"),
+            Value::Int(v) => write!(f, "{v}"),
+            Value::Bool(v) => write!(f, "{v}"),
+            Value::Text(t) => write!(f, "{}", escape_control(t)),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::List(items) if items.is_empty() => write!(f, "[]"),
+            Value::List(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+            Value::Member(i) | Value::Record(i) => write!(f, "#{i}"),
+            Value::Records(..) => write!(f, "records"),
+            Value::Request => write!(f, "request"),
+        }
+    }
+}
+
+/// Free text with control characters (newlines, ANSI escapes) made visible instead of acted on.
+pub fn escape_control(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_default().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Which of a member's records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {

@@ -36,7 +36,10 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
     checker.compile_overrides();
     let outputs = checker.outputs();
     checker.cycles();
-    checker.unused(&outputs);
+    // With an error the definition graph is incomplete: "not used" would be a guess.
+    if !set.incomplete && !checker.diagnostics.iter().any(Diagnostic::is_error) {
+        checker.unused(&outputs);
+    }
     let Checker {
         diagnostics,
         definitions,
@@ -51,6 +54,7 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
         definitions: definitions.into_iter().flatten().collect(),
         member_outputs,
         record_outputs,
+        enums: set.schema.enums.clone(),
         digest: digest(set),
     };
     (Some(program), diagnostics)
@@ -293,6 +297,9 @@ impl Checker<'_> {
             let (file_index, index) = self.positions[id];
             let rule_file = &self.set.rule_files[file_index];
             let definition = &rule_file.definitions[index];
+            if definition.broken {
+                continue;
+            }
             let ty = self.names.definitions[&(definition.scope, definition.name.value.clone())]
                 .1
                 .clone();

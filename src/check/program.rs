@@ -20,7 +20,9 @@ pub struct Program {
     pub member_outputs: Vec<Output>,
     /// Outputs of each record, in schema order.
     pub record_outputs: Vec<Output>,
-    /// `sha256:<hex>` over the rule files' paths and texts.
+    /// The schema's enumerations: name → values in order.
+    pub enums: std::collections::HashMap<String, Vec<String>>,
+    /// `sha256:<hex>` over the rule files' rules-relative paths and texts.
     pub digest: String,
 }
 

@@ -133,7 +133,7 @@ impl Evaluation<'_> {
                         let name = match value {
                             Err(()) => "error".into(),
                             Ok(Value::List(_)) => "none".into(),
-                            Ok(value) => crate::report::display_value(&value),
+                            Ok(value) => value.to_string(),
                         };
                         (name, n)
                     })

@@ -74,6 +74,7 @@ pub fn load_rule_set(sources: RuleSources) -> (RuleSet, Vec<Diagnostic>) {
             loader.set.rule_files.push(rule_file);
         }
     }
+    loader.set.incomplete = loader.diagnostics.iter().any(Diagnostic::is_error);
     (loader.set, loader.diagnostics)
 }
 
@@ -500,24 +501,39 @@ impl Loader {
             .filter(|k| fields.map.contains_key(*k))
             .collect();
         let body = match bodies.as_slice() {
-            ["value"] => {
-                Body::Value(self.expression(fields.map.get_node("value")?, file, "`value`")?)
-            }
-            ["cases"] => Body::Cases(self.cases(fields.map.get_node("cases")?, file, true)?),
-            ["collect"] => {
-                Body::Collect(self.cases(fields.map.get_node("collect")?, file, false)?)
-            }
+            ["value"] => fields
+                .map
+                .get_node("value")
+                .and_then(|node| self.expression(node, file, "`value`"))
+                .map(Body::Value),
+            ["cases"] => fields
+                .map
+                .get_node("cases")
+                .and_then(|node| self.cases(node, file, true))
+                .map(Body::Cases),
+            ["collect"] => fields
+                .map
+                .get_node("collect")
+                .and_then(|node| self.cases(node, file, false))
+                .map(Body::Collect),
             _ => {
                 self.error(fields.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `cases` or `collect`"), Some("`value:` an expression; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
-                return None;
+                None
             }
         };
+        // A definition with a bad part is kept, marked broken: declaring its name spares
+        // every rule that uses it a false "unknown field".
+        let broken = cite.is_none() || body.is_none();
         Some(Definition {
             name,
             scope: scope?,
             type_name,
-            cite: cite?,
-            body,
+            cite: cite.unwrap_or_else(|| Located {
+                value: String::new(),
+                pos: fields.pos,
+            }),
+            body: body.unwrap_or(Body::Cases(Vec::new())),
+            broken,
         })
     }
 

@@ -144,6 +144,9 @@ pub struct Definition {
     pub cite: Located<String>,
     /// How it is computed.
     pub body: Body,
+    /// A part of it failed to load (reported): it is declared, so that what uses it is
+    /// checked, but not compiled.
+    pub broken: bool,
 }
 
 /// An exception one document makes to a definition of another.
@@ -212,6 +215,8 @@ pub struct RuleSet {
     pub schema: Schema,
     /// Rule files, in path order.
     pub rule_files: Vec<RuleFile>,
+    /// Loading reported an error: some part is missing, so what reads it is unknown.
+    pub incomplete: bool,
 }
 
 impl RuleSet {

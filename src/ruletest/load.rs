@@ -7,6 +7,7 @@ use marked_yaml::{LoaderOptions, Node};
 
 use super::{CaseSource, Expectation, Expected, RuleTest, TestFile};
 use crate::check::Program;
+use crate::data::{Type, Value};
 use crate::diag::{Diagnostic, Location};
 use crate::rules::{Scope, describe_yaml_error};
 use crate::suggest::did_you_mean;
@@ -27,7 +28,10 @@ pub fn read_test_file(
         program,
         diagnostics: Vec::new(),
     };
-    let options = LoaderOptions::default().error_on_duplicate_keys(true);
+    // Quoted scalars stay text: `"35"` is not the number 35.
+    let options = LoaderOptions::default()
+        .error_on_duplicate_keys(true)
+        .prevent_coercion(true);
     let root =
         match marked_yaml::parse_yaml_with_options(0, text, options) {
             Ok(root) => root,
@@ -234,6 +238,98 @@ impl Reader<'_> {
         Some(expectations)
     }
 
+    /// An expected value of type `ty`, read from `node`: wrong types, unknown enumeration
+    /// values (with a suggestion) and quoted numbers are errors of the test file.
+    fn expected(&mut self, node: &Node, ty: &Type, output: &str) -> Option<Expected> {
+        let required = ty.required();
+        if let Type::List(element) = required {
+            let Some(items) = node.as_sequence() else {
+                self.error(
+                    node.span(),
+                    format!("the expected `{output}` is a list: write `[a, b]`, or `[]` for none"),
+                    "see the rule-test format in README.md",
+                );
+                return None;
+            };
+            let mut values = Vec::new();
+            for item in items.iter() {
+                values.push(self.expected(item, element, output)?);
+            }
+            return Some(Value::List(values.into()));
+        }
+        let Some(scalar) = node.as_scalar() else {
+            self.error(
+                node.span(),
+                format!("the expected `{output}` must be a single value of type `{ty}`"),
+                "write `output: value`",
+            );
+            return None;
+        };
+        let text = scalar.as_str();
+        let plain = scalar.may_coerce();
+        if plain && matches!(text.trim(), "" | "~" | "null") {
+            if ty.is_optional() {
+                return Some(Value::Missing);
+            }
+            self.error(
+                scalar.span(),
+                format!("`{output}` is never missing (type `{ty}`): expect a value, not null"),
+                "write the value the rules decide",
+            );
+            return None;
+        }
+        let mismatch = |what: &str| {
+            (
+                format!("the expected `{output}` is {what}, but `{output}` has type `{ty}`"),
+                match required {
+                    Type::Int => "write a whole number without quotes, such as `35`",
+                    Type::Bool => "write `true` or `false` without quotes",
+                    Type::Date => "write a date as YYYY-MM-DD",
+                    _ => "write a value of the output's type",
+                },
+            )
+        };
+        let value = match required {
+            Type::Int if plain => text.trim().parse::<i64>().ok().map(Value::Int),
+            Type::Bool if plain => match text.trim() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Type::Int | Type::Bool => None,
+            Type::Date => crate::data::parse_calendar_date(text).map(Value::Date),
+            Type::Text => Some(Value::Text(text.into())),
+            Type::Enum(name) => {
+                let values = self.program.enums.get(&**name).cloned().unwrap_or_default();
+                if values.iter().any(|v| v == text.trim()) {
+                    Some(Value::Text(text.trim().into()))
+                } else {
+                    let help = did_you_mean(text.trim(), values.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("`{name}` is one of: {}", values.join(", ")));
+                    let diagnostic = Diagnostic::error(
+                        "bad-test-file",
+                        format!("`{}` is not a value of `{name}`", text.trim()),
+                    )
+                    .at(self.location(scalar.span(), text.chars().count()))
+                    .help(help);
+                    self.diagnostics.push(diagnostic);
+                    return None;
+                }
+            }
+            _ => None,
+        };
+        if value.is_none() {
+            let what = if plain {
+                format!("`{}`", text.trim())
+            } else {
+                format!("the text \"{text}\"")
+            };
+            let (message, help) = mismatch(&what);
+            self.error(scalar.span(), message, help);
+        }
+        value
+    }
+
     fn expectation(
         &mut self,
         scope: Scope,
@@ -261,34 +357,11 @@ impl Reader<'_> {
             self.diagnostics.push(diagnostic);
             return None;
         }
-        let expected = match value {
-            Node::Scalar(scalar) => expected_scalar(scalar),
-            Node::Sequence(items) => {
-                let mut texts = Vec::new();
-                for item in items.iter() {
-                    match item.as_scalar() {
-                        Some(scalar) => texts.push(scalar.as_str().to_string()),
-                        None => {
-                            self.error(
-                                item.span(),
-                                "a list item must be a single value".into(),
-                                "write `[a, b]`",
-                            );
-                            return None;
-                        }
-                    }
-                }
-                Expected::List(texts)
-            }
-            Node::Mapping(_) => {
-                self.error(
-                    value.span(),
-                    format!("the expected `{name}` must be a value or a list"),
-                    "write `output: value`",
-                );
-                return None;
-            }
+        let Some(definition) = outputs.iter().find(|o| o.name == name) else {
+            return None;
         };
+        let ty = &self.program.definitions[definition.definition].ty;
+        let expected = self.expected(value, ty, name)?;
         let (line, column) = line_column(output.span());
         Some(Expectation {
             scope,
@@ -298,15 +371,6 @@ impl Reader<'_> {
             line,
             column,
         })
-    }
-}
-
-fn expected_scalar(scalar: &MarkedScalarNode) -> Expected {
-    let text = scalar.as_str();
-    if scalar.may_coerce() && matches!(text.trim(), "" | "~" | "null") {
-        Expected::Null
-    } else {
-        Expected::Value(text.to_string())
     }
 }
 

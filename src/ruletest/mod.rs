@@ -18,7 +18,6 @@ use crate::check::Program;
 use crate::data::{Dataset, Value};
 use crate::diag::{Diagnostic, Location};
 use crate::eval::Evaluation;
-use crate::report::display_value;
 use crate::rules::Scope;
 use crate::store::CaseFile;
 
@@ -77,55 +76,20 @@ pub struct Expectation {
     pub column: usize,
 }
 
-/// An expected value, as written in YAML.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Expected {
-    /// `null`.
-    Null,
-    /// A single value: number, boolean, date, text or enumeration value.
-    Value(String),
-    /// A list of values.
-    List(Vec<String>),
-}
+/// An expected value, checked against the output's type when the test file was read.
+pub type Expected = Value;
 
-impl Expected {
-    fn matches(&self, actual: &Value) -> bool {
-        match (self, actual) {
-            (Expected::Null, Value::Missing) => true,
-            (Expected::Value(text), value) if !matches!(value, Value::List(_) | Value::Missing) => {
-                text.trim() == display_value(value)
-            }
-            (Expected::List(texts), Value::List(items)) => {
-                texts.len() == items.len()
-                    && texts
-                        .iter()
-                        .zip(items.iter())
-                        .all(|(text, item)| text.trim() == display_value(item))
-            }
-            _ => false,
-        }
-    }
-
-    fn show(&self) -> String {
-        match self {
-            Expected::Null => "null".into(),
-            Expected::Value(text) => text.clone(),
-            Expected::List(texts) => format!("[{}]", texts.join(", ")),
-        }
-    }
-}
-
-fn show_actual(value: &Value) -> String {
+fn show(value: &Value) -> String {
     match value {
         Value::List(items) => format!(
             "[{}]",
             items
                 .iter()
-                .map(display_value)
+                .map(|item| item.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        other => display_value(other),
+        other => other.to_string(),
     }
 }
 
@@ -164,20 +128,41 @@ pub fn run_test(
     };
     let data = Dataset::new(as_of, case.request, case.members, case.records);
     let mut evaluation = Evaluation::new(program, &data);
-    let failures = test
-        .expectations
-        .iter()
-        .filter_map(|expectation| check_expectation(&mut evaluation, expectation))
-        .map(|(expectation, message)| Failure {
-            at: format!("{}:{}:{}", file.path, expectation.line, expectation.column),
-            test: test.name.clone(),
-            message,
-        })
-        .collect();
+    // An entity missing from the case is one failure, however many of its outputs are expected.
+    let mut missing: Vec<(Scope, i64)> = Vec::new();
+    let mut failures = Vec::new();
+    for expectation in &test.expectations {
+        let key = (expectation.scope, expectation.entity);
+        if missing.contains(&key) {
+            continue;
+        }
+        if entity_index(&evaluation, expectation).is_none() {
+            missing.push(key);
+        }
+        if let Some((expectation, message)) = check_expectation(&mut evaluation, expectation) {
+            failures.push(Failure {
+                at: format!("{}:{}:{}", file.path, expectation.line, expectation.column),
+                test: test.name.clone(),
+                message,
+            });
+        }
+    }
     if let Some(coverage) = coverage {
         coverage.record(&mut evaluation);
     }
     Ok(failures)
+}
+
+/// The index of the member or record an expectation is about, when the case has it.
+fn entity_index(evaluation: &Evaluation, expectation: &Expectation) -> Option<usize> {
+    let data = evaluation.data();
+    match expectation.scope {
+        Scope::Member => data
+            .members
+            .iter()
+            .position(|m| m.evaluated && m.row.id == expectation.entity),
+        Scope::Record => data.records.iter().position(|r| r.id == expectation.entity),
+    }
 }
 
 fn check_expectation<'e>(
@@ -186,18 +171,11 @@ fn check_expectation<'e>(
 ) -> Option<(&'e Expectation, String)> {
     let data = evaluation.data();
     let program = evaluation.program();
-    let (outputs, index) = match expectation.scope {
-        Scope::Member => (
-            &program.member_outputs,
-            data.members
-                .iter()
-                .position(|m| m.evaluated && m.row.id == expectation.entity),
-        ),
-        Scope::Record => (
-            &program.record_outputs,
-            data.records.iter().position(|r| r.id == expectation.entity),
-        ),
+    let outputs = match expectation.scope {
+        Scope::Member => &program.member_outputs,
+        Scope::Record => &program.record_outputs,
     };
+    let index = entity_index(evaluation, expectation);
     let subject = format!(
         "{} {} `{}`",
         expectation.scope.name(),
@@ -216,15 +194,15 @@ fn check_expectation<'e>(
     };
     let output = outputs.iter().find(|o| o.name == expectation.output)?;
     match evaluation.value(output.definition, index) {
-        Ok(value) if expectation.expected.matches(&value) => None,
+        Ok(value) if expectation.expected == value => None,
         Ok(value) => {
             let node = evaluation.trace(output.definition, index);
             Some((
                 expectation,
                 format!(
                     "{subject}: expected {}, got {} ({} at {}: {})",
-                    expectation.expected.show(),
-                    show_actual(&value),
+                    show(&expectation.expected),
+                    show(&value),
                     node.clause,
                     node.at,
                     node.cite
@@ -235,7 +213,7 @@ fn check_expectation<'e>(
             expectation,
             format!(
                 "{subject}: expected {}, evaluation failed: {}",
-                expectation.expected.show(),
+                show(&expectation.expected),
                 error.message
             ),
         )),
