@@ -155,7 +155,7 @@ fn an_evaluation_error_is_cited_on_its_output_and_the_rest_is_decided() {
             assert_eq!(run.code, Some(1), "{name}: {}", run.transcript());
             assert!(run.stdout.contains("\"errors\""), "{name}: {}", run.stdout);
             assert!(
-                run.stdout.contains(&format!("rules/zz/{name}:")),
+                run.stdout.contains(&format!("zz/{name}:")),
                 "{name}: cites the rule"
             );
             insta::assert_snapshot!(format!("eval_err__{}", stem(&bad)), run.transcript());

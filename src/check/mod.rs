@@ -472,6 +472,9 @@ impl Checker<'_> {
             for exception in &rule_file.overrides {
                 let key = (exception.scope, exception.target.value.clone());
                 let Some((id, ty)) = self.names.definitions.get(&key).cloned() else {
+                    if self.set.names_missing {
+                        continue;
+                    }
                     let candidates = self
                         .names
                         .definitions
@@ -519,14 +522,9 @@ impl Checker<'_> {
                     self.diagnostics.push(diagnostic);
                     continue;
                 };
-                let value_type = match (&self.definitions[id], &ty) {
-                    (
-                        Some(Definition {
-                            body: Body::Collect(_),
-                            ..
-                        }),
-                        Type::List(element),
-                    ) => (**element).clone(),
+                // On a `collect:` definition an override adds one element.
+                let value_type = match (&self.definition_source(id).body, &ty) {
+                    (rules::Body::Collect(_), Type::List(element)) => (**element).clone(),
                     _ => ty.clone(),
                 };
                 let mut references = Vec::new();
@@ -625,6 +623,7 @@ impl Checker<'_> {
                         Scope::Record => record_outputs.push(output),
                     }
                 }
+                None if self.set.names_missing => {}
                 None => self.error(
                     name.pos,
                     name.value.chars().count(),

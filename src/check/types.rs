@@ -445,6 +445,10 @@ impl ExprChecker<'_> {
             }
             return Some((Code::Definition(Box::new(object), *id), ty.clone()));
         }
+        if self.set.names_missing {
+            // The name may be defined in a part that failed to load (already reported).
+            return None;
+        }
         let mut candidates: Vec<&str> = match object_type {
             Type::Record => names.record_fields.keys().map(String::as_str).collect(),
             Type::Member => names.member_fields.keys().map(String::as_str).collect(),
@@ -819,7 +823,9 @@ impl ExprChecker<'_> {
                 expr.span,
                 "arity",
                 format!("`{name}` takes 2 argument(s), not {}", arguments.len()),
-                None,
+                Some(&format!(
+                    "write `{name}(a, b)`; for more values nest calls: `{name}(a, {name}(b, c))`"
+                )),
             );
             return None;
         };

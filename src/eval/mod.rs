@@ -143,12 +143,6 @@ impl<'a> Evaluation<'a> {
             Ok((value, decision)) => (Ok(value), decision),
             Err(error) => (Err(error), Decision::Value),
         };
-        let value = value.map_err(|error| EvalError {
-            message: format!(
-                "{} (in `{}`, {})",
-                error.message, self.program.definitions[id].name, self.program.definitions[id].at
-            ),
-        });
         self.memo.set(place, Slot::Done(value.clone(), decision));
         value
     }
@@ -161,15 +155,19 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// The value of definition `id` for the entity in `env` and the clause that decided it;
+    /// an error names the definition and the clause (`path:line`) it arose in.
     fn decide(&mut self, id: DefId, env: &mut Env) -> Result<(Value, Decision)> {
         let program = self.program;
         let definition = &program.definitions[id];
+        let located = |at: &'a str| located(&definition.name, at);
         let collecting = matches!(definition.body, Body::Collect(_));
         let mut collected_overrides = Vec::new();
         for (index, (_, rule)) in definition.overrides.iter().enumerate() {
-            if self.in_force[rule.file] && self.holds(rule, env)? {
+            if self.in_force[rule.file] && self.holds(rule, env).map_err(located(&rule.at))? {
                 if !collecting {
-                    return Ok((self.eval(&rule.then, env)?, Decision::Override(index)));
+                    let value = self.eval(&rule.then, env).map_err(located(&rule.at))?;
+                    return Ok((value, Decision::Override(index)));
                 }
                 collected_overrides.push(index);
             }
@@ -181,29 +179,35 @@ impl<'a> Evaluation<'a> {
             return fail(format!(
                 "no rule for `{}` is in force as of {}",
                 definition.name, self.data.as_of
-            ));
+            ))
+            .map_err(located(&definition.at));
         }
         match &definition.body {
-            Body::Value(rule) => Ok((self.eval(&rule.then, env)?, Decision::Value)),
+            Body::Value(rule) => {
+                let value = self.eval(&rule.then, env).map_err(located(&rule.at))?;
+                Ok((value, Decision::Value))
+            }
             Body::Cases(rules) => {
                 for (index, rule) in rules.iter().enumerate() {
-                    if self.holds(rule, env)? {
-                        return Ok((self.eval(&rule.then, env)?, Decision::Case(index)));
+                    if self.holds(rule, env).map_err(located(&rule.at))? {
+                        let value = self.eval(&rule.then, env).map_err(located(&rule.at))?;
+                        return Ok((value, Decision::Case(index)));
                     }
                 }
-                fail("no row of the decision table holds")
+                fail("no row of the decision table holds").map_err(located(&definition.at))
             }
             Body::Collect(rules) => {
                 let mut items = Vec::new();
                 let mut rows = Vec::new();
                 for (index, rule) in rules.iter().enumerate() {
-                    if self.holds(rule, env)? {
-                        items.push(self.eval(&rule.then, env)?);
+                    if self.holds(rule, env).map_err(located(&rule.at))? {
+                        items.push(self.eval(&rule.then, env).map_err(located(&rule.at))?);
                         rows.push(index);
                     }
                 }
                 for index in &collected_overrides {
-                    items.push(self.eval(&definition.overrides[*index].1.then, env)?);
+                    let rule = &definition.overrides[*index].1;
+                    items.push(self.eval(&rule.then, env).map_err(located(&rule.at))?);
                 }
                 if items.is_empty() {
                     return Ok((
@@ -549,6 +553,13 @@ impl<'a> Evaluation<'a> {
             (Scope::Member, FieldUse::Member(field, _)) => self.member_field(entity, *field),
             _ => Value::Missing,
         }
+    }
+}
+
+/// Adds to an error the definition and the clause (`path:line`) it arose in.
+fn located<'r>(definition: &'r str, at: &'r str) -> impl Fn(EvalError) -> EvalError + 'r {
+    move |error| EvalError {
+        message: format!("{} (in `{definition}`, {at})", error.message),
     }
 }
 

@@ -196,11 +196,23 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
     out
 }
 
+/// A decision in a cell: `—` for a missing value or an empty list, never `null` or `[]`.
 fn shown(value: &Result<Value, String>) -> String {
     match value {
-        Ok(Value::List(items)) if items.is_empty() => "none".into(),
+        Ok(Value::Missing) => "—".into(),
+        Ok(Value::List(items)) if items.is_empty() => "—".into(),
+        Ok(Value::Text(text)) => free_text(text),
         Ok(value) => display_value(value),
         Err(message) => format!("error: {message}"),
+    }
+}
+
+/// Free text from the data: an empty or blank text reads `""` (quoted), not as an empty cell.
+fn free_text(text: &str) -> String {
+    if text.trim().is_empty() {
+        format!("\"{text}\"")
+    } else {
+        text.to_string()
     }
 }
 
@@ -212,7 +224,7 @@ fn records_table(
     rows: &[&EntityDecisions],
     received: bool,
 ) {
-    let mut header: Vec<String> = ["Id", "Date", "Who", "Points", "Location", "Method"]
+    let mut header: Vec<String> = ["Id", "Date", "When", "Who", "Points", "Location", "Method"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -224,13 +236,17 @@ fn records_table(
         .map(|record| {
             let row = &data.records[record.index];
             let who = if received { row.from } else { row.to };
+            let when = row
+                .when
+                .map_or("—".to_string(), |when| when.format("%Y-%m-%d %H:%M:%S").to_string());
             let mut cells = vec![
                 row.id.to_string(),
-                markup.text(&row.date),
+                markup.text(&free_text(&row.date)),
+                when,
                 who.to_string(),
                 row.points.to_string(),
-                markup.text(&row.location),
-                markup.text(&row.method),
+                markup.text(&free_text(&row.location)),
+                markup.text(&free_text(&row.method)),
             ];
             cells.extend(record.outputs.iter().map(|(_, v)| markup.text(&shown(v))));
             cells
@@ -253,13 +269,13 @@ fn explain(
         format!(
             "{} = {}",
             markup.bold(name),
-            markup.bold(&display_value(&node.value))
+            markup.bold(&shown(&Ok(node.value.clone())))
         )
     } else {
         format!(
             "{} = {}",
             markup.text(&node.definition),
-            markup.text(&display_value(&node.value))
+            markup.text(&shown(&Ok(node.value.clone())))
         )
     };
     // A decision of its own is always explained; what it reads, once.

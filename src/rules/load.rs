@@ -63,15 +63,18 @@ pub fn load_rule_set(sources: RuleSources) -> (RuleSet, Vec<Diagnostic>) {
         set: RuleSet::default(),
         diagnostics: Vec::new(),
     };
-    if let Some(root) = loader.parse_file(sources.schema) {
-        loader.schema(&root);
+    match loader.parse_file(sources.schema) {
+        Some(root) => loader.schema(&root),
+        None => loader.set.names_missing = true,
     }
     for source in sources.rule_files {
         let file = loader.set.files.len();
-        if let Some(root) = loader.parse_file(source)
-            && let Some(rule_file) = loader.rule_file(file, &root)
-        {
-            loader.set.rule_files.push(rule_file);
+        let rule_file = loader
+            .parse_file(source)
+            .and_then(|root| loader.rule_file(file, &root));
+        match rule_file {
+            Some(rule_file) => loader.set.rule_files.push(rule_file),
+            None => loader.set.names_missing = true,
         }
     }
     loader.set.incomplete = loader.diagnostics.iter().any(Diagnostic::is_error);
@@ -158,7 +161,7 @@ impl Loader {
         match marked_yaml::parse_yaml_with_options(file, &source.text, options) {
             Ok(node) => Some(node),
             Err(error) => {
-                let (marker, message, help) = describe_yaml_error(&error);
+                let (marker, message, help) = describe_yaml_error(&error, &source.text);
                 let pos = marker.map_or(
                     Pos {
                         file,
@@ -467,10 +470,12 @@ impl Loader {
                     format!("`{}` is not a name expressions can use", name.value),
                     Some("name a definition with ASCII letters, digits and `_`, starting with a letter".into()),
                 );
+                self.set.names_missing = true;
                 continue;
             }
-            if let Some(definition) = self.definition(name, body, file) {
-                definitions.push(definition);
+            match self.definition(name, body, file) {
+                Some(definition) => definitions.push(definition),
+                None => self.set.names_missing = true,
             }
         }
         definitions
@@ -781,7 +786,10 @@ fn second_document(text: &str) -> Option<usize> {
 }
 
 /// A YAML parse error as `(line, column)`, a message and a hint.
-pub fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String, Option<String>) {
+pub fn describe_yaml_error(
+    error: &LoadError,
+    text: &str,
+) -> (Option<(usize, usize)>, String, Option<String>) {
     let at = |m: &marked_yaml::Marker| Some((m.line(), m.column()));
     match error {
         LoadError::TopLevelMustBeMapping(m) => (
@@ -805,13 +813,7 @@ pub fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String
             "YAML tags are not allowed in rule files".into(),
             None,
         ),
-        LoadError::ScanError(m, scan) => (
-            at(m),
-            format!("invalid YAML: {}", scan.info()),
-            Some(
-                "check the indentation (spaces, not tabs) and the quoting around this place".into(),
-            ),
-        ),
+        LoadError::ScanError(m, scan) => scan_error(text, (m.line(), m.column()), scan.info()),
         LoadError::DuplicateKey(inner) => {
             let first = inner
                 .prev_key
@@ -826,6 +828,54 @@ pub fn describe_yaml_error(error: &LoadError) -> (Option<(usize, usize)>, String
             )
         }
     }
+}
+
+/// A YAML scanner error at the place a person must fix: the scanner notices a tab or a
+/// missing `:` later than where it is.
+fn scan_error(
+    text: &str,
+    (line, column): (usize, usize),
+    info: &str,
+) -> (Option<(usize, usize)>, String, Option<String>) {
+    let lines: Vec<&str> = text.lines().collect();
+    if info.contains("tab") {
+        let from = line.saturating_sub(1);
+        let tab = lines.iter().enumerate().skip(from).find_map(|(index, text)| {
+            text.chars()
+                .position(|c| c == '\t')
+                .map(|at| (index + 1, at + 1))
+        });
+        if let Some(place) = tab {
+            return (
+                Some(place),
+                "a tab character: YAML indents with spaces, never tabs".into(),
+                Some("replace the tab with spaces".into()),
+            );
+        }
+    }
+    if info.contains("mapping values are not allowed") || info.contains("expected ':'") {
+        // The key without its `:` is on the nearest earlier line with content.
+        let earlier = lines[..line.saturating_sub(1).min(lines.len())]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, text)| !text.trim().is_empty() && !text.trim_start().starts_with('#'));
+        if let Some((index, text)) = earlier
+            && !text.contains(':')
+        {
+            let column = text.chars().take_while(|c| *c == ' ').count() + 1;
+            return (
+                Some((index + 1, column)),
+                format!("line {} has no `:` after its key", index + 1),
+                Some("write `key: value`".into()),
+            );
+        }
+    }
+    (
+        Some((line, column)),
+        format!("invalid YAML: {info}"),
+        Some("check the indentation (spaces, not tabs) and the quoting around this place".into()),
+    )
 }
 
 #[cfg(test)]

@@ -217,6 +217,9 @@ pub struct RuleSet {
     pub rule_files: Vec<RuleFile>,
     /// Loading reported an error: some part is missing, so what reads it is unknown.
     pub incomplete: bool,
+    /// A file or definition could not be read at all: a name it defines may be missing, so
+    /// "unknown name" is no finding of its own.
+    pub names_missing: bool,
 }
 
 impl RuleSet {

@@ -36,7 +36,7 @@ pub fn read_test_file(
         match marked_yaml::parse_yaml_with_options(0, text, options) {
             Ok(root) => root,
             Err(error) => {
-                let (marker, message, help) = describe_yaml_error(&error);
+                let (marker, message, help) = describe_yaml_error(&error, text);
                 let (line, column) = marker.unwrap_or((1, 1));
                 let mut diagnostic = Diagnostic::error("bad-test-file", message)
                     .at(Location::in_text(&reader.path, text, line, column, 1));

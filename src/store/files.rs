@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Location};
 use crate::rules::{RuleSources, SourceText};
 
 /// The folder of rule tests inside a rules directory; its files are not rule files.
@@ -30,14 +30,14 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            "encoding",
-            format!(
-                "{shown}: byte {} is not valid UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("save the file as UTF-8")
+        // The place of the first bad byte, counted in characters of the valid text before it.
+        let valid = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic::error("encoding", "the file is not valid UTF-8 text")
+            .at(Location::bare(shown, line, column))
+            .help("save the file as UTF-8")
     })
 }
 
