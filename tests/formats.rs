@@ -103,3 +103,48 @@ fn free_text_survives_a_database_round_trip_unchanged() {
     assert_eq!(from_db.code, Some(0), "{}", from_db.stderr);
     assert_eq!(from_case.stdout, from_db.stdout);
 }
+
+#[test]
+fn ruling_formats_show_no_null_and_name_the_when_column() {
+    for format in ["markdown", "moin"] {
+        let run = wotrules(
+            &root(),
+            &[
+                "eval",
+                "--case",
+                "examples/a20111001.1.yaml",
+                "--explain",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let table_lines: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with('|')).collect();
+        assert!(!table_lines.is_empty());
+        for line in &table_lines {
+            for cell in line.split('|').map(str::trim) {
+                assert!(
+                    !["null", "'''null'''", "[]", "none"].contains(&cell),
+                    "{format}: a cell reads `{cell}`: {line}"
+                );
+            }
+        }
+        assert!(run.stdout.contains("When"), "{format}: the When column");
+        assert!(
+            run.stdout.contains("2005-06-13 10:00:00"),
+            "{format}: record 123456's when"
+        );
+        assert!(
+            run.stdout.contains("\"\""),
+            "{format}: an empty location reads \"\""
+        );
+        assert!(
+            !run.stdout.contains(&root().display().to_string()),
+            "{format}: no local path"
+        );
+        assert!(
+            !run.stdout.contains("(rules/"),
+            "{format}: paths are rules-relative"
+        );
+    }
+}

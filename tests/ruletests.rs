@@ -53,3 +53,29 @@ fn filter_runs_only_the_tests_it_names() {
     assert_eq!(run.code, Some(0), "{}", run.transcript());
     assert_eq!(run.stdout, "3 passed, 0 failed\n");
 }
+
+#[test]
+fn a_member_missing_from_the_case_fails_once() {
+    let dir = workspace();
+    replace_in(
+        &dir.path().join("rules/tests/a20111001.1.yaml"),
+        "1500: {assurance_points: 45, level: assurer-on-hold, points_if_reapplied: 80}",
+        "1501: {assurance_points: 45, level: assurer-on-hold, points_if_reapplied: 80}",
+    );
+    let run = wotrules(dir.path(), &["test"]);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    let failures: Vec<&str> = run.stdout.lines().filter(|l| l.contains("1501")).collect();
+    assert_eq!(failures.len(), 1, "{}", run.stdout);
+    assert!(failures[0].contains("member 1501 is not a member listed in the case"));
+}
+
+#[test]
+fn a_filter_that_matches_no_test_is_exit_2() {
+    let run = wotrules(&root(), &["test", "--filter", "no such test"]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(
+        run.stderr.contains("no rule test matches `no such test`"),
+        "{}",
+        run.stderr
+    );
+}

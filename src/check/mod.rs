@@ -45,7 +45,8 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
         definitions,
         ..
     } = checker;
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    // A rule set that failed to load in part has no program, even where what remains checks.
+    if set.incomplete || diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
     let (member_outputs, record_outputs) = outputs;

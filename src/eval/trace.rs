@@ -9,6 +9,8 @@ use crate::data::Value;
 /// Why a definition has its value: the clause that decided, what it cites, what it read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceNode {
+    /// The definition explained.
+    pub id: DefId,
     /// `record.reapply`, `member.level`…
     pub definition: String,
     /// The value (missing when evaluation failed).
@@ -207,10 +209,14 @@ impl<'a> Evaluation<'a> {
             }
         }
         TraceNode {
+            id,
             definition: format!("{}.{}", definition.scope.name(), definition.name),
             value,
             clause: clause.text,
-            decision: self.decision(id, entity).cloned().unwrap_or(Decision::Value),
+            decision: self
+                .decision(id, entity)
+                .cloned()
+                .unwrap_or(Decision::Value),
             cite: clause.cite,
             at: clause.at,
             condition: clause.condition,

@@ -236,9 +236,9 @@ fn records_table(
         .map(|record| {
             let row = &data.records[record.index];
             let who = if received { row.from } else { row.to };
-            let when = row
-                .when
-                .map_or("—".to_string(), |when| when.format("%Y-%m-%d %H:%M:%S").to_string());
+            let when = row.when.map_or("—".to_string(), |when| {
+                when.format("%Y-%m-%d %H:%M:%S").to_string()
+            });
             let mut cells = vec![
                 row.id.to_string(),
                 markup.text(&free_text(&row.date)),

@@ -840,11 +840,15 @@ fn scan_error(
     let lines: Vec<&str> = text.lines().collect();
     if info.contains("tab") {
         let from = line.saturating_sub(1);
-        let tab = lines.iter().enumerate().skip(from).find_map(|(index, text)| {
-            text.chars()
-                .position(|c| c == '\t')
-                .map(|at| (index + 1, at + 1))
-        });
+        let tab = lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find_map(|(index, text)| {
+                text.chars()
+                    .position(|c| c == '\t')
+                    .map(|at| (index + 1, at + 1))
+            });
         if let Some(place) = tab {
             return (
                 Some(place),

@@ -357,9 +357,7 @@ impl Reader<'_> {
             self.diagnostics.push(diagnostic);
             return None;
         }
-        let Some(definition) = outputs.iter().find(|o| o.name == name) else {
-            return None;
-        };
+        let definition = outputs.iter().find(|o| o.name == name)?;
         let ty = &self.program.definitions[definition.definition].ty;
         let expected = self.expected(value, ty, name)?;
         let (line, column) = line_column(output.span());

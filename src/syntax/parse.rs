@@ -154,7 +154,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::integer => "an integer",
         Rule::date => "a date",
         Rule::string => "a string",
-        Rule::aggregation | Rule::call => "a function call",
+        Rule::call => "a function call",
+        Rule::aggregate_for | Rule::aggregate_in | Rule::call_rest => "`,`, `for` or `in`",
         _ => return None,
     })
 }
@@ -280,13 +281,7 @@ fn lower(pair: Pair<Rule>) -> Result<Expr, ParseError> {
         Rule::kw_false => Ok(node(ExprKind::Bool(false), span)),
         Rule::kw_null => Ok(node(ExprKind::Null, span)),
         Rule::identifier => Ok(node(ExprKind::Var(pair.as_str().to_string()), span)),
-        Rule::call => {
-            let mut inner = pair.into_inner();
-            let function = name_of(&next(&mut inner, span)?);
-            let arguments = inner.map(lower).collect::<Result<Vec<_>, _>>()?;
-            Ok(node(ExprKind::Call(function, arguments), span))
-        }
-        Rule::aggregation => lower_aggregation(pair),
+        Rule::call => lower_call(pair),
         _ => Err(ParseError::new(span.start, "unexpected syntax", None)),
     }
 }
@@ -357,35 +352,53 @@ fn lower_comparison(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     Ok(node(kind, span))
 }
 
-fn lower_aggregation(pair: Pair<Rule>) -> Result<Expr, ParseError> {
+/// A call `f(a, …)`, or an aggregation `sum(v for r in S where c)` / `count(r in S where c)`.
+fn lower_call(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     let span = span_of(&pair);
-    let mut inner = pair
-        .into_inner()
-        .filter(|p| !is_keyword(p.as_rule()))
-        .peekable();
-    let kind = match inner.next().map(|p| p.as_str().to_string()).as_deref() {
-        Some("count") => AggregateKind::Count,
-        Some("count_distinct") => AggregateKind::CountDistinct,
-        Some("sum") => AggregateKind::Sum,
-        Some("min") => AggregateKind::Min,
-        Some("max") => AggregateKind::Max,
-        Some("any") => AggregateKind::Any,
-        _ => AggregateKind::All,
+    let mut inner = pair.into_inner();
+    let function = name_of(&next(&mut inner, span)?);
+    let Some(first) = inner.next() else {
+        return Ok(node(ExprKind::Call(function, Vec::new()), span));
     };
-    let mut rest: Vec<Pair<Rule>> = inner.collect();
-    // Shapes: [value, variable, source, filter?] or [variable, source, filter?].
-    let value = if rest
-        .first()
-        .is_some_and(|first| first.as_rule() == Rule::expr)
-    {
-        Some(lower(rest.remove(0))?)
+    let first = lower(first)?;
+    let rest = next(&mut inner, span)?;
+    let rule = rest.as_rule();
+    let mut parts = rest.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    if rule == Rule::call_rest {
+        let mut arguments = vec![first];
+        for argument in parts {
+            arguments.push(lower(argument)?);
+        }
+        return Ok(node(ExprKind::Call(function, arguments), span));
+    }
+    let Some(kind) = aggregate_kind(&function.text) else {
+        return Err(ParseError::new(
+            function.span.start,
+            format!("`{}` is not an aggregation", function.text),
+            Some("aggregate with count, count_distinct, sum, min, max, any or all"),
+        ));
+    };
+    let (value, variable) = if rule == Rule::aggregate_for {
+        (
+            Some(first),
+            name_of(&parts.next().ok_or_else(|| incomplete(span))?),
+        )
     } else {
-        None
+        let ExprKind::Var(variable) = first.kind else {
+            return Err(ParseError::new(
+                first.span.start,
+                "expected a variable name before `in`",
+                Some("write `count(r in member.received where …)`"),
+            ));
+        };
+        let variable = Name {
+            text: variable,
+            span: first.span,
+        };
+        (None, variable)
     };
-    let mut rest = rest.into_iter();
-    let variable = name_of(&rest.next().ok_or_else(|| incomplete(span))?);
-    let source = lower(rest.next().ok_or_else(|| incomplete(span))?)?;
-    let filter = rest.next().map(lower).transpose()?;
+    let source = lower(parts.next().ok_or_else(|| incomplete(span))?)?;
+    let filter = parts.next().map(lower).transpose()?;
     Ok(node(
         ExprKind::Aggregate(Box::new(Aggregate {
             kind,
@@ -396,6 +409,19 @@ fn lower_aggregation(pair: Pair<Rule>) -> Result<Expr, ParseError> {
         })),
         span,
     ))
+}
+
+fn aggregate_kind(name: &str) -> Option<AggregateKind> {
+    Some(match name {
+        "count" => AggregateKind::Count,
+        "count_distinct" => AggregateKind::CountDistinct,
+        "sum" => AggregateKind::Sum,
+        "min" => AggregateKind::Min,
+        "max" => AggregateKind::Max,
+        "any" => AggregateKind::Any,
+        "all" => AggregateKind::All,
+        _ => return None,
+    })
 }
 
 fn unescape(body: &str) -> String {

@@ -1,0 +1,100 @@
+//! `wotrules schema`: the JSON Schema that editors use accepts every shipped rule file and
+//! rejects a malformed one, checked with a real JSON-Schema validator (the `jsonschema` crate).
+
+mod support;
+
+use marked_yaml::Node;
+use serde_json::Value as Json;
+use support::{root, wotrules};
+
+/// A YAML node as the JSON a YAML language server validates (YAML 1.2 core schema:
+/// plain `null`, `true`, `false` and integers are typed, everything else is a string).
+fn to_json(node: &Node) -> Json {
+    match node {
+        Node::Scalar(scalar) => {
+            let text = scalar.as_str();
+            if !scalar.may_coerce() {
+                return Json::String(text.to_string());
+            }
+            match text {
+                "null" | "~" | "" => Json::Null,
+                "true" => Json::Bool(true),
+                "false" => Json::Bool(false),
+                _ => text
+                    .parse::<i64>()
+                    .map_or_else(|_| Json::String(text.to_string()), Json::from),
+            }
+        }
+        Node::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),
+        Node::Mapping(map) => Json::Object(
+            map.iter()
+                .map(|(key, value)| (key.as_str().to_string(), to_json(value)))
+                .collect(),
+        ),
+    }
+}
+
+fn yaml_as_json(text: &str) -> Json {
+    let options = marked_yaml::LoaderOptions::default().prevent_coercion(true);
+    let node = marked_yaml::parse_yaml_with_options(0, text, options).expect("valid YAML");
+    to_json(&node)
+}
+
+fn validator() -> jsonschema::Validator {
+    let run = wotrules(&root(), &["schema"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let schema: Json = serde_json::from_str(&run.stdout).expect("the schema is JSON");
+    jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema")
+}
+
+/// Every rule file under `rules/` (not the schema, not the rule tests).
+fn shipped_rule_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![root().join("rules")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() && !path.ends_with("tests") {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml")
+                && !path.ends_with("schema.yaml")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_shipped_rule_file_validates_against_the_json_schema() {
+    let validator = validator();
+    let files = shipped_rule_files();
+    assert!(files.len() >= 7, "the shipped rule files: {files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a rule file");
+        let instance = yaml_as_json(&text);
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+    }
+}
+
+#[test]
+fn the_json_schema_rejects_an_unknown_key_and_a_row_without_a_value() {
+    let validator = validator();
+    let base = "id: x\ntitle: t\nkind: policy\nsource: s\neffective_from: null\n";
+    for bad in [
+        format!("{base}definitions:\n  d:\n    for: record\n    cite: c\n    valeu: 1\n"),
+        format!(
+            "{base}definitions:\n  d:\n    for: record\n    cite: c\n    cases:\n      - when: true\n"
+        ),
+        format!("{base}colour: red\n"),
+        "id: x\ntitle: t\nkind: policy\nsource: s\n".to_string(),
+    ] {
+        assert!(!validator.is_valid(&yaml_as_json(&bad)), "accepted: {bad}");
+    }
+}
