@@ -58,7 +58,7 @@ struct DobSpan {
 struct Method {
     name: String,
     from: String,
-    until: Option<String>,
+    until: Nullable,
     weight: u64,
     points: (i64, i64),
     #[serde(default)]
@@ -67,10 +67,31 @@ struct Method {
     by: Option<String>,
 }
 
+/// A value that may be `null`: marked-yaml's serde hands `null` over as the text `null`.
+#[derive(Debug)]
+struct Nullable(Option<String>);
+
+impl<'de> Deserialize<'de> for Nullable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let missing = matches!(text.trim(), "null" | "~" | "");
+        Ok(Nullable((!missing).then_some(text)))
+    }
+}
+
 /// Reads a profile; a bad one is a diagnostic naming the field.
 pub fn read_profile(path: &str, text: &str) -> Result<Profile, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| {
-        Diagnostic::error("bad-profile", format!("{path}: {e}"))
+    let node = crate::yaml::parse(0, text).map_err(|e| {
+        Diagnostic::error("bad-profile", e.message)
+            .at(crate::diag::Location::in_text(
+                path, text, e.line, e.column, 1,
+            ))
+            .help("see benches/population.yaml for the profile format")
+    })?;
+    marked_yaml::from_node(&node).map_err(|e| {
+        let (line, column) = e.start_mark().map_or((1, 1), |m| (m.line(), m.column()));
+        Diagnostic::error("bad-profile", e.to_string().to_lowercase())
+            .at(crate::diag::Location::in_text(path, text, line, column, 1))
             .help("see benches/population.yaml for the profile format")
     })
 }
@@ -135,6 +156,7 @@ impl Profile {
             .map(|m| {
                 let until = m
                     .until
+                    .0
                     .as_deref()
                     .map(|u| date("methods.until", u))
                     .transpose()?;

@@ -18,3 +18,4 @@ pub mod ruletest;
 pub mod store;
 pub(crate) mod suggest;
 pub mod syntax;
+pub mod yaml;

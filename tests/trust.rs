@@ -350,3 +350,34 @@ fn summary_refuses_what_it_cannot_honour() {
         assert!(run.stdout.is_empty(), "{extra:?}");
     }
 }
+
+#[test]
+fn a_case_file_with_a_byte_order_mark_reads_as_without() {
+    let text = std::fs::read_to_string(root().join("examples/a20111001.1.yaml")).expect("example");
+    let plain = read_case("example", &text).expect("the example reads");
+    let marked = read_case("example", &format!("\u{feff}{text}")).expect("with a BOM it reads");
+    assert_eq!(plain, marked);
+}
+
+#[test]
+fn every_problem_of_a_case_file_is_reported_in_one_run() {
+    let text = "members: [{id: 1, dob: 1970-02-30}, {idd: 2}]\nrecords:\n  \
+                - {id: 7, from: 1, to: 1, points: x, awarded: 10, method: M, location: A, date: \"\"}\n";
+    let errors = read_case("case.yaml", text).expect_err("four problems");
+    let messages: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        messages,
+        [
+            "member 1: `dob`: `1970-02-30` is not a calendar date: write YYYY-MM-DD",
+            "member 2 of the list: unknown key `idd`",
+            "member 2 of the list has no `id`",
+            "record 7: `points` must be a whole number, not `x`",
+            "record 7: `from` and `to` are both 1",
+        ]
+    );
+    let lines: Vec<usize> = errors
+        .iter()
+        .map(|d| d.location.as_ref().expect("a place").line)
+        .collect();
+    assert_eq!(lines, [1, 1, 1, 3, 3]);
+}

@@ -1,8 +1,8 @@
 //! Loading: rule-file text → [`RuleFile`] and [`Schema`], every error collected.
 
 use chrono::NaiveDate;
+use marked_yaml::Node;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
-use marked_yaml::{LoadError, LoaderOptions, Node};
 
 use super::{
     Body, Case, CaseValue, Definition, DocumentKind, ExprSource, Located, Override, Pos, RuleFile,
@@ -115,10 +115,7 @@ impl Loader {
     fn parse_file(&mut self, source: SourceText) -> Option<Node> {
         let file = self.set.files.len();
         let SourceText { path, name, text } = source;
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text);
+        let text = crate::yaml::without_bom(&text).to_string();
         self.set.files.push(SourceFile { path, name, text });
         let source = &self.set.files[file];
         if source.text.len() > MAX_RULE_FILE_BYTES {
@@ -157,20 +154,15 @@ impl Loader {
             );
             return None;
         }
-        let options = LoaderOptions::default().error_on_duplicate_keys(true);
-        match marked_yaml::parse_yaml_with_options(file, &source.text, options) {
+        match crate::yaml::parse(file, &source.text) {
             Ok(node) => Some(node),
             Err(error) => {
-                let (marker, message, help) = describe_yaml_error(&error, &source.text);
-                let pos = marker.map_or(
-                    Pos {
-                        file,
-                        line: 1,
-                        column: 1,
-                    },
-                    |(line, column)| Pos { file, line, column },
-                );
-                self.error(pos, 1, "yaml", message, help);
+                let pos = Pos {
+                    file,
+                    line: error.line,
+                    column: error.column,
+                };
+                self.error(pos, 1, "yaml", error.message, error.help);
                 None
             }
         }
@@ -783,103 +775,6 @@ fn second_document(text: &str) -> Option<usize> {
         seen_content |= !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#');
     }
     None
-}
-
-/// A YAML parse error as `(line, column)`, a message and a hint.
-pub fn describe_yaml_error(
-    error: &LoadError,
-    text: &str,
-) -> (Option<(usize, usize)>, String, Option<String>) {
-    let at = |m: &marked_yaml::Marker| Some((m.line(), m.column()));
-    match error {
-        LoadError::TopLevelMustBeMapping(m) => (
-            at(m),
-            "the file must be a YAML mapping of keys to values".into(),
-            None,
-        ),
-        LoadError::TopLevelMustBeSequence(m) => {
-            (at(m), "the file must be a YAML list".into(), None)
-        }
-        LoadError::UnexpectedAnchor(m) => (
-            at(m),
-            "YAML anchors and aliases are not allowed in rule files".into(),
-            Some("write the value out where it is used".into()),
-        ),
-        LoadError::MappingKeyMustBeScalar(m) => {
-            (at(m), "a mapping key must be a plain name".into(), None)
-        }
-        LoadError::UnexpectedTag(m) => (
-            at(m),
-            "YAML tags are not allowed in rule files".into(),
-            None,
-        ),
-        LoadError::ScanError(m, scan) => scan_error(text, (m.line(), m.column()), scan.info()),
-        LoadError::DuplicateKey(inner) => {
-            let first = inner
-                .prev_key
-                .span()
-                .start()
-                .map(|m| format!(" (first at line {})", m.line()))
-                .unwrap_or_default();
-            (
-                inner.key.span().start().and_then(at),
-                format!("duplicate key `{}`{first}", inner.key.as_str()),
-                Some("each key may appear once in a mapping".into()),
-            )
-        }
-    }
-}
-
-/// A YAML scanner error at the place a person must fix: the scanner notices a tab or a
-/// missing `:` later than where it is.
-fn scan_error(
-    text: &str,
-    (line, column): (usize, usize),
-    info: &str,
-) -> (Option<(usize, usize)>, String, Option<String>) {
-    let lines: Vec<&str> = text.lines().collect();
-    if info.contains("tab") {
-        let from = line.saturating_sub(1);
-        let tab = lines
-            .iter()
-            .enumerate()
-            .skip(from)
-            .find_map(|(index, text)| {
-                text.chars()
-                    .position(|c| c == '\t')
-                    .map(|at| (index + 1, at + 1))
-            });
-        if let Some(place) = tab {
-            return (
-                Some(place),
-                "a tab character: YAML indents with spaces, never tabs".into(),
-                Some("replace the tab with spaces".into()),
-            );
-        }
-    }
-    if info.contains("mapping values are not allowed") || info.contains("expected ':'") {
-        // The key without its `:` is on the nearest earlier line with content.
-        let earlier = lines[..line.saturating_sub(1).min(lines.len())]
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, text)| !text.trim().is_empty() && !text.trim_start().starts_with('#'));
-        if let Some((index, text)) = earlier
-            && !text.contains(':')
-        {
-            let column = text.chars().take_while(|c| *c == ' ').count() + 1;
-            return (
-                Some((index + 1, column)),
-                format!("line {} has no `:` after its key", index + 1),
-                Some("write `key: value`".into()),
-            );
-        }
-    }
-    (
-        Some((line, column)),
-        format!("invalid YAML: {info}"),
-        Some("check the indentation (spaces, not tabs) and the quoting around this place".into()),
-    )
 }
 
 #[cfg(test)]

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
+use marked_yaml::Node;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
-use marked_yaml::{LoaderOptions, Node};
 
 use super::{CaseSource, Expectation, Expected, RuleTest, TestFile};
 use crate::check::Program;
 use crate::data::{Type, Value};
 use crate::diag::{Diagnostic, Location};
-use crate::rules::{Scope, describe_yaml_error};
+use crate::rules::Scope;
 use crate::suggest::did_you_mean;
 
 const TEST_FILE_KEYS: &[&str] = &["tests"];
@@ -28,22 +28,16 @@ pub fn read_test_file(
         program,
         diagnostics: Vec::new(),
     };
-    // Quoted scalars stay text: `"35"` is not the number 35.
-    let options = LoaderOptions::default()
-        .error_on_duplicate_keys(true)
-        .prevent_coercion(true);
-    let root =
-        match marked_yaml::parse_yaml_with_options(0, text, options) {
-            Ok(root) => root,
-            Err(error) => {
-                let (marker, message, help) = describe_yaml_error(&error, text);
-                let (line, column) = marker.unwrap_or((1, 1));
-                let mut diagnostic = Diagnostic::error("bad-test-file", message)
-                    .at(Location::in_text(&reader.path, text, line, column, 1));
-                diagnostic.help = help;
-                return Err(vec![diagnostic]);
-            }
-        };
+    let root = match crate::yaml::parse(0, text) {
+        Ok(root) => root,
+        Err(error) => {
+            let mut diagnostic = Diagnostic::error("bad-test-file", error.message).at(
+                Location::in_text(&reader.path, text, error.line, error.column, 1),
+            );
+            diagnostic.help = error.help;
+            return Err(vec![diagnostic]);
+        }
+    };
     let tests = reader.file(&root, path);
     if reader.diagnostics.is_empty() {
         Ok(TestFile {

@@ -12,10 +12,11 @@ pub use files::{
 };
 pub use sqlite::{import_case, read_database};
 
-/// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` means "not set".
+/// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,
+/// or `0000-00-00`) means "not set".
 pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
     let text = text.trim();
-    if text.starts_with("0000-00-00") {
+    if matches!(text, "0000-00-00" | "0000-00-00 00:00:00") {
         return Ok(None);
     }
     if let Some(datetime) = parse_fixed_datetime(text) {
