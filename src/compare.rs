@@ -119,11 +119,11 @@ pub fn show(value: Option<&Result<Value, String>>) -> String {
             "[{}]",
             items
                 .iter()
-                .map(crate::report::display_value)
+                .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        Some(Ok(value)) => crate::report::display_value(value),
+        Some(Ok(value)) => value.to_string(),
     }
 }
 

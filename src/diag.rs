@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::data::{escape_control, invisible};
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -118,26 +120,32 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Messages quote data and file names: control characters are shown, never acted on.
         if let Some(location) = &self.location {
             write!(
                 f,
                 "{}:{}:{}: ",
-                location.path, location.line, location.column
+                escape_control(&location.path),
+                location.line,
+                location.column
             )?;
         }
-        writeln!(f, "{severity}: {}", self.message)?;
+        writeln!(f, "{severity}: {}", escape_control(&self.message))?;
         if let Some(location) = &self.location {
             write_snippet(f, location)?;
         }
         for (location, text) in &self.notes {
             writeln!(
                 f,
-                "  note: {}:{}:{}: {text}",
-                location.path, location.line, location.column
+                "  note: {}:{}:{}: {}",
+                escape_control(&location.path),
+                location.line,
+                location.column,
+                escape_control(text)
             )?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  help: {help}")?;
+            writeln!(f, "  help: {}", escape_control(help))?;
         }
         Ok(())
     }
@@ -150,7 +158,7 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
     let gutter = location.line.to_string().len();
     let chars: Vec<char> = text
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if invisible(c) { ' ' } else { c })
         .collect();
     // Long lines show a window around the column.
     let skip = location.column.saturating_sub(60);

@@ -316,3 +316,48 @@ fn overfull_database() -> Run {
         ],
     )
 }
+
+#[test]
+fn files_that_are_not_files_are_refused_at_once() {
+    // A FIFO used to hang `check`, a link to /dev/zero to grow without bound, and a
+    // directory link back up the tree to give thousands of errors.
+    let dir = workspace();
+    let folder = dir.path().join("rules/ap");
+    let fifo = folder.join("fifo.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let run = wotrules(dir.path(), &["check"]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(
+        run.stderr.contains("fifo.yaml: is not a regular file"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(&fifo).expect("remove the FIFO");
+    std::os::unix::fs::symlink("/dev/zero", folder.join("zero.yaml")).expect("a link");
+    let run = wotrules(dir.path(), &["check"]);
+    assert!(
+        run.stderr.contains("zero.yaml: is not a regular file"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(folder.join("zero.yaml")).expect("remove the link");
+    std::os::unix::fs::symlink("..", folder.join("up")).expect("a link");
+    let run = wotrules(dir.path(), &["check"]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a loop is listed once: {}",
+        run.transcript()
+    );
+    let run = wotrules(dir.path(), &["eval", "--case", "/dev/zero"]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(
+        run.stderr.contains("is not a regular file"),
+        "{}",
+        run.stderr
+    );
+}

@@ -148,3 +148,53 @@ fn ruling_formats_show_no_null_and_name_the_when_column() {
         );
     }
 }
+
+#[test]
+fn invisible_characters_are_shown_escaped_in_every_format() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let case = dir.path().join("bidi.yaml");
+    std::fs::write(
+        &case,
+        "as_of: 2012-01-01\nmembers: [{id: 1}]\nrecords:\n  - {id: 7, from: 2, to: 1, points: 10, \
+         awarded: 10, method: Face to Face Meeting, location: \"Paris\u{202e}txet\u{200b}\u{2028}x\", \
+         date: \"2005-01-01\", when: \"2005-01-01 10:00:00\"}\n",
+    )
+    .expect("write");
+    for format in ["text", "json", "markdown", "moin"] {
+        let run = wotrules(
+            &root(),
+            &[
+                "eval",
+                "--case",
+                case.to_str().expect("UTF-8"),
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        if format == "json" {
+            // JSON carries the text as it is; a JSON reader is no terminal.
+            continue;
+        }
+        for c in ['\u{202e}', '\u{200b}', '\u{2028}'] {
+            assert!(!run.stdout.contains(c), "{format}: {c:?} passes through");
+        }
+        assert!(run.stdout.contains("\\u{202e}"), "{format}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn terminal_escapes_in_data_do_not_reach_diagnostics() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let case = dir.path().join("escape.yaml");
+    std::fs::write(
+        &case,
+        "members: [{id: 1, dob: \"\u{1b}]0;PWNED\u{7}\u{1b}[2J\"}]\n",
+    )
+    .expect("write");
+    let run = wotrules(&root(), &["eval", "--case", case.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(!run.stderr.contains('\u{7}'), "{:?}", run.stderr);
+    assert!(run.stderr.contains("\\u{1b}]0;PWNED"), "{}", run.stderr);
+}

@@ -13,10 +13,4 @@ pub use summary::{render_summary_json, render_summary_text};
 pub use text::render_text;
 pub use wiki::{Markup, render_wiki};
 
-use crate::data::Value;
 pub use crate::data::escape_control;
-
-/// A value as a person reads it: `null` for missing, dates as `YYYY-MM-DD`, text escaped.
-pub fn display_value(value: &Value) -> String {
-    value.to_string()
-}

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::{display_value, escape_control};
+use super::escape_control;
 use crate::data::{Dataset, Value};
 use crate::eval::{Decisions, EntityDecisions, TraceNode};
 
@@ -72,7 +72,7 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
         .unwrap_or(0);
     for (name, value) in &entity.outputs {
         let shown = match value {
-            Ok(value) => display_value(value),
+            Ok(value) => value.to_string(),
             Err(message) => format!("error: {message}"),
         };
         let _ = writeln!(out, "{indent}{name:width$}  {shown}");
@@ -87,9 +87,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
     let _ = writeln!(
         out,
         "{indent}{} = {} — {}",
-        node.definition,
-        display_value(&node.value),
-        node.clause
+        node.definition, node.value, node.clause
     );
     if !explained.insert(node.definition.clone()) {
         let _ = writeln!(out, "{indent}  (explained above)");
@@ -122,8 +120,8 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
 
 fn quoted(value: &Value) -> String {
     match value {
-        Value::Text(_) => format!("\"{}\"", display_value(value)),
-        other => display_value(other),
+        Value::Text(_) => format!("\"{value}\""),
+        other => other.to_string(),
     }
 }
 
@@ -172,7 +170,7 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
             datetime(row.deleted),
         ];
         cells.extend(record.outputs.iter().map(|(_, value)| match value {
-            Ok(value) => display_value(value),
+            Ok(value) => value.to_string(),
             Err(_) => "error".into(),
         }));
         lines.push(cells);

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::{display_value, escape_control};
+use super::escape_control;
 use crate::data::{Dataset, Value};
 use crate::eval::{Decisions, EntityDecisions, TraceNode};
 
@@ -202,7 +202,7 @@ fn shown(value: &Result<Value, String>) -> String {
         Ok(Value::Missing) => "—".into(),
         Ok(Value::List(items)) if items.is_empty() => "—".into(),
         Ok(Value::Text(text)) => free_text(text),
-        Ok(value) => display_value(value),
+        Ok(value) => value.to_string(),
         Err(message) => format!("error: {message}"),
     }
 }
@@ -300,7 +300,7 @@ fn explain(
         let fields: Vec<String> = node
             .fields
             .iter()
-            .map(|(name, value)| format!("{name} = {}", display_value(value)))
+            .map(|(name, value)| format!("{name} = {value}"))
             .collect();
         line.push_str(&format!("; read {}", markup.text(&fields.join(", "))));
     }

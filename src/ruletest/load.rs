@@ -28,6 +28,7 @@ pub fn read_test_file(
         program,
         diagnostics: Vec::new(),
     };
+    let text = crate::yaml::without_bom(text);
     let root = match crate::yaml::parse(0, text) {
         Ok(root) => root,
         Err(error) => {

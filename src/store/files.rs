@@ -9,22 +9,53 @@ use crate::rules::{RuleSources, SourceText};
 /// The folder of rule tests inside a rules directory; its files are not rule files.
 pub const RULE_TESTS_FOLDER: &str = "tests";
 
-/// Reads a text file; a missing file, a directory or non-UTF-8 bytes are a diagnostic.
+/// The largest text file read, in bytes: far above any rule or case file, far below memory.
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a text file; a missing file, a directory, a device or FIFO, a file over
+/// [`MAX_TEXT_FILE_BYTES`] or non-UTF-8 bytes are a diagnostic. The size is checked before
+/// reading, and reading stops at the limit (a file may grow while it is read).
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
     let shown = path.display().to_string();
-    if path.is_dir() {
-        return Err(
-            Diagnostic::error("io", format!("{shown}: is a directory, not a file"))
-                .help("give the path of a file"),
-        );
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Diagnostic::error(
             "io",
             format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
         )
         .help("check the path")
-    })?;
+    };
+    let metadata = std::fs::metadata(path).map_err(cannot)?;
+    if metadata.is_dir() {
+        return Err(
+            Diagnostic::error("io", format!("{shown}: is a directory, not a file"))
+                .help("give the path of a file"),
+        );
+    }
+    if !metadata.is_file() {
+        return Err(Diagnostic::error(
+            "io",
+            format!("{shown}: is not a regular file (a device, FIFO or socket)"),
+        )
+        .help("give the path of a file"));
+    }
+    let too_large = |size: u64| {
+        Diagnostic::error(
+            "io",
+            format!("{shown}: the file is {size} bytes, the limit is {MAX_TEXT_FILE_BYTES}"),
+        )
+        .help("split the file; whole databases belong in SQLite (`--db`)")
+    };
+    if metadata.len() > MAX_TEXT_FILE_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     utf8(&shown, bytes)
 }
 
@@ -53,7 +84,13 @@ pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagn
     let mut paths = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     let mut errors = Vec::new();
+    // Each directory is listed once, however symlinks lead to it: a loop ends here.
+    let mut listed = std::collections::HashSet::new();
     while let Some(folder) = pending.pop() {
+        let canonical = std::fs::canonicalize(&folder).unwrap_or_else(|_| folder.clone());
+        if !listed.insert(canonical) {
+            continue;
+        }
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) => {
