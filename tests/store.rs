@@ -175,9 +175,10 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
         .current_dir(dir)
         .spawn()
         .expect("the import starts");
-    let journal = dir.join("case.sqlite-journal");
+    // The import writes a copy beside the database and renames it into place when done.
+    let copy = dir.join(format!(".case.sqlite.wotrules-import-{}", import.id()));
     let started = std::time::Instant::now();
-    while !journal.exists() {
+    while !copy.exists() {
         assert!(
             import.try_wait().expect("the import runs").is_none(),
             "the import ended before it began writing"
@@ -195,18 +196,194 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
     );
     import.kill().expect("SIGKILL");
     import.wait().expect("the import ends");
-    // The next writer rolls the hot journal back; then the database is as before.
-    let connection = rusqlite::Connection::open(dir.join("case.sqlite")).expect("it opens");
-    let check: String = connection
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .expect("an integrity check");
-    assert_eq!(check, "ok");
-    let records: i64 = connection
-        .query_row("SELECT count(*) FROM notary", [], |row| row.get(0))
-        .expect("a count");
-    assert_eq!(records, 9, "none of the killed import's rows remain");
-    drop(connection);
+    // No hot journal beside the database: a reader opens it read-only at once, and it is
+    // as before (nothing opens it read-write first).
+    assert!(!dir.join("case.sqlite-journal").exists());
     let after = eval_json();
     assert_eq!(after.code, Some(0), "{}", after.stderr);
     assert_eq!(after.stdout, before.stdout);
+}
+
+#[test]
+fn a_failed_import_leaves_the_old_file_and_no_new_one() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let dir = workspace.path();
+    copy_example(dir);
+    let import = |db: &str| wotrules(dir, &["import", "examples/a20111001.1.yaml", "--db", db]);
+    assert_eq!(import("case.sqlite").code, Some(0));
+    let before = std::fs::read(dir.join("case.sqlite")).expect("the database");
+    // The same notary ids again: the database refuses them, nothing changes.
+    let again = import("case.sqlite");
+    assert_eq!(again.code, Some(2), "{}", again.transcript());
+    assert!(again.stderr.contains("UNIQUE"), "{}", again.stderr);
+    assert_eq!(
+        std::fs::read(dir.join("case.sqlite")).expect("the database"),
+        before
+    );
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the directory")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("wotrules-import")),
+        "no copy is left behind: {names:?}"
+    );
+    // Into a directory that does not exist: an error, and no file.
+    let missing = import("no/such/dir/case.sqlite");
+    assert_eq!(missing.code, Some(2), "{}", missing.transcript());
+    assert!(!dir.join("no").exists());
+}
+
+/// The example imported into `dir/case.sqlite`, with its tables copied without
+/// constraints (as a database made by another program may have them).
+fn unconstrained_example(dir: &Path) -> std::path::PathBuf {
+    copy_example(dir);
+    let db = dir.join("case.sqlite");
+    let example = dir.join("examples/a20111001.1.yaml");
+    let run = wotrules(
+        &root(),
+        &[
+            "import",
+            example.to_str().expect("UTF-8"),
+            "--db",
+            db.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let connection = rusqlite::Connection::open(&db).expect("open");
+    for table in ["users", "notary", "wotrules_case"] {
+        connection
+            .execute_batch(&format!(
+                "CREATE TABLE loose AS SELECT * FROM {table}; DROP TABLE {table}; \
+                 ALTER TABLE loose RENAME TO {table};"
+            ))
+            .expect("copy without constraints");
+    }
+    db
+}
+
+#[test]
+fn a_database_is_checked_as_strictly_as_a_case_file() {
+    let cases: [(&str, &str); 9] = [
+        (
+            "INSERT INTO notary SELECT * FROM notary WHERE id = 123456",
+            "notary has two rows with id 123456",
+        ),
+        (
+            "INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin) VALUES (1500, NULL, 0, 0, 0)",
+            "users has two rows with id 1500",
+        ),
+        (
+            "UPDATE users SET id = NULL WHERE id = 1500",
+            "users.id of a row: is NULL, not an integer",
+        ),
+        (
+            "UPDATE notary SET location = X'00FF' WHERE id = 123456",
+            "notary.location of row 123456: is a BLOB, not text",
+        ),
+        (
+            "UPDATE notary SET method = CAST(X'FF20' AS TEXT) WHERE id = 123456",
+            "notary.method of row 123456: is not valid UTF-8 text",
+        ),
+        (
+            "UPDATE notary SET location = NULL WHERE id = 123456",
+            "notary.location of row 123456: is NULL, not text",
+        ),
+        (
+            "UPDATE notary SET \"from\" = \"to\" WHERE id = 123456",
+            "notary.to of row 123456: `from` and `to` are both 1500",
+        ),
+        (
+            "UPDATE notary SET deleted = '2005-01-01 00:00:00' WHERE id = 123456",
+            "notary.deleted of row 123456: 2005-01-01 00:00:00 is before `when`",
+        ),
+        (
+            "INSERT INTO wotrules_case SELECT * FROM wotrules_case",
+            "`wotrules_case` has more than one row",
+        ),
+    ];
+    for (sql, expected) in cases {
+        let workspace = tempfile::tempdir().expect("a temporary directory");
+        let db = unconstrained_example(workspace.path());
+        rusqlite::Connection::open(&db)
+            .expect("open")
+            .execute_batch(sql)
+            .expect("the edit");
+        let run = wotrules(&root(), &["eval", "--db", db.to_str().expect("UTF-8")]);
+        assert_eq!(run.code, Some(2), "{sql}: {}", run.transcript());
+        assert!(run.stdout.is_empty(), "{sql}: nothing is decided");
+        assert!(run.stderr.contains(expected), "{sql}: {}", run.stderr);
+    }
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let db = unconstrained_example(workspace.path());
+    rusqlite::Connection::open(&db)
+        .expect("open")
+        .execute_batch("UPDATE wotrules_case SET requested_by = 'somebody'")
+        .expect("the edit");
+    let run = wotrules(&root(), &["eval", "--db", db.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(
+        run.stderr.contains(
+            "wotrules_case.requested_by of a row: `somebody` is not one of assuree, assurer"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_database_being_written_is_read_in_one_consistent_state() {
+    // A writer flips every record's location between two values, one transaction per flip;
+    // each evaluation must see all records in one state (the rows used to be read in
+    // ranges on separate connections, mixing two states).
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let db = unconstrained_example(workspace.path());
+    let writer = rusqlite::Connection::open(&db).expect("open");
+    writer
+        .execute_batch("PRAGMA journal_mode=WAL; UPDATE notary SET location = 'A';")
+        .expect("WAL");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flipping = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut flips = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let location = if flips.is_multiple_of(2) { "B" } else { "A" };
+                writer
+                    .execute("UPDATE notary SET location = ?1", [location])
+                    .expect("a flip");
+                flips += 1;
+            }
+            flips
+        })
+    };
+    for _ in 0..15 {
+        let run = wotrules(
+            &root(),
+            &[
+                "eval",
+                "--db",
+                db.to_str().expect("UTF-8"),
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let locations: std::collections::BTreeSet<String> = json["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .filter_map(|r| r["reapply_location"].as_str())
+            .map(|l| l[..5].to_string())
+            .collect();
+        assert!(locations.len() <= 1, "two states mixed: {locations:?}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(flipping.join().expect("the writer ends") > 0);
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rayon::prelude::*;
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use rustc_hash::FxHashSet;
 
@@ -77,6 +77,11 @@ fn db_error(path: &str, message: impl Into<String>, help: &str) -> Diagnostic {
 }
 
 /// Reads a database without writing to it: every user is evaluated.
+///
+/// Everything is read in one read transaction, so a database that another program is
+/// writing gives one consistent state. Rows are checked as strictly as a case file's:
+/// a NULL, BLOB or non-UTF-8 value, a duplicate id, a record from a member to themself or
+/// revoked before it was entered is an error naming the table, the row and the column.
 pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
     if !Path::new(path).is_file() {
         return Err(db_error(
@@ -100,6 +105,7 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
             "check the file is an intact SQLite database with CAcert's tables",
         )
     };
+    connection.execute_batch("BEGIN").map_err(sql)?;
     for (table, columns) in REQUIRED_COLUMNS {
         let mut statement = connection
             .prepare(&format!("PRAGMA table_info({table})"))
@@ -129,25 +135,18 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
     let mut statement = connection
         .prepare("SELECT user_id, pass_date FROM cats_passed ORDER BY user_id")
         .map_err(sql)?;
-    let passes = statement
-        .query_map([], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-        })
-        .map_err(sql)?;
-    for pass in passes {
-        let (user, text) = pass.map_err(sql)?;
-        let date = parse_datetime(&text).map_err(|m| {
-            db_error(
-                path,
-                format!("cats_passed of user {user}: {m}"),
-                "fix the row",
-            )
-        })?;
+    let mut rows = statement.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let at = Cell::new(path, "cats_passed", None);
+        let user = at.integer(row, 0, "user_id")?;
+        let at = Cell::new(path, "cats_passed", Some(user));
+        let text = at.text(row, 1, "pass_date")?;
+        let date = parse_datetime(&text).map_err(|m| at.error("pass_date", &m))?;
         if let (Some(date), Ok(index)) = (date, members.binary_search_by_key(&user, |m| m.id)) {
             members[index].cats_passes.push(date.date());
         }
     }
-    let records = read_notary(&connection, path, flags)?;
+    let records = read_notary(&connection, path)?;
     Ok(CaseFile {
         as_of,
         request,
@@ -156,6 +155,100 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
     })
 }
 
+/// Where a value read from the database stands: the table, the row's id, the column.
+struct Cell<'a> {
+    path: &'a str,
+    table: &'a str,
+    id: Option<i64>,
+}
+
+impl<'a> Cell<'a> {
+    fn new(path: &'a str, table: &'a str, id: Option<i64>) -> Self {
+        Self { path, table, id }
+    }
+
+    fn error(&self, column: &str, message: &str) -> Diagnostic {
+        let row = match self.id {
+            Some(id) => format!("row {id}"),
+            None => "a row".to_string(),
+        };
+        db_error(
+            self.path,
+            format!("{}.{column} of {row}: {message}", self.table),
+            "fix the row",
+        )
+    }
+
+    fn value<'r>(
+        &self,
+        row: &'r rusqlite::Row,
+        index: usize,
+        column: &str,
+    ) -> Result<ValueRef<'r>, Diagnostic> {
+        row.get_ref(index)
+            .map_err(|e| self.error(column, &e.to_string()))
+    }
+
+    fn integer(&self, row: &rusqlite::Row, index: usize, column: &str) -> Result<i64, Diagnostic> {
+        match self.value(row, index, column)? {
+            ValueRef::Integer(value) => Ok(value),
+            other => Err(self.error(column, &format!("is {}, not an integer", kind(other)))),
+        }
+    }
+
+    fn flag(&self, row: &rusqlite::Row, index: usize, column: &str) -> Result<bool, Diagnostic> {
+        self.integer(row, index, column).map(|value| value != 0)
+    }
+
+    /// Text; a number stored in a text column reads as its digits.
+    fn text(&self, row: &rusqlite::Row, index: usize, column: &str) -> Result<String, Diagnostic> {
+        match self.value(row, index, column)? {
+            ValueRef::Text(bytes) => String::from_utf8(bytes.to_vec())
+                .map_err(|_| self.error(column, "is not valid UTF-8 text")),
+            ValueRef::Integer(value) => Ok(value.to_string()),
+            other => Err(self.error(column, &format!("is {}, not text", kind(other)))),
+        }
+    }
+
+    /// Text or NULL.
+    fn optional_text(
+        &self,
+        row: &rusqlite::Row,
+        index: usize,
+        column: &str,
+    ) -> Result<Option<String>, Diagnostic> {
+        match self.value(row, index, column)? {
+            ValueRef::Null => Ok(None),
+            _ => self.text(row, index, column).map(Some),
+        }
+    }
+
+    /// A date-time, or NULL / CAcert's zero date for "not set".
+    fn datetime(
+        &self,
+        row: &rusqlite::Row,
+        index: usize,
+        column: &str,
+    ) -> Result<Option<NaiveDateTime>, Diagnostic> {
+        match self.optional_text(row, index, column)? {
+            None => Ok(None),
+            Some(text) => parse_datetime(&text).map_err(|m| self.error(column, &m)),
+        }
+    }
+}
+
+/// What kind of SQLite value a wrong one is, for messages.
+fn kind(value: ValueRef) -> &'static str {
+    match value {
+        ValueRef::Null => "NULL",
+        ValueRef::Integer(_) => "an integer",
+        ValueRef::Real(_) => "a real number",
+        ValueRef::Text(_) => "text",
+        ValueRef::Blob(_) => "a BLOB",
+    }
+}
+
+/// The case's date and request, from `wotrules_case` when the database has one (one row).
 fn read_case_table(
     connection: &Connection,
     path: &str,
@@ -172,31 +265,48 @@ fn read_case_table(
     if exists.is_none() {
         return Ok((None, Request::default()));
     }
-    let row = connection
-        .query_row(
-            "SELECT as_of, ticket, requested_by, mismatch FROM wotrules_case LIMIT 1",
-            [],
-            |row| {
-                Ok((
-                    row.get::<_, Option<String>>(0)?,
-                    Request {
-                        ticket: row.get(1)?,
-                        by: row.get(2)?,
-                        mismatch: row.get(3)?,
-                    },
-                ))
-            },
-        )
-        .optional()
+    let mut statement = connection
+        .prepare("SELECT as_of, ticket, requested_by, mismatch FROM wotrules_case")
         .map_err(sql)?;
-    let Some((as_of, request)) = row else {
+    let mut rows = statement.query([]).map_err(sql)?;
+    let Some(row) = rows.next().map_err(sql)? else {
         return Ok((None, Request::default()));
     };
+    let at = Cell::new(path, "wotrules_case", None);
+    let as_of = at.optional_text(row, 0, "as_of")?;
+    let ticket = at.optional_text(row, 1, "ticket")?;
+    let by = at.optional_text(row, 2, "requested_by")?;
+    let mismatch = at.optional_text(row, 3, "mismatch")?;
+    if rows.next().map_err(sql)?.is_some() {
+        return Err(db_error(
+            path,
+            "`wotrules_case` has more than one row",
+            "a database holds one case: keep one row",
+        ));
+    }
+    for (column, value, allowed) in [
+        ("requested_by", &by, ["assuree", "assurer"]),
+        ("mismatch", &mismatch, ["name", "dob"]),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !allowed.contains(v)) {
+            return Err(at.error(
+                column,
+                &format!("`{value}` is not one of {}", allowed.join(", ")),
+            ));
+        }
+    }
     let as_of = as_of
         .map(|text| parse_date(&text))
         .transpose()
-        .map_err(|m| db_error(path, format!("wotrules_case.as_of: {m}"), "fix the row"))?;
-    Ok((as_of, request))
+        .map_err(|m| at.error("as_of", &m))?;
+    Ok((
+        as_of,
+        Request {
+            ticket,
+            by,
+            mismatch,
+        },
+    ))
 }
 
 fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Diagnostic> {
@@ -204,200 +314,167 @@ fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Dia
     let mut statement = connection
         .prepare("SELECT id, dob, assurer, assurer_blocked, ttpadmin FROM users ORDER BY id")
         .map_err(sql)?;
-    let rows = statement
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, bool>(2)?,
-                row.get::<_, bool>(3)?,
-                row.get::<_, i64>(4)?,
-            ))
-        })
-        .map_err(sql)?;
-    let mut members = Vec::new();
-    for row in rows {
-        let (id, dob, assurer, assurer_blocked, ttpadmin) = row.map_err(sql)?;
-        let dob = match dob.as_deref().map(parse_datetime) {
-            None | Some(Ok(None)) => None,
-            Some(Ok(Some(dob))) => Some(dob.date()),
-            Some(Err(message)) => {
-                return Err(db_error(
-                    path,
-                    format!("users.dob of user {id}: {message}"),
-                    "fix the row",
-                ));
-            }
-        };
+    let mut rows = statement.query([]).map_err(sql)?;
+    let mut members: Vec<MemberRow> = Vec::new();
+    while let Some(row) = rows.next().map_err(sql)? {
+        let id = Cell::new(path, "users", None).integer(row, 0, "id")?;
+        let at = Cell::new(path, "users", Some(id));
+        if members.last().is_some_and(|m| m.id == id) {
+            return Err(db_error(
+                path,
+                format!("users has two rows with id {id}"),
+                "user ids are unique: remove or renumber one",
+            ));
+        }
+        let dob = at.datetime(row, 1, "dob")?.map(|d| d.date());
         members.push(MemberRow {
             id,
             dob,
-            assurer,
-            assurer_blocked,
-            ttpadmin,
+            assurer: at.flag(row, 2, "assurer")?,
+            assurer_blocked: at.flag(row, 3, "assurer_blocked")?,
+            ttpadmin: at.integer(row, 4, "ttpadmin")?,
             cats_passes: Vec::new(),
         });
     }
     Ok(members)
 }
 
-/// Reads `notary` in id order: in as many id ranges as there are threads, each on a
-/// connection of its own, filling its own part of one vector (no second copy of the rows).
-fn read_notary(
-    connection: &Connection,
-    path: &str,
-    flags: OpenFlags,
-) -> Result<Vec<RecordRow>, Diagnostic> {
+/// Reads `notary` in id order, each distinct text stored once (a few methods, cities and
+/// days repeat across millions of rows).
+fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `notary` table");
     let total = connection
         .query_row("SELECT count(*) FROM notary", [], |row| {
             row.get::<_, i64>(0)
         })
-        .map_err(sql)? as usize;
-    let parts = rayon::current_num_threads().clamp(1, 16).min(total.max(1));
-    let offsets: Vec<usize> = (0..=parts).map(|k| k * total / parts).collect();
-    let mut starts: Vec<Option<i64>> = vec![None];
-    for offset in &offsets[1..parts] {
-        let id = connection
-            .query_row(
-                "SELECT id FROM notary ORDER BY id LIMIT 1 OFFSET ?1",
-                [*offset as i64],
-                |row| row.get::<_, i64>(0),
-            )
-            .map_err(sql)?;
-        starts.push(Some(id));
-    }
-    starts.push(None);
-    let empty: Arc<str> = Arc::from("");
-    let placeholder = RecordRow {
-        id: 0,
-        from: 0,
-        to: 0,
-        points: 0,
-        awarded: 0,
-        method: empty.clone(),
-        location: empty.clone(),
-        date: empty,
-        when: None,
-        expire: None,
-        deleted: None,
-    };
-    let mut rows = vec![placeholder; total];
-    let mut slices = Vec::with_capacity(parts);
-    let mut rest = rows.as_mut_slice();
-    for k in 0..parts {
-        let (part, tail) = rest.split_at_mut(offsets[k + 1] - offsets[k]);
-        slices.push((part, starts[k], starts[k + 1]));
-        rest = tail;
-    }
-    slices
-        .into_par_iter()
-        .map(|(part, from, until)| read_notary_range(path, flags, from, until, part))
-        .collect::<Result<(), Diagnostic>>()?;
-    Ok(rows)
-}
-
-/// Reads the rows with `from <= id < until` into `part`, which has room for exactly them.
-fn read_notary_range(
-    path: &str,
-    flags: OpenFlags,
-    from: Option<i64>,
-    until: Option<i64>,
-    part: &mut [RecordRow],
-) -> Result<(), Diagnostic> {
-    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `notary` table");
-    let changed = || {
-        db_error(
-            path,
-            "the notary table changed while it was read",
-            "another program is writing to the database: try again when it has finished",
-        )
-    };
-    let connection = Connection::open_with_flags(path, flags).map_err(sql)?;
-    let mut statement = connection
-        .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary WHERE (?1 IS NULL OR id >= ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id"#)
         .map_err(sql)?;
-    // Free text repeats (a few methods, cities, days): each distinct text is stored once.
+    let mut statement = connection
+        .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary ORDER BY id"#)
+        .map_err(sql)?;
     let mut texts: FxHashSet<Arc<str>> = FxHashSet::default();
-    let mut intern = |value: rusqlite::types::ValueRef| -> rusqlite::Result<Arc<str>> {
-        let text = value.as_str()?;
-        Ok(match texts.get(text) {
+    let mut intern = |text: String| -> Arc<str> {
+        match texts.get(text.as_str()) {
             Some(shared) => shared.clone(),
             None => {
                 let shared: Arc<str> = text.into();
                 texts.insert(shared.clone());
                 shared
             }
-        })
+        }
     };
-    let rows = statement
-        .query_map(params![from, until], |row| {
-            Ok((
-                RecordRow {
-                    id: row.get(0)?,
-                    from: row.get(1)?,
-                    to: row.get(2)?,
-                    points: row.get(3)?,
-                    awarded: row.get(4)?,
-                    method: intern(row.get_ref(5)?)?,
-                    location: intern(row.get_ref(6)?)?,
-                    date: intern(row.get_ref(7)?)?,
-                    when: None,
-                    expire: None,
-                    deleted: None,
-                },
-                [
-                    datetime_column(row.get_ref(8)?)?,
-                    datetime_column(row.get_ref(9)?)?,
-                    datetime_column(row.get_ref(10)?)?,
-                ],
-            ))
-        })
-        .map_err(sql)?;
-    let mut count = 0;
-    for row in rows {
-        let (mut record, [when, expire, deleted]) = row.map_err(sql)?;
-        let datetime = |column: &str, parsed: Result<Option<NaiveDateTime>, String>| {
-            parsed.map_err(|message| {
-                db_error(
-                    path,
-                    format!("notary.{column} of record {}: {message}", record.id),
-                    "fix the row",
-                )
-            })
+    let mut records: Vec<RecordRow> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut rows = statement.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let id = Cell::new(path, "notary", None).integer(row, 0, "id")?;
+        let at = Cell::new(path, "notary", Some(id));
+        if records.last().is_some_and(|r| r.id == id) {
+            return Err(db_error(
+                path,
+                format!("notary has two rows with id {id}"),
+                "notary ids are unique: remove or renumber one",
+            ));
+        }
+        let record = RecordRow {
+            id,
+            from: at.integer(row, 1, "from")?,
+            to: at.integer(row, 2, "to")?,
+            points: at.integer(row, 3, "points")?,
+            awarded: at.integer(row, 4, "awarded")?,
+            method: intern(at.text(row, 5, "method")?),
+            location: intern(at.text(row, 6, "location")?),
+            date: intern(at.text(row, 7, "date")?),
+            when: at.datetime(row, 8, "when")?,
+            expire: at.datetime(row, 9, "expire")?,
+            deleted: at.datetime(row, 10, "deleted")?,
         };
-        record.when = datetime("when", when)?;
-        record.expire = datetime("expire", expire)?;
-        record.deleted = datetime("deleted", deleted)?;
-        *part.get_mut(count).ok_or_else(changed)? = record;
-        count += 1;
+        if record.from == record.to {
+            return Err(at.error(
+                "to",
+                &format!(
+                    "`from` and `to` are both {} (a member cannot assure themself)",
+                    record.to
+                ),
+            ));
+        }
+        if let (Some(when), Some(deleted)) = (record.when, record.deleted)
+            && deleted < when
+        {
+            return Err(at.error(
+                "deleted",
+                &format!(
+                    "{deleted} is before `when` {when} (a record is revoked after it was entered)"
+                ),
+            ));
+        }
+        records.push(record);
     }
-    if count != part.len() {
-        return Err(changed());
-    }
-    Ok(())
+    Ok(records)
 }
 
-/// A nullable date-time column, parsed where it is read.
-fn datetime_column(
-    value: rusqlite::types::ValueRef,
-) -> rusqlite::Result<Result<Option<NaiveDateTime>, String>> {
-    Ok(match value {
-        rusqlite::types::ValueRef::Null => Ok(None),
-        other => parse_datetime(other.as_str()?),
-    })
-}
-
-/// Writes a case into a database in one transaction: all of it, or nothing.
+/// Writes a case into a database: all of it, or nothing, and never a state that blocks
+/// readers. The rows go into a copy beside the database (a new file when there is none),
+/// which is renamed over it once complete: a failed, killed or full-disk import leaves the
+/// old file as it was (and no file where there was none).
 pub fn import_case(case: &CaseFile, path: &str) -> Result<(), Diagnostic> {
+    let target = Path::new(path);
+    let name = target
+        .file_name()
+        .map_or("database".into(), |n| n.to_string_lossy().into_owned());
+    let copy = target.with_file_name(format!(".{name}.wotrules-import-{}", std::process::id()));
+    let shown = copy.display().to_string();
+    let result = write_copy(case, path, &shown).and_then(|()| {
+        std::fs::rename(&copy, target).map_err(|e| {
+            db_error(
+                path,
+                format!("cannot replace the database: {e}"),
+                "check the permissions of its directory",
+            )
+        })
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&copy);
+        let _ = std::fs::remove_file(format!("{shown}-journal"));
+    }
+    result
+}
+
+/// Writes the database at `path` (or an empty one) with the case added into `copy`.
+fn write_copy(case: &CaseFile, path: &str, copy: &str) -> Result<(), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
-    let mut connection = Connection::open(path).map_err(|e| {
+    let _ = std::fs::remove_file(copy);
+    let log = format!("{path}-wal");
+    if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+        return Err(db_error(
+            path,
+            format!(
+                "{log} holds changes not yet in the database (it is open in another program, or was not closed)"
+            ),
+            "close the other program, or run `sqlite3 FILE 'PRAGMA wal_checkpoint(TRUNCATE)'`, then import again",
+        ));
+    }
+    if Path::new(path).exists() {
+        // The committed state copied in one statement.
+        let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| db_error(path, format!("cannot open: {e}"), "check the path"))?;
+        source.execute("VACUUM INTO ?1", [copy]).map_err(|e| {
+            db_error(
+                path,
+                format!("cannot copy: {e}"),
+                "check it is a SQLite database and the disk has room",
+            )
+        })?;
+    }
+    let mut connection = Connection::open(copy).map_err(|e| {
         db_error(
             path,
-            format!("cannot open: {e}"),
-            "check the path and permissions",
+            format!("cannot create {copy}: {e}"),
+            "check the permissions of the database's directory",
         )
     })?;
+    // The copy is new and private: no write-ahead log to leave behind beside the target.
+    connection
+        .execute_batch("PRAGMA journal_mode=DELETE;")
+        .map_err(sql)?;
     let transaction = connection.transaction().map_err(sql)?;
     transaction.execute_batch(SCHEMA).map_err(sql)?;
     let format_datetime =
@@ -451,5 +528,9 @@ pub fn import_case(case: &CaseFile, path: &str) -> Result<(), Diagnostic> {
             .execute("INSERT INTO wotrules_case (as_of, ticket, requested_by, mismatch) VALUES (?1, ?2, ?3, ?4)", params![case.as_of.map(|d| d.to_string()), request.ticket, request.by, request.mismatch])
             .map_err(sql)?;
     }
-    transaction.commit().map_err(sql)
+    transaction.commit().map_err(sql)?;
+    connection.close().map_err(|(_, e)| sql(e))?;
+    std::fs::File::open(copy)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| db_error(path, format!("cannot write {copy}: {e}"), "check the disk"))
 }
