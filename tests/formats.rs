@@ -198,3 +198,40 @@ fn terminal_escapes_in_data_do_not_reach_diagnostics() {
     assert!(!run.stderr.contains('\u{7}'), "{:?}", run.stderr);
     assert!(run.stderr.contains("\\u{1b}]0;PWNED"), "{}", run.stderr);
 }
+
+#[test]
+fn moin_cells_keep_their_shape_whatever_the_text() {
+    // A location of `|` used to merge cells; one starting with `<` to set the cell's
+    // attributes (MoinMoin reads `||<tablestyle="display:none">`).
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let case = dir.path().join("cells.yaml");
+    std::fs::write(
+        &case,
+        "as_of: 2012-01-01\nmembers: [{id: 1}]\nrecords:\n  \
+         - {id: 7, from: 2, to: 1, points: 10, awarded: 10, method: Face to Face Meeting, location: \"|\", date: \"<-6>\", when: \"2005-01-01 10:00:00\"}\n  \
+         - {id: 8, from: 2, to: 1, points: 10, awarded: 10, method: Face to Face Meeting, location: '<tablestyle=\"display:none\">', date: \"2005-01-01\", when: \"2005-01-01 10:00:00\"}\n",
+    )
+    .expect("write");
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            case.to_str().expect("UTF-8"),
+            "--format",
+            "moin",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for line in run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("||") && !l.contains("'''Id'''"))
+    {
+        let cells = line.trim_start_matches("||");
+        assert!(!cells.starts_with('<'), "a cell starts with `<`: {line}");
+        assert!(!line.contains("||<"), "a cell starts with `<`: {line}");
+        assert!(!line.contains("|||"), "a `|` beside a cell border: {line}");
+    }
+    assert!(run.stdout.contains("{{{|}}}"), "{}", run.stdout);
+}

@@ -129,7 +129,11 @@ fn moin_markup(text: &str) -> bool {
             .count();
         letters.first().is_some_and(|c| c.is_uppercase()) && humps >= 1
     };
+    // A `|` next to a cell's `||` reads as more cells; `<…>` at a cell's start as its
+    // attributes (`<tablestyle="display:none">`, `<-6>` colspan).
     MARKS.iter().any(|mark| text.contains(mark))
+        || text.contains('|')
+        || text.trim_start().starts_with('<')
         || text.trim_start().starts_with('=')
         || text.split(|c: char| !c.is_alphanumeric()).any(wiki_name)
 }
