@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::{Program, check};
 use crate::compare::compare;
@@ -48,12 +48,18 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Load and check every rule file; report every problem.
+    #[command(after_help = "Examples:\n  wotrules check\n  wotrules check --rules broken/")]
     Check {
         /// The rules directory.
         #[arg(long, default_value = "rules")]
         rules: PathBuf,
     },
     /// Decide every output for a case file or a database.
+    #[command(after_help = "Examples:\n  \
+        wotrules eval --case examples/a20111001.1.yaml --member 1500 --explain\n  \
+        wotrules eval --db examples/sample.sqlite --format json\n  \
+        wotrules eval --case examples/a20111001.1.yaml --explain --format moin\n  \
+        wotrules eval --db cacert.sqlite --summary --as-of 2012-01-01")]
     Eval {
         /// A case file (YAML).
         #[arg(long, conflicts_with = "db", required_unless_present = "db")]
@@ -82,6 +88,9 @@ enum Command {
         summary: bool,
     },
     /// Compare two versions of the rules over the same data: every output that changes.
+    #[command(after_help = "Examples:\n  \
+        wotrules diff --base git:HEAD --case tests/cases/topup.yaml\n  \
+        wotrules diff --base git:origin/main --db cacert.sqlite --fail-on-change")]
     Diff {
         /// The old rules: a directory, or `git:REV` for the rules directory at a git revision.
         #[arg(long)]
@@ -108,6 +117,9 @@ enum Command {
     /// Print the JSON Schema of the rule-file format (for editors' YAML language servers).
     Schema,
     /// Run the rule tests in `RULES/tests/*.yaml`.
+    #[command(
+        after_help = "Examples:\n  wotrules test --coverage\n  wotrules test --filter cut-off"
+    )]
     Test {
         /// The rules directory.
         #[arg(long, default_value = "rules")]
@@ -134,13 +146,24 @@ enum Command {
         #[arg(long, default_value = "benches/population.yaml")]
         profile: PathBuf,
     },
-    /// Load a case file into a SQLite database, in one transaction.
+    /// Load a case file into a SQLite database, all or nothing.
+    #[command(
+        after_help = "Example:\n  wotrules import examples/a20111001.1.yaml --db /tmp/case.sqlite"
+    )]
     Import {
         /// The case file.
         file: PathBuf,
         /// The database (created when missing).
         #[arg(long)]
         db: PathBuf,
+    },
+    /// Print a completion script for a shell.
+    #[command(
+        after_help = "Example:\n  wotrules completions bash > /etc/bash_completion.d/wotrules"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -221,6 +244,12 @@ pub fn run() -> ExitCode {
             db,
             profile,
         } => run_gen(members, seed, &db, &profile),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "wotrules", &mut script);
+            emit(&String::from_utf8_lossy(&script));
+            Exit::Success
+        }
     };
     ExitCode::from(exit as u8)
 }

@@ -201,6 +201,20 @@ pub enum Compare {
     Ge,
 }
 
+impl Compare {
+    /// The operator as written in the language.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Eq => "==",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+        }
+    }
+}
+
 /// A compiled aggregation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggregateCode {

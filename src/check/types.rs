@@ -577,51 +577,57 @@ impl ExprChecker<'_> {
                     result_type,
                 ))
             }
-            BinaryOp::Eq
-            | BinaryOp::Ne
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge => self.comparison(source, expr, op, left, right, facts),
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
-                let (left_code, left_type) = self.expr(source, left, facts)?;
-                if op == BinaryOp::Add && left_type == Type::Text {
-                    let (right_code, _) = self.operand(source, right, &Type::Text, facts)?;
-                    return Some((
-                        Code::Arith(Arith::Concat, Box::new(left_code), Box::new(right_code)),
-                        Type::Text,
-                    ));
-                }
-                let (left_code, _) =
-                    self.expect_type(source, left, left_code, left_type, &Type::Int)?;
-                let (right_code, _) = self.operand(source, right, &Type::Int, facts)?;
-                let arith = match op {
-                    BinaryOp::Add => Arith::Add,
-                    BinaryOp::Sub => Arith::Sub,
-                    BinaryOp::Mul => Arith::Mul,
-                    BinaryOp::Div => Arith::Div,
-                    _ => Arith::Rem,
-                };
-                Some((
-                    Code::Arith(arith, Box::new(left_code), Box::new(right_code)),
-                    Type::Int,
-                ))
-            }
+            BinaryOp::Eq => self.comparison(source, expr, Compare::Eq, left, right, facts),
+            BinaryOp::Ne => self.comparison(source, expr, Compare::Ne, left, right, facts),
+            BinaryOp::Lt => self.comparison(source, expr, Compare::Lt, left, right, facts),
+            BinaryOp::Le => self.comparison(source, expr, Compare::Le, left, right, facts),
+            BinaryOp::Gt => self.comparison(source, expr, Compare::Gt, left, right, facts),
+            BinaryOp::Ge => self.comparison(source, expr, Compare::Ge, left, right, facts),
+            BinaryOp::Add => self.arithmetic(source, Arith::Add, left, right, facts),
+            BinaryOp::Sub => self.arithmetic(source, Arith::Sub, left, right, facts),
+            BinaryOp::Mul => self.arithmetic(source, Arith::Mul, left, right, facts),
+            BinaryOp::Div => self.arithmetic(source, Arith::Div, left, right, facts),
+            BinaryOp::Rem => self.arithmetic(source, Arith::Rem, left, right, facts),
         }
+    }
+
+    /// Integer arithmetic; `+` with a text on the left joins texts.
+    fn arithmetic(
+        &mut self,
+        source: &ExprSource,
+        arith: Arith,
+        left: &Expr,
+        right: &Expr,
+        facts: &Facts,
+    ) -> Checked {
+        let (left_code, left_type) = self.expr(source, left, facts)?;
+        if arith == Arith::Add && left_type == Type::Text {
+            let (right_code, _) = self.operand(source, right, &Type::Text, facts)?;
+            return Some((
+                Code::Arith(Arith::Concat, Box::new(left_code), Box::new(right_code)),
+                Type::Text,
+            ));
+        }
+        let (left_code, _) = self.expect_type(source, left, left_code, left_type, &Type::Int)?;
+        let (right_code, _) = self.operand(source, right, &Type::Int, facts)?;
+        Some((
+            Code::Arith(arith, Box::new(left_code), Box::new(right_code)),
+            Type::Int,
+        ))
     }
 
     fn comparison(
         &mut self,
         source: &ExprSource,
         expr: &Expr,
-        op: BinaryOp,
+        compare: Compare,
         left: &Expr,
         right: &Expr,
         facts: &Facts,
     ) -> Checked {
         let (left_code, left_type) = self.expr(source, left, facts)?;
         let (right_code, right_type) = self.expr(source, right, facts)?;
-        let equality = matches!(op, BinaryOp::Eq | BinaryOp::Ne);
+        let equality = matches!(compare, Compare::Eq | Compare::Ne);
         let ordered = |t: &Type| matches!(t, Type::Int | Type::Date | Type::Text);
         let enum_name = |t: &Type| match t.required() {
             Type::Enum(name) => Some(name.clone()),
@@ -660,20 +666,12 @@ impl ExprChecker<'_> {
                 "type-mismatch",
                 format!(
                     "cannot compare `{left_type}` with `{right_type}` using `{}`",
-                    op.symbol()
+                    compare.symbol()
                 ),
                 Some(&help),
             );
             return None;
         }
-        let compare = match op {
-            BinaryOp::Eq => Compare::Eq,
-            BinaryOp::Ne => Compare::Ne,
-            BinaryOp::Lt => Compare::Lt,
-            BinaryOp::Le => Compare::Le,
-            BinaryOp::Gt => Compare::Gt,
-            _ => Compare::Ge,
-        };
         Some((
             Code::Compare(compare, Box::new(left_code), Box::new(right_code)),
             Type::Bool,

@@ -302,7 +302,7 @@ fn lower_left_fold(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     let mut inner = pair.into_inner();
     let mut left = lower(next(&mut inner, span)?)?;
     while let Some(operator) = inner.next() {
-        let op = binary_op(operator.as_str());
+        let op = binary_op(&operator)?;
         let right = lower(next(&mut inner, span)?)?;
         let span = join(left.span, right.span);
         left = node(ExprKind::Binary(op, Box::new(left), Box::new(right)), span);
@@ -310,23 +310,31 @@ fn lower_left_fold(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     Ok(left)
 }
 
-fn binary_op(symbol: &str) -> BinaryOp {
-    match symbol {
-        "or" => BinaryOp::Or,
-        "and" => BinaryOp::And,
-        "==" => BinaryOp::Eq,
-        "!=" => BinaryOp::Ne,
-        "<" => BinaryOp::Lt,
-        "<=" => BinaryOp::Le,
-        ">" => BinaryOp::Gt,
-        ">=" => BinaryOp::Ge,
-        "+" => BinaryOp::Add,
-        "-" => BinaryOp::Sub,
-        "*" => BinaryOp::Mul,
-        "/" => BinaryOp::Div,
-        "%" => BinaryOp::Rem,
-        _ => BinaryOp::Coalesce,
-    }
+/// The operator a grammar token spells; every operator rule of the grammar is listed.
+fn binary_op(operator: &Pair<Rule>) -> Result<BinaryOp, ParseError> {
+    Ok(match (operator.as_rule(), operator.as_str()) {
+        (Rule::or_op, _) => BinaryOp::Or,
+        (Rule::and_op, _) => BinaryOp::And,
+        (Rule::coalesce_op, _) => BinaryOp::Coalesce,
+        (_, "==") => BinaryOp::Eq,
+        (_, "!=") => BinaryOp::Ne,
+        (_, "<") => BinaryOp::Lt,
+        (_, "<=") => BinaryOp::Le,
+        (_, ">") => BinaryOp::Gt,
+        (_, ">=") => BinaryOp::Ge,
+        (_, "+") => BinaryOp::Add,
+        (_, "-") => BinaryOp::Sub,
+        (_, "*") => BinaryOp::Mul,
+        (_, "/") => BinaryOp::Div,
+        (_, "%") => BinaryOp::Rem,
+        (_, other) => {
+            return Err(ParseError::new(
+                operator.as_span().start(),
+                format!("`{other}` is not an operator"),
+                None,
+            ));
+        }
+    })
 }
 
 fn lower_comparison(pair: Pair<Rule>) -> Result<Expr, ParseError> {
@@ -343,11 +351,7 @@ fn lower_comparison(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             list: Box::new(right),
             negated: operator.as_rule() == Rule::not_in_op,
         },
-        _ => ExprKind::Binary(
-            binary_op(operator.as_str()),
-            Box::new(left),
-            Box::new(right),
-        ),
+        _ => ExprKind::Binary(binary_op(&operator)?, Box::new(left), Box::new(right)),
     };
     Ok(node(kind, span))
 }

@@ -1,0 +1,35 @@
+//! The command line itself: shell completions and examples in `--help`.
+
+mod support;
+
+use support::{root, wotrules};
+
+#[test]
+fn completions_cover_every_command_in_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = wotrules(&root(), &["completions", shell]);
+        assert_eq!(run.code, Some(0), "{shell}: {}", run.stderr);
+        for command in ["check", "eval", "diff", "test", "import", "schema"] {
+            assert!(run.stdout.contains(command), "{shell}: no `{command}`");
+        }
+        assert!(run.stdout.contains("explain"), "{shell}: no eval options");
+    }
+    let run = wotrules(&root(), &["completions", "cmd.exe"]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+}
+
+#[test]
+fn help_shows_examples_that_run() {
+    let run = wotrules(&root(), &["eval", "--help"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let example = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("--member 1500 --explain"))
+        .expect("an example with a member")
+        .trim();
+    let args: Vec<&str> = example.split_whitespace().skip(1).collect();
+    let ran = wotrules(&root(), &args);
+    assert_eq!(ran.code, Some(0), "`{example}`: {}", ran.stderr);
+    assert!(ran.stdout.contains("member 1500"), "{}", ran.stdout);
+}
