@@ -116,6 +116,8 @@ enum Command {
     },
     /// Print the JSON Schema of the rule-file format (for editors' YAML language servers).
     Schema,
+    /// List the expression language's built-in functions with their types.
+    Functions,
     /// Run the rule tests in `RULES/tests/*.yaml`.
     #[command(
         after_help = "Examples:\n  wotrules test --coverage\n  wotrules test --filter cut-off"
@@ -230,6 +232,10 @@ pub fn run() -> ExitCode {
         }),
         Command::Schema => {
             emit(RULE_FILE_JSON_SCHEMA);
+            Exit::Success
+        }
+        Command::Functions => {
+            emit(&crate::builtins::reference());
             Exit::Success
         }
         Command::Test {

@@ -5,6 +5,7 @@
 //! every output for a [`data::Dataset`] read by [`store`] → [`report`] renders it.
 #![forbid(unsafe_code)]
 
+pub mod builtins;
 pub mod check;
 pub mod cli;
 pub mod compare;

@@ -33,3 +33,24 @@ fn help_shows_examples_that_run() {
     assert_eq!(ran.code, Some(0), "`{example}`: {}", ran.stderr);
     assert!(ran.stdout.contains("member 1500"), "{}", ran.stdout);
 }
+
+#[test]
+fn the_readme_lists_the_functions_the_language_has() {
+    let run = wotrules(&root(), &["functions"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("the README");
+    let start = readme
+        .find("<!-- functions -->\n```\n")
+        .expect("the functions block")
+        + 23;
+    let end = readme[start..]
+        .find("```\n<!-- /functions -->")
+        .expect("its end")
+        + start;
+    assert_eq!(
+        &readme[start..end],
+        run.stdout,
+        "README.md: paste the output of `wotrules functions`"
+    );
+    assert!(run.stdout.contains("has_word(text, text) → bool"));
+}

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use crate::builtins::BuiltinId;
 use crate::data::{MemberField, RecordField, RequestField, Type, Value};
 use crate::rules::{DocumentKind, Scope};
 use crate::syntax::ast::AggregateKind;
@@ -162,7 +163,7 @@ pub enum Code {
     /// Conditional.
     If(Box<Code>, Box<Code>, Box<Code>),
     /// A built-in function.
-    Call(Builtin, Vec<Code>),
+    Call(BuiltinId, Vec<Code>),
     /// An aggregation.
     Aggregate(Box<AggregateCode>),
 }
@@ -226,62 +227,4 @@ pub struct AggregateCode {
     pub filter: Option<Code>,
     /// The value aggregated.
     pub value: Option<Code>,
-}
-
-/// Built-in functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Builtin {
-    /// `min(a, b)`.
-    Min,
-    /// `max(a, b)`.
-    Max,
-    /// `trim(text)`.
-    Trim,
-    /// `lower(text)`.
-    Lower,
-    /// `starts_with(text, prefix)`.
-    StartsWith,
-    /// `contains(text, part)`.
-    Contains,
-    /// `has_word(text, word)`: whole word, any case.
-    HasWord,
-    /// `format(template, values…)`: each `{}` replaced by the next value.
-    Format,
-    /// `parse_date(text)`: a `YYYY-MM-DD` date, or missing.
-    ParseDate,
-    /// `years_between(earlier, later)`: whole years, as an age.
-    YearsBetween,
-}
-
-impl Builtin {
-    /// The function of this name.
-    pub fn lookup(name: &str) -> Option<Self> {
-        Some(match name {
-            "min" => Self::Min,
-            "max" => Self::Max,
-            "trim" => Self::Trim,
-            "lower" => Self::Lower,
-            "starts_with" => Self::StartsWith,
-            "contains" => Self::Contains,
-            "has_word" => Self::HasWord,
-            "format" => Self::Format,
-            "parse_date" => Self::ParseDate,
-            "years_between" => Self::YearsBetween,
-            _ => return None,
-        })
-    }
-
-    /// All function names, for suggestions.
-    pub const NAMES: &'static [&'static str] = &[
-        "min",
-        "max",
-        "trim",
-        "lower",
-        "starts_with",
-        "contains",
-        "has_word",
-        "format",
-        "parse_date",
-        "years_between",
-    ];
 }

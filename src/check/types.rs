@@ -8,7 +8,8 @@ use crate::rules::{ExprSource, RuleSet, Scope};
 use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{AggregateKind, BinaryOp, Expr, ExprKind, Span, UnaryOp};
 
-use super::program::{AggregateCode, Arith, Builtin, Code, Compare, DefId, FieldUse};
+use super::program::{AggregateCode, Arith, Code, Compare, DefId, FieldUse};
+use crate::builtins::{BUILTINS, BuiltinId, Param, Signature};
 
 /// The deepest expression tree the checker accepts (the evaluator recurses over it).
 pub const MAX_TREE_DEPTH: usize = 200;
@@ -91,6 +92,17 @@ fn path_key(expr: &Expr) -> Option<String> {
         ExprKind::Var(name) => Some(name.clone()),
         ExprKind::Field(object, field) => path_key(object).map(|p| format!("{p}.{}", field.text)),
         _ => None,
+    }
+}
+
+/// The language type of a built-in function's parameter or result.
+fn param_type(param: Param) -> Type {
+    match param {
+        Param::Int => Type::Int,
+        Param::Bool => Type::Bool,
+        Param::Text => Type::Text,
+        Param::Date => Type::Date,
+        Param::OptionalDate => Type::Date.optional(),
     }
 }
 
@@ -759,9 +771,14 @@ impl ExprChecker<'_> {
         arguments: &[Expr],
         facts: &Facts,
     ) -> Checked {
-        let Some(builtin) = Builtin::lookup(name) else {
-            let help = did_you_mean(name, Builtin::NAMES.iter().copied())
-                .unwrap_or_else(|| format!("the functions are: {}", Builtin::NAMES.join(", ")));
+        let Some(builtin) = BuiltinId::lookup(name) else {
+            let names = BUILTINS.iter().map(|b| b.name);
+            let help = did_you_mean(name, names.clone()).unwrap_or_else(|| {
+                format!(
+                    "the functions are: {} (`wotrules functions` lists them)",
+                    names.collect::<Vec<_>>().join(", ")
+                )
+            });
             self.error(
                 source,
                 name_span,
@@ -771,19 +788,15 @@ impl ExprChecker<'_> {
             );
             return None;
         };
-        let text = Type::Text;
-        let (parameters, result): (Vec<Type>, Type) = match builtin {
-            Builtin::Min | Builtin::Max => {
+        let (parameters, result) = match builtin.spec().signature {
+            Signature::TwoOrdered => {
                 return self.min_max(source, expr, builtin, name, arguments, facts);
             }
-            Builtin::Trim | Builtin::Lower => (vec![text.clone()], text.clone()),
-            Builtin::StartsWith | Builtin::Contains | Builtin::HasWord => {
-                (vec![text.clone(), text.clone()], Type::Bool)
-            }
-            Builtin::ParseDate => (vec![text.clone()], Type::Date.optional()),
-            Builtin::YearsBetween => (vec![Type::Date, Type::Date], Type::Int),
-            Builtin::Format => return self.format(source, expr, arguments, facts),
+            Signature::Template => return self.format(source, expr, builtin, arguments, facts),
+            Signature::Fixed(parameters, result) => (parameters, result),
         };
+        let parameters: Vec<Type> = parameters.iter().map(|p| param_type(*p)).collect();
+        let result = param_type(result);
         if arguments.len() != parameters.len() {
             self.error(
                 source,
@@ -794,7 +807,7 @@ impl ExprChecker<'_> {
                     parameters.len(),
                     arguments.len()
                 ),
-                None,
+                Some(&format!("`{name}{}`", builtin.spec().signature.describe())),
             );
             return None;
         }
@@ -810,7 +823,7 @@ impl ExprChecker<'_> {
         &mut self,
         source: &ExprSource,
         expr: &Expr,
-        builtin: Builtin,
+        builtin: BuiltinId,
         name: &str,
         arguments: &[Expr],
         facts: &Facts,
@@ -842,6 +855,7 @@ impl ExprChecker<'_> {
         &mut self,
         source: &ExprSource,
         expr: &Expr,
+        builtin: BuiltinId,
         arguments: &[Expr],
         facts: &Facts,
     ) -> Checked {
@@ -902,7 +916,7 @@ impl ExprChecker<'_> {
             }
             codes.push(code);
         }
-        Some((Code::Call(Builtin::Format, codes), Type::Text))
+        Some((Code::Call(builtin, codes), Type::Text))
     }
 
     fn aggregate(

@@ -4,7 +4,6 @@
 //! graph and bounded expression depth; every definition is computed once per
 //! entity and memoised.
 
-mod builtins;
 mod decisions;
 mod memo;
 mod summary;
@@ -13,9 +12,8 @@ mod trace;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::check::program::{
-    AggregateCode, Arith, Body, Builtin, Code, Compare, DefId, Program, Rule,
-};
+use crate::builtins::BuiltinId;
+use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, DefId, Program, Rule};
 use crate::data::{Dataset, Direction, MemberField, RecordField, RequestField, Value};
 use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
@@ -276,16 +274,18 @@ impl<'a> Evaluation<'a> {
     /// A builtin call; up to three arguments stay on the stack and constants are not copied
     /// (builtins run for every record).
     #[inline(never)]
-    fn call(&mut self, builtin: Builtin, arguments: &[Code], env: &mut Env) -> Result<Value> {
+    fn call(&mut self, builtin: BuiltinId, arguments: &[Code], env: &mut Env) -> Result<Value> {
+        let function = builtin.spec().call;
+        let call = |values: &[&Value]| function(values).map_err(|message| EvalError { message });
         match arguments {
-            [a] => builtins::call(builtin, &[&*self.operand(a, env)?]),
+            [a] => call(&[&*self.operand(a, env)?]),
             [a, b] => {
                 let a = self.operand(a, env)?;
-                builtins::call(builtin, &[&*a, &*self.operand(b, env)?])
+                call(&[&*a, &*self.operand(b, env)?])
             }
             [a, b, c] => {
                 let (a, b) = (self.operand(a, env)?, self.operand(b, env)?);
-                builtins::call(builtin, &[&*a, &*b, &*self.operand(c, env)?])
+                call(&[&*a, &*b, &*self.operand(c, env)?])
             }
             _ => {
                 let mut values = Vec::with_capacity(arguments.len());
@@ -293,7 +293,7 @@ impl<'a> Evaluation<'a> {
                     values.push(self.operand(argument, env)?);
                 }
                 let references: Vec<&Value> = values.iter().map(|v| &**v).collect();
-                builtins::call(builtin, &references)
+                call(&references)
             }
         }
     }

@@ -1,0 +1,283 @@
+//! The language's built-in functions: one table of name, signature, implementation and
+//! documentation. The checker reads the signatures, the evaluator the implementations,
+//! `wotrules functions` (and so the README) the documentation; adding a function is adding
+//! a row.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::data::{Value, parse_calendar_date};
+
+/// A parameter or result type of a built-in function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// `int`.
+    Int,
+    /// `bool`.
+    Bool,
+    /// `text`.
+    Text,
+    /// `date`.
+    Date,
+    /// `date?`: a date, or missing.
+    OptionalDate,
+}
+
+impl Param {
+    /// The type as written in the language.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Int => "int",
+            Self::Bool => "bool",
+            Self::Text => "text",
+            Self::Date => "date",
+            Self::OptionalDate => "date?",
+        }
+    }
+}
+
+/// How a built-in function is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    /// These parameters, this result.
+    Fixed(&'static [Param], Param),
+    /// Two integers or two dates; the result has their type.
+    TwoOrdered,
+    /// A string literal with `{}` holes, then one integer, text, date or enumeration value
+    /// per hole; the result is text.
+    Template,
+}
+
+impl Signature {
+    /// The signature as the reference shows it: `(text, text) → bool`.
+    pub fn describe(self) -> String {
+        match self {
+            Signature::Fixed(parameters, result) => {
+                let names: Vec<&str> = parameters.iter().map(|p| p.name()).collect();
+                format!("({}) → {}", names.join(", "), result.name())
+            }
+            Signature::TwoOrdered => "(int, int) → int | (date, date) → date".into(),
+            Signature::Template => "(\"template {}…\", value…) → text".into(),
+        }
+    }
+}
+
+/// One built-in function.
+#[derive(Debug)]
+pub struct Builtin {
+    /// The name expressions call it by.
+    pub name: &'static str,
+    /// Its types.
+    pub signature: Signature,
+    /// What it does, in a line.
+    pub doc: &'static str,
+    /// The implementation, on arguments whose types the checker verified.
+    pub call: fn(&[&Value]) -> Result<Value, String>,
+}
+
+/// Every built-in function.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "min",
+        signature: Signature::TwoOrdered,
+        doc: "the smaller of two integers or dates",
+        call: |args| pick(args, true),
+    },
+    Builtin {
+        name: "max",
+        signature: Signature::TwoOrdered,
+        doc: "the larger of two integers or dates",
+        call: |args| pick(args, false),
+    },
+    Builtin {
+        name: "trim",
+        signature: Signature::Fixed(&[Param::Text], Param::Text),
+        doc: "the text without leading and trailing white space",
+        call: |args| match args {
+            [Value::Text(text)] if text.trim().len() == text.len() => {
+                Ok(Value::Text(Arc::clone(text)))
+            }
+            [Value::Text(text)] => Ok(Value::Text(Arc::from(text.trim()))),
+            _ => missing("trim"),
+        },
+    },
+    Builtin {
+        name: "lower",
+        signature: Signature::Fixed(&[Param::Text], Param::Text),
+        doc: "the text in lower case",
+        call: |args| match args {
+            [Value::Text(text)] => Ok(Value::Text(Arc::from(text.to_lowercase()))),
+            _ => missing("lower"),
+        },
+    },
+    Builtin {
+        name: "starts_with",
+        signature: Signature::Fixed(&[Param::Text, Param::Text], Param::Bool),
+        doc: "whether the text starts with the prefix (case matters)",
+        call: |args| match args {
+            [Value::Text(text), Value::Text(prefix)] => {
+                Ok(Value::Bool(text.starts_with(&**prefix)))
+            }
+            _ => missing("starts_with"),
+        },
+    },
+    Builtin {
+        name: "contains",
+        signature: Signature::Fixed(&[Param::Text, Param::Text], Param::Bool),
+        doc: "whether the text contains the part (case matters)",
+        call: |args| match args {
+            [Value::Text(text), Value::Text(part)] => Ok(Value::Bool(text.contains(&**part))),
+            _ => missing("contains"),
+        },
+    },
+    Builtin {
+        name: "has_word",
+        signature: Signature::Fixed(&[Param::Text, Param::Text], Param::Bool),
+        doc: "whether the word stands in the text as a whole word, in any case",
+        call: |args| match args {
+            [Value::Text(text), Value::Text(word)] => Ok(Value::Bool(has_word(text, word))),
+            _ => missing("has_word"),
+        },
+    },
+    Builtin {
+        name: "format",
+        signature: Signature::Template,
+        doc: "the template with each `{}` replaced by the next value",
+        call: |args| match args {
+            [Value::Text(template), values @ ..] => format(template, values),
+            _ => missing("format"),
+        },
+    },
+    Builtin {
+        name: "parse_date",
+        signature: Signature::Fixed(&[Param::Text], Param::OptionalDate),
+        doc: "the `YYYY-MM-DD` date the text holds, or missing (free text is never a default)",
+        call: |args| match args {
+            [Value::Text(text)] => {
+                Ok(parse_calendar_date(text).map_or(Value::Missing, Value::Date))
+            }
+            _ => missing("parse_date"),
+        },
+    },
+    Builtin {
+        name: "years_between",
+        signature: Signature::Fixed(&[Param::Date, Param::Date], Param::Int),
+        doc: "whole years from the first date to the second, as an age is counted",
+        call: |args| match args {
+            [Value::Date(earlier), Value::Date(later)] => {
+                Ok(Value::Int(years_between(*earlier, *later)))
+            }
+            _ => missing("years_between"),
+        },
+    },
+];
+
+/// A built-in function, by its index in [`BUILTINS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinId(u8);
+
+impl BuiltinId {
+    /// The function called `name`.
+    pub fn lookup(name: &str) -> Option<Self> {
+        BUILTINS
+            .iter()
+            .position(|b| b.name == name)
+            .and_then(|index| u8::try_from(index).ok())
+            .map(Self)
+    }
+
+    /// Its row of the table.
+    pub fn spec(self) -> &'static Builtin {
+        &BUILTINS[usize::from(self.0)]
+    }
+}
+
+/// The table as `wotrules functions` prints it (and the README shows it).
+pub fn reference() -> String {
+    let width = BUILTINS
+        .iter()
+        .map(|b| b.name.len() + b.signature.describe().chars().count())
+        .max()
+        .unwrap_or(0);
+    BUILTINS
+        .iter()
+        .map(|b| {
+            let head = format!("{}{}", b.name, b.signature.describe());
+            let pad = width.saturating_sub(head.chars().count());
+            format!("{head}{}  {}\n", " ".repeat(pad), b.doc)
+        })
+        .collect()
+}
+
+fn missing(name: &str) -> Result<Value, String> {
+    Err(format!("`{name}` met a missing value"))
+}
+
+fn pick(args: &[&Value], smaller: bool) -> Result<Value, String> {
+    let first = match args {
+        [Value::Int(x), Value::Int(y)] => (x <= y) == smaller || x == y,
+        [Value::Date(x), Value::Date(y)] => (x <= y) == smaller || x == y,
+        _ => return Err("`min`/`max` met a missing value".into()),
+    };
+    Ok(if first {
+        args[0].clone()
+    } else {
+        args[1].clone()
+    })
+}
+
+/// Whether `word` stands in `text` as a whole word (bounded by non-alphanumerics), in any case.
+fn has_word(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    if text.is_ascii() && word.is_ascii() {
+        return has_ascii_word(text.as_bytes(), word.as_bytes());
+    }
+    let text = text.to_lowercase();
+    let word = word.to_lowercase();
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(&word).any(|(start, found)| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + found.len()..].chars().next();
+        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    })
+}
+
+/// [`has_word`] for ASCII text, without allocating.
+fn has_ascii_word(text: &[u8], word: &[u8]) -> bool {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    text.windows(word.len()).enumerate().any(|(start, window)| {
+        window.eq_ignore_ascii_case(word)
+            && (start == 0 || !is_word_byte(text[start - 1]))
+            && text
+                .get(start + word.len())
+                .is_none_or(|b| !is_word_byte(*b))
+    })
+}
+
+/// Whole years from `earlier` to `later`, as an age is counted.
+fn years_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
+    let mut years = i64::from(later.year()) - i64::from(earlier.year());
+    if (later.month(), later.day()) < (earlier.month(), earlier.day()) {
+        years -= 1;
+    }
+    years
+}
+
+fn format(template: &str, values: &[&Value]) -> Result<Value, String> {
+    let mut out = String::with_capacity(template.len() + 16 * values.len());
+    let mut pieces = template.split("{}");
+    out.push_str(pieces.next().unwrap_or_default());
+    for (piece, value) in pieces.zip(values) {
+        match value {
+            Value::Int(v) => out.push_str(&v.to_string()),
+            Value::Text(t) => out.push_str(t),
+            Value::Date(d) => out.push_str(&d.format("%Y-%m-%d").to_string()),
+            _ => return Err("`format` met a missing value".into()),
+        }
+        out.push_str(piece);
+    }
+    Ok(Value::Text(Arc::from(out)))
+}
