@@ -182,6 +182,22 @@ impl fmt::Display for Value {
     }
 }
 
+/// A value in JSON: missing is `null`, dates are `YYYY-MM-DD` strings, lists are arrays;
+/// members and records (never an output) are their indices.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Missing | Value::Request | Value::Records(..) => serializer.serialize_none(),
+            Value::Int(v) => serializer.serialize_i64(*v),
+            Value::Bool(v) => serializer.serialize_bool(*v),
+            Value::Text(t) => serializer.serialize_str(t),
+            Value::Date(d) => serializer.collect_str(d),
+            Value::List(items) => serializer.collect_seq(items.iter()),
+            Value::Member(i) | Value::Record(i) => serializer.serialize_u64(*i as u64),
+        }
+    }
+}
+
 /// Free text with control characters (newlines, ANSI escapes) and invisible formatting
 /// characters (bidi overrides, zero-width spaces, line separators) made visible instead of
 /// acted on.

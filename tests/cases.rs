@@ -17,7 +17,11 @@ fn every_case_decides_as_snapshotted() {
             assert_eq!(json.code, Some(0), "{path}: {}", json.stderr);
             let decisions: serde_json::Value =
                 serde_json::from_str(&json.stdout).expect("eval prints JSON");
-            insta::assert_json_snapshot!("case_json", decisions, {".rules_digest" => "[digest]"});
+            insta::assert_json_snapshot!(
+                "case_json",
+                decisions,
+                {".rules_digest" => "[digest]", ".tool" => "[tool]"}
+            );
             let text = wotrules(&root(), &["eval", "--case", &path, "--explain"]);
             assert_eq!(text.code, Some(0), "{path}: {}", text.stderr);
             insta::assert_snapshot!("case_explain", text.stdout);

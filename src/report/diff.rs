@@ -2,11 +2,11 @@
 
 use std::fmt::Write;
 
-use serde_json::{Map, Value as Json, json};
+use serde::Serialize;
 
-use super::json::to_json;
+use super::json::{Stamp, to_text};
 use crate::compare::{Change, Changes, EntityChanges, Responsible, Summary, show};
-use crate::data::Dataset;
+use crate::data::{Dataset, Value};
 
 /// The two rule versions compared, as the report names them.
 pub struct Versions<'a> {
@@ -83,66 +83,142 @@ fn summary_text(out: &mut String, summary: &Summary, noun: &str) {
 
 /// Renders the changes as one JSON document; only changed members and records are listed.
 pub fn render_diff_json(data: &Dataset, versions: &Versions, changes: &Changes) -> String {
-    let entities = |list: &[EntityChanges]| -> Json {
-        Json::Array(
-            list.iter()
-                .map(|entity| {
-                    json!({
-                        "id": entity.id,
-                        "changes": entity.changes.iter().map(change_json).collect::<Vec<_>>(),
-                    })
-                })
-                .collect(),
-        )
-    };
     let (members, records) = changes.summary();
-    let document = json!({
-        "as_of": data.as_of.to_string(),
-        "old_rules": {"source": versions.old.0, "digest": versions.old.1},
-        "new_rules": {"source": versions.new.0, "digest": versions.new.1},
-        "members": entities(&changes.members),
-        "records": entities(&changes.records),
-        "summary": {"members": summary_json(&members), "records": summary_json(&records)},
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
-fn change_json(change: &Change) -> Json {
-    let value = |value: &Option<Result<crate::data::Value, String>>| match value {
-        None => Json::Null,
-        Some(Ok(value)) => to_json(value),
-        Some(Err(message)) => json!({"error": message}),
-    };
-    let rule = |clause: &Option<Responsible>| match clause {
-        None => Json::Null,
-        Some(clause) => {
-            let mut object = Map::new();
-            object.insert("definition".into(), json!(clause.definition));
-            object.insert("value".into(), to_json(&clause.value));
-            object.insert("clause".into(), json!(clause.clause));
-            object.insert("at".into(), json!(clause.at));
-            object.insert("cite".into(), json!(clause.cite));
-            Json::Object(object)
-        }
-    };
-    json!({
-        "output": change.output,
-        "old": value(&change.old),
-        "new": value(&change.new),
-        "old_rule": rule(&change.old_rule),
-        "new_rule": rule(&change.new_rule),
+    to_text(&DiffDocument {
+        stamp: Stamp::current(),
+        as_of: data.as_of.to_string(),
+        old_rules: RulesJson {
+            source: versions.old.0,
+            digest: versions.old.1,
+        },
+        new_rules: RulesJson {
+            source: versions.new.0,
+            digest: versions.new.1,
+        },
+        members: changes.members.iter().map(EntityJson::of).collect(),
+        records: changes.records.iter().map(EntityJson::of).collect(),
+        summary: SummaryJson {
+            members: counts(&members),
+            records: counts(&records),
+        },
     })
 }
 
-fn summary_json(summary: &Summary) -> Json {
-    Json::Array(
-        summary
-            .iter()
-            .map(|((output, old, new), count)| {
-                json!({"output": output, "old": old, "new": new, "count": count})
-            })
-            .collect(),
-    )
+#[derive(Serialize)]
+struct DiffDocument<'a> {
+    #[serde(flatten)]
+    stamp: Stamp,
+    as_of: String,
+    old_rules: RulesJson<'a>,
+    new_rules: RulesJson<'a>,
+    members: Vec<EntityJson<'a>>,
+    records: Vec<EntityJson<'a>>,
+    summary: SummaryJson<'a>,
+}
+
+#[derive(Serialize)]
+struct RulesJson<'a> {
+    source: &'a str,
+    digest: &'a str,
+}
+
+#[derive(Serialize)]
+struct EntityJson<'a> {
+    id: i64,
+    changes: Vec<ChangeJson<'a>>,
+}
+
+impl<'a> EntityJson<'a> {
+    fn of(entity: &'a EntityChanges) -> Self {
+        Self {
+            id: entity.id,
+            changes: entity.changes.iter().map(ChangeJson::of).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    output: &'a str,
+    old: SideJson<'a>,
+    new: SideJson<'a>,
+    old_rule: Option<RuleJson<'a>>,
+    new_rule: Option<RuleJson<'a>>,
+}
+
+impl<'a> ChangeJson<'a> {
+    fn of(change: &'a Change) -> Self {
+        Self {
+            output: &change.output,
+            old: SideJson::of(change.old.as_ref()),
+            new: SideJson::of(change.new.as_ref()),
+            old_rule: change.old_rule.as_ref().map(RuleJson::of),
+            new_rule: change.new_rule.as_ref().map(RuleJson::of),
+        }
+    }
+}
+
+/// One side's value: the value, `{"error": …}`, or null where the side has no such output.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SideJson<'a> {
+    Value(Option<&'a Value>),
+    Error { error: &'a str },
+}
+
+impl<'a> SideJson<'a> {
+    fn of(side: Option<&'a Result<Value, String>>) -> Self {
+        match side {
+            None => Self::Value(None),
+            Some(Ok(value)) => Self::Value(Some(value)),
+            Some(Err(error)) => Self::Error { error },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    definition: &'a str,
+    value: &'a Value,
+    clause: &'a str,
+    at: &'a str,
+    cite: &'a str,
+}
+
+impl<'a> RuleJson<'a> {
+    fn of(rule: &'a Responsible) -> Self {
+        Self {
+            definition: &rule.definition,
+            value: &rule.value,
+            clause: &rule.clause,
+            at: &rule.at,
+            cite: &rule.cite,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    members: Vec<CountJson<'a>>,
+    records: Vec<CountJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CountJson<'a> {
+    output: &'a str,
+    old: &'a str,
+    new: &'a str,
+    count: usize,
+}
+
+fn counts(summary: &Summary) -> Vec<CountJson<'_>> {
+    summary
+        .iter()
+        .map(|((output, old, new), count)| CountJson {
+            output,
+            old,
+            new,
+            count: *count,
+        })
+        .collect()
 }

@@ -1,106 +1,178 @@
-//! The JSON report: one document, stamped with the rules' digest.
+//! The JSON report: one document, stamped with its format, the tool and the rules' digest.
+//!
+//! Every JSON document wotrules prints (decisions, summaries, diffs) is a `#[derive(Serialize)]`
+//! type opening with [`Stamp`].
 
-use serde_json::{Map, Value as Json, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::{Dataset, Value};
 use crate::eval::{Decisions, EntityDecisions, TraceNode};
 
-/// Renders decisions as one JSON document.
-pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
-    let members: Vec<Json> = decisions
-        .members
-        .iter()
-        .map(|m| entity(m, Map::new()))
-        .collect();
-    let records: Vec<Json> = decisions
-        .records
-        .iter()
-        .map(|r| {
-            let row = &data.records[r.index];
-            let mut head = Map::new();
-            head.insert("from".into(), json!(row.from));
-            head.insert("to".into(), json!(row.to));
-            entity(r, head)
-        })
-        .collect();
-    let document = json!({
-        "as_of": data.as_of.to_string(),
-        "rules_digest": digest,
-        "members": members,
-        "records": records,
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+/// The version of the JSON documents' shape; it changes when a field changes meaning.
+pub const JSON_FORMAT: u32 = 1;
+
+/// What opens every JSON document: its format version and the tool that wrote it.
+#[derive(Serialize)]
+pub struct Stamp {
+    /// [`JSON_FORMAT`].
+    pub format: u32,
+    /// `wotrules <version>`.
+    pub tool: &'static str,
+}
+
+impl Stamp {
+    /// This build's stamp.
+    pub fn current() -> Self {
+        Self {
+            format: JSON_FORMAT,
+            tool: concat!("wotrules ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// A document as pretty JSON with a final newline.
+pub fn to_text(document: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn entity(decisions: &EntityDecisions, head: Map<String, Json>) -> Json {
-    let mut object = Map::new();
-    object.insert("id".into(), json!(decisions.id));
-    object.extend(head);
-    let mut errors = Vec::new();
-    for (name, value) in &decisions.outputs {
-        match value {
-            Ok(value) => object.insert(name.clone(), to_json(value)),
-            Err(message) => {
-                errors.push(json!({"output": name, "error": message}));
-                object.insert(name.clone(), Json::Null)
-            }
-        };
-    }
-    if !errors.is_empty() {
-        object.insert("errors".into(), Json::Array(errors));
-    }
-    if !decisions.traces.is_empty() {
-        let traces: Map<String, Json> = decisions
-            .traces
-            .iter()
-            .map(|(name, node)| (name.clone(), trace(node)))
-            .collect();
-        object.insert("trace".into(), Json::Object(traces));
-    }
-    Json::Object(object)
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(flatten)]
+    stamp: Stamp,
+    as_of: String,
+    rules_digest: &'a str,
+    members: Vec<Entity<'a>>,
+    records: Vec<Entity<'a>>,
 }
 
-fn trace(node: &TraceNode) -> Json {
-    let mut object = Map::new();
-    object.insert("definition".into(), json!(node.definition));
-    object.insert("value".into(), to_json(&node.value));
-    object.insert("clause".into(), json!(node.clause));
-    object.insert("cite".into(), json!(node.cite));
-    object.insert("at".into(), json!(node.at));
-    if let Some(condition) = &node.condition {
-        object.insert("condition".into(), json!(condition));
-    }
-    if !node.tried.is_empty() {
-        object.insert("tried".into(), json!(node.tried));
-    }
-    if !node.fields.is_empty() {
-        let fields: Map<String, Json> = node
-            .fields
-            .iter()
-            .map(|(name, value)| (name.clone(), to_json(value)))
-            .collect();
-        object.insert("fields".into(), Json::Object(fields));
-    }
-    if !node.because.is_empty() {
-        object.insert(
-            "because".into(),
-            Json::Array(node.because.iter().map(trace).collect()),
-        );
-    }
-    Json::Object(object)
+#[derive(Serialize)]
+struct Entity<'a> {
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<i64>,
+    #[serde(flatten)]
+    outputs: Outputs<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<OutputError<'a>>,
+    #[serde(skip_serializing_if = "Traces::is_empty")]
+    trace: Traces<'a>,
 }
 
-/// A value as JSON.
-pub fn to_json(value: &Value) -> Json {
-    match value {
-        Value::Missing | Value::Request | Value::Records(..) => Json::Null,
-        Value::Int(v) => json!(v),
-        Value::Bool(v) => json!(v),
-        Value::Text(t) => json!(&**t),
-        Value::Date(d) => json!(d.to_string()),
-        Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Member(i) | Value::Record(i) => json!(i),
+/// The outputs of an entity in schema order, as keys of its object (a failed one is null).
+struct Outputs<'a>(&'a [(String, Result<Value, String>)]);
+
+impl Serialize for Outputs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, &value.as_ref().ok())?;
+        }
+        map.end()
     }
+}
+
+#[derive(Serialize)]
+struct OutputError<'a> {
+    output: &'a str,
+    error: &'a str,
+}
+
+/// Each output's trace, by output name.
+struct Traces<'a>(&'a [(String, TraceNode)]);
+
+impl Traces<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Traces<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, node) in self.0 {
+            map.serialize_entry(name, &Trace(node))?;
+        }
+        map.end()
+    }
+}
+
+/// A trace node: the clause that decided, its citation, where it is, what it read.
+struct Trace<'a>(&'a TraceNode);
+
+impl Serialize for Trace<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let node = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("definition", &node.definition)?;
+        map.serialize_entry("value", &node.value)?;
+        map.serialize_entry("clause", &node.clause)?;
+        map.serialize_entry("cite", &node.cite)?;
+        map.serialize_entry("at", &node.at)?;
+        if let Some(condition) = &node.condition {
+            map.serialize_entry("condition", condition)?;
+        }
+        if !node.tried.is_empty() {
+            map.serialize_entry("tried", &node.tried)?;
+        }
+        if !node.fields.is_empty() {
+            map.serialize_entry("fields", &Fields(&node.fields))?;
+        }
+        if !node.because.is_empty() {
+            let because: Vec<Trace> = node.because.iter().map(Trace).collect();
+            map.serialize_entry("because", &because)?;
+        }
+        map.end()
+    }
+}
+
+struct Fields<'a>(&'a [(String, Value)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
+}
+
+fn entity<'a>(decisions: &'a EntityDecisions, ends: Option<(i64, i64)>) -> Entity<'a> {
+    Entity {
+        id: decisions.id,
+        from: ends.map(|(from, _)| from),
+        to: ends.map(|(_, to)| to),
+        outputs: Outputs(&decisions.outputs),
+        errors: decisions
+            .outputs
+            .iter()
+            .filter_map(|(output, value)| {
+                value
+                    .as_ref()
+                    .err()
+                    .map(|error| OutputError { output, error })
+            })
+            .collect(),
+        trace: Traces(&decisions.traces),
+    }
+}
+
+/// Renders decisions as one JSON document.
+pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
+    let records = decisions
+        .records
+        .iter()
+        .map(|r| {
+            let row = &data.records[r.index];
+            entity(r, Some((row.from, row.to)))
+        })
+        .collect();
+    to_text(&Document {
+        stamp: Stamp::current(),
+        as_of: data.as_of.to_string(),
+        rules_digest: digest,
+        members: decisions.members.iter().map(|m| entity(m, None)).collect(),
+        records,
+    })
 }

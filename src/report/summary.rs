@@ -2,12 +2,14 @@
 
 use std::fmt::Write;
 
-use serde_json::{Map, Value as Json, json};
+use serde::Serialize;
+
+use super::json::{Stamp, to_text};
 
 use crate::data::Dataset;
 use crate::eval::Summary;
 
-type Counts = [(String, std::collections::BTreeMap<String, usize>)];
+type CountsPerOutput = [(String, std::collections::BTreeMap<String, usize>)];
 
 /// Renders a summary for a person.
 pub fn render_summary_text(data: &Dataset, digest: &str, summary: &Summary) -> String {
@@ -31,23 +33,44 @@ pub fn render_summary_text(data: &Dataset, digest: &str, summary: &Summary) -> S
 
 /// Renders a summary as JSON.
 pub fn render_summary_json(data: &Dataset, digest: &str, summary: &Summary) -> String {
-    let counts = |counts: &Counts| -> Json {
-        let mut object = Map::new();
-        for (output, values) in counts {
-            let values: Map<String, Json> =
-                values.iter().map(|(v, n)| (v.clone(), json!(n))).collect();
-            object.insert(output.clone(), Json::Object(values));
-        }
-        Json::Object(object)
-    };
-    let document = json!({
-        "as_of": data.as_of.to_string(),
-        "rules_digest": digest,
-        "members": {"total": summary.members, "counts": counts(&summary.member_counts)},
-        "records": {"total": summary.records, "counts": counts(&summary.record_counts)},
-        "errors": summary.errors,
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    to_text(&SummaryDocument {
+        stamp: Stamp::current(),
+        as_of: data.as_of.to_string(),
+        rules_digest: digest,
+        members: Totals {
+            total: summary.members,
+            counts: Counts(&summary.member_counts),
+        },
+        records: Totals {
+            total: summary.records,
+            counts: Counts(&summary.record_counts),
+        },
+        errors: summary.errors,
+    })
+}
+
+#[derive(Serialize)]
+struct SummaryDocument<'a> {
+    #[serde(flatten)]
+    stamp: Stamp,
+    as_of: String,
+    rules_digest: &'a str,
+    members: Totals<'a>,
+    records: Totals<'a>,
+    errors: usize,
+}
+
+#[derive(Serialize)]
+struct Totals<'a> {
+    total: usize,
+    counts: Counts<'a>,
+}
+
+/// Per output, its values and how many have each, as nested objects.
+struct Counts<'a>(&'a CountsPerOutput);
+
+impl Serialize for Counts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(output, values)| (output, values)))
+    }
 }

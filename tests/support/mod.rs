@@ -51,6 +51,10 @@ pub fn snapshot_settings() -> insta::Settings {
     settings.set_snapshot_path(root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[digest]");
+    settings.add_filter(
+        r#""tool": "wotrules [^"]*""#,
+        r#""tool": "wotrules [version]""#,
+    );
     settings
 }
 
