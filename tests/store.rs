@@ -387,3 +387,46 @@ fn a_database_being_written_is_read_in_one_consistent_state() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     assert!(flipping.join().expect("the writer ends") > 0);
 }
+
+#[test]
+fn reading_a_wal_database_leaves_no_file_beside_it() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let db = unconstrained_example(workspace.path());
+    let connection = rusqlite::Connection::open(&db).expect("open");
+    connection
+        .query_row("PRAGMA journal_mode=WAL", [], |row| row.get::<_, String>(0))
+        .expect("WAL");
+    drop(connection);
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(workspace.path())
+            .expect("the directory")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    let (files, bytes) = (listing(), std::fs::read(&db).expect("the database"));
+    assert!(
+        !files
+            .iter()
+            .any(|n| n.ends_with("-wal") || n.ends_with("-shm"))
+    );
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--db",
+            db.to_str().expect("UTF-8"),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(listing(), files, "eval created files beside the database");
+    assert_eq!(std::fs::read(&db).expect("the database"), bytes);
+}

@@ -90,14 +90,9 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
             "give the path of a SQLite file (`wotrules import` makes one from a case file)",
         ));
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let connection = Connection::open_with_flags(path, flags).map_err(|e| {
-        db_error(
-            path,
-            format!("cannot open: {e}"),
-            "check the file is a SQLite database",
-        )
-    })?;
+    let quiet = quiet_wal(path);
+    let before = quiet.then(|| file_state(path));
+    let connection = open_read_only(path, quiet)?;
     let sql = |e: rusqlite::Error| {
         db_error(
             path,
@@ -147,12 +142,79 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
         }
     }
     let records = read_notary(&connection, path)?;
+    drop(rows);
+    drop(statement);
+    drop(connection);
+    if let Some(before) = before
+        && (file_state(path) != before || !quiet_wal(path))
+    {
+        return Err(db_error(
+            path,
+            "the database changed while it was read",
+            "another program wrote to it meanwhile: run again",
+        ));
+    }
     Ok(CaseFile {
         as_of,
         request,
         members,
         records,
     })
+}
+
+/// Whether `path` is a WAL database that no program has open (no `-wal` with content, no
+/// `-shm`): it can be read as immutable, without SQLite creating those files beside it.
+fn quiet_wal(path: &str) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    let wal_mode = std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut header))
+        .is_ok_and(|()| header.starts_with(b"SQLite format 3\0") && header[18] == 2);
+    let log_empty = std::fs::metadata(format!("{path}-wal")).map_or(true, |m| m.len() == 0);
+    let no_shared_memory = !Path::new(&format!("{path}-shm")).exists();
+    wal_mode && log_empty && no_shared_memory
+}
+
+/// Size and modification time: what a writer that started meanwhile would change.
+fn file_state(path: &str) -> Option<(u64, std::time::SystemTime)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
+}
+
+/// Opens the database read-only; a quiet WAL database as immutable (see [`quiet_wal`]), so
+/// that reading leaves no `-wal` or `-shm` file and works on a read-only copy.
+fn open_read_only(path: &str, quiet: bool) -> Result<Connection, Diagnostic> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let uri = format!(
+        "file:{}{}",
+        uri_path(path),
+        if quiet { "?immutable=1" } else { "" }
+    );
+    Connection::open_with_flags(&uri, flags).map_err(|e| {
+        let message = e.to_string();
+        let help = if message.contains("readonly") || message.contains("read-only") {
+            "the database needs a writer's repair first (a crashed write left a journal): open it once read-write, e.g. `sqlite3 FILE 'PRAGMA integrity_check'`, or copy it with its -wal and -shm files to a writable place"
+        } else {
+            "check the file is a SQLite database"
+        };
+        db_error(path, format!("cannot open: {message}"), help)
+    })
+}
+
+/// A path as the path part of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Where a value read from the database stands: the table, the row's id, the column.
