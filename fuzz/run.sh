@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_EACH=${1:-600}
-mkdir -p corpus/expression corpus/rule_file corpus/case_file
+mkdir -p corpus/expression corpus/rule_file corpus/case_file corpus/database
 # Seeds: every expression of the shipped rules, the rule files, the case files.
 grep -hoE '(value|when|then): .+' ../rules/[a-s]*/*.yaml ../rules/ttp/*.yaml | sed -E 's/^(value|when|then): //' |
   awk '{ f = sprintf("corpus/expression/seed-%04d", NR); print > f; close(f) }'
@@ -14,16 +14,21 @@ for f in ../rules/*/*.yaml ../tests/bad_inputs/rules/*.yaml; do cp "$f" "corpus/
 for f in ../tests/cases/*.yaml ../examples/*.yaml ../tests/bad_inputs/cases/*.yaml; do
   cp "$f" "corpus/case_file/$(echo "$f" | tr / _)"
 done
+cp ../examples/sample.sqlite corpus/database/sample.sqlite
+rm -f corpus/database/generated.sqlite
+(cd .. && cargo run --quiet --release -- gen --members 40 --seed 3 --db fuzz/corpus/database/generated.sqlite >/dev/null)
 cargo +nightly fuzz build --release
 run() {
   cargo +nightly fuzz run --release "$1" "corpus/$1" -- \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     > "fuzz-$1.log" 2>&1 || echo "$1: crashed, see fuzz/fuzz-$1.log and fuzz/artifacts/$1/"
-  grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss" "fuzz-$1.log" |
+  grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss" "fuzz-$1.log" |
     sed "s/^/$1 /" || true
   echo "$1 corpus: $(ls "corpus/$1" | wc -l) inputs, crashes: $(ls "artifacts/$1" 2>/dev/null | wc -l)"
 }
 run expression &
 run rule_file &
 wait
-run case_file
+run case_file &
+run database &
+wait

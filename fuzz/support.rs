@@ -7,24 +7,25 @@ use std::sync::OnceLock;
 use wotrules::check::{Program, check};
 use wotrules::data::Dataset;
 use wotrules::eval::{Evaluation, Selection};
-use wotrules::rules::{RuleSources, SourceText, load_rule_set};
+use wotrules::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
 use wotrules::store::{CaseFile, read_case, rule_sources};
 
 fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn shipped() -> &'static RuleSources {
-    static SOURCES: OnceLock<RuleSources> = OnceLock::new();
-    SOURCES.get_or_init(|| rule_sources(&root().join("rules")).expect("the shipped rules read"))
+/// The shipped rules, read and parsed once per process: each input adds one file to them.
+fn shipped() -> &'static RuleSet {
+    static SET: OnceLock<RuleSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let sources = rule_sources(&root().join("rules")).expect("the shipped rules read");
+        load_rule_set(sources).0
+    })
 }
 
 fn shipped_program() -> &'static Program {
     static PROGRAM: OnceLock<Program> = OnceLock::new();
-    PROGRAM.get_or_init(|| {
-        let (set, _) = load_rule_set(shipped().clone());
-        check(&set).0.expect("the shipped rules check")
-    })
+    PROGRAM.get_or_init(|| check(shipped()).0.expect("the shipped rules check"))
 }
 
 fn example() -> &'static CaseFile {
@@ -46,7 +47,7 @@ fn decide(program: &Program, case: &CaseFile) {
         case.members.clone(),
         case.records.clone(),
     );
-    let decisions = Evaluation::new(program, &data).decide_all(Selection::All, true);
+    let decisions = Evaluation::new(program, &data).decide_all(Selection::All, false);
     let _ = wotrules::report::render_text(&data, &program.digest, &decisions);
 }
 
@@ -61,13 +62,12 @@ pub fn rule_file_with_value(expression: &str) -> String {
 
 /// Loads the shipped rules plus `text` as one more rule file; evaluates when it all checks.
 pub fn evaluate_with_rule_file(text: &str) {
-    let mut sources = shipped().clone();
-    sources.rule_files.push(SourceText {
+    let source = SourceText {
         path: "fuzz.yaml".into(),
         name: "fuzz.yaml".into(),
         text: text.to_string(),
-    });
-    let (set, diagnostics) = load_rule_set(sources);
+    };
+    let (set, diagnostics) = add_rule_file(shipped().clone(), source);
     let _ = wotrules::diag::render(&diagnostics);
     let (program, diagnostics) = check(&set);
     let _ = wotrules::diag::render(&diagnostics);
@@ -76,6 +76,23 @@ pub fn evaluate_with_rule_file(text: &str) {
     {
         decide(&program, example());
     }
+}
+
+/// Reads `bytes` as a SQLite database (written to a file of this process); evaluates it
+/// with the shipped rules when it reads.
+pub fn evaluate_database(bytes: &[u8]) {
+    let path = std::env::temp_dir().join(format!("wotrules-fuzz-{}.sqlite", std::process::id()));
+    if std::fs::write(&path, bytes).is_err() {
+        return;
+    }
+    match wotrules::store::read_database(&path.display().to_string()) {
+        Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
+        Ok(_) => {}
+        Err(diagnostic) => {
+            let _ = diagnostic.to_string();
+        }
+    }
+    let _ = std::fs::remove_file(&path);
 }
 
 /// Reads `text` as a case file; evaluates it with the shipped rules when it is valid.

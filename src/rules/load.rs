@@ -68,17 +68,23 @@ pub fn load_rule_set(sources: RuleSources) -> (RuleSet, Vec<Diagnostic>) {
         None => loader.set.names_missing = true,
     }
     for source in sources.rule_files {
-        let file = loader.set.files.len();
-        let rule_file = loader
-            .parse_file(source)
-            .and_then(|root| loader.rule_file(file, &root));
-        match rule_file {
-            Some(rule_file) => loader.set.rule_files.push(rule_file),
-            None => loader.set.names_missing = true,
-        }
+        loader.add_rule_file(source);
     }
-    loader.set.incomplete = loader.diagnostics.iter().any(Diagnostic::is_error);
-    (loader.set, loader.diagnostics)
+    loader.finish()
+}
+
+/// A rule set with one more rule file, loaded beside those already loaded (the rest is not
+/// read again): what a fuzzer or an editor adds to a checked base.
+pub fn add_rule_file(set: RuleSet, source: SourceText) -> (RuleSet, Vec<Diagnostic>) {
+    let incomplete = set.incomplete;
+    let mut loader = Loader {
+        set,
+        diagnostics: Vec::new(),
+    };
+    loader.add_rule_file(source);
+    let (mut set, diagnostics) = loader.finish();
+    set.incomplete |= incomplete;
+    (set, diagnostics)
 }
 
 struct Loader {
@@ -93,6 +99,22 @@ struct Fields<'a> {
 }
 
 impl Loader {
+    fn add_rule_file(&mut self, source: SourceText) {
+        let file = self.set.files.len();
+        let rule_file = self
+            .parse_file(source)
+            .and_then(|root| self.rule_file(file, &root));
+        match rule_file {
+            Some(rule_file) => self.set.rule_files.push(rule_file),
+            None => self.set.names_missing = true,
+        }
+    }
+
+    fn finish(mut self) -> (RuleSet, Vec<Diagnostic>) {
+        self.set.incomplete = self.diagnostics.iter().any(Diagnostic::is_error);
+        (self.set, self.diagnostics)
+    }
+
     fn pos(&self, file: usize, span: &marked_yaml::Span) -> Pos {
         let (line, column) = span.start().map_or((1, 1), |m| (m.line(), m.column()));
         Pos { file, line, column }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::diag::Location;
 use crate::syntax::ast::{Expr, Span};
 
-pub use load::{RULE_FILE_JSON_SCHEMA, RuleSources, SourceText, load_rule_set};
+pub use load::{RULE_FILE_JSON_SCHEMA, RuleSources, SourceText, add_rule_file, load_rule_set};
 
 /// Where a YAML node starts: file index, 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
