@@ -361,3 +361,26 @@ fn files_that_are_not_files_are_refused_at_once() {
         run.stderr
     );
 }
+
+#[test]
+fn a_huge_bad_case_file_is_not_echoed_into_the_error() {
+    // A 1 MB line of plain text, and a 1 MB key: the message quotes at most a window of it.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let plain = dir.path().join("plain.yaml");
+    std::fs::write(&plain, "x".repeat(1_000_000)).expect("write");
+    let key = dir.path().join("key.yaml");
+    std::fs::write(
+        &key,
+        format!("members: [{{id: 1, {}: 1}}]\n", "k".repeat(1_000_000)),
+    )
+    .expect("write");
+    for case in [plain, key] {
+        let run = wotrules(&root(), &["eval", "--case", case.to_str().expect("UTF-8")]);
+        assert_eq!(run.code, Some(2), "{}", run.stderr.len());
+        assert!(
+            run.stderr.len() < 2_000,
+            "{} bytes of error",
+            run.stderr.len()
+        );
+    }
+}
