@@ -16,7 +16,6 @@ use rusqlite::{Connection, OpenFlags};
 use wotrules::check::Program;
 use wotrules::data::{Dataset, Value};
 use wotrules::eval::Evaluation;
-use wotrules::report::display_value;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -180,7 +179,7 @@ pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec
 }
 
 fn shown(values: &[Value]) -> Vec<String> {
-    values.iter().map(display_value).collect()
+    values.iter().map(ToString::to_string).collect()
 }
 
 fn optional<T: ToString>(value: &Option<T>) -> String {
@@ -331,12 +330,12 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
         let rego = &rego_members[&id];
         assert_eq!(
             rego[0].to_string(),
-            display_value(&values[0]),
+            values[0].to_string(),
             "member {id} points"
         );
         assert_eq!(
             rego[1].as_str(),
-            Some(&*display_value(&values[3])),
+            Some(&*values[3].to_string()),
             "member {id} level"
         );
     }
@@ -344,7 +343,7 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
         let id = record.id.to_string();
         assert_eq!(
             rego_records[&id].to_string(),
-            display_value(&values[0]),
+            values[0].to_string(),
             "record {id} counts"
         );
     }
