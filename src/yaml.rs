@@ -44,7 +44,7 @@ fn check_nesting(text: &str) -> Result<(), YamlError> {
     let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
     let mut quote: Option<char> = None;
     let mut comment = false;
-    let mut previous = ' ';
+    let mut previous = '\n';
     for c in text.chars() {
         column += 1;
         match (quote, c) {
@@ -56,7 +56,9 @@ fn check_nesting(text: &str) -> Result<(), YamlError> {
             _ if comment => {}
             (Some(open), c) if c == open => quote = None,
             (Some(_), _) => {}
-            (None, '"' | '\'') if matches!(previous, ' ' | '[' | '{' | ',' | ':') => {
+            (None, '"' | '\'')
+                if previous.is_whitespace() || matches!(previous, '[' | '{' | ',' | ':') =>
+            {
                 quote = Some(c);
             }
             (None, '#') if previous.is_whitespace() => comment = true,
@@ -191,6 +193,12 @@ mod tests {
     #[test]
     fn brackets_in_quotes_and_comments_do_not_count() {
         let text = format!("a: \"{}\" # {}\nb: 1\n", "[".repeat(100), "{".repeat(100));
+        assert!(parse(0, &text).is_ok());
+    }
+
+    #[test]
+    fn a_quoted_key_at_the_start_of_a_line_hides_its_brackets() {
+        let text = format!("\"{}\": 1\n", "[".repeat(100));
         assert!(parse(0, &text).is_ok());
     }
 
