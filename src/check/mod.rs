@@ -787,10 +787,9 @@ fn outcome_constant(
     outcome: &Located<String>,
     ty: &Type,
 ) -> Option<Code> {
-    let at = checker
-        .set
-        .location(outcome.pos, outcome.value.chars().count());
+    let width = outcome.value.chars().count();
     let Type::Enum(name) = ty.required() else {
+        let at = checker.set.location(outcome.pos, width);
         let diagnostic = Diagnostic::error(
             "type-mismatch",
             format!("`outcome:` gives a value of an enumeration, but this value has type `{ty}`"),
@@ -801,6 +800,6 @@ fn outcome_constant(
         return None;
     };
     checker
-        .enum_member(at, name, &outcome.value)
+        .enum_member(|set| set.location(outcome.pos, width), name, &outcome.value)
         .then(|| Code::Const(crate::data::Value::Text(outcome.value.as_str().into())))
 }

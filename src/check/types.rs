@@ -225,15 +225,20 @@ impl ExprChecker<'_> {
         if let (Type::Text, Type::Enum(name)) = (ty, expected)
             && let Code::Const(Value::Text(text)) = &code
         {
-            let at = self.set.expr_location(source, expr.span);
-            self.enum_member(at, name, text);
+            self.enum_member(|set| set.expr_location(source, expr.span), name, text);
             return Some(code);
         }
         None
     }
 
     /// Reports a string that is not a value of enumeration `name`.
-    pub fn enum_member(&mut self, at: crate::diag::Location, name: &str, value: &str) -> bool {
+    /// `at` places the error; it is computed only when there is one (checking is hot).
+    pub fn enum_member(
+        &mut self,
+        at: impl FnOnce(&RuleSet) -> crate::diag::Location,
+        name: &str,
+        value: &str,
+    ) -> bool {
         let values = self
             .names
             .enums
@@ -249,7 +254,7 @@ impl ExprChecker<'_> {
             "unknown-outcome",
             format!("`{value}` is not a value of `{name}`"),
         )
-        .at(at)
+        .at(at(self.set))
         .help(help);
         self.diagnostics.push(diagnostic);
         false
@@ -699,10 +704,9 @@ impl ExprChecker<'_> {
         name: &str,
     ) -> Option<bool> {
         match code {
-            Code::Const(Value::Text(text)) => {
-                let at = self.set.expr_location(source, expr.span);
-                self.enum_member(at, name, text).then_some(true)
-            }
+            Code::Const(Value::Text(text)) => self
+                .enum_member(|set| set.expr_location(source, expr.span), name, text)
+                .then_some(true),
             _ => Some(false),
         }
     }
