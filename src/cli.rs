@@ -6,17 +6,18 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::check::{Program, check};
+use crate::check::Program;
 use crate::compare::compare;
 use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
-use crate::diag::{Diagnostic, render};
+use crate::diag::{Diagnostic, Kind, render};
 use crate::eval::{Evaluation, Selection, summarize};
 use crate::generate::{generate, read_profile};
+use crate::load::{check_sources, load_program};
 use crate::report::{
     Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
     render_summary_text, render_text, render_wiki,
 };
-use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources, load_rule_set};
+use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{CaseSource, Coverage, TestFile, read_test_file, run_test};
 use crate::store::{
     CaseFile, RULE_TESTS_FOLDER, import_case, read_case, read_database, read_text, rule_sources,
@@ -278,9 +279,15 @@ fn emit(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-/// Loads and checks the rules in `dir`: the program, or the exit code after printing why not.
-pub fn load_program(dir: &Path) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec<Diagnostic>)> {
-    check_sources(rule_sources(dir))
+/// The exit code for diagnostics that stopped a command: bad input when every error is the
+/// input's (a missing directory, an unreadable file, a git revision), else rule errors.
+fn exit_for(diagnostics: &[Diagnostic]) -> Exit {
+    let errors = diagnostics.iter().filter(|d| d.is_error());
+    if errors.clone().next().is_some() && errors.clone().all(|d| d.kind == Kind::Input) {
+        Exit::BadInput
+    } else {
+        Exit::RuleErrors
+    }
 }
 
 /// The checked program of rule sources, or the exit code after printing why not (warnings
@@ -288,33 +295,10 @@ pub fn load_program(dir: &Path) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec
 fn program_from(sources: Result<RuleSources, Vec<Diagnostic>>) -> Result<Program, Exit> {
     check_sources(sources)
         .map(|(program, _warnings)| program)
-        .map_err(|(exit, diagnostics)| {
+        .map_err(|diagnostics| {
             emit_error(&render(&diagnostics));
-            exit
+            exit_for(&diagnostics)
         })
-}
-
-/// Checks rule sources already read: the program, or the exit code and why not.
-fn check_sources(
-    sources: Result<RuleSources, Vec<Diagnostic>>,
-) -> Result<(Program, Vec<Diagnostic>), (Exit, Vec<Diagnostic>)> {
-    let sources = sources.map_err(|errors| {
-        let exit = if errors.iter().all(|e| e.code == "io" || e.code == "git") {
-            Exit::BadInput
-        } else {
-            Exit::RuleErrors
-        };
-        (exit, errors)
-    })?;
-    let (set, mut diagnostics) = load_rule_set(sources);
-    let (program, check_diagnostics) = check(&set);
-    diagnostics.extend(check_diagnostics);
-    match program {
-        Some(program) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok((program, diagnostics))
-        }
-        _ => Err((Exit::RuleErrors, diagnostics)),
-    }
 }
 
 fn run_check(rules: &Path) -> Exit {
@@ -328,11 +312,11 @@ fn run_check(rules: &Path) -> Exit {
             ));
             Exit::Success
         }
-        Err((exit, diagnostics)) => {
+        Err(diagnostics) => {
             emit_error(&render(&diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             emit_error(&format!("{errors} error(s)\n"));
-            exit
+            exit_for(&diagnostics)
         }
     }
 }
@@ -514,9 +498,10 @@ fn read_rule_tests(
     let folder = rules.join(RULE_TESTS_FOLDER);
     if !folder.is_dir() {
         return Err(vec![
-            Diagnostic::error("io", format!("{}: no rule tests here", folder.display())).help(
-                "write rule tests as `*.yaml` files in the rules directory's `tests/` folder",
-            ),
+            Diagnostic::input_error("io", format!("{}: no rule tests here", folder.display()))
+                .help(
+                    "write rule tests as `*.yaml` files in the rules directory's `tests/` folder",
+                ),
         ]);
     }
     let paths = yaml_files_under(&folder)?;
@@ -674,7 +659,7 @@ fn run_diff(request: &DiffRequest) -> Exit {
 fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
     if db.exists() {
         emit_error(
-            &Diagnostic::error("io", format!("{}: already exists", db.display()))
+            &Diagnostic::input_error("io", format!("{}: already exists", db.display()))
                 .help("gen writes a new database: remove the file or name another")
                 .to_string(),
         );

@@ -13,6 +13,16 @@ pub enum Severity {
     Warning,
 }
 
+/// Whose problem a diagnostic reports: the rules being checked, or the input the tool was
+/// given (a path, a file it cannot read, a git revision); it decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The rules have a problem (exit 1).
+    Rules,
+    /// The input does (exit 2).
+    Input,
+}
+
 /// A place in a file: 1-based line and column, with the line's text for a caret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -57,6 +67,8 @@ impl Location {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// Whose problem it is.
+    pub kind: Kind,
     /// A stable identifier for the kind of problem, such as `unknown-field`.
     pub code: &'static str,
     /// What is wrong: lowercase, no final period, user input in backticks.
@@ -74,11 +86,20 @@ impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
+            kind: Kind::Rules,
             code,
             message: message.into(),
             location: None,
             help: None,
             notes: Vec::new(),
+        }
+    }
+
+    /// A new error in the input the tool was given rather than in the rules.
+    pub fn input_error(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::Input,
+            ..Self::error(code, message)
         }
     }
 

@@ -9,7 +9,7 @@ use wotrules::eval::{CHUNK_MEMBERS, Evaluation};
 
 fn dataset() -> (wotrules::check::Program, Dataset) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let (program, _) = wotrules::cli::load_program(&root.join("rules")).expect("the rules check");
+    let (program, _) = wotrules::load::load_program(&root.join("rules")).expect("the rules check");
     let profile = std::fs::read_to_string(root.join("benches/population.yaml")).expect("profile");
     let profile = wotrules::generate::read_profile("population.yaml", &profile).expect("profile");
     let case = wotrules::generate::generate(&profile, 10_000, 7).expect("a population");

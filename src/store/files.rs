@@ -19,7 +19,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     use std::io::Read;
     let shown = path.display().to_string();
     let cannot = |e: std::io::Error| {
-        Diagnostic::error(
+        Diagnostic::input_error(
             "io",
             format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
         )
@@ -28,19 +28,19 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let metadata = std::fs::metadata(path).map_err(cannot)?;
     if metadata.is_dir() {
         return Err(
-            Diagnostic::error("io", format!("{shown}: is a directory, not a file"))
+            Diagnostic::input_error("io", format!("{shown}: is a directory, not a file"))
                 .help("give the path of a file"),
         );
     }
     if !metadata.is_file() {
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::input_error(
             "io",
             format!("{shown}: is not a regular file (a device, FIFO or socket)"),
         )
         .help("give the path of a file"));
     }
     let too_large = |size: u64| {
-        Diagnostic::error(
+        Diagnostic::input_error(
             "io",
             format!("{shown}: the file is {size} bytes, the limit is {MAX_TEXT_FILE_BYTES}"),
         )
@@ -76,7 +76,7 @@ fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Err(vec![
-            Diagnostic::error("io", format!("{}: no such directory", dir.display()))
+            Diagnostic::input_error("io", format!("{}: no such directory", dir.display()))
                 .help("check the path"),
         ]);
     }
@@ -94,7 +94,7 @@ pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagn
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) => {
-                errors.push(Diagnostic::error(
+                errors.push(Diagnostic::input_error(
                     "io",
                     format!("{}: cannot list: {e}", folder.display()),
                 ));
@@ -128,7 +128,7 @@ fn is_yaml(path: &str) -> bool {
 pub fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Err(vec![
-            Diagnostic::error("io", format!("{}: no such rules directory", dir.display()))
+            Diagnostic::input_error("io", format!("{}: no such rules directory", dir.display()))
                 .help("pass `--rules DIR`"),
         ]);
     }
@@ -172,13 +172,13 @@ pub fn rule_sources_at_revision(
     let shown = format!("git:{revision}");
     if revision.is_empty() || revision.starts_with('-') {
         return Err(vec![
-            Diagnostic::error("git", format!("`{shown}` does not name a revision"))
+            Diagnostic::input_error("git", format!("`{shown}` does not name a revision"))
                 .help("name a revision of this repository, such as `git:HEAD` or `git:main`"),
         ]);
     }
     let absolute = std::fs::canonicalize(dir).map_err(|e| {
         vec![
-            Diagnostic::error("io", format!("{}: {e}", dir.display()))
+            Diagnostic::input_error("io", format!("{}: {e}", dir.display()))
                 .help("`--rules` names the rules directory of this repository"),
         ]
     })?;
@@ -191,12 +191,12 @@ pub fn rule_sources_at_revision(
             .args(arguments)
             .output()
             .map_err(|e| {
-                Diagnostic::error("git", format!("{shown}: cannot run git: {e}"))
+                Diagnostic::input_error("git", format!("{shown}: cannot run git: {e}"))
                     .help("install git, or pass a directory as `--base`")
             })?;
         if !output.status.success() {
             let message = String::from_utf8_lossy(&output.stderr);
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::input_error(
                 "git",
                 format!("{shown}: git {}: {}", arguments[0], message.trim()),
             )
@@ -243,7 +243,7 @@ pub fn rule_sources_at_revision(
     }
     if files.is_empty() {
         return Err(vec![
-            Diagnostic::error(
+            Diagnostic::input_error(
                 "git",
                 format!("{shown}: no rule files under `{}`", dir.display()),
             )
