@@ -12,16 +12,16 @@ use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
 use crate::diag::{Diagnostic, Kind, render};
 use crate::eval::{Evaluation, Selection, summarize};
 use crate::generate::{generate, read_profile};
-use crate::load::{check_sources, load_program};
+use crate::load::{check_sources, load_program, load_rule_tests};
 use crate::report::{
     Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
     render_summary_text, render_text, render_wiki,
 };
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
-use crate::ruletest::{CaseSource, Coverage, TestFile, read_test_file, run_test};
+use crate::ruletest::{Coverage, run_test};
 use crate::store::{
-    CaseFile, RULE_TESTS_FOLDER, import_case, read_case, read_database, read_text, rule_sources,
-    rule_sources_at_revision, yaml_files_under,
+    CaseFile, import_case, read_case, read_database, read_text, rule_sources,
+    rule_sources_at_revision,
 };
 
 /// How a run ended; the process exit code.
@@ -490,70 +490,12 @@ fn write_database(case: &CaseFile, db: &Path, done: &str) -> Exit {
     }
 }
 
-/// Reads every rule test under `rules/tests/`, with its case; all problems or the tests.
-fn read_rule_tests(
-    rules: &Path,
-    program: &Program,
-) -> Result<Vec<(TestFile, Vec<CaseFile>)>, Vec<Diagnostic>> {
-    let folder = rules.join(RULE_TESTS_FOLDER);
-    if !folder.is_dir() {
-        return Err(vec![
-            Diagnostic::input_error("io", format!("{}: no rule tests here", folder.display()))
-                .help(
-                    "write rule tests as `*.yaml` files in the rules directory's `tests/` folder",
-                ),
-        ]);
-    }
-    let paths = yaml_files_under(&folder)?;
-    let mut errors = Vec::new();
-    let mut files = Vec::new();
-    for path in paths {
-        let file = read_text(&path)
-            .map_err(|e| vec![e])
-            .and_then(|text| read_test_file(&path, &text, program));
-        let file = match file {
-            Ok(file) => file,
-            Err(diagnostics) => {
-                errors.extend(diagnostics);
-                continue;
-            }
-        };
-        let mut cases = Vec::new();
-        for test in &file.tests {
-            let case = match &test.case {
-                CaseSource::Path(path, at) => {
-                    read_input(&Input::Case(path.clone())).map_err(|diagnostics| {
-                        diagnostics
-                            .into_iter()
-                            .map(|d| match d.location {
-                                None => d.at(at.clone()),
-                                Some(_) => d,
-                            })
-                            .collect()
-                    })
-                }
-                CaseSource::Inline { path, text } => read_case(path, text),
-            };
-            match case {
-                Ok(case) => cases.push(case),
-                Err(diagnostics) => errors.extend(diagnostics),
-            }
-        }
-        files.push((file, cases));
-    }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
-}
-
 fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
     let program = match program_from(rule_sources(rules)) {
         Ok(program) => program,
         Err(exit) => return exit,
     };
-    let files = match read_rule_tests(rules, &program) {
+    let files = match load_rule_tests(rules, &program) {
         Ok(files) => files,
         Err(diagnostics) => {
             emit_error(&render(&diagnostics));
