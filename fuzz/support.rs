@@ -85,7 +85,11 @@ pub fn evaluate_database(bytes: &[u8]) {
     if std::fs::write(&path, bytes).is_err() {
         return;
     }
-    match wotrules::store::read_database(&path.display().to_string()) {
+    let options = wotrules::store::ReadOptions {
+        cats_types: shipped_program().cats_types.clone(),
+        contacts: true,
+    };
+    match wotrules::store::read_database(&path.display().to_string(), &options) {
         Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
         Ok(_) => {}
         Err(diagnostic) => {

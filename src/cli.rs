@@ -20,7 +20,7 @@ use crate::report::{
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{Coverage, run_test};
 use crate::store::{
-    CaseFile, import_case, read_case, read_database, read_text, rule_sources,
+    CaseFile, ReadOptions, import_case, read_case, read_database, read_text, rule_sources,
     rule_sources_at_revision,
 };
 
@@ -327,8 +327,12 @@ enum Input {
 }
 
 /// Reads the input into a dataset, or prints why not and gives the exit code.
-fn read_dataset(input: &Input, as_of: Option<NaiveDate>) -> Result<Dataset, Exit> {
-    let case = read_input(input).map_err(|diagnostics| {
+fn read_dataset(
+    input: &Input,
+    options: &ReadOptions,
+    as_of: Option<NaiveDate>,
+) -> Result<Dataset, Exit> {
+    let case = read_input(input, options).map_err(|diagnostics| {
         emit_error(&render(&diagnostics));
         Exit::BadInput
     })?;
@@ -355,6 +359,14 @@ fn dataset(as_of: Option<NaiveDate>, case: CaseFile) -> Result<Dataset, Diagnost
     }
 }
 
+/// What an evaluation by `program` reads from a database (no names or addresses).
+fn read_options(program: &Program) -> ReadOptions {
+    ReadOptions {
+        cats_types: program.cats_types.clone(),
+        contacts: false,
+    }
+}
+
 /// The input named by `--case` or `--db` (clap requires exactly one).
 fn input_of(case: Option<PathBuf>, db: Option<PathBuf>) -> Input {
     match (case, db) {
@@ -374,13 +386,15 @@ struct EvalRequest {
     summary: bool,
 }
 
-fn read_input(input: &Input) -> Result<CaseFile, Vec<Diagnostic>> {
+fn read_input(input: &Input, options: &ReadOptions) -> Result<CaseFile, Vec<Diagnostic>> {
     match input {
         Input::Case(path) => {
             let text = read_text(path).map_err(|e| vec![e])?;
             read_case(&path.display().to_string(), &text)
         }
-        Input::Database(path) => read_database(&path.display().to_string()).map_err(|e| vec![e]),
+        Input::Database(path) => {
+            read_database(&path.display().to_string(), options).map_err(|e| vec![e])
+        }
     }
 }
 
@@ -400,7 +414,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
         Ok(program) => program,
         Err(exit) => return exit,
     };
-    let data = match read_dataset(&request.input, request.as_of) {
+    let data = match read_dataset(&request.input, &read_options(&program), request.as_of) {
         Ok(data) => data,
         Err(exit) => return exit,
     };
@@ -462,7 +476,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
 }
 
 fn run_import(file: &Path, db: &Path) -> Exit {
-    match read_input(&Input::Case(file.to_path_buf())) {
+    match read_input(&Input::Case(file.to_path_buf()), &ReadOptions::default()) {
         Ok(case) => write_database(&case, db, "imported"),
         Err(diagnostics) => {
             emit_error(&render(&diagnostics));
@@ -572,11 +586,22 @@ fn run_diff(request: &DiffRequest) -> Exit {
             Err(exit) => return exit,
         }
     }
-    let data = match read_dataset(&request.input, request.as_of) {
+    let (old_program, new_program) = (&programs[0], &programs[1]);
+    if old_program.cats_types != new_program.cats_types {
+        emit_error(
+            &Diagnostic::error(
+                "usage",
+                "the two rule sets read CATS passes differently (`store.cats_types` in schema.yaml)",
+            )
+            .help("`diff` compares rules over the same data: compare a change of `store` by evaluating each")
+            .to_string(),
+        );
+        return Exit::BadInput;
+    }
+    let data = match read_dataset(&request.input, &read_options(new_program), request.as_of) {
         Ok(data) => data,
         Err(exit) => return exit,
     };
-    let (old_program, new_program) = (&programs[0], &programs[1]);
     let changes = compare(old_program, new_program, &data);
     let new_source = request.rules.display().to_string();
     let versions = Versions {

@@ -286,6 +286,20 @@ pub enum MemberField {
     Received,
     /// Records given.
     Given,
+    /// When the account was deleted.
+    Deleted,
+    /// The account is locked.
+    Locked,
+    /// The primary email address.
+    Email,
+    /// First name.
+    Fname,
+    /// Middle name.
+    Mname,
+    /// Last name.
+    Lname,
+    /// Name suffix.
+    Suffix,
 }
 
 /// A field of the support request.
@@ -335,6 +349,13 @@ impl MemberField {
             "cats_passed" => (Self::CatsPassed, optional_date),
             "received" => (Self::Received, Type::Records),
             "given" => (Self::Given, Type::Records),
+            "deleted" => (Self::Deleted, optional_date),
+            "locked" => (Self::Locked, Type::Bool),
+            "email" => (Self::Email, Type::Text),
+            "fname" => (Self::Fname, Type::Text),
+            "mname" => (Self::Mname, Type::Text),
+            "lname" => (Self::Lname, Type::Text),
+            "suffix" => (Self::Suffix, Type::Text),
             _ => return None,
         })
     }
@@ -395,6 +416,28 @@ pub struct MemberRow {
     pub ttpadmin: i64,
     /// Every CATS pass date.
     pub cats_passes: Vec<NaiveDate>,
+    /// When the account was deleted.
+    pub deleted: Option<NaiveDate>,
+    /// The account is locked.
+    pub locked: bool,
+    /// Name and address: always in case files; read from a database only when asked for
+    /// (see [`crate::store::ReadOptions`]), as only mailings need them.
+    pub contact: Option<Box<Contact>>,
+}
+
+/// A member's name and primary email address (CAcert's `users` columns).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contact {
+    /// Primary email address.
+    pub email: String,
+    /// First name.
+    pub fname: String,
+    /// Middle name.
+    pub mname: String,
+    /// Last name.
+    pub lname: String,
+    /// Name suffix.
+    pub suffix: String,
 }
 
 /// The support request a case is about.

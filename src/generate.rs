@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::data::{MemberRow, RecordRow, Request};
+use crate::data::{Contact, MemberRow, RecordRow, Request};
 use crate::diag::Diagnostic;
 use crate::store::CaseFile;
 
@@ -36,6 +36,11 @@ pub struct Profile {
     assurer_flag_percent: u64,
     blocked_percent: u64,
     dob: DobSpan,
+    first_names: Vec<String>,
+    last_names: Vec<String>,
+    email_domain: String,
+    account_deleted_percent: u64,
+    locked_percent: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,6 +190,8 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<CaseFile
         ));
     }
     let mut random = Random(seed);
+    // Accounts draw from a stream of their own, so the notary rows of a seed stay as they were.
+    let mut accounts = Random(seed ^ 0x00ac_c0a7);
     let members = members.max(2);
     let big = (members * profile.big_assurers_per_10000 / 10_000).clamp(1, members - 1);
     let admins = profile.ttp_admins.clamp(1, members - 1);
@@ -204,6 +211,11 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<CaseFile
             assurer_blocked: random.percent(profile.blocked_percent),
             ttpadmin: i64::from(index >= big && index < big + admins),
             cats_passes: cats.into_iter().collect(),
+            deleted: accounts
+                .percent(profile.account_deleted_percent)
+                .then(|| accounts.day(dates.from, dates.until)),
+            locked: accounts.percent(profile.locked_percent),
+            contact: Some(Box::new(contact(profile, &mut accounts, id))),
         });
         let mut draw = random.below(total_weight.max(1));
         let count = profile
@@ -235,6 +247,26 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<CaseFile
         members: users,
         records,
     })
+}
+
+/// A name from the profile's lists and an address unique to the member.
+fn contact(profile: &Profile, random: &mut Random, id: i64) -> Contact {
+    let pick = |random: &mut Random, names: &[String]| {
+        if names.is_empty() {
+            String::new()
+        } else {
+            random.pick(names).clone()
+        }
+    };
+    let fname = pick(random, &profile.first_names);
+    let lname = pick(random, &profile.last_names);
+    Contact {
+        email: format!("member{id}@{}", profile.email_domain),
+        fname,
+        mname: String::new(),
+        lname,
+        suffix: String::new(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -134,7 +134,11 @@ fn scan(db: &str) {
 fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
     let (program, _) = wotrules::load::load_program(Path::new(rules))
         .unwrap_or_else(|_| panic!("the rules in {rules} check"));
-    let case = wotrules::store::read_database(db).expect("the database reads");
+    let options = wotrules::store::ReadOptions {
+        cats_types: program.cats_types.clone(),
+        contacts: false,
+    };
+    let case = wotrules::store::read_database(db, &options).expect("the database reads");
     let as_of = wotrules::data::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
     let data = Dataset::new(as_of, case.request, case.members, case.records);
     (program, data)

@@ -56,6 +56,7 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
         member_outputs,
         record_outputs,
         enums: set.schema.enums.clone(),
+        cats_types: set.schema.cats_types.clone(),
         digest: digest(set),
     };
     (Some(program), diagnostics)

@@ -23,6 +23,8 @@ pub struct Program {
     pub record_outputs: Vec<Output>,
     /// The schema's enumerations: name → values in order.
     pub enums: std::collections::HashMap<String, Vec<String>>,
+    /// The CATS variant types whose passes count (the schema's `store.cats_types`).
+    pub cats_types: Vec<i64>,
     /// `sha256:<hex>` over the rule files' rules-relative paths and texts.
     pub digest: String,
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::builtins::BuiltinId;
 use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, DefId, Program, Rule};
-use crate::data::{Dataset, Direction, MemberField, RecordField, RequestField, Value};
+use crate::data::{Contact, Dataset, Direction, MemberField, RecordField, RequestField, Value};
 use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
 use memo::{Memo, Slot};
@@ -322,11 +322,11 @@ impl<'a> Evaluation<'a> {
                 _ => Value::Missing,
             },
             Code::MemberField(object, field) if matches!(**object, Code::This) => match env.this {
-                Value::Member(index) => self.member_field(index, *field),
+                Value::Member(index) => self.member_field(index, *field)?,
                 _ => Value::Missing,
             },
             Code::MemberField(object, field) => match self.eval(object, env)? {
-                Value::Member(index) => self.member_field(index, *field),
+                Value::Member(index) => self.member_field(index, *field)?,
                 _ => Value::Missing,
             },
             Code::Definition(object, id) if matches!(**object, Code::This) => match env.this {
@@ -526,9 +526,16 @@ impl<'a> Evaluation<'a> {
         }
     }
 
-    fn member_field(&self, index: usize, field: MemberField) -> Value {
+    fn member_field(&self, index: usize, field: MemberField) -> Result<Value> {
         let member = &self.data.members[index];
-        match field {
+        let contact = |part: fn(&Contact) -> &str| match &member.row.contact {
+            Some(contact) => Ok(Value::Text(part(contact).into())),
+            None => fail(format!(
+                "member {}'s name and address were not read (a database's are read by `wotrules mailing` only; a member without a `users` row has none)",
+                member.row.id
+            )),
+        };
+        Ok(match field {
             MemberField::Id => Value::Int(member.row.id),
             MemberField::Dob => member.row.dob.map_or(Value::Missing, Value::Date),
             MemberField::Assurer => Value::Bool(member.row.assurer),
@@ -537,7 +544,14 @@ impl<'a> Evaluation<'a> {
             MemberField::CatsPassed => member.cats_passed.map_or(Value::Missing, Value::Date),
             MemberField::Received => Value::Records(index, Direction::Received),
             MemberField::Given => Value::Records(index, Direction::Given),
-        }
+            MemberField::Deleted => member.row.deleted.map_or(Value::Missing, Value::Date),
+            MemberField::Locked => Value::Bool(member.row.locked),
+            MemberField::Email => return contact(|c| &c.email),
+            MemberField::Fname => return contact(|c| &c.fname),
+            MemberField::Mname => return contact(|c| &c.mname),
+            MemberField::Lname => return contact(|c| &c.lname),
+            MemberField::Suffix => return contact(|c| &c.suffix),
+        })
     }
 
     /// A field of the entity a definition is decided for, for explanations.
@@ -550,7 +564,9 @@ impl<'a> Evaluation<'a> {
         use crate::check::program::FieldUse;
         match (scope, field) {
             (Scope::Record, FieldUse::Record(field, _)) => self.record_field(entity, *field),
-            (Scope::Member, FieldUse::Member(field, _)) => self.member_field(entity, *field),
+            (Scope::Member, FieldUse::Member(field, _)) => {
+                self.member_field(entity, *field).unwrap_or(Value::Missing)
+            }
             _ => Value::Missing,
         }
     }

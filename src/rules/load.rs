@@ -326,10 +326,19 @@ impl Loader {
         };
         self.only_keys(
             &fields,
-            &["schema", "enums", "fields", "outputs"],
+            &["schema", "enums", "fields", "outputs", "store"],
             "the schema",
         );
         let mut schema = Schema::default();
+        if let Some(store) = self
+            .required(&fields, "store", "the schema")
+            .and_then(|n| self.fields(n, file, "`store`"))
+        {
+            self.only_keys(&store, &["cats_types"], "`store`");
+            if let Some(list) = self.required(&store, "cats_types", "`store`") {
+                schema.cats_types = self.integers(list, file, "`cats_types`");
+            }
+        }
         if let Some(enums) = self
             .required(&fields, "enums", "the schema")
             .and_then(|n| self.fields(n, file, "`enums`"))
@@ -380,6 +389,38 @@ impl Loader {
             }
         }
         self.set.schema = schema;
+    }
+
+    /// A list of whole numbers.
+    fn integers(&mut self, node: &Node, file: usize, what: &str) -> Vec<i64> {
+        let Some(list) = node.as_sequence() else {
+            let pos = self.pos(file, node.span());
+            self.error(
+                pos,
+                1,
+                "wrong-shape",
+                format!("{what} must be a list of whole numbers"),
+                Some("write `[1]`".into()),
+            );
+            return Vec::new();
+        };
+        let mut numbers = Vec::new();
+        for item in list.iter() {
+            let Some(text) = self.text(item, file, what) else {
+                continue;
+            };
+            match text.value.trim().parse::<i64>() {
+                Ok(number) => numbers.push(number),
+                Err(_) => self.error(
+                    text.pos,
+                    text.value.chars().count(),
+                    "wrong-shape",
+                    format!("{what}: `{}` is not a whole number", text.value),
+                    None,
+                ),
+            }
+        }
+        numbers
     }
 
     fn name_type_pairs(

@@ -202,6 +202,8 @@ pub struct Schema {
     pub fields: HashMap<String, Vec<FieldDeclaration>>,
     /// Outputs per scope: name → type text, in order.
     pub outputs: Vec<(Scope, Located<String>, Located<String>)>,
+    /// `store.cats_types`: the CATS variant types whose passes are `member.cats_passed`.
+    pub cats_types: Vec<i64>,
 }
 
 /// Everything loaded from a rules directory.

@@ -10,7 +10,7 @@ use marked_yaml::Node;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 
 use super::{parse_date, parse_datetime};
-use crate::data::{MemberRow, RecordRow, Request};
+use crate::data::{Contact, MemberRow, RecordRow, Request};
 use crate::diag::{Diagnostic, Location};
 use crate::suggest::did_you_mean;
 
@@ -40,6 +40,13 @@ const MEMBER_KEYS: &[&str] = &[
     "assurer",
     "assurer_blocked",
     "ttpadmin",
+    "deleted",
+    "locked",
+    "email",
+    "fname",
+    "mname",
+    "lname",
+    "suffix",
 ];
 const RECORD_KEYS: &[&str] = &[
     "id", "from", "to", "points", "awarded", "method", "location", "date", "when", "expire",
@@ -421,6 +428,21 @@ impl Reader<'_> {
         let assurer = self.boolean(&entry, "assurer");
         let assurer_blocked = self.boolean(&entry, "assurer_blocked");
         let ttpadmin = self.integer(&entry, "ttpadmin", false);
+        let deleted = self.nullable(&entry, "deleted", date, help);
+        let locked = self.boolean(&entry, "locked");
+        let mut text = |key: &str| {
+            self.free_text(&entry, key, false)
+                .map(Option::unwrap_or_default)
+        };
+        let (email, fname, mname) = (text("email"), text("fname"), text("mname"));
+        let (lname, suffix) = (text("lname"), text("suffix"));
+        let contact = Contact {
+            email: email?,
+            fname: fname?,
+            mname: mname?,
+            lname: lname?,
+            suffix: suffix?,
+        };
         Some(MemberRow {
             id: id??,
             dob: dob?,
@@ -428,6 +450,9 @@ impl Reader<'_> {
             assurer_blocked: assurer_blocked?,
             ttpadmin: ttpadmin?.unwrap_or(0),
             cats_passes: cats_passed?.into_iter().collect(),
+            deleted: deleted?,
+            locked: locked?,
+            contact: Some(Box::new(contact)),
         })
     }
 

@@ -10,7 +10,7 @@ pub use case::{CaseFile, read_case};
 pub use files::{
     RULE_TESTS_FOLDER, read_text, rule_sources, rule_sources_at_revision, yaml_files_under,
 };
-pub use sqlite::{import_case, read_database};
+pub use sqlite::{ReadOptions, import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,
 /// or `0000-00-00`) means "not set".

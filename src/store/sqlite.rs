@@ -9,17 +9,24 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use rustc_hash::FxHashSet;
 
 use super::{CaseFile, parse_date, parse_datetime};
-use crate::data::{MemberRow, RecordRow, Request};
+use crate::data::{Contact, MemberRow, RecordRow, Request};
 use crate::diag::Diagnostic;
 
 /// CAcert's tables (real column names), plus `wotrules_case` for a case's date and request.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL DEFAULT '',
+    fname TEXT NOT NULL DEFAULT '',
+    mname TEXT NOT NULL DEFAULT '',
+    lname TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
     dob TEXT,
     assurer INTEGER NOT NULL DEFAULT 0,
     assurer_blocked INTEGER NOT NULL DEFAULT 0,
-    ttpadmin INTEGER NOT NULL DEFAULT 0
+    ttpadmin INTEGER NOT NULL DEFAULT 0,
+    deleted TEXT,
+    locked INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS cats_passed (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -54,7 +61,15 @@ CREATE TABLE IF NOT EXISTS wotrules_case (
 const REQUIRED_COLUMNS: &[(&str, &[&str])] = &[
     (
         "users",
-        &["id", "dob", "assurer", "assurer_blocked", "ttpadmin"],
+        &[
+            "id",
+            "dob",
+            "assurer",
+            "assurer_blocked",
+            "ttpadmin",
+            "deleted",
+            "locked",
+        ],
     ),
     ("cats_passed", &["user_id", "pass_date"]),
     (
@@ -76,13 +91,28 @@ fn db_error(path: &str, message: impl Into<String>, help: &str) -> Diagnostic {
     Diagnostic::error("database", format!("{path}: {message}")).help(help)
 }
 
+/// The columns of members' names and addresses, read when [`ReadOptions::contacts`] asks.
+const CONTACT_COLUMNS: &[&str] = &["email", "fname", "mname", "lname", "suffix"];
+
+/// What reading takes from a database besides the rows every evaluation needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    /// The `cats_variant.type_id`s whose passes are CATS passes (the schema's
+    /// `store.cats_types`). A database without a `cats_variant` table (one `wotrules import`
+    /// wrote from a case file) holds only such passes.
+    pub cats_types: Vec<i64>,
+    /// Also read names and email addresses (`users.email`, `fname`, `mname`, `lname`,
+    /// `suffix`): a mailing needs them, an evaluation does not.
+    pub contacts: bool,
+}
+
 /// Reads a database without writing to it: every user is evaluated.
 ///
 /// Everything is read in one read transaction, so a database that another program is
 /// writing gives one consistent state. Rows are checked as strictly as a case file's:
 /// a NULL, BLOB or non-UTF-8 value, a duplicate id, a record from a member to themself or
 /// revoked before it was entered is an error naming the table, the row and the column.
-pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
+pub fn read_database(path: &str, options: &ReadOptions) -> Result<CaseFile, Diagnostic> {
     if !Path::new(path).is_file() {
         return Err(db_error(
             path,
@@ -101,15 +131,20 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
         )
     };
     connection.execute_batch("BEGIN").map_err(sql)?;
-    for (table, columns) in REQUIRED_COLUMNS {
-        let mut statement = connection
-            .prepare(&format!("PRAGMA table_info({table})"))
-            .map_err(sql)?;
-        let present: Vec<String> = statement
-            .query_map([], |row| row.get::<_, String>(1))
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
+    let variants = columns_of(&connection, "cats_variant").map_err(sql)?;
+    let mut required: Vec<(&str, Vec<&str>)> = REQUIRED_COLUMNS
+        .iter()
+        .map(|(table, columns)| (*table, columns.to_vec()))
+        .collect();
+    if options.contacts {
+        required[0].1.extend(CONTACT_COLUMNS);
+    }
+    if !variants.is_empty() {
+        required[1].1.extend(["id", "variant_id"]);
+        required.push(("cats_variant", vec!["id", "type_id"]));
+    }
+    for (table, columns) in &required {
+        let present = columns_of(&connection, table).map_err(sql)?;
         if present.is_empty() {
             return Err(db_error(
                 path,
@@ -126,24 +161,15 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
         }
     }
     let (as_of, request) = read_case_table(&connection, path)?;
-    let mut members = read_users(&connection, path)?;
-    let mut statement = connection
-        .prepare("SELECT user_id, pass_date FROM cats_passed ORDER BY user_id")
-        .map_err(sql)?;
-    let mut rows = statement.query([]).map_err(sql)?;
-    while let Some(row) = rows.next().map_err(sql)? {
-        let at = Cell::new(path, "cats_passed", None);
-        let user = at.integer(row, 0, "user_id")?;
-        let at = Cell::new(path, "cats_passed", Some(user));
-        let text = at.text(row, 1, "pass_date")?;
-        let date = parse_datetime(&text).map_err(|m| at.error("pass_date", &m))?;
-        if let (Some(date), Ok(index)) = (date, members.binary_search_by_key(&user, |m| m.id)) {
-            members[index].cats_passes.push(date.date());
-        }
-    }
+    let mut members = read_users(&connection, path, options.contacts)?;
+    read_cats(
+        &connection,
+        path,
+        &options.cats_types,
+        !variants.is_empty(),
+        &mut members,
+    )?;
     let records = read_notary(&connection, path)?;
-    drop(rows);
-    drop(statement);
     drop(connection);
     if let Some(before) = before
         && (file_state(path) != before || !quiet_wal(path))
@@ -160,6 +186,60 @@ pub fn read_database(path: &str) -> Result<CaseFile, Diagnostic> {
         members,
         records,
     })
+}
+
+/// The column names of `table` (none when there is no such table).
+fn columns_of(connection: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut statement = connection.prepare(&format!("PRAGMA table_info({table})"))?;
+    statement
+        .query_map([], |row| row.get::<_, String>(1))?
+        .collect()
+}
+
+/// Adds each member's CATS passes: with a `cats_variant` table, the passes of the variants
+/// whose type is one of `types`; without one, every pass.
+fn read_cats(
+    connection: &Connection,
+    path: &str,
+    types: &[i64],
+    with_variants: bool,
+    members: &mut [MemberRow],
+) -> Result<(), Diagnostic> {
+    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `cats_passed` table");
+    let query = if with_variants {
+        "SELECT c.user_id, c.pass_date, c.id, c.variant_id, v.type_id FROM cats_passed c \
+         LEFT JOIN cats_variant v ON v.id = c.variant_id ORDER BY c.user_id"
+    } else {
+        "SELECT user_id, pass_date FROM cats_passed ORDER BY user_id"
+    };
+    let mut statement = connection.prepare(query).map_err(sql)?;
+    let mut rows = statement.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let at = Cell::new(path, "cats_passed", None);
+        let user = at.integer(row, 0, "user_id")?;
+        let at = Cell::new(path, "cats_passed", Some(user));
+        if with_variants {
+            let at = Cell::new(path, "cats_passed", Some(at.integer(row, 2, "id")?));
+            let variant = at.integer(row, 3, "variant_id")?;
+            let ValueRef::Integer(kind) = at.value(row, 4, "variant_id")? else {
+                return Err(at.error(
+                    "variant_id",
+                    &format!(
+                        "{variant} is no row of `cats_variant` (or its `type_id` is not an integer)"
+                    ),
+                ));
+            };
+            if !types.contains(&kind) {
+                continue;
+            }
+        }
+        let text = at.text(row, 1, "pass_date")?;
+        let date = parse_datetime(&text).map_err(|m| at.error("pass_date", &m))?;
+        if let (Some(date), Ok(index)) = (date, members.binary_search_by_key(&user, |m| m.id)) {
+            members[index].cats_passes.push(date.date());
+        }
+    }
+    Ok(())
 }
 
 /// Whether `path` is a WAL database that no program has open (no `-wal` with content, no
@@ -371,11 +451,21 @@ fn read_case_table(
     ))
 }
 
-fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Diagnostic> {
+fn read_users(
+    connection: &Connection,
+    path: &str,
+    contacts: bool,
+) -> Result<Vec<MemberRow>, Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `users` table");
-    let mut statement = connection
-        .prepare("SELECT id, dob, assurer, assurer_blocked, ttpadmin FROM users ORDER BY id")
-        .map_err(sql)?;
+    let query = format!(
+        "SELECT id, dob, assurer, assurer_blocked, ttpadmin, deleted, locked{} FROM users ORDER BY id",
+        if contacts {
+            ", email, fname, mname, lname, suffix"
+        } else {
+            ""
+        }
+    );
+    let mut statement = connection.prepare(&query).map_err(sql)?;
     let mut rows = statement.query([]).map_err(sql)?;
     let mut members: Vec<MemberRow> = Vec::new();
     while let Some(row) = rows.next().map_err(sql)? {
@@ -389,6 +479,18 @@ fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Dia
             ));
         }
         let dob = at.datetime(row, 1, "dob")?.map(|d| d.date());
+        let contact = if contacts {
+            let text = |offset: usize| at.text(row, 7 + offset, CONTACT_COLUMNS[offset]);
+            Some(Box::new(Contact {
+                email: text(0)?,
+                fname: text(1)?,
+                mname: text(2)?,
+                lname: text(3)?,
+                suffix: text(4)?,
+            }))
+        } else {
+            None
+        };
         members.push(MemberRow {
             id,
             dob,
@@ -396,6 +498,9 @@ fn read_users(connection: &Connection, path: &str) -> Result<Vec<MemberRow>, Dia
             assurer_blocked: at.flag(row, 3, "assurer_blocked")?,
             ttpadmin: at.integer(row, 4, "ttpadmin")?,
             cats_passes: Vec::new(),
+            deleted: at.datetime(row, 5, "deleted")?.map(|d| d.date()),
+            locked: at.flag(row, 6, "locked")?,
+            contact,
         });
     }
     Ok(members)
@@ -542,19 +647,28 @@ fn write_copy(case: &CaseFile, path: &str, copy: &str) -> Result<(), Diagnostic>
     let format_datetime =
         |d: &Option<chrono::NaiveDateTime>| d.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
     {
-        let mut users = transaction.prepare("INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(sql)?;
+        let mut users = transaction.prepare("INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin, deleted, locked, email, fname, mname, lname, suffix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)").map_err(sql)?;
         let mut cats = transaction
             .prepare("INSERT INTO cats_passed (user_id, pass_date) VALUES (?1, ?2)")
             .map_err(sql)?;
         for member in &case.members {
             let dob = member.dob.map(|d| d.to_string());
+            let deleted = member.deleted.map(|d| d.to_string());
+            let contact = member.contact.as_deref().cloned().unwrap_or_default();
             users
                 .execute(params![
                     member.id,
                     dob,
                     member.assurer,
                     member.assurer_blocked,
-                    member.ttpadmin
+                    member.ttpadmin,
+                    deleted,
+                    member.locked,
+                    contact.email,
+                    contact.fname,
+                    contact.mname,
+                    contact.lname,
+                    contact.suffix
                 ])
                 .map_err(sql)?;
             for pass in &member.cats_passes {
