@@ -20,8 +20,8 @@ use crate::report::{
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{Coverage, run_test};
 use crate::store::{
-    CaseFile, ReadOptions, import_case, read_case, read_database, read_text, rule_sources,
-    rule_sources_at_revision,
+    CaseFile, ReadOptions, import_case, import_mysql_dump, read_case, read_database, read_text,
+    rule_sources, rule_sources_at_revision, write_mysql_dump,
 };
 
 /// How a run ended; the process exit code.
@@ -135,6 +135,9 @@ enum Command {
         coverage: bool,
     },
     /// Write a deterministic synthetic CAcert database (for benchmarks and load tests).
+    #[command(after_help = "Examples:\n  \
+        wotrules gen --members 10000 --db /tmp/s.sqlite\n  \
+        wotrules gen --members 10000 --mysql-dump /tmp/s.sql   # CAcert's production schema")]
     Gen {
         /// How many members.
         #[arg(long)]
@@ -143,19 +146,35 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The database to create (must not exist).
+        #[arg(
+            long,
+            conflicts_with = "mysql_dump",
+            required_unless_present = "mysql_dump"
+        )]
+        db: Option<PathBuf>,
+        /// Instead, a `mysqldump` of CAcert's production schema to create (must not exist).
         #[arg(long)]
-        db: PathBuf,
+        mysql_dump: Option<PathBuf>,
         /// The distributions.
         #[arg(long, default_value = "benches/population.yaml")]
         profile: PathBuf,
+        /// The rules whose `store.cats_types` the dump's Assurer Challenge variant takes.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
     },
-    /// Load a case file into a SQLite database, all or nothing.
-    #[command(
-        after_help = "Example:\n  wotrules import examples/a20111001.1.yaml --db /tmp/case.sqlite"
-    )]
+    /// Load a case file, or a `mysqldump` of CAcert's database, into a SQLite database, all
+    /// or nothing.
+    #[command(after_help = "Examples:\n  \
+        wotrules import examples/a20111001.1.yaml --db /tmp/case.sqlite\n  \
+        wotrules import --mysql-dump cacert.sql --db cacert.sqlite")]
     Import {
-        /// The case file.
-        file: PathBuf,
+        /// The case file (its rows are added to the database).
+        #[arg(conflicts_with = "mysql_dump", required_unless_present = "mysql_dump")]
+        file: Option<PathBuf>,
+        /// Instead, a `mysqldump` of CAcert's database: the database is replaced by its
+        /// `users`, `notary`, `cats_passed` and `cats_variant` rows once all have been read.
+        #[arg(long)]
+        mysql_dump: Option<PathBuf>,
         /// The database (created when missing).
         #[arg(long)]
         db: PathBuf,
@@ -244,13 +263,30 @@ pub fn run() -> ExitCode {
             filter,
             coverage,
         } => run_tests(&rules, filter.as_deref(), coverage),
-        Command::Import { file, db } => run_import(&file, &db),
+        Command::Import {
+            file,
+            mysql_dump,
+            db,
+        } => match (file, mysql_dump) {
+            (_, Some(dump)) => run_dump_import(&dump, &db),
+            (Some(file), None) => run_import(&file, &db),
+            (None, None) => Exit::BadInput,
+        },
         Command::Gen {
             members,
             seed,
             db,
+            mysql_dump,
             profile,
-        } => run_gen(members, seed, &db, &profile),
+            rules,
+        } => run_gen(
+            members,
+            seed,
+            db.as_deref(),
+            mysql_dump.as_deref(),
+            &profile,
+            &rules,
+        ),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "wotrules", &mut script);
@@ -623,11 +659,21 @@ fn run_diff(request: &DiffRequest) -> Exit {
     }
 }
 
-fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
-    if db.exists() {
+fn run_gen(
+    members: usize,
+    seed: u64,
+    db: Option<&Path>,
+    dump: Option<&Path>,
+    profile_path: &Path,
+    rules: &Path,
+) -> Exit {
+    let Some(target) = db.or(dump) else {
+        return Exit::BadInput;
+    };
+    if target.exists() {
         emit_error(
-            &Diagnostic::input_error("io", format!("{}: already exists", db.display()))
-                .help("gen writes a new database: remove the file or name another")
+            &Diagnostic::input_error("io", format!("{}: already exists", target.display()))
+                .help("gen writes a new file: remove it or name another")
                 .to_string(),
         );
         return Exit::BadInput;
@@ -636,8 +682,94 @@ fn run_gen(members: usize, seed: u64, db: &Path, profile_path: &Path) -> Exit {
     let case = read_text(profile_path)
         .and_then(|text| read_profile(&shown, &text))
         .and_then(|profile| generate(&profile, members, seed));
-    match case {
-        Ok(case) => write_database(&case, db, "generated"),
+    let case = match case {
+        Ok(case) => case,
+        Err(diagnostic) => {
+            emit_error(&diagnostic.to_string());
+            return Exit::BadInput;
+        }
+    };
+    let Some(dump) = dump else {
+        return write_database(&case, target, "generated");
+    };
+    let program = match program_from(rule_sources(rules)) {
+        Ok(program) => program,
+        Err(exit) => return exit,
+    };
+    let Some(&cats_type) = program.cats_types.first() else {
+        emit_error(
+            &Diagnostic::input_error("usage", "the schema's `store.cats_types` is empty")
+                .help("the dump's Assurer Challenge variant takes the first of them")
+                .to_string(),
+        );
+        return Exit::BadInput;
+    };
+    let written = std::fs::File::create_new(dump).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        write_mysql_dump(&case, &mut out, cats_type)?;
+        std::io::Write::flush(&mut out)
+    });
+    match written {
+        Ok(()) => {
+            emit(&format!(
+                "generated {} members and {} records into {}\n",
+                case.members.len(),
+                case.records.len(),
+                dump.display()
+            ));
+            Exit::Success
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(dump);
+            emit_error(
+                &Diagnostic::input_error("io", format!("{}: {e}", dump.display()))
+                    .help("check the directory and the disk")
+                    .to_string(),
+            );
+            Exit::BadInput
+        }
+    }
+}
+
+/// Imports a `mysqldump`, with a progress bar when standard error is a terminal.
+fn run_dump_import(dump: &Path, db: &Path) -> Exit {
+    use std::io::IsTerminal;
+    let shown = dump.display().to_string();
+    let file = match crate::store::open_regular_file(dump) {
+        Ok(file) => file,
+        Err(diagnostic) => {
+            emit_error(&diagnostic.to_string());
+            return Exit::BadInput;
+        }
+    };
+    let size = file.metadata().map_or(0, |m| m.len());
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(size).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let result = import_mysql_dump(&shown, reader, &db.display().to_string(), |bytes| {
+        bar.set_position(bytes);
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(counts) => {
+            emit(&format!(
+                "imported {} users, {} notary rows, {} CATS passes and {} CATS variants into {}\n",
+                counts.users,
+                counts.notary,
+                counts.cats_passed,
+                counts.cats_variant,
+                db.display()
+            ));
+            Exit::Success
+        }
         Err(diagnostic) => {
             emit_error(&diagnostic.to_string());
             Exit::BadInput

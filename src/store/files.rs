@@ -18,14 +18,41 @@ pub const MAX_TEXT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     use std::io::Read;
     let shown = path.display().to_string();
-    let cannot = |e: std::io::Error| {
+    let file = open_regular_file(path)?;
+    let metadata = file.metadata().map_err(|e| cannot_read(&shown, &e))?;
+    let too_large = |size: u64| {
         Diagnostic::input_error(
             "io",
-            format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
+            format!("{shown}: the file is {size} bytes, the limit is {MAX_TEXT_FILE_BYTES}"),
         )
-        .help("check the path")
+        .help("split the file; whole databases belong in SQLite (`--db`)")
     };
-    let metadata = std::fs::metadata(path).map_err(cannot)?;
+    if metadata.len() > MAX_TEXT_FILE_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_TEXT_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(&shown, &e))?;
+    if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    utf8(&shown, bytes)
+}
+
+fn cannot_read(shown: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::input_error(
+        "io",
+        format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
+    )
+    .help("check the path")
+}
+
+/// Opens a regular file for reading; a missing file, a directory, a device, FIFO or socket
+/// is a diagnostic (checked before opening: opening a FIFO would wait for a writer).
+pub fn open_regular_file(path: &Path) -> Result<std::fs::File, Diagnostic> {
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|e| cannot_read(&shown, &e))?;
     if metadata.is_dir() {
         return Err(
             Diagnostic::input_error("io", format!("{shown}: is a directory, not a file"))
@@ -39,24 +66,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         )
         .help("give the path of a file"));
     }
-    let too_large = |size: u64| {
-        Diagnostic::input_error(
-            "io",
-            format!("{shown}: the file is {size} bytes, the limit is {MAX_TEXT_FILE_BYTES}"),
-        )
-        .help("split the file; whole databases belong in SQLite (`--db`)")
-    };
-    if metadata.len() > MAX_TEXT_FILE_BYTES {
-        return Err(too_large(metadata.len()));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    utf8(&shown, bytes)
+    std::fs::File::open(path).map_err(|e| cannot_read(&shown, &e))
 }
 
 fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {

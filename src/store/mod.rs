@@ -2,14 +2,17 @@
 
 mod case;
 mod files;
+mod mysql;
 mod sqlite;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 pub use case::{CaseFile, read_case};
 pub use files::{
-    RULE_TESTS_FOLDER, read_text, rule_sources, rule_sources_at_revision, yaml_files_under,
+    RULE_TESTS_FOLDER, open_regular_file, read_text, rule_sources, rule_sources_at_revision,
+    yaml_files_under,
 };
+pub use mysql::{DumpCounts, import_mysql_dump, write_mysql_dump};
 pub use sqlite::{ReadOptions, import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,

@@ -1,0 +1,3 @@
+Dear support,
+please find attached our database;
+regards
