@@ -14,8 +14,9 @@ use crate::eval::{Evaluation, Selection, summarize};
 use crate::generate::{generate, read_profile};
 use crate::load::{check_sources, load_program, load_rule_tests};
 use crate::report::{
-    Markup, Versions, render_diff_json, render_diff_text, render_json, render_summary_json,
-    render_summary_text, render_text, render_wiki,
+    Mailbag, MailingError, Markup, Versions, compose, message_file, render_diff_json,
+    render_diff_text, render_eml, render_index, render_json, render_summary_json,
+    render_summary_text, render_text, render_wiki, summarize_mailing, summary_line,
 };
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{Coverage, run_test};
@@ -179,6 +180,32 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Write the messages of the rules' scripted mailings (a20111001.1 Part II): one RFC 5322
+    /// file per recipient and `index.json`, for an operator to review and feed to their MTA.
+    /// Nothing is sent.
+    #[command(after_help = "Examples:\n  \
+        wotrules mailing --db cacert.sqlite --as-of 2011-12-01 --out /tmp/mailing\n  \
+        wotrules mailing --case examples/part-2-mailing.yaml --dry-run")]
+    Mailing {
+        /// A case file (YAML).
+        #[arg(long, conflicts_with = "db", required_unless_present = "db")]
+        case: Option<PathBuf>,
+        /// A SQLite database with CAcert's tables (opened read-only; names and addresses read).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The date to evaluate as of (default: the case's `as_of`, else today).
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<NaiveDate>,
+        /// The rules directory.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// The directory to write the messages into (must not exist, or be empty).
+        #[arg(long, required_unless_present = "dry_run")]
+        out: Option<PathBuf>,
+        /// Print the summary only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print a completion script for a shell.
     #[command(
         after_help = "Example:\n  wotrules completions bash > /etc/bash_completion.d/wotrules"
@@ -286,6 +313,19 @@ pub fn run() -> ExitCode {
             mysql_dump.as_deref(),
             &profile,
             &rules,
+        ),
+        Command::Mailing {
+            case,
+            db,
+            as_of,
+            rules,
+            out,
+            dry_run,
+        } => run_mailing(
+            &input_of(case, db),
+            as_of,
+            &rules,
+            if dry_run { None } else { out.as_deref() },
         ),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -729,6 +769,120 @@ fn run_gen(
             Exit::BadInput
         }
     }
+}
+
+/// Composes the rules' mailings and writes them into `out` (all files or none), or only
+/// prints the summary when there is no `out` (`--dry-run`).
+fn run_mailing(input: &Input, as_of: Option<NaiveDate>, rules: &Path, out: Option<&Path>) -> Exit {
+    let program = match program_from(rule_sources(rules)) {
+        Ok(program) => program,
+        Err(exit) => return exit,
+    };
+    let options = ReadOptions {
+        contacts: true,
+        ..read_options(&program)
+    };
+    let data = match read_dataset(input, &options, as_of) {
+        Ok(data) => data,
+        Err(exit) => return exit,
+    };
+    let bags = match compose(&program, &data) {
+        Ok(bags) => bags,
+        Err(error) => {
+            let (diagnostic, exit) = match error {
+                MailingError::None => (
+                    Diagnostic::input_error("usage", "the rules order no mailing")
+                        .help("a ruling orders one with `mailings:` (see rules/rulings/a20111001.1-part-2.yaml)"),
+                    Exit::BadInput,
+                ),
+                MailingError::NotInForce { id, path } => (
+                    Diagnostic::input_error(
+                        "usage",
+                        format!("mailing `{id}` ({path}) is not in force on {}", data.as_of),
+                    )
+                    .help("give an `--as-of` on or after the rule file's `effective_from`"),
+                    Exit::BadInput,
+                ),
+                MailingError::Selection { record, message } => (
+                    Diagnostic::error("evaluation", format!("record {record}: {message}"))
+                        .help("the mailing's selection could not be evaluated: fix the rule"),
+                    Exit::RuleErrors,
+                ),
+            };
+            emit_error(&diagnostic.to_string());
+            return exit;
+        }
+    };
+    let summary = summarize_mailing(&bags);
+    if let Some(out) = out
+        && let Err(diagnostic) = write_mailing(out, &bags, &data, &program.digest)
+    {
+        emit_error(&diagnostic.to_string());
+        return Exit::BadInput;
+    }
+    emit(&summary_line(&summary));
+    for not_mailed in bags.iter().flat_map(|b| &b.not_mailed).filter(|n| n.error) {
+        emit_error(&format!(
+            "error: member {}: {}\n",
+            not_mailed.member,
+            crate::data::escape_control(&not_mailed.reason)
+        ));
+    }
+    if summary.errors > 0 {
+        Exit::RuleErrors
+    } else {
+        Exit::Success
+    }
+}
+
+/// Writes every message and `index.json` into a new directory beside `out`, renamed to
+/// `out` once complete: an operator never finds half a mailing.
+fn write_mailing(
+    out: &Path,
+    bags: &[Mailbag],
+    data: &Dataset,
+    digest: &str,
+) -> Result<(), Diagnostic> {
+    let fail = |e: std::io::Error| {
+        Diagnostic::input_error("io", format!("{}: {e}", out.display()))
+            .help("check the directory and the disk")
+    };
+    if out.exists() {
+        let empty = std::fs::read_dir(out).map_err(fail)?.next().is_none();
+        if !empty {
+            return Err(Diagnostic::input_error(
+                "io",
+                format!("{}: exists and is not empty", out.display()),
+            )
+            .help("the mailing writes into a new or empty directory: name another"));
+        }
+        std::fs::remove_dir(out).map_err(fail)?;
+    }
+    let name = out
+        .file_name()
+        .map_or("mailing".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = out.with_file_name(format!(".{name}.wotrules-{}", std::process::id()));
+    let written = (|| {
+        std::fs::create_dir_all(&temporary)?;
+        for bag in bags {
+            for message in &bag.messages {
+                std::fs::write(
+                    temporary.join(message_file(bag, message)),
+                    render_eml(bag, message, data.as_of),
+                )?;
+            }
+        }
+        std::fs::write(
+            temporary.join("index.json"),
+            render_index(bags, data, digest),
+        )?;
+        std::fs::rename(&temporary, out)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&temporary);
+        return Err(fail(e));
+    }
+    Ok(())
 }
 
 /// Imports a `mysqldump`, with a progress bar when standard error is a terminal.

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::data::{MemberField, RecordField, RequestField, Type};
+use crate::data::{Direction, MemberField, RecordField, RequestField, Type};
 use crate::diag::Diagnostic;
 use crate::rules::{self, CaseValue, ExprSource, Located, RuleSet, Scope};
 use crate::suggest::did_you_mean;
 
-use program::{Body, Definition, FileInfo, Output, Rule};
+use program::{Body, Definition, FileInfo, Mailing, Output, Rule};
 pub use program::{Code, DefId, Program};
 use types::{ExprChecker, Facts, Names, Usage};
 
@@ -35,10 +35,11 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
     checker.compile_definitions();
     checker.compile_overrides();
     let outputs = checker.outputs();
+    let mailings = checker.mailings();
     checker.cycles();
     // With an error the definition graph is incomplete: "not used" would be a guess.
     if !set.incomplete && !checker.diagnostics.iter().any(Diagnostic::is_error) {
-        checker.unused(&outputs);
+        checker.unused(&outputs, &mailings);
     }
     let Checker {
         diagnostics,
@@ -56,6 +57,7 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
         member_outputs,
         record_outputs,
         enums: set.schema.enums.clone(),
+        mailings,
         cats_types: set.schema.cats_types.clone(),
         digest: digest(set),
     };
@@ -641,6 +643,112 @@ impl Checker<'_> {
         (member_outputs, record_outputs)
     }
 
+    /// Resolves each mailing's parts to definitions of the scope and type they need.
+    fn mailings(&mut self) -> Vec<Mailing> {
+        let mut mailings: Vec<Mailing> = Vec::new();
+        let mut seen: HashMap<String, rules::Pos> = HashMap::new();
+        for (file, rule_file) in self.set.rule_files.iter().enumerate() {
+            for mailing in &rule_file.mailings {
+                if let Some(first) = seen.insert(mailing.id.value.clone(), mailing.id.pos) {
+                    let at = self.at(first);
+                    self.error(
+                        mailing.id.pos,
+                        mailing.id.value.chars().count(),
+                        "conflict",
+                        format!(
+                            "mailing `{}` is declared twice (first at {at})",
+                            mailing.id.value
+                        ),
+                        Some("give each mailing its own `id`".into()),
+                    );
+                    continue;
+                }
+                let part = |checker: &mut Self, name: &Located<String>, scope: Scope, ty: Type| {
+                    checker.mailing_part(&mailing.id.value, name, scope, &ty)
+                };
+                let records = part(self, &mailing.records, Scope::Record, Type::Bool);
+                let mailed = part(self, &mailing.mailed, Scope::Member, Type::Bool);
+                let address = part(self, &mailing.address, Scope::Member, Type::Text);
+                let subject = part(self, &mailing.subject, Scope::Member, Type::Text);
+                let body = part(self, &mailing.body, Scope::Member, Type::Text);
+                let (Some(records), Some(mailed), Some(address), Some(subject), Some(body)) =
+                    (records, mailed, address, subject, body)
+                else {
+                    continue;
+                };
+                mailings.push(Mailing {
+                    id: mailing.id.value.clone(),
+                    cite: mailing.cite.value.clone(),
+                    file,
+                    recipient: match mailing.to.value {
+                        rules::MailingRole::Assurer => Direction::Given,
+                        rules::MailingRole::Assuree => Direction::Received,
+                    },
+                    records,
+                    mailed,
+                    from: mailing.from.value.clone(),
+                    address,
+                    subject,
+                    body,
+                });
+            }
+        }
+        mailings
+    }
+
+    /// The definition a mailing names for one of its parts, of `scope` and type `ty`.
+    fn mailing_part(
+        &mut self,
+        mailing: &str,
+        name: &Located<String>,
+        scope: Scope,
+        ty: &Type,
+    ) -> Option<DefId> {
+        let width = name.value.chars().count();
+        match self.names.definitions.get(&(scope, name.value.clone())) {
+            Some((id, found)) if found == ty => Some(*id),
+            Some((_, found)) => {
+                let found = found.clone();
+                self.error(
+                    name.pos,
+                    width,
+                    "type-mismatch",
+                    format!(
+                        "mailing `{mailing}`: `{}.{}` is `{found}`, this part needs `{ty}`",
+                        scope.name(),
+                        name.value
+                    ),
+                    None,
+                );
+                None
+            }
+            None if self.set.names_missing => None,
+            None => {
+                let known = self
+                    .names
+                    .definitions
+                    .keys()
+                    .filter(|(s, _)| *s == scope)
+                    .map(|(_, n)| n.as_str());
+                let help = did_you_mean(&name.value, known).unwrap_or_else(|| {
+                    format!("name a `for: {}` definition of type `{ty}`", scope.name())
+                });
+                self.error(
+                    name.pos,
+                    width,
+                    "unknown-definition",
+                    format!(
+                        "mailing `{mailing}`: no definition `{}.{}`",
+                        scope.name(),
+                        name.value
+                    ),
+                    Some(help),
+                );
+                None
+            }
+        }
+    }
+
     /// Reports each cycle of the definition graph once.
     fn cycles(&mut self) {
         #[derive(Clone, Copy, PartialEq)]
@@ -752,7 +860,7 @@ impl Checker<'_> {
     }
 
     /// Warns about definitions no output reaches.
-    fn unused(&mut self, outputs: &(Vec<Output>, Vec<Output>)) {
+    fn unused(&mut self, outputs: &(Vec<Output>, Vec<Output>), mailings: &[Mailing]) {
         let mut reached = vec![false; self.references.len()];
         let mut stack: Vec<DefId> = outputs
             .0
@@ -760,6 +868,9 @@ impl Checker<'_> {
             .chain(&outputs.1)
             .map(|o| o.definition)
             .collect();
+        for m in mailings {
+            stack.extend([m.records, m.mailed, m.address, m.subject, m.body]);
+        }
         while let Some(id) = stack.pop() {
             if !std::mem::replace(&mut reached[id], true) {
                 stack.extend(self.references[id].iter().copied());
@@ -776,7 +887,7 @@ impl Checker<'_> {
                 ),
             )
             .at(self.set.location(d.name.pos, d.name.value.chars().count()))
-            .help("use it, or remove it");
+            .help("use it in an output or a mailing, or remove it");
             self.diagnostics.push(diagnostic);
         }
     }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::builtins::BuiltinId;
-use crate::data::{MemberField, RecordField, RequestField, Type, Value};
+use crate::data::{Direction, MemberField, RecordField, RequestField, Type, Value};
 use crate::rules::{DocumentKind, Scope};
 use crate::syntax::ast::AggregateKind;
 
@@ -23,10 +23,38 @@ pub struct Program {
     pub record_outputs: Vec<Output>,
     /// The schema's enumerations: name → values in order.
     pub enums: std::collections::HashMap<String, Vec<String>>,
+    /// The scripted mailings the rule files order.
+    pub mailings: Vec<Mailing>,
     /// The CATS variant types whose passes count (the schema's `store.cats_types`).
     pub cats_types: Vec<i64>,
     /// `sha256:<hex>` over the rule files' rules-relative paths and texts.
     pub digest: String,
+}
+
+/// A checked mailing: its parts are definitions, evaluated like any other.
+#[derive(Debug, Clone)]
+pub struct Mailing {
+    /// Its name.
+    pub id: String,
+    /// The clause ordering it.
+    pub cite: String,
+    /// Index into [`Program::files`].
+    pub file: usize,
+    /// Each member is written to about the selected records it gave (the assurer) or
+    /// received (the assuree).
+    pub recipient: Direction,
+    /// Record `bool`: the records the mailing is about.
+    pub records: DefId,
+    /// Member `bool`: whether the member may be written to.
+    pub mailed: DefId,
+    /// The `From:` header.
+    pub from: String,
+    /// Member `text`: the recipient's address.
+    pub address: DefId,
+    /// Member `text`: the subject.
+    pub subject: DefId,
+    /// Member `text`: the message text.
+    pub body: DefId,
 }
 
 /// A rule file's metadata.

@@ -975,6 +975,7 @@ impl ExprChecker<'_> {
                 ty.clone().optional()
             }
             (AggregateKind::Any | AggregateKind::All, Some((_, Type::Bool))) => Type::Bool,
+            (AggregateKind::Lines, Some((_, Type::Text))) => Type::Text,
             _ => {
                 let wanted = match kind {
                     AggregateKind::Count => "`count(r in …)` takes no value",
@@ -987,6 +988,9 @@ impl ExprChecker<'_> {
                     }
                     AggregateKind::Any => "`any(r in … where …)` or `any(<bool> for r in …)`",
                     AggregateKind::All => "`all(<bool> for r in …)` needs a boolean value",
+                    AggregateKind::Lines => {
+                        "`lines(<text> for r in …)` needs a text value that is never missing"
+                    }
                 };
                 self.error(
                     source,

@@ -428,6 +428,7 @@ impl<'a> Evaluation<'a> {
         let mut sum: i64 = 0;
         let mut best: Option<Value> = None;
         let mut distinct: Vec<Value> = Vec::new();
+        let mut lines: Vec<Arc<str>> = Vec::new();
         let kind = aggregate.kind;
         for &record in indices {
             env.bound.push(Value::Record(record));
@@ -463,6 +464,7 @@ impl<'a> Evaluation<'a> {
                 }
                 (AggregateKind::Any, Value::Bool(true)) => return Ok(Value::Bool(true)),
                 (AggregateKind::All, Value::Bool(false)) => return Ok(Value::Bool(false)),
+                (AggregateKind::Lines, Value::Text(line)) => lines.push(line),
                 _ => {}
             }
         }
@@ -473,6 +475,7 @@ impl<'a> Evaluation<'a> {
             AggregateKind::Min | AggregateKind::Max => best.unwrap_or(Value::Missing),
             AggregateKind::Any => Value::Bool(false),
             AggregateKind::All => Value::Bool(true),
+            AggregateKind::Lines => Value::Text(lines.join("\n").into()),
         })
     }
 

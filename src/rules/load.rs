@@ -5,12 +5,12 @@ use marked_yaml::Node;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 
 use super::{
-    Body, Case, CaseValue, Definition, DocumentKind, ExprSource, Located, Override, Pos, RuleFile,
-    RuleSet, Schema, Scope, SourceFile,
+    Body, Case, CaseValue, Definition, DocumentKind, ExprSource, Located, Mailing, MailingRole,
+    Override, Pos, RuleFile, RuleSet, Schema, Scope, SourceFile,
 };
 use crate::diag::Diagnostic;
 use crate::suggest::did_you_mean;
-use crate::syntax::parse_expression;
+use crate::syntax::{parse_expression, parse_template};
 
 /// The largest rule file accepted, in bytes.
 pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
@@ -25,13 +25,21 @@ pub const RULE_FILE_KEYS: &[&str] = &[
     "effective_until",
     "definitions",
     "overrides",
+    "mailings",
 ];
 /// The keys of a definition.
-pub const DEFINITION_KEYS: &[&str] = &["for", "type", "cite", "value", "cases", "collect"];
+pub const DEFINITION_KEYS: &[&str] = &[
+    "for", "type", "cite", "value", "template", "cases", "collect",
+];
 /// The keys of a row of a `cases` or `collect` table.
 pub const ROW_KEYS: &[&str] = &["when", "then", "outcome", "cite"];
 /// The keys of an override.
 pub const OVERRIDE_KEYS: &[&str] = &["target", "priority", "cite", "when", "then", "outcome"];
+
+/// The keys of a mailing.
+pub const MAILING_KEYS: &[&str] = &[
+    "id", "cite", "to", "records", "mailed", "from", "address", "subject", "body",
+];
 
 /// The JSON Schema of the rule-file format, for editors (`wotrules schema`).
 pub const RULE_FILE_JSON_SCHEMA: &str = include_str!("../../grammar/rule-file.schema.json");
@@ -300,10 +308,21 @@ impl Loader {
     }
 
     fn expression(&mut self, node: &Node, file: usize, what: &str) -> Option<ExprSource> {
+        self.parsed(node, file, what, parse_expression)
+    }
+
+    /// A scalar parsed by `parse` (an expression, a template), errors placed in the file.
+    fn parsed(
+        &mut self,
+        node: &Node,
+        file: usize,
+        what: &str,
+        parse: fn(&str) -> Result<crate::syntax::ast::Expr, crate::syntax::ParseError>,
+    ) -> Option<ExprSource> {
         let scalar = self.scalar(node, file, what)?;
         let pos = self.pos(file, scalar.span());
         let text = scalar.as_str().to_string();
-        match parse_expression(&text) {
+        match parse(&text) {
             Ok(expr) => Some(ExprSource { text, pos, expr }),
             Err(error) => {
                 let span = crate::syntax::ast::Span {
@@ -494,6 +513,10 @@ impl Loader {
             Some(node) => self.overrides(node, file),
             None => Vec::new(),
         };
+        let mailings = match fields.map.get_node("mailings") {
+            Some(node) => self.mailings(node, file),
+            None => Vec::new(),
+        };
         Some(RuleFile {
             file,
             id: id?,
@@ -504,6 +527,72 @@ impl Loader {
             effective_until,
             definitions,
             overrides,
+            mailings,
+        })
+    }
+
+    fn mailings(&mut self, node: &Node, file: usize) -> Vec<Mailing> {
+        let pos = self.pos(file, node.span());
+        let Some(items) = node.as_sequence() else {
+            self.error(
+                pos,
+                1,
+                "wrong-shape",
+                "`mailings` must be a list".into(),
+                None,
+            );
+            self.set.incomplete = true;
+            return Vec::new();
+        };
+        let mut mailings = Vec::new();
+        for item in items.iter() {
+            match self.mailing(item, file) {
+                Some(mailing) => mailings.push(mailing),
+                None => self.set.incomplete = true,
+            }
+        }
+        mailings
+    }
+
+    fn mailing(&mut self, node: &Node, file: usize) -> Option<Mailing> {
+        let fields = self.fields(node, file, "a mailing")?;
+        self.only_keys(&fields, MAILING_KEYS, "a mailing");
+        let mut text = |key: &str| {
+            self.required(&fields, key, "a mailing")
+                .and_then(|n| self.text(n, file, &format!("`{key}`")))
+        };
+        let (id, cite, to, records) = (text("id"), text("cite"), text("to"), text("records"));
+        let (mailed, from, address) = (text("mailed"), text("from"), text("address"));
+        let (subject, body) = (text("subject"), text("body"));
+        let to = to?;
+        let role = match to.value.as_str() {
+            "assurer" => MailingRole::Assurer,
+            "assuree" => MailingRole::Assuree,
+            other => {
+                self.error(
+                    to.pos,
+                    other.chars().count(),
+                    "unknown-role",
+                    format!("a mailing goes `to:` `assurer` or `assuree`, not `{other}`"),
+                    Some("the member of each selected record who gets the message".into()),
+                );
+                return None;
+            }
+        };
+        Some(Mailing {
+            id: id?,
+            cite: cite?,
+            to: Located {
+                value: role,
+                pos: to.pos,
+            },
+            records: records?,
+            mailed: mailed?,
+            from: from?,
+            address: address?,
+            subject: subject?,
+            body: body?,
+            pos: fields.pos,
         })
     }
 
@@ -556,7 +645,7 @@ impl Loader {
             Some(node) => Some(self.text(node, file, "`type`")?),
             None => None,
         };
-        let bodies: Vec<&str> = ["value", "cases", "collect"]
+        let bodies: Vec<&str> = ["value", "template", "cases", "collect"]
             .into_iter()
             .filter(|k| fields.map.contains_key(*k))
             .collect();
@@ -565,6 +654,11 @@ impl Loader {
                 .map
                 .get_node("value")
                 .and_then(|node| self.expression(node, file, "`value`"))
+                .map(Body::Value),
+            ["template"] => fields
+                .map
+                .get_node("template")
+                .and_then(|node| self.parsed(node, file, "`template`", parse_template))
                 .map(Body::Value),
             ["cases"] => fields
                 .map
@@ -577,7 +671,7 @@ impl Loader {
                 .and_then(|node| self.cases(node, file, false))
                 .map(Body::Collect),
             _ => {
-                self.error(fields.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `cases` or `collect`"), Some("`value:` an expression; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
+                self.error(fields.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `template`, `cases` or `collect`"), Some("`value:` an expression; `template:` text with `{expression}` holes; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
                 None
             }
         };
@@ -875,6 +969,10 @@ mod tests {
         assert_eq!(
             keys(&schema, "/$defs/override/properties"),
             sorted(OVERRIDE_KEYS)
+        );
+        assert_eq!(
+            keys(&schema, "/$defs/mailing/properties"),
+            sorted(MAILING_KEYS)
         );
     }
 }

@@ -188,6 +188,53 @@ pub struct RuleFile {
     pub definitions: Vec<Definition>,
     /// Exceptions to other files' definitions.
     pub overrides: Vec<Override>,
+    /// Scripted mailings the document orders.
+    pub mailings: Vec<Mailing>,
+}
+
+/// Which member of a record a mailing writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailingRole {
+    /// The member who gave the assurance (`from`).
+    Assurer,
+    /// The member who received it (`to`).
+    Assuree,
+}
+
+impl MailingRole {
+    /// The spelling in rule files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Assurer => "assurer",
+            Self::Assuree => "assuree",
+        }
+    }
+}
+
+/// A scripted mailing: one message to each member who stands in `to`'s role of a selected
+/// record, listing all of them. Everything it selects and writes is a named definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mailing {
+    /// Its name, unique in the rule set.
+    pub id: Located<String>,
+    /// The clause ordering it.
+    pub cite: Located<String>,
+    /// Whose message a selected record goes in.
+    pub to: Located<MailingRole>,
+    /// A record `bool` definition: the records the mailing is about.
+    pub records: Located<String>,
+    /// A member `bool` definition: whether the member may be written to.
+    pub mailed: Located<String>,
+    /// The `From:` header (literal text).
+    pub from: Located<String>,
+    /// A member `text` definition: the recipient's address.
+    pub address: Located<String>,
+    /// A member `text` definition: the subject.
+    pub subject: Located<String>,
+    /// A member `text` definition: the message text.
+    pub body: Located<String>,
+    /// Where it starts.
+    pub pos: Pos,
 }
 
 /// A declared name and its type, as written.

@@ -337,7 +337,18 @@ impl Reader<'_> {
             Scope::Record => &self.program.record_outputs,
         };
         let name = output.as_str();
-        if !outputs.iter().any(|o| o.name == name) {
+        // An output, or else any definition of the scope (a mailing's parts are no outputs).
+        let definition = outputs
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.definition)
+            .or_else(|| {
+                self.program
+                    .definitions
+                    .iter()
+                    .position(|d| d.scope == scope && d.name == name)
+            });
+        let Some(definition) = definition else {
             let help =
                 did_you_mean(name, outputs.iter().map(|o| o.name.as_str())).unwrap_or_else(|| {
                     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
@@ -345,21 +356,21 @@ impl Reader<'_> {
                 });
             let diagnostic = Diagnostic::error(
                 "bad-test-file",
-                format!("`{name}` is not a {} output", scope.name()),
+                format!("`{name}` is not a {} output or definition", scope.name()),
             )
             .at(self.location(output.span(), name.chars().count()))
             .help(help);
             self.diagnostics.push(diagnostic);
             return None;
-        }
-        let definition = outputs.iter().find(|o| o.name == name)?;
-        let ty = &self.program.definitions[definition.definition].ty;
+        };
+        let ty = &self.program.definitions[definition].ty;
         let expected = self.expected(value, ty, name)?;
         let (line, column) = line_column(output.span());
         Some(Expectation {
             scope,
             entity,
             output: name.to_string(),
+            definition,
             expected,
             line,
             column,

@@ -59,15 +59,17 @@ pub enum CaseSource {
     },
 }
 
-/// One expected output.
+/// One expected output (or value of another definition, such as a mailing's selection).
 #[derive(Debug, Clone)]
 pub struct Expectation {
     /// Member or record output.
     pub scope: Scope,
     /// Member or notary id.
     pub entity: i64,
-    /// Output name.
+    /// Output (or definition) name.
     pub output: String,
+    /// The definition computing it.
+    pub definition: crate::check::DefId,
     /// The value expected.
     pub expected: Expected,
     /// Line of the expectation.
@@ -170,11 +172,6 @@ fn check_expectation<'e>(
     expectation: &'e Expectation,
 ) -> Option<(&'e Expectation, String)> {
     let data = evaluation.data();
-    let program = evaluation.program();
-    let outputs = match expectation.scope {
-        Scope::Member => &program.member_outputs,
-        Scope::Record => &program.record_outputs,
-    };
     let index = entity_index(evaluation, expectation);
     let subject = format!(
         "{} {} `{}`",
@@ -192,11 +189,10 @@ fn check_expectation<'e>(
             format!("{} {} {why}", expectation.scope.name(), expectation.entity),
         ));
     };
-    let output = outputs.iter().find(|o| o.name == expectation.output)?;
-    match evaluation.value(output.definition, index) {
+    match evaluation.value(expectation.definition, index) {
         Ok(value) if expectation.expected == value => None,
         Ok(value) => {
-            let node = evaluation.trace(output.definition, index);
+            let node = evaluation.trace(expectation.definition, index);
             Some((
                 expectation,
                 format!(

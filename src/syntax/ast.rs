@@ -101,6 +101,8 @@ pub enum AggregateKind {
     Any,
     /// Every value holds.
     All,
+    /// The text values, one per line, in record order.
+    Lines,
 }
 
 impl AggregateKind {
@@ -114,6 +116,7 @@ impl AggregateKind {
             Self::Max => "max",
             Self::Any => "any",
             Self::All => "all",
+            Self::Lines => "lines",
         }
     }
 }

@@ -7,7 +7,7 @@ pub mod ast;
 mod parse;
 mod print;
 
-pub use parse::{ParseError, parse_expression};
+pub use parse::{ParseError, parse_expression, parse_template};
 
 /// The deepest nesting of brackets and prefix operators an expression may have.
 pub const MAX_EXPRESSION_DEPTH: usize = 64;

@@ -55,6 +55,99 @@ pub fn parse_expression(text: &str) -> Result<Expr, ParseError> {
     lower(expr)
 }
 
+/// Parses a message template: text with `{expression}` holes (`{{` and `}}` for braces),
+/// lowered to `"text" + format("{}", expression) + …`, so that the checker types every hole
+/// as a `format` argument (present, and an integer, text, date or enumeration value).
+pub fn parse_template(text: &str) -> Result<Expr, ParseError> {
+    if text.len() > MAX_EXPRESSION_LENGTH {
+        return Err(ParseError::new(
+            0,
+            format!(
+                "template is {} bytes long, the limit is {MAX_EXPRESSION_LENGTH}",
+                text.len()
+            ),
+            Some("split it into templates of their own and join them with `+`"),
+        ));
+    }
+    for (start, hole) in template_holes(text) {
+        check_nesting(hole).map_err(|mut error| {
+            error.offset += start;
+            error
+        })?;
+    }
+    let mut pairs = ExpressionParser::parse(Rule::template, text).map_err(|error| {
+        let mut error = from_pest_error(error);
+        error.help = Some(
+            "a template is text with `{expression}` holes; write `{{` or `}}` for a brace".into(),
+        );
+        error
+    })?;
+    let parts = pairs.next().map(Pair::into_inner).into_iter().flatten();
+    let mut result: Option<Expr> = None;
+    for part in parts {
+        let span = span_of(&part);
+        let piece = match part.as_rule() {
+            Rule::template_text => node(
+                ExprKind::Str(part.as_str().replace("{{", "{").replace("}}", "}")),
+                span,
+            ),
+            Rule::template_hole => {
+                let inner = next(&mut part.into_inner(), span)?;
+                let value = lower(inner)?;
+                let format = Name {
+                    text: "format".into(),
+                    span,
+                };
+                let holes = node(ExprKind::Str("{}".into()), span);
+                node(ExprKind::Call(format, vec![holes, value]), span)
+            }
+            _ => continue,
+        };
+        result = Some(match result {
+            None => piece,
+            Some(left) => {
+                let joined = join(left.span, piece.span);
+                node(
+                    ExprKind::Binary(BinaryOp::Add, Box::new(left), Box::new(piece)),
+                    joined,
+                )
+            }
+        });
+    }
+    Ok(result.unwrap_or_else(|| node(ExprKind::Str(String::new()), Span::default())))
+}
+
+/// The expression text of each `{hole}` of a template, with its byte offset (prose outside
+/// the holes is not an expression: its dashes and words are not operators).
+fn template_holes(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut holes = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'{' | b'}' if bytes.get(index + 1) == Some(&bytes[index]) => index += 2,
+            b'{' => {
+                let start = index + 1;
+                let (mut end, mut in_string, mut escaped) = (start, false, false);
+                while end < bytes.len() {
+                    match (in_string, escaped, bytes[end]) {
+                        (true, true, _) => escaped = false,
+                        (true, false, b'\\') => escaped = true,
+                        (_, false, b'"') => in_string = !in_string,
+                        (false, _, b'}') => break,
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                holes.push((start, &text[start..end]));
+                index = end + 1;
+            }
+            _ => index += 1,
+        }
+    }
+    holes
+}
+
 /// Rejects nesting deeper than [`MAX_EXPRESSION_DEPTH`] before the recursive parser sees it.
 fn check_nesting(text: &str) -> Result<(), ParseError> {
     let mut depth = 0usize;
@@ -156,6 +249,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::string => "a string",
         Rule::call => "a function call",
         Rule::aggregate_for | Rule::aggregate_in | Rule::call_rest => "`,`, `for` or `in`",
+        Rule::template_text => "text",
+        Rule::template_hole => "a `{hole}`",
         _ => return None,
     })
 }
@@ -379,7 +474,7 @@ fn lower_call(pair: Pair<Rule>) -> Result<Expr, ParseError> {
         return Err(ParseError::new(
             function.span.start,
             format!("`{}` is not an aggregation", function.text),
-            Some("aggregate with count, count_distinct, sum, min, max, any or all"),
+            Some("aggregate with count, count_distinct, sum, min, max, any, all or lines"),
         ));
     };
     let (value, variable) = if rule == Rule::aggregate_for {
@@ -424,6 +519,7 @@ fn aggregate_kind(name: &str) -> Option<AggregateKind> {
         "max" => AggregateKind::Max,
         "any" => AggregateKind::Any,
         "all" => AggregateKind::All,
+        "lines" => AggregateKind::Lines,
         _ => return None,
     })
 }
