@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS each (default 600), two at a time, seeded with the
+# Runs every fuzz target for SECONDS each (default 600), two at a time (mysqldump last), seeded with the
 # shipped rules and cases. Crashes land in fuzz/artifacts/<target>/; copy each into
 # tests/bad_inputs/ as a regression test once fixed. Needs the nightly toolchain and
 # cargo-fuzz (cargo install cargo-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_EACH=${1:-600}
-mkdir -p corpus/expression corpus/rule_file corpus/case_file corpus/database
+mkdir -p corpus/expression corpus/rule_file corpus/case_file corpus/database corpus/mysqldump
 # Seeds: every expression of the shipped rules, the rule files, the case files.
 grep -hoE '(value|when|then): .+' ../rules/[a-s]*/*.yaml ../rules/ttp/*.yaml | sed -E 's/^(value|when|then): //' |
   awk '{ f = sprintf("corpus/expression/seed-%04d", NR); print > f; close(f) }'
@@ -17,6 +17,9 @@ done
 cp ../examples/sample.sqlite corpus/database/sample.sqlite
 rm -f corpus/database/generated.sqlite
 (cd .. && cargo run --quiet --release -- gen --members 40 --seed 3 --db fuzz/corpus/database/generated.sqlite >/dev/null)
+for f in ../tests/bad_inputs/dumps/*.sql ../tests/data/dumps/*.sql; do cp "$f" "corpus/mysqldump/$(basename "$f")"; done
+rm -f corpus/mysqldump/generated.sql
+(cd .. && cargo run --quiet --release -- gen --members 30 --seed 3 --mysql-dump fuzz/corpus/mysqldump/generated.sql >/dev/null)
 cargo +nightly fuzz build --release
 run() {
   cargo +nightly fuzz run --release "$1" "corpus/$1" -- \
@@ -32,3 +35,4 @@ wait
 run case_file &
 run database &
 wait
+run mysqldump

@@ -109,3 +109,31 @@ pub fn evaluate_case(text: &str) {
         }
     }
 }
+
+/// Reads `bytes` as a `mysqldump` into a SQLite database of this process; when it imports,
+/// reads that database back and evaluates it with the shipped rules.
+pub fn import_dump(bytes: &[u8]) {
+    let db = std::env::temp_dir().join(format!("wotrules-fuzz-dump-{}.sqlite", std::process::id()));
+    let db_text = db.display().to_string();
+    let _ = std::fs::remove_file(&db);
+    match wotrules::store::import_mysql_dump("fuzz.sql", bytes, &db_text, |_| {}) {
+        Ok(_) => {
+            let options = wotrules::store::ReadOptions {
+                cats_types: shipped_program().cats_types.clone(),
+                contacts: true,
+            };
+            match wotrules::store::read_database(&db_text, &options) {
+                Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
+                Ok(_) => {}
+                Err(diagnostic) => {
+                    let _ = diagnostic.to_string();
+                }
+            }
+        }
+        Err(diagnostic) => {
+            let _ = diagnostic.to_string();
+            assert!(!db.exists(), "a failed import leaves no database");
+        }
+    }
+    let _ = std::fs::remove_file(&db);
+}

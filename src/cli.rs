@@ -14,9 +14,9 @@ use crate::eval::{Evaluation, Selection, summarize};
 use crate::generate::{generate, read_profile};
 use crate::load::{check_sources, load_program, load_rule_tests};
 use crate::report::{
-    Mailbag, MailingError, Markup, Versions, compose, message_file, render_diff_json,
-    render_diff_text, render_eml, render_index, render_json, render_summary_json,
-    render_summary_text, render_text, render_wiki, summarize_mailing, summary_line,
+    MailingError, Markup, Versions, compose, message_file, render_diff_json, render_diff_text,
+    render_eml, render_index, render_json, render_summary_json, render_summary_text, render_text,
+    render_wiki, summarize_mailing, summary_line,
 };
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{Coverage, run_test};
@@ -786,9 +786,26 @@ fn run_mailing(input: &Input, as_of: Option<NaiveDate>, rules: &Path, out: Optio
         Ok(data) => data,
         Err(exit) => return exit,
     };
-    let bags = match compose(&program, &data) {
+    let written = match out.map(MailingDirectory::create).transpose() {
+        Ok(written) => written,
+        Err(diagnostic) => {
+            emit_error(&diagnostic.to_string());
+            return Exit::BadInput;
+        }
+    };
+    let composed = compose(&program, &data, |bag, message| match &written {
+        Some(directory) => directory.write(
+            &message_file(bag, message.member),
+            &render_eml(bag, message, data.as_of),
+        ),
+        None => Ok(()),
+    });
+    let bags = match composed {
         Ok(bags) => bags,
         Err(error) => {
+            if let Some(directory) = written {
+                directory.abandon();
+            }
             let (diagnostic, exit) = match error {
                 MailingError::None => (
                     Diagnostic::input_error("usage", "the rules order no mailing")
@@ -808,18 +825,22 @@ fn run_mailing(input: &Input, as_of: Option<NaiveDate>, rules: &Path, out: Optio
                         .help("the mailing's selection could not be evaluated: fix the rule"),
                     Exit::RuleErrors,
                 ),
+                MailingError::Delivery(message) => (
+                    Diagnostic::input_error("io", message).help("check the directory and the disk"),
+                    Exit::BadInput,
+                ),
             };
             emit_error(&diagnostic.to_string());
             return exit;
         }
     };
-    let summary = summarize_mailing(&bags);
-    if let Some(out) = out
-        && let Err(diagnostic) = write_mailing(out, &bags, &data, &program.digest)
+    if let Some(directory) = written
+        && let Err(diagnostic) = directory.finish(&render_index(&bags, &data, &program.digest))
     {
         emit_error(&diagnostic.to_string());
         return Exit::BadInput;
     }
+    let summary = summarize_mailing(&bags);
     emit(&summary_line(&summary));
     for not_mailed in bags.iter().flat_map(|b| &b.not_mailed).filter(|n| n.error) {
         emit_error(&format!(
@@ -835,54 +856,69 @@ fn run_mailing(input: &Input, as_of: Option<NaiveDate>, rules: &Path, out: Optio
     }
 }
 
-/// Writes every message and `index.json` into a new directory beside `out`, renamed to
-/// `out` once complete: an operator never finds half a mailing.
-fn write_mailing(
-    out: &Path,
-    bags: &[Mailbag],
-    data: &Dataset,
-    digest: &str,
-) -> Result<(), Diagnostic> {
-    let fail = |e: std::io::Error| {
-        Diagnostic::input_error("io", format!("{}: {e}", out.display()))
-            .help("check the directory and the disk")
-    };
-    if out.exists() {
-        let empty = std::fs::read_dir(out).map_err(fail)?.next().is_none();
-        if !empty {
-            return Err(Diagnostic::input_error(
-                "io",
-                format!("{}: exists and is not empty", out.display()),
-            )
-            .help("the mailing writes into a new or empty directory: name another"));
-        }
-        std::fs::remove_dir(out).map_err(fail)?;
-    }
-    let name = out
-        .file_name()
-        .map_or("mailing".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = out.with_file_name(format!(".{name}.wotrules-{}", std::process::id()));
-    let written = (|| {
-        std::fs::create_dir_all(&temporary)?;
-        for bag in bags {
-            for message in &bag.messages {
-                std::fs::write(
-                    temporary.join(message_file(bag, message)),
-                    render_eml(bag, message, data.as_of),
-                )?;
+/// A mailing's output directory, written as a hidden sibling and renamed into place once
+/// complete: an operator never finds half a mailing.
+struct MailingDirectory {
+    out: PathBuf,
+    temporary: PathBuf,
+}
+
+impl MailingDirectory {
+    /// Starts writing `out`, which must not exist or be empty.
+    fn create(out: &Path) -> Result<Self, Diagnostic> {
+        let fail = |e: std::io::Error| {
+            Diagnostic::input_error("io", format!("{}: {e}", out.display()))
+                .help("check the directory and the disk")
+        };
+        if out.exists() {
+            let empty = std::fs::read_dir(out).map_err(fail)?.next().is_none();
+            if !empty {
+                return Err(Diagnostic::input_error(
+                    "io",
+                    format!("{}: exists and is not empty", out.display()),
+                )
+                .help("the mailing writes into a new or empty directory: name another"));
             }
         }
-        std::fs::write(
-            temporary.join("index.json"),
-            render_index(bags, data, digest),
-        )?;
-        std::fs::rename(&temporary, out)
-    })();
-    if let Err(e) = written {
+        let name = out
+            .file_name()
+            .map_or("mailing".into(), |n| n.to_string_lossy().into_owned());
+        let temporary = out.with_file_name(format!(".{name}.wotrules-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&temporary);
-        return Err(fail(e));
+        std::fs::create_dir_all(&temporary).map_err(fail)?;
+        Ok(Self {
+            out: out.to_path_buf(),
+            temporary,
+        })
     }
-    Ok(())
+
+    fn write(&self, file: &str, text: &str) -> Result<(), String> {
+        std::fs::write(self.temporary.join(file), text)
+            .map_err(|e| format!("{}: {e}", self.out.join(file).display()))
+    }
+
+    /// Writes `index.json` and puts the directory in place.
+    fn finish(self, index: &str) -> Result<(), Diagnostic> {
+        let result = self
+            .write("index.json", index)
+            .map_err(std::io::Error::other)
+            .and_then(|()| {
+                if self.out.exists() {
+                    std::fs::remove_dir(&self.out)?;
+                }
+                std::fs::rename(&self.temporary, &self.out)
+            });
+        result.map_err(|e| {
+            let _ = std::fs::remove_dir_all(&self.temporary);
+            Diagnostic::input_error("io", format!("{}: {e}", self.out.display()))
+                .help("check the directory and the disk")
+        })
+    }
+
+    /// Removes what was written.
+    fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.temporary);
+    }
 }
 
 /// Imports a `mysqldump`, with a progress bar when standard error is a terminal.

@@ -5,8 +5,6 @@
 //! definitions; this module groups the selected records by recipient (one message per
 //! member and mailing), evaluates the message definitions for each, and encodes the result.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::json::{Stamp, to_text};
@@ -16,7 +14,7 @@ use crate::data::{Dataset, Direction, Value};
 use crate::eval::{Decision, Evaluation};
 
 /// One message, ready to write.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The recipient's member id.
     pub member: i64,
@@ -28,6 +26,15 @@ pub struct Message {
     pub subject: String,
     /// The text.
     pub body: String,
+}
+
+/// A message written: to whom, about which records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mailed {
+    /// The recipient's member id.
+    pub member: i64,
+    /// The records the message is about, by id.
+    pub records: Vec<i64>,
 }
 
 /// A member a mailing would write to but does not, and why.
@@ -43,8 +50,8 @@ pub struct NotMailed {
     pub error: bool,
 }
 
-/// Everything one mailing writes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What one mailing wrote, without the messages themselves.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mailbag {
     /// The mailing's id.
     pub id: String,
@@ -53,17 +60,16 @@ pub struct Mailbag {
     /// `assurer` or `assuree`.
     pub role: &'static str,
     /// The `From:` header.
-    #[serde(skip)]
     pub from: String,
     /// The records selected, by id.
     pub selected: Vec<i64>,
-    /// The messages, by member id.
-    pub messages: Vec<Message>,
+    /// The messages written, by member id.
+    pub mailed: Vec<Mailed>,
     /// The members not written to.
     pub not_mailed: Vec<NotMailed>,
 }
 
-/// Why a mailing cannot be composed at all.
+/// Why a mailing cannot be composed (or finished).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MailingError {
     /// The rules order no mailing.
@@ -82,22 +88,36 @@ pub enum MailingError {
         /// The evaluation error.
         message: String,
     },
+    /// Handing a message over failed (writing its file).
+    Delivery(String),
 }
 
-/// Composes every mailing of `program` over `data`.
-pub fn compose(program: &Program, data: &Dataset) -> Result<Vec<Mailbag>, MailingError> {
+/// How many members one evaluation chunk holds: memory stays proportional to it.
+const CHUNK_MEMBERS: usize = 1024;
+
+/// Composes every mailing of `program` over `data`, handing each message to `deliver` as
+/// soon as it is composed (a mailing to a million members is never held in memory).
+pub fn compose(
+    program: &Program,
+    data: &Dataset,
+    mut deliver: impl FnMut(&Mailbag, &Message) -> Result<(), String>,
+) -> Result<Vec<Mailbag>, MailingError> {
     if program.mailings.is_empty() {
         return Err(MailingError::None);
     }
-    let mut evaluation = Evaluation::new(program, data);
+    let mut evaluation = Evaluation::chunked(program, data);
     program
         .mailings
         .iter()
-        .map(|mailing| compose_one(&mut evaluation, mailing))
+        .map(|mailing| compose_one(&mut evaluation, mailing, &mut deliver))
         .collect()
 }
 
-fn compose_one(evaluation: &mut Evaluation, mailing: &Mailing) -> Result<Mailbag, MailingError> {
+fn compose_one(
+    evaluation: &mut Evaluation,
+    mailing: &Mailing,
+    deliver: &mut impl FnMut(&Mailbag, &Message) -> Result<(), String>,
+) -> Result<Mailbag, MailingError> {
     let (program, data) = (evaluation.program(), evaluation.data());
     if !evaluation.in_force(mailing.file) {
         return Err(MailingError::NotInForce {
@@ -105,27 +125,40 @@ fn compose_one(evaluation: &mut Evaluation, mailing: &Mailing) -> Result<Mailbag
             path: program.files[mailing.file].path.clone(),
         });
     }
-    // Recipient (member index) → the selected records, in record order.
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut selected = Vec::new();
-    for (index, link) in data.links.iter().enumerate() {
-        match evaluation.value(mailing.records, index) {
-            Ok(Value::Bool(true)) => {}
-            Ok(_) => continue,
-            Err(error) => {
-                return Err(MailingError::Selection {
-                    record: data.records[index].id,
-                    message: error.message,
-                });
+    // (recipient, record) for every selected record, chunk by chunk of the members who
+    // received them (every record is received by one member).
+    let members: Vec<usize> = (0..data.members.len()).collect();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for chunk in members.chunks(CHUNK_MEMBERS) {
+        evaluation.focus(chunk);
+        for &member in chunk {
+            for &record in &data.members[member].received {
+                match evaluation.value(mailing.records, record) {
+                    Ok(Value::Bool(true)) => {}
+                    Ok(_) => continue,
+                    Err(error) => {
+                        return Err(MailingError::Selection {
+                            record: data.records[record].id,
+                            message: error.message,
+                        });
+                    }
+                }
+                let link = data.links[record];
+                let recipient = match mailing.recipient {
+                    Direction::Given => link.assurer,
+                    Direction::Received => link.assuree,
+                };
+                pairs.push((recipient, record as u32));
             }
         }
-        let member = match mailing.recipient {
-            Direction::Given => link.assurer,
-            Direction::Received => link.assuree,
-        };
-        groups.entry(member as usize).or_default().push(index);
-        selected.push(data.records[index].id);
     }
+    let mut selected: Vec<i64> = pairs
+        .iter()
+        .map(|&(_, r)| data.records[r as usize].id)
+        .collect();
+    selected.sort_unstable();
+    // Recipients by member id, each with its records in id order (records are sorted by id).
+    pairs.sort_unstable_by_key(|&(member, record)| (data.members[member as usize].row.id, record));
     let mut bag = Mailbag {
         id: mailing.id.clone(),
         cite: mailing.cite.clone(),
@@ -135,34 +168,53 @@ fn compose_one(evaluation: &mut Evaluation, mailing: &Mailing) -> Result<Mailbag
         },
         from: mailing.from.clone(),
         selected,
-        messages: Vec::new(),
+        mailed: Vec::new(),
         not_mailed: Vec::new(),
     };
-    let mut groups: Vec<(usize, Vec<usize>)> = groups.into_iter().collect();
-    groups.sort_by_key(|(member, _)| data.members[*member].row.id);
-    for (member, records) in groups {
-        let id = data.members[member].row.id;
-        let records: Vec<i64> = records.iter().map(|&r| data.records[r].id).collect();
-        match message(evaluation, mailing, member) {
-            Ok(Ok((address, subject, body))) => bag.messages.push(Message {
-                member: id,
-                address,
-                records,
-                subject,
-                body,
-            }),
-            Ok(Err(reason)) => bag.not_mailed.push(NotMailed {
-                member: id,
-                records,
-                reason,
-                error: false,
-            }),
-            Err(message) => bag.not_mailed.push(NotMailed {
-                member: id,
-                records,
-                reason: message,
-                error: true,
-            }),
+    let groups: Vec<(usize, Vec<i64>)> = pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            let records = group
+                .iter()
+                .map(|&(_, r)| data.records[r as usize].id)
+                .collect();
+            (group[0].0 as usize, records)
+        })
+        .collect();
+    for chunk in groups.chunks(CHUNK_MEMBERS) {
+        let recipients: Vec<usize> = chunk.iter().map(|(member, _)| *member).collect();
+        evaluation.focus(&recipients);
+        for (member, records) in chunk {
+            let id = data.members[*member].row.id;
+            let records = records.clone();
+            match message(evaluation, mailing, *member) {
+                Ok(Ok((address, subject, body))) => {
+                    let message = Message {
+                        member: id,
+                        address,
+                        records,
+                        subject,
+                        body,
+                    };
+                    deliver(&bag, &message).map_err(MailingError::Delivery)?;
+                    bag.mailed.push(Mailed {
+                        member: id,
+                        records: message.records,
+                    });
+                }
+                Ok(Err(reason)) => bag.not_mailed.push(NotMailed {
+                    member: id,
+                    records,
+                    reason,
+                    error: false,
+                }),
+                Err(message) => bag.not_mailed.push(NotMailed {
+                    member: id,
+                    records,
+                    reason: message,
+                    error: true,
+                }),
+            }
         }
     }
     Ok(bag)
@@ -346,9 +398,9 @@ fn quoted_printable(text: &str) -> String {
     out
 }
 
-/// The file a message is written to, inside the output directory.
-pub fn message_file(bag: &Mailbag, message: &Message) -> String {
-    format!("{}-{}.eml", bag.id, message.member)
+/// The file the message to `member` is written to, inside the output directory.
+pub fn message_file(bag: &Mailbag, member: i64) -> String {
+    format!("{}-{member}.eml", bag.id)
 }
 
 #[derive(Serialize)]
@@ -397,7 +449,7 @@ pub fn summarize(bags: &[Mailbag]) -> Summary {
     let count = |role: &str| {
         bags.iter()
             .filter(|b| b.role == role)
-            .map(|b| b.messages.len())
+            .map(|b| b.mailed.len())
             .sum()
     };
     let mut records: Vec<i64> = bags
@@ -442,12 +494,12 @@ pub fn render_index(bags: &[Mailbag], data: &Dataset, digest: &str) -> String {
             cite: &bag.cite,
             role: bag.role,
             messages: bag
-                .messages
+                .mailed
                 .iter()
                 .map(|m| IndexedMessage {
                     member: m.member,
                     records: &m.records,
-                    file: message_file(bag, m),
+                    file: message_file(bag, m.member),
                 })
                 .collect(),
             not_mailed: &bag.not_mailed,

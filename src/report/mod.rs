@@ -11,8 +11,8 @@ mod wiki;
 pub use diff::{Versions, render_diff_json, render_diff_text};
 pub use json::render_json;
 pub use mailing::{
-    Mailbag, MailingError, Message, NotMailed, Summary as MailingSummary, compose, message_file,
-    render_eml, render_index, summarize as summarize_mailing, summary_line,
+    Mailbag, Mailed, MailingError, Message, NotMailed, Summary as MailingSummary, compose,
+    message_file, render_eml, render_index, summarize as summarize_mailing, summary_line,
 };
 pub use summary::{render_summary_json, render_summary_text};
 pub use text::render_text;
