@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use wotrules::check::{Program, check};
 use wotrules::data::Dataset;
-use wotrules::eval::{Evaluation, Selection};
+use wotrules::eval::{Evaluation, Explain, Selection};
 use wotrules::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
 use wotrules::store::{CaseFile, read_case, rule_sources};
 
@@ -47,7 +47,7 @@ fn decide(program: &Program, case: &CaseFile) {
         case.members.clone(),
         case.records.clone(),
     );
-    let decisions = Evaluation::new(program, &data).decide_all(Selection::All, false);
+    let decisions = Evaluation::new(program, &data).decide_all(Selection::All, &Explain::Nothing);
     let _ = wotrules::report::render_text(&data, &program.digest, &decisions);
 }
 

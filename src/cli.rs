@@ -10,7 +10,7 @@ use crate::check::Program;
 use crate::compare::compare;
 use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
 use crate::diag::{Diagnostic, Kind, render};
-use crate::eval::{Evaluation, Selection, summarize};
+use crate::eval::{Evaluation, Explain, Selection, summarize};
 use crate::generate::{generate, read_profile};
 use crate::load::{check_sources, load_program, load_rule_tests};
 use crate::report::{
@@ -59,6 +59,7 @@ enum Command {
     /// Decide every output for a case file or a database.
     #[command(after_help = "Examples:\n  \
         wotrules eval --case examples/a20111001.1.yaml --member 1500 --explain\n  \
+        wotrules eval --case examples/a20111001.1.yaml --record 123456 --explain reapply\n  \
         wotrules eval --db examples/sample.sqlite --format json\n  \
         wotrules eval --case examples/a20111001.1.yaml --explain --format moin\n  \
         wotrules eval --db cacert.sqlite --summary --as-of 2012-01-01")]
@@ -70,8 +71,11 @@ enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
         /// Only this member and the records it received.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "record")]
         member: Option<i64>,
+        /// Only this record (by notary id).
+        #[arg(long, conflicts_with = "summary")]
+        record: Option<i64>,
         /// The date to evaluate as of (default: the case's `as_of`, else today).
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<NaiveDate>,
@@ -81,9 +85,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Add the chain of rules and citations behind every value.
-        #[arg(long, conflicts_with = "summary")]
-        explain: bool,
+        /// Add the chain of rules and citations behind every value, or behind the outputs
+        /// named (`--explain level,reapply`): the rows tried and why each did not hold, the
+        /// row that held, what it read and cites.
+        #[arg(long, conflicts_with = "summary", num_args = 0..=1, value_delimiter = ',', value_name = "OUTPUTS")]
+        explain: Option<Vec<String>>,
         /// Only counts: members per level, records per class and re-apply outcome… (text or
         /// JSON, over the whole input)
         #[arg(long, conflicts_with = "member")]
@@ -247,6 +253,7 @@ pub fn run() -> ExitCode {
             case,
             db,
             member,
+            record,
             as_of,
             rules,
             format,
@@ -255,10 +262,15 @@ pub fn run() -> ExitCode {
         } => run_eval(&EvalRequest {
             input: input_of(case, db),
             member,
+            record,
             as_of,
             rules,
             format,
-            explain,
+            explain: match explain {
+                None => Explain::Nothing,
+                Some(names) if names.is_empty() => Explain::Everything,
+                Some(names) => Explain::Outputs(names),
+            },
             summary,
         }),
         Command::Diff {
@@ -455,10 +467,11 @@ fn input_of(case: Option<PathBuf>, db: Option<PathBuf>) -> Input {
 struct EvalRequest {
     input: Input,
     member: Option<i64>,
+    record: Option<i64>,
     as_of: Option<NaiveDate>,
     rules: PathBuf,
     format: Format,
-    explain: bool,
+    explain: Explain,
     summary: bool,
 }
 
@@ -494,9 +507,46 @@ fn run_eval(request: &EvalRequest) -> Exit {
         Ok(data) => data,
         Err(exit) => return exit,
     };
-    let selection = match request.member {
-        None => Selection::All,
-        Some(id) => match data
+    if let Explain::Outputs(names) = &request.explain
+        && let Some(unknown) = names.iter().find(|name| {
+            !program
+                .member_outputs
+                .iter()
+                .chain(&program.record_outputs)
+                .any(|o| &o.name == *name)
+        })
+    {
+        let known = program
+            .member_outputs
+            .iter()
+            .chain(&program.record_outputs)
+            .map(|o| o.name.as_str());
+        let help = crate::suggest::did_you_mean(unknown, known.clone())
+            .unwrap_or_else(|| format!("outputs: {}", known.collect::<Vec<_>>().join(", ")));
+        emit_error(
+            &Diagnostic::error("usage", format!("`--explain {unknown}`: no such output"))
+                .help(help)
+                .to_string(),
+        );
+        return Exit::BadInput;
+    }
+    let selection = match (request.member, request.record) {
+        (None, Some(id)) => match data.records.iter().position(|r| r.id == id) {
+            Some(index) => Selection::Record(index),
+            None => {
+                emit_error(
+                    &Diagnostic::error(
+                        "unknown-record",
+                        format!("record {id} is not in the data as of {}", data.as_of),
+                    )
+                    .help("`--record` takes the id of a notary row entered on or before the date")
+                    .to_string(),
+                );
+                return Exit::BadInput;
+            }
+        },
+        (None, None) => Selection::All,
+        (Some(id), _) => match data
             .members
             .iter()
             .position(|m| m.evaluated && m.row.id == id)
@@ -528,7 +578,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
         };
     }
     let mut evaluation = match selection {
-        Selection::All => Evaluation::new(&program, &data),
+        Selection::All | Selection::Record(_) => Evaluation::new(&program, &data),
         Selection::Member(index) => {
             // One member of a large database: a memo for it and its records only.
             let mut evaluation = Evaluation::chunked(&program, &data);
@@ -536,7 +586,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
             evaluation
         }
     };
-    let decisions = evaluation.decide_all(selection, request.explain);
+    let decisions = evaluation.decide_all(selection, &request.explain);
     let output = match request.format {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use wotrules::check::check;
 use wotrules::data::Dataset;
-use wotrules::eval::{Evaluation, Selection};
+use wotrules::eval::{Evaluation, Explain, Selection};
 use wotrules::rules::{SourceText, load_rule_set};
 use wotrules::store::{read_case, rule_sources};
 use wotrules::syntax::ast::{Expr, ExprKind, Span};
@@ -153,7 +153,8 @@ fn check_or_evaluate(text: &str, ty: &str) -> Result<bool, TestCaseError> {
             let case = read_case("case", &case).expect("a valid case");
             let as_of = case.as_of.expect("the case has as_of");
             let data = Dataset::new(as_of, case.request, case.members, case.records);
-            let decisions = Evaluation::new(&program, &data).decide_all(Selection::All, true);
+            let decisions =
+                Evaluation::new(&program, &data).decide_all(Selection::All, &Explain::Everything);
             prop_assert!(!decisions.records.is_empty());
             Ok(true)
         }

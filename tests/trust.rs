@@ -11,7 +11,7 @@ use wotrules::check::program::{Body, Program};
 use wotrules::check::{Program as Checked, check};
 use wotrules::data::{Dataset, Value};
 use wotrules::diag::Diagnostic;
-use wotrules::eval::{Decision, Evaluation, Selection, TraceNode};
+use wotrules::eval::{Decision, Evaluation, Explain, Selection, TraceNode};
 use wotrules::rules::{RuleSources, SourceText, load_rule_set};
 use wotrules::store::{read_case, rule_sources};
 use wotrules::syntax::parse_expression;
@@ -42,7 +42,7 @@ fn dataset(path: &Path) -> Dataset {
 fn assert_citation_true(program: &Program, evaluation: &Evaluation, node: &TraceNode) {
     let definition = &program.definitions[node.id];
     let rows = match &definition.body {
-        Body::Value(rule) => std::slice::from_ref(rule),
+        Body::Value(rule) => std::slice::from_ref(&**rule),
         Body::Cases(rules) | Body::Collect(rules) => rules.as_slice(),
     };
     let in_force = |file: usize| evaluation.in_force(file);
@@ -114,7 +114,7 @@ fn every_citation_in_an_explanation_names_a_clause_in_force_that_held() {
     for case in cases {
         let data = dataset(&case);
         let mut evaluation = Evaluation::new(&program, &data);
-        let decisions = evaluation.decide_all(Selection::All, true);
+        let decisions = evaluation.decide_all(Selection::All, &Explain::Everything);
         for entity in decisions.members.iter().chain(&decisions.records) {
             for (_, node) in &entity.traces {
                 assert_citation_true(&program, &evaluation, node);

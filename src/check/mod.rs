@@ -15,7 +15,8 @@ use crate::diag::Diagnostic;
 use crate::rules::{self, CaseValue, ExprSource, Located, RuleSet, Scope};
 use crate::suggest::did_you_mean;
 
-use program::{Body, Definition, FileInfo, Mailing, Output, Rule};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind};
+use program::{Body, Conjunct, Definition, FileInfo, Mailing, Output, Rule};
 pub use program::{Code, DefId, Program};
 use types::{ExprChecker, Facts, Names, Usage};
 
@@ -321,7 +322,7 @@ impl Checker<'_> {
                         expr.pos,
                         &mut references,
                     )
-                    .map(Body::Value),
+                    .map(|rule| Body::Value(Box::new(rule))),
                 rules::Body::Cases(cases) => self
                     .table(
                         definition.scope,
@@ -458,6 +459,10 @@ impl Checker<'_> {
             Some(checked) => Some(checked?.0),
             None => None,
         };
+        let mut conjuncts = Vec::new();
+        if let (Some(when), Some(code)) = (when, &condition) {
+            self.conjuncts(scope, when, &when.expr, code, &mut conjuncts);
+        }
         Some(Rule {
             when: condition,
             then: value?,
@@ -465,9 +470,82 @@ impl Checker<'_> {
             at: self.at(pos),
             file,
             condition_text: when.map(|w| w.text.trim().to_string()),
+            conjuncts,
             uses,
             fields,
         })
+    }
+
+    /// Splits a checked condition at its top-level `and`s, each part with its text and the
+    /// fields and definitions of the entity it reads directly.
+    fn conjuncts(
+        &self,
+        scope: Scope,
+        source: &ExprSource,
+        expr: &Expr,
+        code: &Code,
+        out: &mut Vec<Conjunct>,
+    ) {
+        if let (ExprKind::Binary(BinaryOp::And, left, right), Code::And(left_code, right_code)) =
+            (&expr.kind, code)
+        {
+            self.conjuncts(scope, source, left, left_code, out);
+            self.conjuncts(scope, source, right, right_code, out);
+            return;
+        }
+        let text = source
+            .text
+            .get(expr.span.start..expr.span.end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut reads = Vec::new();
+        self.direct_reads(scope, expr, &mut reads);
+        out.push(Conjunct {
+            text,
+            code: code.clone(),
+            reads,
+        });
+    }
+
+    /// `record.x` / `member.x` read in `expr` (of the scope's own entity), as code.
+    fn direct_reads(&self, scope: Scope, expr: &Expr, out: &mut Vec<(String, Code)>) {
+        if let ExprKind::Field(object, name) = &expr.kind
+            && matches!(&object.kind, ExprKind::Var(v) if v == scope.name())
+        {
+            let shown = format!("{}.{}", scope.name(), name.text);
+            let this = Box::new(Code::This);
+            let code = match scope {
+                Scope::Record => self
+                    .names
+                    .record_fields
+                    .get(&name.text)
+                    .filter(|(_, ty)| !matches!(ty, Type::Member | Type::Records))
+                    .map(|(field, _)| Code::RecordField(this.clone(), *field)),
+                Scope::Member => self
+                    .names
+                    .member_fields
+                    .get(&name.text)
+                    .filter(|(_, ty)| !matches!(ty, Type::Member | Type::Records))
+                    .map(|(field, _)| Code::MemberField(this.clone(), *field)),
+            }
+            .or_else(|| {
+                self.names
+                    .definitions
+                    .get(&(scope, name.text.clone()))
+                    .map(|(id, _)| Code::Definition(this, *id))
+            });
+            if let Some(code) = code
+                && !out.iter().any(|(n, _)| *n == shown)
+            {
+                out.push((shown, code));
+            }
+            return;
+        }
+        for child in children(expr) {
+            self.direct_reads(scope, child, out);
+        }
     }
 
     fn compile_overrides(&mut self) {
@@ -890,6 +968,24 @@ impl Checker<'_> {
             .help("use it in an output or a mailing, or remove it");
             self.diagnostics.push(diagnostic);
         }
+    }
+}
+
+/// The sub-expressions of `expr`.
+fn children(expr: &Expr) -> Vec<&Expr> {
+    match &expr.kind {
+        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().collect(),
+        ExprKind::Field(object, _) | ExprKind::Unary(_, object) => vec![object],
+        ExprKind::Binary(_, left, right) => vec![left, right],
+        ExprKind::In { value, list, .. } => vec![value, list],
+        ExprKind::If(a, b, c) => vec![a, b, c],
+        ExprKind::Aggregate(aggregate) => aggregate
+            .value
+            .iter()
+            .chain(std::iter::once(&aggregate.source))
+            .chain(&aggregate.filter)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

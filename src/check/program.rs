@@ -118,7 +118,7 @@ pub struct Definition {
 #[derive(Debug, Clone)]
 pub enum Body {
     /// One expression.
-    Value(Rule),
+    Value(Box<Rule>),
     /// First matching row; the last row has no condition.
     Cases(Vec<Rule>),
     /// Every matching row adds its value.
@@ -140,10 +140,24 @@ pub struct Rule {
     pub file: usize,
     /// The condition as written, for explanations.
     pub condition_text: Option<String>,
+    /// The condition's top-level `and` parts, for explaining why a row did not hold.
+    pub conjuncts: Vec<Conjunct>,
     /// Definitions of the same entity the clause reads.
     pub uses: Vec<DefId>,
     /// Data fields of the same entity the clause reads.
     pub fields: Vec<FieldUse>,
+}
+
+/// One part of a condition `a and b and …`, with what it reads of the entity decided.
+#[derive(Debug, Clone)]
+pub struct Conjunct {
+    /// The part as written (white space collapsed).
+    pub text: String,
+    /// Its code.
+    pub code: Code,
+    /// The fields and definitions of the entity it reads (`member.assurance_points`), by
+    /// name, with the code reading each.
+    pub reads: Vec<(String, Code)>,
 }
 
 /// A data field read by a clause, for explanations.

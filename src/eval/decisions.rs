@@ -10,6 +10,29 @@ pub enum Selection {
     All,
     /// One member (by index into the dataset) and the records it received.
     Member(usize),
+    /// One record (by index into the dataset).
+    Record(usize),
+}
+
+/// Which outputs to explain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explain {
+    /// None: values only.
+    Nothing,
+    /// Every output.
+    Everything,
+    /// The outputs of these names (member or record outputs).
+    Outputs(Vec<String>),
+}
+
+impl Explain {
+    fn wants(&self, output: &str) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::Everything => true,
+            Self::Outputs(names) => names.iter().any(|n| n == output),
+        }
+    }
 }
 
 /// The outputs of one member or record.
@@ -45,18 +68,20 @@ impl Decisions {
 }
 
 impl Evaluation<'_> {
-    /// Decides every output of the selection, with traces when `explain`.
-    pub fn decide_all(&mut self, selection: Selection, explain: bool) -> Decisions {
+    /// Decides every output of the selection, with the traces `explain` asks for.
+    pub fn decide_all(&mut self, selection: Selection, explain: &Explain) -> Decisions {
         let data = self.data;
         let members: Vec<usize> = match selection {
             Selection::All => (0..data.members.len())
                 .filter(|i| data.members[*i].evaluated)
                 .collect(),
             Selection::Member(index) => vec![index],
+            Selection::Record(_) => Vec::new(),
         };
         let records: Vec<usize> = match selection {
             Selection::All => (0..data.records.len()).collect(),
             Selection::Member(index) => data.members[index].received.clone(),
+            Selection::Record(index) => vec![index],
         };
         let program = self.program;
         let member_decisions = members
@@ -92,7 +117,7 @@ impl Evaluation<'_> {
         index: usize,
         id: i64,
         outputs: &[crate::check::program::Output],
-        explain: bool,
+        explain: &Explain,
     ) -> EntityDecisions {
         let values = outputs
             .iter()
@@ -103,14 +128,11 @@ impl Evaluation<'_> {
                 )
             })
             .collect();
-        let traces = if explain {
-            outputs
-                .iter()
-                .map(|output| (output.name.clone(), self.trace(output.definition, index)))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let traces = outputs
+            .iter()
+            .filter(|output| explain.wants(&output.name))
+            .map(|output| (output.name.clone(), self.trace(output.definition, index)))
+            .collect();
         EntityDecisions {
             index,
             id,

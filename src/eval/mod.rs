@@ -19,13 +19,13 @@ use crate::rules::Scope;
 use crate::syntax::ast::AggregateKind;
 use memo::{Memo, Slot};
 
-pub use decisions::{Decisions, EntityDecisions, Selection};
+pub use decisions::{Decisions, EntityDecisions, Explain, Selection};
 
 /// Members decided together when a whole dataset is evaluated chunk by chunk: with the
 /// records they received, their memo slots stay within the processor's caches.
 pub const CHUNK_MEMBERS: usize = 256;
 pub use summary::{Summary, summarize};
-pub use trace::TraceNode;
+pub use trace::{FailedRow, Location, TraceNode};
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +143,19 @@ impl<'a> Evaluation<'a> {
         };
         self.memo.set(place, Slot::Done(value.clone(), decision));
         value
+    }
+
+    /// The value of `code` for the entity at `entity` of `scope` (for explanations).
+    fn value_of(&mut self, code: &Code, scope: Scope, entity: usize) -> Result<Value> {
+        let this = match scope {
+            Scope::Record => Value::Record(entity),
+            Scope::Member => Value::Member(entity),
+        };
+        let mut env = Env {
+            this,
+            bound: Vec::new(),
+        };
+        self.eval(code, &mut env)
     }
 
     /// The clause that decided definition `id` for `entity` (after [`Self::value`]).

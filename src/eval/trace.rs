@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use super::{Decision, Evaluation};
-use crate::check::program::{Body, DefId, Rule};
+use crate::check::program::{Body, Code, DefId, Rule};
 use crate::data::Value;
+use crate::rules::Scope;
 
 /// Why a definition has its value: the clause that decided, what it cites, what it read.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,10 +29,57 @@ pub struct TraceNode {
     /// For a `collect:` table that gathered nothing: the rows and overrides tried, none of
     /// which held (`path:line` each).
     pub tried: Vec<String>,
+    /// For a `cases:` table, the rows tried before the one that held, each with the part of
+    /// its condition that did not hold and the values that part read.
+    pub failed: Vec<FailedRow>,
+    /// The rules-relative rule file and line of the deciding clause, and its row (1-based)
+    /// when a `cases:` row decided.
+    pub location: Location,
+    /// Nothing worth a paragraph decided it: a `collect:` where nothing held, a rule file
+    /// not in force, or a constant `value:`.
+    pub trivial: bool,
     /// Data fields the deciding clauses read, with their values.
     pub fields: Vec<(String, Value)>,
     /// The definitions they read, explained in turn.
     pub because: Vec<TraceNode>,
+}
+
+/// A row of a decision table that was tried and did not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedRow {
+    /// The row, 1-based.
+    pub row: usize,
+    /// Where the row is written.
+    pub location: Location,
+    /// The part of its condition that did not hold, as written.
+    pub condition: String,
+    /// What that part gave: `false`, or missing.
+    pub value: Value,
+    /// The fields and definitions that part read, with their values.
+    pub read: Vec<(String, Value)>,
+}
+
+/// Where a deciding clause is written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Location {
+    /// The rule file, relative to the rules directory.
+    pub rule_file: String,
+    /// The clause's 1-based line.
+    pub line: usize,
+    /// The row of a `cases:` table that decided (1-based).
+    pub row: Option<usize>,
+}
+
+impl Location {
+    /// The location of a clause written at `at` (`rules-relative-path:line`).
+    fn of(at: &str, row: Option<usize>) -> Self {
+        let (rule_file, line) = at.rsplit_once(':').unwrap_or((at, "0"));
+        Self {
+            rule_file: rule_file.to_string(),
+            line: line.parse().unwrap_or(0),
+            row,
+        }
+    }
 }
 
 /// The clause that decided a value, as a person cites it.
@@ -208,21 +256,92 @@ impl<'a> Evaluation<'a> {
                 because.push(self.trace_node(used, entity, seen));
             }
         }
+        let decision = self
+            .decision(id, entity)
+            .cloned()
+            .unwrap_or(Decision::Value);
+        let failed = match (&decision, &definition.body) {
+            (Decision::Case(index), Body::Cases(rows)) => rows[..*index]
+                .iter()
+                .enumerate()
+                .map(|(row, rule)| self.failed_row(row + 1, rule, definition.scope, entity))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let location = self.location(id, &decision);
+        let trivial = match (&decision, &definition.body) {
+            (Decision::Collected(None) | Decision::NotInForce, _) => true,
+            (Decision::Value, Body::Value(rule)) => matches!(rule.then, Code::Const(_)),
+            _ => false,
+        };
         TraceNode {
             id,
             definition: format!("{}.{}", definition.scope.name(), definition.name),
             value,
             clause: clause.text,
-            decision: self
-                .decision(id, entity)
-                .cloned()
-                .unwrap_or(Decision::Value),
+            decision,
             cite: clause.cite,
             at: clause.at,
             condition: clause.condition,
             tried: clause.tried,
+            failed,
+            location,
+            trivial,
             fields,
             because,
         }
+    }
+}
+
+impl Evaluation<'_> {
+    /// Why row `row` (1-based) did not hold: its first part that was not true.
+    fn failed_row(&mut self, row: usize, rule: &Rule, scope: Scope, entity: usize) -> FailedRow {
+        for conjunct in &rule.conjuncts {
+            let value = self
+                .value_of(&conjunct.code, scope, entity)
+                .unwrap_or(Value::Missing);
+            if value != Value::Bool(true) {
+                let read = conjunct
+                    .reads
+                    .iter()
+                    .map(|(name, code)| {
+                        let value = self.value_of(code, scope, entity).unwrap_or(Value::Missing);
+                        (name.clone(), value)
+                    })
+                    .collect();
+                return FailedRow {
+                    row,
+                    location: Location::of(&rule.at, Some(row)),
+                    condition: conjunct.text.clone(),
+                    value,
+                    read,
+                };
+            }
+        }
+        FailedRow {
+            row,
+            location: Location::of(&rule.at, Some(row)),
+            condition: rule.condition_text.clone().unwrap_or_default(),
+            value: Value::Bool(false),
+            read: Vec::new(),
+        }
+    }
+
+    /// The rule file, line and row of the clause that decided `id`.
+    fn location(&self, id: DefId, decision: &Decision) -> Location {
+        let definition = &self.program().definitions[id];
+        let rows: &[Rule] = match &definition.body {
+            Body::Value(rule) => std::slice::from_ref(rule),
+            Body::Cases(rules) | Body::Collect(rules) => rules,
+        };
+        let (at, row) = match decision {
+            Decision::Value => (rows.first().map(|r| &r.at), None),
+            Decision::Case(index) => (rows.get(*index).map(|r| &r.at), Some(index + 1)),
+            Decision::Override(index) => {
+                (definition.overrides.get(*index).map(|(_, r)| &r.at), None)
+            }
+            Decision::Collected(_) | Decision::NotInForce => (None, None),
+        };
+        Location::of(at.unwrap_or(&definition.at), row)
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::{Dataset, Value};
-use crate::eval::{Decisions, EntityDecisions, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode};
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning.
 pub const JSON_FORMAT: u32 = 1;
@@ -112,12 +112,16 @@ impl Serialize for Trace<'_> {
         map.serialize_entry("value", &node.value)?;
         map.serialize_entry("clause", &node.clause)?;
         map.serialize_entry("cite", &node.cite)?;
-        map.serialize_entry("at", &node.at)?;
+        map.serialize_entry("location", &Place(&node.location, Some(&node.definition)))?;
         if let Some(condition) = &node.condition {
             map.serialize_entry("condition", condition)?;
         }
         if !node.tried.is_empty() {
             map.serialize_entry("tried", &node.tried)?;
+        }
+        if !node.failed.is_empty() {
+            let failed: Vec<Failed> = node.failed.iter().map(Failed).collect();
+            map.serialize_entry("failed", &failed)?;
         }
         if !node.fields.is_empty() {
             map.serialize_entry("fields", &Fields(&node.fields))?;
@@ -126,6 +130,39 @@ impl Serialize for Trace<'_> {
             let because: Vec<Trace> = node.because.iter().map(Trace).collect();
             map.serialize_entry("because", &because)?;
         }
+        map.end()
+    }
+}
+
+/// Where a clause is: `{"rule_file", "line", "definition", "row"}`.
+struct Place<'a>(&'a Location, Option<&'a str>);
+
+impl Serialize for Place<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Place(location, definition) = self;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rule_file", &location.rule_file)?;
+        map.serialize_entry("line", &location.line)?;
+        if let Some(definition) = definition {
+            map.serialize_entry("definition", definition)?;
+        }
+        map.serialize_entry("row", &location.row)?;
+        map.end()
+    }
+}
+
+/// A row tried before the one that held.
+struct Failed<'a>(&'a FailedRow);
+
+impl Serialize for Failed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let failed = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("row", &failed.row)?;
+        map.serialize_entry("location", &Place(&failed.location, None))?;
+        map.serialize_entry("condition", &failed.condition)?;
+        map.serialize_entry("value", &failed.value)?;
+        map.serialize_entry("read", &Fields(&failed.read))?;
         map.end()
     }
 }

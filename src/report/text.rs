@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::{Dataset, Value};
-use crate::eval::{Decisions, EntityDecisions, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, TraceNode};
 
 /// Renders decisions for a person.
 pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
@@ -35,7 +35,7 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
                 shown[row.index] = true;
             }
         }
-        if !decisions.records.is_empty() && !member.traces.is_empty() {
+        if decisions.records.iter().any(|r| !r.traces.is_empty()) {
             explain_records(
                 &mut out,
                 data,
@@ -52,7 +52,12 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         .filter(|r| !shown[r.index])
         .collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "\nother records:");
+        let title = if decisions.members.is_empty() {
+            "records"
+        } else {
+            "other records"
+        };
+        let _ = writeln!(out, "\n{title}:");
         table(&mut out, data, &others);
         if others.iter().any(|r| !r.traces.is_empty()) {
             explain_records(&mut out, data, others.iter().copied());
@@ -84,14 +89,40 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
 }
 
 fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut HashSet<String>) {
+    if node.trivial {
+        // Nothing held, or a constant: one line, its citation included.
+        let tried = if node.tried.is_empty() {
+            String::new()
+        } else {
+            format!(": tried {}", node.tried.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{} = {} — {}{tried}; cites {}; at {}",
+            node.definition, node.value, node.clause, node.cite, node.at
+        );
+        return;
+    }
+    if !explained.insert(node.definition.clone()) {
+        let _ = writeln!(
+            out,
+            "{indent}{} = {} — {} (explained above)",
+            node.definition, node.value, node.clause
+        );
+        return;
+    }
     let _ = writeln!(
         out,
         "{indent}{} = {} — {}",
         node.definition, node.value, node.clause
     );
-    if !explained.insert(node.definition.clone()) {
-        let _ = writeln!(out, "{indent}  (explained above)");
-        return;
+    for failed in &node.failed {
+        let _ = writeln!(
+            out,
+            "{indent}  not row {}: {}",
+            failed.row,
+            failed_text(failed)
+        );
     }
     if let Some(condition) = &node.condition {
         let _ = writeln!(
@@ -100,11 +131,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
             condition.split_whitespace().collect::<Vec<_>>().join(" ")
         );
     }
-    let _ = writeln!(out, "{indent}  cites {}", node.cite);
-    if !node.tried.is_empty() {
-        let _ = writeln!(out, "{indent}  tried {}", node.tried.join(", "));
-    }
-    let _ = writeln!(out, "{indent}  at {}", node.at);
+    let _ = writeln!(out, "{indent}  cites {} — at {}", node.cite, node.at);
     if !node.fields.is_empty() {
         let fields: Vec<String> = node
             .fields
@@ -115,6 +142,26 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
     }
     for child in &node.because {
         explain(out, child, &format!("{indent}  "), explained);
+    }
+}
+
+/// `<condition> — false (name = value, …)`: the part of a row that did not hold.
+pub(super) fn failed_text(failed: &FailedRow) -> String {
+    let shown = match &failed.value {
+        Value::Bool(false) => "false".to_string(),
+        Value::Missing => "missing".to_string(),
+        other => other.to_string(),
+    };
+    let reads: Vec<String> = failed
+        .read
+        .iter()
+        .map(|(name, value)| format!("{name} = {}", quoted(value)))
+        .collect();
+    let condition = escape_control(&failed.condition);
+    if reads.is_empty() {
+        format!("{condition} — {shown}")
+    } else {
+        format!("{condition} — {shown} ({})", reads.join(", "))
     }
 }
 

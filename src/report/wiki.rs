@@ -174,7 +174,11 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
                 records_table(markup, &mut out, data, &rows, received);
             }
         }
-        if !member.traces.is_empty() {
+        let record_traces = links
+            .received
+            .iter()
+            .any(|i| records.get(i).is_some_and(|r| !r.traces.is_empty()));
+        if !member.traces.is_empty() || record_traces {
             out.push('\n');
             out.push_str(&markup.heading(3, "Why"));
             out.push('\n');
@@ -183,21 +187,51 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
                 explain(markup, &mut out, name, node, 0, &mut explained);
             }
             for index in &links.received {
-                let Some(record) = records.get(index) else {
-                    continue;
-                };
-                out.push('\n');
-                out.push_str(&markup.heading(4, &format!("Record {}", record.id)));
-                out.push('\n');
-                let mut explained = HashSet::new();
-                for (name, node) in &record.traces {
-                    explain(markup, &mut out, name, node, 0, &mut explained);
+                if let Some(record) = records.get(index) {
+                    explain_record(markup, &mut out, record, 4);
                 }
             }
         }
         out.push('\n');
     }
+    // Records asked for on their own (`--record`), or of no member listed.
+    let listed: HashSet<usize> = decisions
+        .members
+        .iter()
+        .flat_map(|m| {
+            let links = &data.members[m.index];
+            links.received.iter().chain(&links.given).copied()
+        })
+        .collect();
+    let others: Vec<&EntityDecisions> = decisions
+        .records
+        .iter()
+        .filter(|r| !listed.contains(&r.index))
+        .collect();
+    if !others.is_empty() {
+        out.push_str(&markup.heading(2, "Records"));
+        out.push('\n');
+        records_table(markup, &mut out, data, &others, true);
+        for record in others {
+            explain_record(markup, &mut out, record, 3);
+        }
+        out.push('\n');
+    }
     out
+}
+
+/// A record's explanations under a heading of `level`, when there are any.
+fn explain_record(markup: Markup, out: &mut String, record: &EntityDecisions, level: usize) {
+    if record.traces.is_empty() {
+        return;
+    }
+    out.push('\n');
+    out.push_str(&markup.heading(level, &format!("Record {}", record.id)));
+    out.push('\n');
+    let mut explained = HashSet::new();
+    for (name, node) in &record.traces {
+        explain(markup, out, name, node, 0, &mut explained);
+    }
 }
 
 /// A decision in a cell: `—` for a missing value or an empty list, never `null` or `[]`.
@@ -309,6 +343,16 @@ fn explain(
         line.push_str(&format!("; read {}", markup.text(&fields.join(", "))));
     }
     out.push_str(&markup.bullet(depth, &line));
+    for failed in &node.failed {
+        let text = super::text::failed_text(failed);
+        out.push_str(&markup.bullet(
+            depth + 1,
+            &format!("not row {}: {}", failed.row, markup.text(&text)),
+        ));
+    }
+    if node.trivial {
+        return;
+    }
     for child in &node.because {
         explain(markup, out, &child.definition, child, depth + 1, explained);
     }

@@ -1,0 +1,204 @@
+//! Focused explanations: the rows a `cases:` table tried and why each failed, with the
+//! values read; `--explain OUTPUTS` and `--record ID`; structured trace locations in JSON.
+
+mod support;
+
+use serde_json::Value;
+use support::{root, wotrules};
+
+fn eval_json(args: &[&str]) -> Value {
+    let mut all = vec![
+        "eval",
+        "--case",
+        "examples/a20111001.1.yaml",
+        "--format",
+        "json",
+    ];
+    all.extend(args);
+    let run = wotrules(&root(), &all);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON")
+}
+
+#[test]
+fn a_row_that_failed_says_which_part_and_the_values_it_read() {
+    let json = eval_json(&["--member", "1500", "--explain", "level"]);
+    let level = &json["members"][0]["trace"]["level"];
+    assert_eq!(level["value"], "assurer-on-hold");
+    assert_eq!(level["location"]["row"], 2, "{level}");
+    let failed = level["failed"].as_array().expect("the rows tried before");
+    assert_eq!(failed.len(), 1, "{level}");
+    assert_eq!(failed[0]["row"], 1);
+    assert_eq!(failed[0]["condition"], "member.assurance_points >= 100");
+    assert_eq!(failed[0]["value"], false);
+    assert_eq!(failed[0]["read"]["member.assurance_points"], 45);
+    // In text: the failed row, then the row that held.
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--member",
+            "1500",
+            "--explain",
+            "level",
+        ],
+    );
+    let text = &run.stdout;
+    let not_row = text
+        .find("not row 1: member.assurance_points >= 100 — false (member.assurance_points = 45)")
+        .expect("the failed row is shown");
+    let held = text
+        .find("because member.assurer")
+        .expect("the row that held");
+    assert!(not_row < held);
+}
+
+#[test]
+fn every_failed_row_really_failed_and_every_location_names_its_clause() {
+    let json = eval_json(&["--explain"]);
+    let mut checked = 0;
+    let mut stack: Vec<&Value> = Vec::new();
+    for entity in json["members"]
+        .as_array()
+        .into_iter()
+        .chain(json["records"].as_array())
+        .flatten()
+    {
+        stack.extend(entity["trace"].as_object().expect("traces").values());
+    }
+    while let Some(node) = stack.pop() {
+        let location = &node["location"];
+        let file = root()
+            .join("rules")
+            .join(location["rule_file"].as_str().expect("file"));
+        let text = std::fs::read_to_string(&file).expect("the rule file exists");
+        let line = location["line"].as_u64().expect("line") as usize;
+        assert!(line >= 1 && line <= text.lines().count(), "{location}");
+        assert_eq!(location["definition"], node["definition"]);
+        let clause = node["clause"].as_str().expect("clause");
+        if let Some(row) = location["row"].as_u64() {
+            assert!(
+                clause.starts_with(&format!("row {row} of")),
+                "{clause} vs {location}"
+            );
+        }
+        for failed in node["failed"].as_array().into_iter().flatten() {
+            assert_ne!(
+                failed["value"], true,
+                "a failed row's part did not hold: {failed}"
+            );
+            let row = failed["row"].as_u64().expect("row");
+            assert!(
+                Some(row) < location["row"].as_u64(),
+                "tried before the row that held"
+            );
+            checked += 1;
+        }
+        stack.extend(node["because"].as_array().into_iter().flatten());
+    }
+    assert!(checked > 30, "the example tries many rows: {checked}");
+}
+
+#[test]
+fn explain_names_the_outputs_it_explains_and_record_selects_one_record() {
+    let json = eval_json(&["--record", "123456", "--explain", "reapply,reapply_points"]);
+    assert_eq!(json["members"].as_array().map(Vec::len), Some(0));
+    let records = json["records"].as_array().expect("records");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["id"], 123456);
+    let traces: Vec<&String> = records[0]["trace"]
+        .as_object()
+        .expect("traces")
+        .keys()
+        .collect();
+    assert_eq!(traces, ["reapply", "reapply_points"]);
+    let bad = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--explain",
+            "levle",
+        ],
+    );
+    assert_eq!(bad.code, Some(2));
+    assert!(
+        bad.stderr.contains("did you mean `level`?"),
+        "{}",
+        bad.stderr
+    );
+    let missing = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--record",
+            "1",
+        ],
+    );
+    assert_eq!(missing.code, Some(2));
+    assert!(
+        missing.stderr.contains("record 1 is not in the data"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_record() {
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--member",
+            "1500",
+            "--explain",
+            "level,reapply",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let full = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--record",
+            "123456",
+            "--explain",
+        ],
+    );
+    let findings: Vec<&str> = full
+        .stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("findings"))
+        .collect();
+    assert_eq!(findings.len(), 2, "the value and one line: {findings:?}");
+    assert!(
+        findings[1].contains("none of 3 rows held: tried row 1 (ttp/ttp-assisted.yaml:"),
+        "{}",
+        findings[1]
+    );
+    assert!(
+        findings[1].contains("; cites reference §4"),
+        "{}",
+        findings[1]
+    );
+    // Each record's explanation (from its heading to the next) fits on a screen.
+    let text = &run.stdout;
+    let blocks: Vec<&str> = text.split("\n  record ").skip(1).collect();
+    assert_eq!(blocks.len(), 7, "the seven records member 1500 received");
+    for block in blocks {
+        assert!(
+            block.lines().count() <= 50,
+            "{} lines:\n{block}",
+            block.lines().count()
+        );
+    }
+}
