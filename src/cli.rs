@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::Program;
 use crate::compare::compare;
-use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
+use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER, Value};
 use crate::diag::{Diagnostic, Kind, render};
 use crate::eval::{Evaluation, Explain, Selection, summarize};
 use crate::generate::{generate, read_profile};
@@ -16,7 +16,7 @@ use crate::load::{check_sources, load_program, load_rule_tests};
 use crate::report::{
     MailingError, Markup, Versions, compose, message_file, render_diff_json, render_diff_text,
     render_eml, render_index, render_json, render_summary_json, render_summary_text, render_text,
-    render_wiki, summarize_mailing, summary_line,
+    render_why_not, render_wiki, summarize_mailing, summary_line,
 };
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{Coverage, run_test};
@@ -60,6 +60,7 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         wotrules eval --case examples/a20111001.1.yaml --member 1500 --explain\n  \
         wotrules eval --case examples/a20111001.1.yaml --record 123456 --explain reapply\n  \
+        wotrules eval --case examples/a20111001.1.yaml --member 1500 --why-not level=assurer\n  \
         wotrules eval --db examples/sample.sqlite --format json\n  \
         wotrules eval --case examples/a20111001.1.yaml --explain --format moin\n  \
         wotrules eval --db cacert.sqlite --summary --as-of 2012-01-01")]
@@ -90,6 +91,11 @@ enum Command {
         /// row that held, what it read and cites.
         #[arg(long, conflicts_with = "summary", num_args = 0..=1, value_delimiter = ',', value_name = "OUTPUTS")]
         explain: Option<Vec<String>>,
+        /// What would have to change for an output of the `--member` (or `--record`) to
+        /// have a value (`level=assurer`, `reapply=eligible`): what stands in the way, and the
+        /// smallest changes of the kinds rules/schema.yaml `why_not` allows, each verified.
+        #[arg(long, value_name = "OUTPUT=VALUE", conflicts_with_all = ["summary", "explain"])]
+        why_not: Option<String>,
         /// Only counts: members per level, records per class and re-apply outcome… (text or
         /// JSON, over the whole input)
         #[arg(long, conflicts_with = "member")]
@@ -258,6 +264,7 @@ pub fn run() -> ExitCode {
             rules,
             format,
             explain,
+            why_not,
             summary,
         } => run_eval(&EvalRequest {
             input: input_of(case, db),
@@ -271,6 +278,7 @@ pub fn run() -> ExitCode {
                 Some(names) if names.is_empty() => Explain::Everything,
                 Some(names) => Explain::Outputs(names),
             },
+            why_not,
             summary,
         }),
         Command::Diff {
@@ -472,6 +480,7 @@ struct EvalRequest {
     rules: PathBuf,
     format: Format,
     explain: Explain,
+    why_not: Option<String>,
     summary: bool,
 }
 
@@ -503,6 +512,9 @@ fn run_eval(request: &EvalRequest) -> Exit {
         Ok(program) => program,
         Err(exit) => return exit,
     };
+    if let Some(question) = &request.why_not {
+        return run_why_not(request, &program, question);
+    }
     let data = match read_dataset(&request.input, &read_options(&program), request.as_of) {
         Ok(data) => data,
         Err(exit) => return exit,
@@ -599,6 +611,106 @@ fn run_eval(request: &EvalRequest) -> Exit {
         return Exit::RuleErrors;
     }
     Exit::Success
+}
+
+/// `eval --why-not OUTPUT=VALUE` for the `--member` or `--record`.
+fn run_why_not(request: &EvalRequest, program: &Program, question: &str) -> Exit {
+    let usage = |message: String, help: &str| {
+        emit_error(&Diagnostic::error("usage", message).help(help).to_string());
+        Exit::BadInput
+    };
+    let (scope, id, outputs) = match (request.member, request.record) {
+        (Some(id), _) => ("member", id, &program.member_outputs),
+        (None, Some(id)) => ("record", id, &program.record_outputs),
+        (None, None) => {
+            return usage(
+                "`--why-not` asks about one member or record".into(),
+                "add `--member ID` or `--record ID`",
+            );
+        }
+    };
+    let Some((name, text)) = question.split_once('=') else {
+        return usage(
+            format!("`--why-not {question}`: write OUTPUT=VALUE"),
+            "such as `--why-not level=assurer`",
+        );
+    };
+    let Some(output) = outputs.iter().find(|o| o.name == name.trim()) else {
+        let known = outputs.iter().map(|o| o.name.as_str());
+        let help = crate::suggest::did_you_mean(name.trim(), known.clone()).unwrap_or_else(|| {
+            format!("{scope} outputs: {}", known.collect::<Vec<_>>().join(", "))
+        });
+        return usage(format!("`{}` is not a {scope} output", name.trim()), &help);
+    };
+    let ty = &program.definitions[output.definition].ty;
+    let text = text.trim();
+    let wanted = match (ty.required(), text) {
+        (_, "null") if ty.is_optional() => Value::Missing,
+        (crate::data::Type::Int, _) => match text.parse() {
+            Ok(number) => Value::Int(number),
+            Err(_) => {
+                return usage(
+                    format!("`{text}` is not a whole number"),
+                    "write e.g. `assurance_points=100`",
+                );
+            }
+        },
+        (crate::data::Type::Bool, "true" | "false") => Value::Bool(text == "true"),
+        (crate::data::Type::Enum(enumeration), _) => {
+            let values = program
+                .enums
+                .get(&**enumeration)
+                .cloned()
+                .unwrap_or_default();
+            if !values.iter().any(|v| v == text) {
+                return usage(
+                    format!("`{text}` is not a value of `{name}`"),
+                    &format!("one of: {}", values.join(", ")),
+                );
+            }
+            Value::Text(text.into())
+        }
+        (crate::data::Type::Text, _) => Value::Text(text.into()),
+        _ => {
+            return usage(
+                format!("`{name}` is of type `{ty}`: no value to ask for"),
+                "ask about an enumeration, integer, boolean or text output",
+            );
+        }
+    };
+    let case = match read_input(&request.input, &read_options(program)) {
+        Ok(case) => case,
+        Err(diagnostics) => {
+            emit_error(&render(&diagnostics));
+            return Exit::BadInput;
+        }
+    };
+    let as_of = request
+        .as_of
+        .or(case.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let rows = crate::eval::Rows {
+        request: &case.request,
+        members: &case.members,
+        records: &case.records,
+    };
+    match crate::eval::why_not(program, rows, as_of, id, output.definition, &wanted) {
+        Some(answer) => {
+            let entity = format!("{scope} {id} as of {as_of}");
+            emit(&render_why_not(
+                &entity,
+                &output.name,
+                &wanted,
+                &answer,
+                scope == "member",
+            ));
+            Exit::Success
+        }
+        None => usage(
+            format!("{scope} {id} is not in the data as of {as_of}"),
+            "give the id of a listed member, or of a record entered on or before the date",
+        ),
+    }
 }
 
 fn run_import(file: &Path, db: &Path) -> Exit {

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::data::{Direction, MemberField, RecordField, RequestField, Type};
+use crate::data::{Direction, MemberField, RecordField, RequestField, Type, Value};
 use crate::diag::Diagnostic;
 use crate::rules::{self, CaseValue, ExprSource, Located, RuleSet, Scope};
 use crate::suggest::did_you_mean;
 
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind};
-use program::{Body, Conjunct, Definition, FileInfo, Mailing, Output, Rule};
+use program::{Body, Conjunct, Definition, FileInfo, Mailing, Output, Rule, WhyNotPlan};
 pub use program::{Code, DefId, Program};
 use types::{ExprChecker, Facts, Names, Usage};
 
@@ -37,6 +37,7 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
     checker.compile_overrides();
     let outputs = checker.outputs();
     let mailings = checker.mailings();
+    let why_not = checker.why_not();
     checker.cycles();
     // With an error the definition graph is incomplete: "not used" would be a guess.
     if !set.incomplete && !checker.diagnostics.iter().any(Diagnostic::is_error) {
@@ -59,6 +60,7 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
         record_outputs,
         enums: set.schema.enums.clone(),
         mailings,
+        why_not,
         cats_types: set.schema.cats_types.clone(),
         digest: digest(set),
     };
@@ -772,6 +774,123 @@ impl Checker<'_> {
             }
         }
         mailings
+    }
+
+    /// Resolves the schema's `why_not` settings.
+    fn why_not(&mut self) -> WhyNotPlan {
+        let mut plan = WhyNotPlan::default();
+        for (kind, settings) in &self.set.schema.why_not {
+            let get = |key: &str| settings.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            let Some(cite) = get("cite") else {
+                continue;
+            };
+            match kind.value.as_str() {
+                "receive" => {
+                    let (Some(method), Some(points), Some(most)) =
+                        (get("method"), get("points"), get("most"))
+                    else {
+                        continue;
+                    };
+                    let number = |checker: &mut Self, text: &Located<String>| {
+                        let parsed = text.value.trim().parse::<i64>().ok().filter(|n| *n > 0);
+                        if parsed.is_none() {
+                            checker.error(
+                                text.pos,
+                                text.value.chars().count(),
+                                "wrong-shape",
+                                format!("`{}` is not a positive whole number", text.value),
+                                None,
+                            );
+                        }
+                        parsed
+                    };
+                    if let (Some(points), Some(most)) = (number(self, points), number(self, most)) {
+                        plan.receive = Some((
+                            method.value.clone(),
+                            points,
+                            most as usize,
+                            cite.value.clone(),
+                        ));
+                    }
+                }
+                "cats" => plan.cats = Some(cite.value.clone()),
+                _ => {
+                    let (Some(output), Some(value), Some(points)) =
+                        (get("output"), get("value"), get("points"))
+                    else {
+                        continue;
+                    };
+                    let output_ref = self.record_output(output);
+                    let points_ref = self.record_output(points);
+                    let (Some((output, ty)), Some((points, points_ty))) = (output_ref, points_ref)
+                    else {
+                        continue;
+                    };
+                    if !matches!(points_ty.required(), Type::Int) {
+                        self.error(
+                            get("points").map_or(kind.pos, |p| p.pos),
+                            1,
+                            "type-mismatch",
+                            format!("`why_not.repair.points` must name an integer output, not `{points_ty}`"),
+                            None,
+                        );
+                        continue;
+                    }
+                    let Some(enum_name) = (match ty.required() {
+                        Type::Enum(name) => Some(name.clone()),
+                        _ => None,
+                    }) else {
+                        continue;
+                    };
+                    let allowed = self
+                        .set
+                        .schema
+                        .enums
+                        .get(&*enum_name)
+                        .cloned()
+                        .unwrap_or_default();
+                    let Some(value_text) = get("value") else {
+                        continue;
+                    };
+                    if !allowed.contains(&value_text.value) {
+                        self.error(
+                            value_text.pos,
+                            value_text.value.chars().count(),
+                            "unknown-outcome",
+                            format!("`{}` is not a value of `{enum_name}`", value_text.value),
+                            Some(format!("one of: {}", allowed.join(", "))),
+                        );
+                        continue;
+                    }
+                    plan.repair = Some((
+                        output,
+                        Value::Text(value.value.as_str().into()),
+                        points,
+                        cite.value.clone(),
+                    ));
+                }
+            }
+        }
+        plan
+    }
+
+    /// A record output named in the schema's `why_not`, with its type.
+    fn record_output(&mut self, name: &Located<String>) -> Option<(DefId, Type)> {
+        let found = self
+            .names
+            .definitions
+            .get(&(Scope::Record, name.value.clone()))
+            .cloned();
+        if found.is_none() && !self.set.names_missing {
+            self.error(
+                name.pos,
+                name.value.chars().count(),
+                "unknown-definition",
+                format!("`why_not`: no record definition `{}`", name.value),
+                None,
+            );
+        }
+        found
     }
 
     /// The definition a mailing names for one of its parts, of `scope` and type `ty`.

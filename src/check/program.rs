@@ -25,6 +25,8 @@ pub struct Program {
     pub enums: std::collections::HashMap<String, Vec<String>>,
     /// The scripted mailings the rule files order.
     pub mailings: Vec<Mailing>,
+    /// What `--why-not` may change in the data (the schema's `why_not`).
+    pub why_not: WhyNotPlan,
     /// The CATS variant types whose passes count (the schema's `store.cats_types`).
     pub cats_types: Vec<i64>,
     /// `sha256:<hex>` over the rule files' rules-relative paths and texts.
@@ -55,6 +57,19 @@ pub struct Mailing {
     pub subject: DefId,
     /// Member `text`: the message text.
     pub body: DefId,
+}
+
+/// The changes a counterfactual ("why not") may make to a member's data, each with the
+/// clause that makes it possible.
+#[derive(Debug, Clone, Default)]
+pub struct WhyNotPlan {
+    /// New records the member could receive: method, points each, at most how many.
+    pub receive: Option<(String, i64, usize, String)>,
+    /// The member could pass CATS (cite).
+    pub cats: Option<String>,
+    /// A record whose output (`DefId`, record scope) has this value may be repaired: it then
+    /// counts the points of the second output (an integer, possibly missing).
+    pub repair: Option<(DefId, Value, DefId, String)>,
 }
 
 /// A rule file's metadata.

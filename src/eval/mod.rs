@@ -8,6 +8,7 @@ mod decisions;
 mod memo;
 mod summary;
 mod trace;
+mod whynot;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -26,6 +27,9 @@ pub use decisions::{Decisions, EntityDecisions, Explain, Selection};
 pub const CHUNK_MEMBERS: usize = 256;
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, TraceNode};
+pub use whynot::{
+    Change, MAX_CHANGES, Obstacle, Rows, Suggestion, WhyNot, apply, evaluate, why_not,
+};
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +150,7 @@ impl<'a> Evaluation<'a> {
     }
 
     /// The value of `code` for the entity at `entity` of `scope` (for explanations).
-    fn value_of(&mut self, code: &Code, scope: Scope, entity: usize) -> Result<Value> {
+    pub(super) fn value_of(&mut self, code: &Code, scope: Scope, entity: usize) -> Result<Value> {
         let this = match scope {
             Scope::Record => Value::Record(entity),
             Scope::Member => Value::Member(entity),

@@ -295,7 +295,13 @@ impl<'a> Evaluation<'a> {
 
 impl Evaluation<'_> {
     /// Why row `row` (1-based) did not hold: its first part that was not true.
-    fn failed_row(&mut self, row: usize, rule: &Rule, scope: Scope, entity: usize) -> FailedRow {
+    pub(super) fn failed_row(
+        &mut self,
+        row: usize,
+        rule: &Rule,
+        scope: Scope,
+        entity: usize,
+    ) -> FailedRow {
         for conjunct in &rule.conjuncts {
             let value = self
                 .value_of(&conjunct.code, scope, entity)

@@ -15,7 +15,7 @@ pub use mailing::{
     message_file, render_eml, render_index, summarize as summarize_mailing, summary_line,
 };
 pub use summary::{render_summary_json, render_summary_text};
-pub use text::render_text;
+pub use text::{render_text, render_why_not};
 pub use wiki::{Markup, render_wiki};
 
 pub use crate::data::escape_control;

@@ -6,7 +6,7 @@ use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 
 use super::{
     Body, Case, CaseValue, Definition, DocumentKind, ExprSource, Located, Mailing, MailingRole,
-    Override, Pos, RuleFile, RuleSet, Schema, Scope, SourceFile,
+    Override, Pos, RuleFile, RuleSet, Schema, Scope, SourceFile, WhyNotKind,
 };
 use crate::diag::Diagnostic;
 use crate::suggest::did_you_mean;
@@ -345,7 +345,7 @@ impl Loader {
         };
         self.only_keys(
             &fields,
-            &["schema", "enums", "fields", "outputs", "store"],
+            &["schema", "enums", "fields", "outputs", "store", "why_not"],
             "the schema",
         );
         let mut schema = Schema::default();
@@ -381,6 +381,9 @@ impl Loader {
                 schema.enums.insert(name.as_str().to_string(), values);
             }
         }
+        if let Some(why_not) = fields.map.get_node("why_not") {
+            schema.why_not = self.why_not(why_not, file);
+        }
         if let Some(objects) = self
             .required(&fields, "fields", "the schema")
             .and_then(|n| self.fields(n, file, "`fields`"))
@@ -408,6 +411,45 @@ impl Loader {
             }
         }
         self.set.schema = schema;
+    }
+
+    /// `why_not:`: each kind of change a counterfactual may make, as a mapping of scalars.
+    fn why_not(&mut self, node: &Node, file: usize) -> Vec<WhyNotKind> {
+        let Some(kinds) = self.fields(node, file, "`why_not`") else {
+            return Vec::new();
+        };
+        let allowed: &[(&str, &[&str])] = &[
+            ("receive", &["method", "points", "most", "cite"]),
+            ("cats", &["cite"]),
+            ("repair", &["output", "value", "points", "cite"]),
+        ];
+        self.only_keys(&kinds, &["receive", "cats", "repair"], "`why_not`");
+        let mut declared = Vec::new();
+        for (kind, body) in kinds.map.iter() {
+            let Some((_, keys)) = allowed.iter().find(|(k, _)| *k == kind.as_str()) else {
+                continue;
+            };
+            let what = format!("`why_not.{}`", kind.as_str());
+            let Some(entries) = self.fields(body, file, &what) else {
+                continue;
+            };
+            self.only_keys(&entries, keys, &what);
+            let mut values = Vec::new();
+            for key in *keys {
+                if let Some(value) = self
+                    .required(&entries, key, &what)
+                    .and_then(|n| self.text(n, file, &format!("`{key}`")))
+                {
+                    values.push((key.to_string(), value));
+                }
+            }
+            let name = Located {
+                value: kind.as_str().to_string(),
+                pos: self.pos(file, kind.span()),
+            };
+            declared.push((name, values));
+        }
+        declared
     }
 
     /// A list of whole numbers.

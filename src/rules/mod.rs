@@ -251,7 +251,14 @@ pub struct Schema {
     pub outputs: Vec<(Scope, Located<String>, Located<String>)>,
     /// `store.cats_types`: the CATS variant types whose passes are `member.cats_passed`.
     pub cats_types: Vec<i64>,
+    /// `why_not`: the kinds of change a counterfactual may make (`receive`, `cats`,
+    /// `repair`), each with its settings as written.
+    pub why_not: Vec<WhyNotKind>,
 }
+
+/// One kind of change of the schema's `why_not` (`receive`, `cats`, `repair`) with its
+/// settings as written.
+pub type WhyNotKind = (Located<String>, Vec<(String, Located<String>)>);
 
 /// Everything loaded from a rules directory.
 #[derive(Debug, Clone, PartialEq, Default)]
