@@ -16,7 +16,8 @@ use crate::load::{check_sources, load_program, load_rule_tests};
 use crate::report::{
     MailingError, Markup, Versions, compose, message_file, render_diff_json, render_diff_text,
     render_eml, render_index, render_json, render_summary_json, render_summary_text, render_text,
-    render_why_not, render_wiki, summarize_mailing, summary_line,
+    render_why_not, render_why_not_json, render_why_not_wiki, render_wiki, summarize_mailing,
+    summary_line,
 };
 use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
 use crate::ruletest::{Coverage, run_test};
@@ -697,13 +698,18 @@ fn run_why_not(request: &EvalRequest, program: &Program, question: &str) -> Exit
     match crate::eval::why_not(program, rows, as_of, id, output.definition, &wanted) {
         Some(answer) => {
             let entity = format!("{scope} {id} as of {as_of}");
-            emit(&render_why_not(
-                &entity,
-                &output.name,
-                &wanted,
-                &answer,
-                scope == "member",
-            ));
+            let member = scope == "member";
+            let name = &output.name;
+            emit(&match request.format {
+                Format::Text => render_why_not(&entity, name, &wanted, &answer, member),
+                Format::Json => render_why_not_json((scope, id), name, &wanted, &answer),
+                Format::Markdown => {
+                    render_why_not_wiki(Markup::Markdown, &entity, name, &wanted, &answer, member)
+                }
+                Format::Moin => {
+                    render_why_not_wiki(Markup::Moin, &entity, name, &wanted, &answer, member)
+                }
+            });
             Exit::Success
         }
         None => usage(

@@ -199,3 +199,27 @@ fn the_command_line_explains_the_member_of_the_ruling() {
         bad.stderr
     );
 }
+
+#[test]
+fn why_not_in_every_format_is_pinned() {
+    for format in ["text", "markdown", "moin", "json"] {
+        let run = wotrules(
+            &root(),
+            &[
+                "eval",
+                "--case",
+                "examples/a20111001.1.yaml",
+                "--member",
+                "1500",
+                "--why-not",
+                "level=assurer",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        support::snapshot_settings().bind(|| {
+            insta::assert_snapshot!(format!("why_not@{format}"), run.stdout);
+        });
+    }
+}

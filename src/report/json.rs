@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::{Dataset, Value};
-use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode, WhyNot};
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning.
 pub const JSON_FORMAT: u32 = 1;
@@ -211,5 +211,70 @@ pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         rules_digest: digest,
         members: decisions.members.iter().map(|m| entity(m, None)).collect(),
         records,
+    })
+}
+
+/// `--why-not` as one JSON document.
+pub fn render_why_not_json(
+    entity: (&str, i64),
+    output: &str,
+    wanted: &Value,
+    answer: &WhyNot,
+) -> String {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        #[serde(flatten)]
+        stamp: Stamp,
+        scope: &'a str,
+        id: i64,
+        output: &'a str,
+        wanted: &'a Value,
+        current: &'a Value,
+        obstacles: Vec<ObstacleJson<'a>>,
+        suggestions: Vec<SuggestionJson>,
+        sets_evaluated: usize,
+    }
+    #[derive(Serialize)]
+    struct ObstacleJson<'a> {
+        definition: &'a str,
+        row: usize,
+        at: &'a str,
+        cite: &'a str,
+        earlier_row_holds: bool,
+        failed: Failed<'a>,
+    }
+    #[derive(Serialize)]
+    struct SuggestionJson {
+        changes: Vec<String>,
+        cites: Vec<String>,
+    }
+    to_text(&Document {
+        stamp: Stamp::current(),
+        scope: entity.0,
+        id: entity.1,
+        output,
+        wanted,
+        current: &answer.current,
+        obstacles: answer
+            .obstacles
+            .iter()
+            .map(|o| ObstacleJson {
+                definition: &o.definition,
+                row: o.row,
+                at: &o.at,
+                cite: &o.cite,
+                earlier_row_holds: o.earlier_row_holds,
+                failed: Failed(&o.failed),
+            })
+            .collect(),
+        suggestions: answer
+            .suggestions
+            .iter()
+            .map(|s| SuggestionJson {
+                changes: s.changes.iter().map(|c| c.to_string()).collect(),
+                cites: s.cites.clone(),
+            })
+            .collect(),
+        sets_evaluated: answer.evaluated,
     })
 }

@@ -9,13 +9,13 @@ mod text;
 mod wiki;
 
 pub use diff::{Versions, render_diff_json, render_diff_text};
-pub use json::render_json;
+pub use json::{render_json, render_why_not_json};
 pub use mailing::{
     Mailbag, Mailed, MailingError, Message, NotMailed, Summary as MailingSummary, compose,
     message_file, render_eml, render_index, summarize as summarize_mailing, summary_line,
 };
 pub use summary::{render_summary_json, render_summary_text};
 pub use text::{render_text, render_why_not};
-pub use wiki::{Markup, render_wiki};
+pub use wiki::{Markup, render_why_not_wiki, render_wiki};
 
 pub use crate::data::escape_control;

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::{Dataset, Value};
-use crate::eval::{Decisions, EntityDecisions, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, TraceNode, WhyNot};
 
 /// The wiki dialect written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,4 +356,75 @@ fn explain(
     for child in &node.because {
         explain(markup, out, &child.definition, child, depth + 1, explained);
     }
+}
+
+/// "What would change this", for a ruling: what stands in the way of `wanted`, and the
+/// smallest changes that give it, each verified and cited.
+pub fn render_why_not_wiki(
+    markup: Markup,
+    entity: &str,
+    output: &str,
+    wanted: &Value,
+    answer: &WhyNot,
+    can_change: bool,
+) -> String {
+    let mut out = markup.heading(
+        2,
+        &format!("What would change this: {output} = {wanted} for {entity}"),
+    );
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{}\n",
+        markup.text(&format!("Now: {output} = {}.", answer.current))
+    );
+    for obstacle in &answer.obstacles {
+        let reason = if obstacle.earlier_row_holds {
+            format!(
+                "row {} holds first: {}",
+                obstacle.failed.row,
+                super::text::failed_text(&obstacle.failed)
+            )
+        } else {
+            super::text::failed_text(&obstacle.failed)
+        };
+        out.push_str(&markup.bullet(
+            0,
+            &format!(
+                "{} ({} row {}, {}): {}",
+                markup.text(&obstacle.cite),
+                markup.text(&obstacle.definition),
+                obstacle.row,
+                markup.text(&obstacle.at),
+                markup.code(&reason)
+            ),
+        ));
+    }
+    let closing = if answer.current == *wanted {
+        "It already is.".to_string()
+    } else if !can_change {
+        "A record's own fields are as they were entered: no change of the data gives it.".into()
+    } else if answer.suggestions.is_empty() {
+        format!(
+            "No set of at most {} changes of the kinds the rules allow gives it.",
+            crate::eval::MAX_CHANGES
+        )
+    } else {
+        "The smallest changes that give it (each verified by re-evaluating the changed data with the same rules):".into()
+    };
+    let _ = writeln!(out, "\n{}\n", markup.text(&closing));
+    for suggestion in &answer.suggestions {
+        let changes: Vec<String> = suggestion.changes.iter().map(|c| c.to_string()).collect();
+        let mut cites = suggestion.cites.clone();
+        cites.dedup();
+        out.push_str(&markup.bullet(
+            0,
+            &format!(
+                "{} ({})",
+                markup.text(&changes.join(", ")),
+                markup.text(&cites.join("; "))
+            ),
+        ));
+    }
+    out
 }
