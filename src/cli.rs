@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::check::Program;
 use crate::compare::compare;
 use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER, Value};
-use crate::diag::{Diagnostic, Kind, render};
+use crate::diag::{Diagnostic, Kind, render_styled};
 use crate::eval::{Evaluation, Explain, Selection, summarize};
 use crate::generate::{generate, read_profile};
 use crate::load::{check_sources, load_program, load_rule_tests};
@@ -51,11 +51,17 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Load and check every rule file; report every problem.
-    #[command(after_help = "Examples:\n  wotrules check\n  wotrules check --rules broken/")]
+    #[command(
+        after_help = "Examples:\n  wotrules check\n  wotrules check --rules broken/\n  wotrules check --format json   # for CI and editors"
+    )]
     Check {
         /// The rules directory.
         #[arg(long, default_value = "rules")]
         rules: PathBuf,
+        /// `text` for a person (coloured on a terminal unless NO_COLOR is set), `json` for
+        /// CI and editors (on standard output: path, line, column, code, message, help).
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Decide every output for a case file or a database.
     #[command(after_help = "Examples:\n  \
@@ -123,8 +129,8 @@ enum Command {
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<NaiveDate>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
         /// Exit 1 when any output changed.
         #[arg(long)]
         fail_on_change: bool,
@@ -229,8 +235,9 @@ enum Command {
     },
 }
 
+/// Text for a person, or one JSON document.
 #[derive(Clone, Copy, ValueEnum)]
-enum DiffFormat {
+enum TextOrJson {
     Text,
     Json,
 }
@@ -255,7 +262,7 @@ fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let exit = match cli.command {
-        Command::Check { rules } => run_check(&rules),
+        Command::Check { rules, format } => run_check(&rules, format),
         Command::Eval {
             case,
             db,
@@ -361,7 +368,8 @@ pub fn run() -> ExitCode {
 /// Writes diagnostics to standard error; a closed stderr is no reason to panic.
 fn emit_error(text: &str) {
     use std::io::Write;
-    let mut stderr = std::io::stderr().lock();
+    // Styles are kept on a terminal and dropped elsewhere or under NO_COLOR (anstream).
+    let mut stderr = anstream::stderr().lock();
     let _ = stderr
         .write_all(text.as_bytes())
         .and_then(|()| stderr.flush());
@@ -393,15 +401,41 @@ fn program_from(sources: Result<RuleSources, Vec<Diagnostic>>) -> Result<Program
     check_sources(sources)
         .map(|(program, _warnings)| program)
         .map_err(|diagnostics| {
-            emit_error(&render(&diagnostics));
+            emit_error(&render_styled(&diagnostics));
             exit_for(&diagnostics)
         })
 }
 
-fn run_check(rules: &Path) -> Exit {
-    match load_program(rules) {
+fn run_check(rules: &Path, format: TextOrJson) -> Exit {
+    let result = load_program(rules);
+    if let TextOrJson::Json = format {
+        let (counts, diagnostics) = match &result {
+            Ok((program, warnings)) => (
+                Some((program.files.len(), program.definitions.len())),
+                warnings.as_slice(),
+            ),
+            Err(diagnostics) => (None, diagnostics.as_slice()),
+        };
+        let document = serde_json::json!({
+            "format": crate::report::JSON_FORMAT,
+            "tool": concat!("wotrules ", env!("CARGO_PKG_VERSION")),
+            "ok": counts.is_some(),
+            "rule_files": counts.map(|c| c.0),
+            "definitions": counts.map(|c| c.1),
+            "diagnostics": diagnostics.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
+        });
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        ));
+        return match result {
+            Ok(_) => Exit::Success,
+            Err(diagnostics) => exit_for(&diagnostics),
+        };
+    }
+    match result {
         Ok((program, warnings)) => {
-            emit_error(&render(&warnings));
+            emit_error(&render_styled(&warnings));
             emit(&format!(
                 "{} rule files, {} definitions: ok\n",
                 program.files.len(),
@@ -410,7 +444,7 @@ fn run_check(rules: &Path) -> Exit {
             Exit::Success
         }
         Err(diagnostics) => {
-            emit_error(&render(&diagnostics));
+            emit_error(&render_styled(&diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             emit_error(&format!("{errors} error(s)\n"));
             exit_for(&diagnostics)
@@ -430,11 +464,11 @@ fn read_dataset(
     as_of: Option<NaiveDate>,
 ) -> Result<Dataset, Exit> {
     let case = read_input(input, options).map_err(|diagnostics| {
-        emit_error(&render(&diagnostics));
+        emit_error(&render_styled(&diagnostics));
         Exit::BadInput
     })?;
     dataset(as_of, case).map_err(|diagnostic| {
-        emit_error(&diagnostic.to_string());
+        emit_error(&diagnostic.styled());
         Exit::BadInput
     })
 }
@@ -505,7 +539,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
                 "`--summary` prints counts as text or JSON, not as a ruling",
             )
             .help("use `--format text` or `--format json` with `--summary`")
-            .to_string(),
+            .styled(),
         );
         return Exit::BadInput;
     }
@@ -539,7 +573,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
         emit_error(
             &Diagnostic::error("usage", format!("`--explain {unknown}`: no such output"))
                 .help(help)
-                .to_string(),
+                .styled(),
         );
         return Exit::BadInput;
     }
@@ -553,7 +587,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
                         format!("record {id} is not in the data as of {}", data.as_of),
                     )
                     .help("`--record` takes the id of a notary row entered on or before the date")
-                    .to_string(),
+                    .styled(),
                 );
                 return Exit::BadInput;
             }
@@ -569,7 +603,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
                 emit_error(
                     &Diagnostic::error("unknown-member", format!("member {id} is not in the data"))
                         .help("`--member` takes the id of a listed member")
-                        .to_string(),
+                        .styled(),
                 );
                 return Exit::BadInput;
             }
@@ -617,7 +651,7 @@ fn run_eval(request: &EvalRequest) -> Exit {
 /// `eval --why-not OUTPUT=VALUE` for the `--member` or `--record`.
 fn run_why_not(request: &EvalRequest, program: &Program, question: &str) -> Exit {
     let usage = |message: String, help: &str| {
-        emit_error(&Diagnostic::error("usage", message).help(help).to_string());
+        emit_error(&Diagnostic::error("usage", message).help(help).styled());
         Exit::BadInput
     };
     let (scope, id, outputs) = match (request.member, request.record) {
@@ -682,7 +716,7 @@ fn run_why_not(request: &EvalRequest, program: &Program, question: &str) -> Exit
     let case = match read_input(&request.input, &read_options(program)) {
         Ok(case) => case,
         Err(diagnostics) => {
-            emit_error(&render(&diagnostics));
+            emit_error(&render_styled(&diagnostics));
             return Exit::BadInput;
         }
     };
@@ -723,7 +757,7 @@ fn run_import(file: &Path, db: &Path) -> Exit {
     match read_input(&Input::Case(file.to_path_buf()), &ReadOptions::default()) {
         Ok(case) => write_database(&case, db, "imported"),
         Err(diagnostics) => {
-            emit_error(&render(&diagnostics));
+            emit_error(&render_styled(&diagnostics));
             Exit::BadInput
         }
     }
@@ -742,7 +776,7 @@ fn write_database(case: &CaseFile, db: &Path, done: &str) -> Exit {
             Exit::Success
         }
         Err(diagnostic) => {
-            emit_error(&diagnostic.to_string());
+            emit_error(&diagnostic.styled());
             Exit::BadInput
         }
     }
@@ -756,7 +790,7 @@ fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
     let files = match load_rule_tests(rules, &program) {
         Ok(files) => files,
         Err(diagnostics) => {
-            emit_error(&render(&diagnostics));
+            emit_error(&render_styled(&diagnostics));
             return Exit::BadInput;
         }
     };
@@ -782,7 +816,7 @@ fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
                 }
                 Err(diagnostic) => {
                     emit(&out);
-                    emit_error(&diagnostic.to_string());
+                    emit_error(&diagnostic.styled());
                     return Exit::BadInput;
                 }
             }
@@ -793,7 +827,7 @@ fn run_tests(rules: &Path, filter: Option<&str>, with_coverage: bool) -> Exit {
         emit_error(
             &Diagnostic::error("no-tests", format!("no rule test matches `{filter}`"))
                 .help("`--filter` keeps the tests whose name or file contains its text")
-                .to_string(),
+                .styled(),
         );
         return Exit::BadInput;
     }
@@ -814,7 +848,7 @@ struct DiffRequest {
     input: Input,
     rules: PathBuf,
     as_of: Option<NaiveDate>,
-    format: DiffFormat,
+    format: TextOrJson,
     fail_on_change: bool,
 }
 
@@ -838,7 +872,7 @@ fn run_diff(request: &DiffRequest) -> Exit {
                 "the two rule sets read CATS passes differently (`store.cats_types` in schema.yaml)",
             )
             .help("`diff` compares rules over the same data: compare a change of `store` by evaluating each")
-            .to_string(),
+            .styled(),
         );
         return Exit::BadInput;
     }
@@ -853,8 +887,8 @@ fn run_diff(request: &DiffRequest) -> Exit {
         new: (&new_source, &new_program.digest),
     };
     emit(&match request.format {
-        DiffFormat::Text => render_diff_text(&data, &versions, &changes),
-        DiffFormat::Json => render_diff_json(&data, &versions, &changes),
+        TextOrJson::Text => render_diff_text(&data, &versions, &changes),
+        TextOrJson::Json => render_diff_json(&data, &versions, &changes),
     });
     let changed = !changes.members.is_empty() || !changes.records.is_empty();
     drop(changes);
@@ -882,7 +916,7 @@ fn run_gen(
         emit_error(
             &Diagnostic::input_error("io", format!("{}: already exists", target.display()))
                 .help("gen writes a new file: remove it or name another")
-                .to_string(),
+                .styled(),
         );
         return Exit::BadInput;
     }
@@ -893,7 +927,7 @@ fn run_gen(
     let case = match case {
         Ok(case) => case,
         Err(diagnostic) => {
-            emit_error(&diagnostic.to_string());
+            emit_error(&diagnostic.styled());
             return Exit::BadInput;
         }
     };
@@ -908,7 +942,7 @@ fn run_gen(
         emit_error(
             &Diagnostic::input_error("usage", "the schema's `store.cats_types` is empty")
                 .help("the dump's Assurer Challenge variant takes the first of them")
-                .to_string(),
+                .styled(),
         );
         return Exit::BadInput;
     };
@@ -932,7 +966,7 @@ fn run_gen(
             emit_error(
                 &Diagnostic::input_error("io", format!("{}: {e}", dump.display()))
                     .help("check the directory and the disk")
-                    .to_string(),
+                    .styled(),
             );
             Exit::BadInput
         }
@@ -957,7 +991,7 @@ fn run_mailing(input: &Input, as_of: Option<NaiveDate>, rules: &Path, out: Optio
     let written = match out.map(MailingDirectory::create).transpose() {
         Ok(written) => written,
         Err(diagnostic) => {
-            emit_error(&diagnostic.to_string());
+            emit_error(&diagnostic.styled());
             return Exit::BadInput;
         }
     };
@@ -998,14 +1032,14 @@ fn run_mailing(input: &Input, as_of: Option<NaiveDate>, rules: &Path, out: Optio
                     Exit::BadInput,
                 ),
             };
-            emit_error(&diagnostic.to_string());
+            emit_error(&diagnostic.styled());
             return exit;
         }
     };
     if let Some(directory) = written
         && let Err(diagnostic) = directory.finish(&render_index(&bags, &data, &program.digest))
     {
-        emit_error(&diagnostic.to_string());
+        emit_error(&diagnostic.styled());
         return Exit::BadInput;
     }
     let summary = summarize_mailing(&bags);
@@ -1096,7 +1130,7 @@ fn run_dump_import(dump: &Path, db: &Path) -> Exit {
     let file = match crate::store::open_regular_file(dump) {
         Ok(file) => file,
         Err(diagnostic) => {
-            emit_error(&diagnostic.to_string());
+            emit_error(&diagnostic.styled());
             return Exit::BadInput;
         }
     };
@@ -1129,7 +1163,7 @@ fn run_dump_import(dump: &Path, db: &Path) -> Exit {
             Exit::Success
         }
         Err(diagnostic) => {
-            emit_error(&diagnostic.to_string());
+            emit_error(&diagnostic.styled());
             Exit::BadInput
         }
     }

@@ -137,23 +137,71 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        self.write(f, &Palette::plain())
+    }
+}
+
+/// The styles of a diagnostic's parts (empty: plain text).
+struct Palette {
+    location: anstyle::Style,
+    error: anstyle::Style,
+    warning: anstyle::Style,
+    gutter: anstyle::Style,
+    caret: anstyle::Style,
+    help: anstyle::Style,
+}
+
+impl Palette {
+    fn plain() -> Self {
+        let none = anstyle::Style::new();
+        Self {
+            location: none,
+            error: none,
+            warning: none,
+            gutter: none,
+            caret: none,
+            help: none,
+        }
+    }
+
+    fn colored() -> Self {
+        use anstyle::{AnsiColor, Style};
+        let color = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
+        Self {
+            location: Style::new().bold(),
+            error: color(AnsiColor::Red).bold(),
+            warning: color(AnsiColor::Yellow).bold(),
+            gutter: color(AnsiColor::Blue),
+            caret: color(AnsiColor::Red).bold(),
+            help: color(AnsiColor::Cyan),
+        }
+    }
+}
+
+impl Diagnostic {
+    fn write(&self, f: &mut impl fmt::Write, palette: &Palette) -> fmt::Result {
+        let (severity, style) = match self.severity {
+            Severity::Error => ("error", palette.error),
+            Severity::Warning => ("warning", palette.warning),
         };
         // Messages quote data and file names: control characters are shown, never acted on.
         if let Some(location) = &self.location {
+            let place = palette.location;
             write!(
                 f,
-                "{}:{}:{}: ",
+                "{place}{}:{}:{}:{place:#} ",
                 escape_control(&location.path),
                 location.line,
                 location.column
             )?;
         }
-        writeln!(f, "{severity}: {}", escape_control(&self.message))?;
+        writeln!(
+            f,
+            "{style}{severity}:{style:#} {}",
+            escape_control(&self.message)
+        )?;
         if let Some(location) = &self.location {
-            write_snippet(f, location)?;
+            write_snippet(f, location, palette)?;
         }
         for (location, text) in &self.notes {
             writeln!(
@@ -166,13 +214,14 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  help: {}", escape_control(help))?;
+            let style = palette.help;
+            writeln!(f, "  {style}help:{style:#} {}", escape_control(help))?;
         }
         Ok(())
     }
 }
 
-fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result {
+fn write_snippet(f: &mut impl fmt::Write, location: &Location, palette: &Palette) -> fmt::Result {
     let Some(text) = &location.line_text else {
         return Ok(());
     };
@@ -188,8 +237,9 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
         column: location.column.saturating_sub(skip),
         ..location.clone()
     };
-    writeln!(f, "{:gutter$} |", "")?;
-    writeln!(f, "{} | {}", location.line, printable)?;
+    let (bar, caret) = (palette.gutter, palette.caret);
+    writeln!(f, "{bar}{:gutter$} |{bar:#}", "")?;
+    writeln!(f, "{bar}{} |{bar:#} {}", location.line, printable)?;
     let available = printable
         .chars()
         .count()
@@ -197,7 +247,7 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
         .max(1);
     writeln!(
         f,
-        "{:gutter$} | {}{}",
+        "{bar}{:gutter$} |{bar:#} {}{caret}{}{caret:#}",
         "",
         " ".repeat(location.column.saturating_sub(1)),
         "^".repeat(location.width.min(available))
@@ -207,4 +257,104 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
 /// Renders diagnostics one after the other, errors first within a file.
 pub fn render(diagnostics: &[Diagnostic]) -> String {
     diagnostics.iter().map(ToString::to_string).collect()
+}
+
+/// Renders diagnostics with ANSI styles (severity, place, caret, help), for a terminal: the
+/// command line writes them through `anstream`, which drops the styles where the output is
+/// not a terminal or `NO_COLOR` is set.
+pub fn render_styled(diagnostics: &[Diagnostic]) -> String {
+    let palette = Palette::colored();
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let _ = diagnostic.write(&mut out, &palette);
+    }
+    out
+}
+
+impl Diagnostic {
+    /// This diagnostic with ANSI styles (see [`render_styled`]).
+    pub fn styled(&self) -> String {
+        render_styled(std::slice::from_ref(self))
+    }
+}
+
+/// One diagnostic as JSON, for CI and editors (`check --format json`).
+#[derive(Debug, serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// A stable identifier of the kind of problem.
+    pub code: &'static str,
+    /// The file, as given.
+    pub path: Option<&'a str>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column, in characters.
+    pub column: Option<usize>,
+    /// How many characters the problem spans.
+    pub width: Option<usize>,
+    /// What is wrong.
+    pub message: &'a str,
+    /// How to fix it.
+    pub help: Option<&'a str>,
+    /// Other places involved: `{path, line, column, message}`.
+    pub notes: Vec<serde_json::Value>,
+}
+
+impl Diagnostic {
+    /// This diagnostic as a [`JsonDiagnostic`].
+    pub fn to_json(&self) -> JsonDiagnostic<'_> {
+        let location = self.location.as_deref();
+        JsonDiagnostic {
+            severity: match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            code: self.code,
+            path: location.map(|l| l.path.as_str()),
+            line: location.map(|l| l.line),
+            column: location.map(|l| l.column),
+            width: location.map(|l| l.width),
+            message: &self.message,
+            help: self.help.as_deref(),
+            notes: self
+                .notes
+                .iter()
+                .map(|(l, text)| {
+                    serde_json::json!({"path": l.path, "line": l.line, "column": l.column, "message": text})
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diagnostic, Location, render, render_styled};
+
+    #[test]
+    fn styles_are_added_only_when_asked_for() {
+        let diagnostic = Diagnostic::error("unknown-field", "no field `x`")
+            .at(Location::in_text("a.yaml", "value: x\n", 1, 8, 1))
+            .help("fix it");
+        let plain = render(std::slice::from_ref(&diagnostic));
+        let styled = render_styled(std::slice::from_ref(&diagnostic));
+        assert!(!plain.contains('\u{1b}'));
+        assert!(styled.contains("\u{1b}["));
+        // Without the styles the two are the same text.
+        let mut stripped = String::new();
+        let mut chars = styled.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                stripped.push(c);
+            }
+        }
+        assert_eq!(stripped, plain);
+    }
 }

@@ -384,3 +384,48 @@ fn a_huge_bad_case_file_is_not_echoed_into_the_error() {
         );
     }
 }
+
+/// `check --format json` reports the same problems as the text, with their places: one
+/// entry per `error:` line, the first at the same `path:line:col`, exit codes equal.
+#[test]
+fn check_as_json_gives_every_diagnostic_with_its_place() {
+    for bad in catalogue("rules") {
+        let name = file_name(&bad);
+        let text = std::fs::read(&bad).expect("a bad rule file");
+        let plain = with_rule_file(&name, &text, &["check"]);
+        let json = with_rule_file(&name, &text, &["check", "--format", "json"]);
+        assert_eq!(plain.code, json.code, "{name}");
+        let document: serde_json::Value =
+            serde_json::from_str(&json.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(document["ok"], false, "{name}");
+        let errors: Vec<&serde_json::Value> = document["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
+        let text_errors = plain
+            .stderr
+            .lines()
+            .filter(|l| l.contains("error: "))
+            .count();
+        assert_eq!(errors.len(), text_errors, "{name}: {}", plain.stderr);
+        let first = errors[0];
+        if let Some(path) = first["path"].as_str() {
+            let place = format!("{path}:{}:{}: error: ", first["line"], first["column"]);
+            assert!(
+                plain.stderr.starts_with(&place),
+                "{name}: {place} vs {}",
+                plain.stderr
+            );
+        }
+        assert!(
+            first["code"].as_str().is_some_and(|c| !c.is_empty()),
+            "{name}"
+        );
+        assert!(
+            !json.stderr.contains('\u{1b}') && !plain.stderr.contains('\u{1b}'),
+            "{name}: no colour off a terminal"
+        );
+    }
+}

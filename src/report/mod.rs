@@ -9,7 +9,7 @@ mod text;
 mod wiki;
 
 pub use diff::{Versions, render_diff_json, render_diff_text};
-pub use json::{render_json, render_why_not_json};
+pub use json::{JSON_FORMAT, render_json, render_why_not_json};
 pub use mailing::{
     Mailbag, Mailed, MailingError, Message, NotMailed, Summary as MailingSummary, compose,
     message_file, render_eml, render_index, summarize as summarize_mailing, summary_line,
