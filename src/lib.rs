@@ -13,6 +13,7 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod generate;
+pub mod lang;
 pub mod load;
 pub mod report;
 pub mod rules;

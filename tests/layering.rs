@@ -47,3 +47,25 @@ fn the_core_stages_do_not_use_reports_comparisons_rule_tests_or_the_cli() {
         }
     }
 }
+
+/// The checked program and the evaluator need nothing of the front end: names shared by
+/// every stage (scopes, document and aggregation kinds) live in `lang`.
+#[test]
+fn the_program_and_the_evaluator_do_not_use_the_front_end() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.join("check/program.rs")];
+    rust_files(&src.join("eval"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a source file");
+        for (number, line) in text.lines().enumerate() {
+            for name in ["crate::rules", "crate::syntax"] {
+                assert!(
+                    !line.contains(name),
+                    "{}:{}: `{name}` in the back end: {line}",
+                    file.display(),
+                    number + 1
+                );
+            }
+        }
+    }
+}

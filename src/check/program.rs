@@ -4,8 +4,7 @@ use chrono::NaiveDate;
 
 use crate::builtins::BuiltinId;
 use crate::data::{Direction, MemberField, RecordField, RequestField, Type, Value};
-use crate::rules::{DocumentKind, Scope};
-use crate::syntax::ast::AggregateKind;
+use crate::lang::{AggregateKind, DocumentKind, Scope};
 
 /// Index into [`Program::definitions`].
 pub type DefId = usize;

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use super::{Decision, Result};
 use crate::check::program::{DefId, Program};
 use crate::data::{Dataset, Value};
-use crate::rules::Scope;
+use crate::lang::Scope;
 
 const NOT_LOCAL: u32 = u32::MAX;
 

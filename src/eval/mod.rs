@@ -16,8 +16,8 @@ use std::sync::Arc;
 use crate::builtins::BuiltinId;
 use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, DefId, Program, Rule};
 use crate::data::{Contact, Dataset, Direction, MemberField, RecordField, RequestField, Value};
-use crate::rules::Scope;
-use crate::syntax::ast::AggregateKind;
+use crate::lang::AggregateKind;
+use crate::lang::Scope;
 use memo::{Memo, Slot};
 
 pub use decisions::{Decisions, EntityDecisions, Explain, Selection};

@@ -14,7 +14,7 @@ use super::trace::FailedRow;
 use super::{Evaluation, Result};
 use crate::check::program::{Body, Code, DefId, Program, Rule};
 use crate::data::{Dataset, MemberRow, RecordRow, Request, Value};
-use crate::rules::Scope;
+use crate::lang::Scope;
 
 /// The most changes one suggestion combines.
 pub const MAX_CHANGES: usize = 3;

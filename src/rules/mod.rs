@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::diag::Location;
 use crate::syntax::ast::{Expr, Span};
 
+pub use crate::lang::{DocumentKind, Scope};
 pub use load::{RULE_FILE_JSON_SCHEMA, RuleSources, SourceText, add_rule_file, load_rule_set};
 
 /// Where a YAML node starts: file index, 1-based line and column.
@@ -53,47 +54,6 @@ pub struct SourceFile {
     pub name: String,
     /// Full text.
     pub text: String,
-}
-
-/// The kind of document a rule file encodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentKind {
-    /// A policy (AP, TTP-Assist, PoJAM…).
-    Policy,
-    /// A board motion.
-    Motion,
-    /// An arbitration ruling.
-    Ruling,
-}
-
-impl DocumentKind {
-    /// The spelling in rule files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Policy => "policy",
-            Self::Motion => "motion",
-            Self::Ruling => "ruling",
-        }
-    }
-}
-
-/// What a definition is computed for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Each notary record.
-    Record,
-    /// Each member.
-    Member,
-}
-
-impl Scope {
-    /// The spelling in rule files and expressions.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Record => "record",
-            Self::Member => "member",
-        }
-    }
 }
 
 /// The value part of a case: an expression, or a literal outcome of an enumeration.

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use crate::check::program::{Body, Program, Rule};
 use crate::eval::{Decision, Evaluation};
-use crate::rules::Scope;
+use crate::lang::Scope;
 
 /// One branch point: a condition (true and false wanted) or an unconditional clause (reached).
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use super::{CaseSource, Expectation, Expected, RuleTest, TestFile};
 use crate::check::Program;
 use crate::data::{Type, Value};
 use crate::diag::{Diagnostic, Location};
-use crate::rules::Scope;
+use crate::lang::Scope;
 use crate::suggest::did_you_mean;
 
 const TEST_FILE_KEYS: &[&str] = &["tests"];

@@ -18,7 +18,7 @@ use crate::check::Program;
 use crate::data::{Dataset, Value};
 use crate::diag::{Diagnostic, Location};
 use crate::eval::Evaluation;
-use crate::rules::Scope;
+use crate::lang::Scope;
 use crate::store::CaseFile;
 
 /// One test file.

@@ -84,42 +84,7 @@ pub struct Aggregate {
     pub filter: Option<Expr>,
 }
 
-/// Aggregation functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AggregateKind {
-    /// Number of elements.
-    Count,
-    /// Number of distinct values.
-    CountDistinct,
-    /// Sum of the values.
-    Sum,
-    /// Smallest value (missing when there is none).
-    Min,
-    /// Largest value (missing when there is none).
-    Max,
-    /// Some element (or value) holds.
-    Any,
-    /// Every value holds.
-    All,
-    /// The text values, one per line, in record order.
-    Lines,
-}
-
-impl AggregateKind {
-    /// The name as written in the language.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Count => "count",
-            Self::CountDistinct => "count_distinct",
-            Self::Sum => "sum",
-            Self::Min => "min",
-            Self::Max => "max",
-            Self::Any => "any",
-            Self::All => "all",
-            Self::Lines => "lines",
-        }
-    }
-}
+pub use crate::lang::AggregateKind;
 
 /// Prefix operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

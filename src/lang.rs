@@ -1,0 +1,81 @@
+//! The language's shared vocabulary: what a definition is computed for, the kinds of
+//! source document, the aggregations. Every stage names these; none owns them, so the
+//! checked program needs nothing of the front end (`syntax`, `rules`).
+
+/// The kind of document a rule file encodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A policy (AP, TTP-Assist, PoJAM…).
+    Policy,
+    /// A board motion.
+    Motion,
+    /// An arbitration ruling.
+    Ruling,
+}
+
+impl DocumentKind {
+    /// The spelling in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Policy => "policy",
+            Self::Motion => "motion",
+            Self::Ruling => "ruling",
+        }
+    }
+}
+
+/// What a definition is computed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Each notary record.
+    Record,
+    /// Each member.
+    Member,
+}
+
+impl Scope {
+    /// The spelling in rule files and expressions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Record => "record",
+            Self::Member => "member",
+        }
+    }
+}
+
+/// Aggregation functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateKind {
+    /// Number of elements.
+    Count,
+    /// Number of distinct values.
+    CountDistinct,
+    /// Sum of the values.
+    Sum,
+    /// Smallest value (missing when there is none).
+    Min,
+    /// Largest value (missing when there is none).
+    Max,
+    /// Some element (or value) holds.
+    Any,
+    /// Every value holds.
+    All,
+    /// The text values, one per line, in record order.
+    Lines,
+}
+
+impl AggregateKind {
+    /// The name as written in the language.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::CountDistinct => "count_distinct",
+            Self::Sum => "sum",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Lines => "lines",
+        }
+    }
+}
