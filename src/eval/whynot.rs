@@ -122,6 +122,18 @@ pub struct Rows<'a> {
     pub records: &'a [RecordRow],
 }
 
+impl Rows<'_> {
+    /// The rows linked into a dataset as of `as_of`.
+    fn dataset(&self, as_of: NaiveDate) -> Dataset {
+        Dataset::new(
+            as_of,
+            self.request.clone(),
+            self.members.to_vec(),
+            self.records.to_vec(),
+        )
+    }
+}
+
 /// The value of `output` (of `scope`) for entity `id` over `rows` as of `as_of`.
 pub fn evaluate(
     program: &Program,
@@ -131,12 +143,7 @@ pub fn evaluate(
     id: i64,
     output: DefId,
 ) -> Option<Result<Value>> {
-    let data = Dataset::new(
-        as_of,
-        rows.request.clone(),
-        rows.members.to_vec(),
-        rows.records.to_vec(),
-    );
+    let data = rows.dataset(as_of);
     let index = entity_index(&data, scope, id)?;
     let mut evaluation = Evaluation::new(program, &data);
     Some(evaluation.value(output, index))
@@ -221,12 +228,7 @@ pub fn why_not(
     wanted: &Value,
 ) -> Option<WhyNot> {
     let scope = program.definitions[output].scope;
-    let data = Dataset::new(
-        as_of,
-        rows.request.clone(),
-        rows.members.to_vec(),
-        rows.records.to_vec(),
-    );
+    let data = rows.dataset(as_of);
     let index = entity_index(&data, scope, id)?;
     let member = id;
     let mut evaluation = Evaluation::new(program, &data);

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::{Dataset, Value};
-use crate::eval::{Decisions, EntityDecisions, FailedRow, TraceNode, WhyNot};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, Obstacle, TraceNode, WhyNot};
 
 /// Renders decisions for a person.
 pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
@@ -242,6 +242,19 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
     }
 }
 
+/// What fails in an obstacle: the part of its row, or the earlier row that holds first.
+pub(super) fn obstacle_text(obstacle: &Obstacle) -> String {
+    if obstacle.earlier_row_holds {
+        format!(
+            "row {} holds first: {}",
+            obstacle.failed.row,
+            failed_text(&obstacle.failed)
+        )
+    } else {
+        failed_text(&obstacle.failed)
+    }
+}
+
 /// "Why not OUTPUT = VALUE": what stands in the way, and the smallest changes that give it.
 pub fn render_why_not(
     entity: &str,
@@ -263,15 +276,7 @@ pub fn render_why_not(
     if !answer.obstacles.is_empty() {
         let _ = writeln!(out, "  what stands in the way:");
         for obstacle in &answer.obstacles {
-            let reason = if obstacle.earlier_row_holds {
-                format!(
-                    "row {} holds first: {}",
-                    obstacle.failed.row,
-                    failed_text(&obstacle.failed)
-                )
-            } else {
-                failed_text(&obstacle.failed)
-            };
+            let reason = obstacle_text(obstacle);
             let _ = writeln!(
                 out,
                 "    {} row {} ({}): {reason}\n      cites {}",

@@ -379,15 +379,7 @@ pub fn render_why_not_wiki(
         markup.text(&format!("Now: {output} = {}.", answer.current))
     );
     for obstacle in &answer.obstacles {
-        let reason = if obstacle.earlier_row_holds {
-            format!(
-                "row {} holds first: {}",
-                obstacle.failed.row,
-                super::text::failed_text(&obstacle.failed)
-            )
-        } else {
-            super::text::failed_text(&obstacle.failed)
-        };
+        let reason = super::text::obstacle_text(obstacle);
         out.push_str(&markup.bullet(
             0,
             &format!(
