@@ -158,7 +158,8 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
         // rulings/a20111001.1-ruling-1.yaml
         let entered_on = date(r.when).or_else(|| wotrules::data::parse_calendar_date(&r.date));
         let reduced = (counts == 0 && r.points == 0)
-            || (r.awarded != r.points && r.awarded <= 35 && r.points <= 35);
+            || (r.awarded > 0 && r.awarded <= 35 && r.points < r.awarded)
+            || (r.awarded == 0 && r.points < 35);
         let ttp_mark = has_word(&r.location, "TTP") || has_word(&r.location, "TPP");
         let ruling_1_reapply = if method != FACE_TO_FACE {
             "not-eligible"

@@ -145,8 +145,25 @@ pub fn evaluate(
 ) -> Option<Result<Value>> {
     let data = rows.dataset(as_of);
     let index = entity_index(&data, scope, id)?;
-    let mut evaluation = Evaluation::new(program, &data);
+    let mut evaluation = focused(program, &data, scope, index);
     Some(evaluation.value(output, index))
+}
+
+/// An evaluation whose memo holds one member (or a record's assuree) and the records it
+/// received: a database of millions is not memoised whole for one question.
+fn focused<'a>(
+    program: &'a Program,
+    data: &'a Dataset,
+    scope: Scope,
+    index: usize,
+) -> Evaluation<'a> {
+    let member = match scope {
+        Scope::Member => index,
+        Scope::Record => data.links[index].assuree as usize,
+    };
+    let mut evaluation = Evaluation::chunked(program, data);
+    evaluation.focus(&[member]);
+    evaluation
 }
 
 fn entity_index(data: &Dataset, scope: Scope, id: i64) -> Option<usize> {
@@ -231,7 +248,7 @@ pub fn why_not(
     let data = rows.dataset(as_of);
     let index = entity_index(&data, scope, id)?;
     let member = id;
-    let mut evaluation = Evaluation::new(program, &data);
+    let mut evaluation = focused(program, &data, scope, index);
     let current = evaluation.value(output, index).unwrap_or(Value::Missing);
     let obstacles = evaluation.obstacles(output, index, wanted);
     // The changes allowed, each with its clause.

@@ -1094,11 +1094,12 @@ pub fn write_mysql_dump(
     variants.finish(out)?;
     let mut passes = Batch::new("cats_passed");
     let mut pass_id = 0;
+    // The other variant's passes are dated with the first entry of the data.
+    let first_day = case.records.iter().filter_map(|r| r.when).min();
     for member in &case.members {
-        let other = member
-            .cats_passes
-            .is_empty()
-            .then_some((2, "2010-01-01".to_string()));
+        let other = first_day
+            .filter(|_| member.cats_passes.is_empty())
+            .map(|day| (2, day.date().to_string()));
         let kept = member.cats_passes.iter().map(|pass| (1, pass.to_string()));
         for (variant, pass) in kept.chain(other) {
             pass_id += 1;
