@@ -301,3 +301,41 @@ fn a_mailing_writes_nothing_where_it_would_mix_with_other_files_or_before_the_ru
         .collect();
     assert_eq!(leftovers, vec!["busy".to_string()]);
 }
+
+/// A template's `{{` and `}}` are braces, a hole may hold any expression (even a `format`
+/// whose own template has braces), and the result is checked by a rule test.
+#[test]
+fn template_braces_and_nested_holes_evaluate_as_written() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let rules = workspace.path().join("rules");
+    support::copy_dir(&root().join("rules"), &rules);
+    // The shipped rule tests read cases outside the rules: only this one is run.
+    std::fs::remove_dir_all(rules.join("tests")).expect("the tests folder");
+    std::fs::create_dir(rules.join("tests")).expect("a tests folder");
+    std::fs::write(
+        rules.join("extra.yaml"),
+        "id: extra\ntitle: t\nkind: policy\nsource: s\neffective_from: null\ndefinitions:\n  \
+         braces:\n    for: member\n    type: text\n    cite: c\n    \
+         template: \"a {{b}} {member.fname} {format(\\\"{}\\\", member.id)} }}\"\n",
+    )
+    .expect("a rule file");
+    std::fs::write(
+        rules.join("tests/extra.yaml"),
+        "tests:\n  - name: braces\n    case:\n      as_of: 2011-12-01\n      members:\n        \
+         - {id: 7, fname: \"Zoë\"}\n      records: []\n    expect:\n      members:\n        \
+         7: {braces: \"a {b} Zoë 7 }\"}\n",
+    )
+    .expect("a test file");
+    let run = wotrules(
+        workspace.path(),
+        &[
+            "test",
+            "--rules",
+            rules.to_str().expect("UTF-8"),
+            "--filter",
+            "braces",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
+}
