@@ -266,17 +266,18 @@ pub fn why_not(
         atoms.push((Change::PassCats, cite.clone()));
     }
     if let Some((outcome, value, points, cite)) = &plan.repair {
-        for &record in data.members[index].received.iter() {
-            if atoms.len() > MAX_REPAIRS {
-                break;
+        let repairable = data.members[index].received.iter().filter_map(|&record| {
+            let repairable = evaluation.value(*outcome, record).ok().as_ref() == Some(value);
+            match evaluation.value(*points, record) {
+                Ok(Value::Int(points)) if repairable => Some(Change::Repair {
+                    record: data.records[record].id,
+                    points,
+                }),
+                _ => None,
             }
-            if evaluation.value(*outcome, record).ok().as_ref() == Some(value)
-                && let Ok(Value::Int(points)) = evaluation.value(*points, record)
-            {
-                let record = data.records[record].id;
-                atoms.push((Change::Repair { record, points }, cite.clone()));
-            }
-        }
+        });
+        let repairs: Vec<Change> = repairable.take(MAX_REPAIRS).collect();
+        atoms.extend(repairs.into_iter().map(|change| (change, cite.clone())));
     }
     if let Some((method, points, most, cite)) = &plan.receive {
         for count in 1..=*most {
