@@ -14,9 +14,12 @@ W=target/release/wotrules
 B=benches/target/release/wotrules-bench
 DATA=target/bench-data
 mkdir -p "$DATA"
+M=100000
 SDB=$DATA/s-$S.sqlite
+MDB=$DATA/m-$M.sqlite
 LDB=$DATA/l-$L.sqlite
 [ -f "$SDB" ] || $W gen --members $S --seed 7 --db "$SDB" >/dev/null
+[ -f "$MDB" ] || $W gen --members $M --seed 7 --db "$MDB" >/dev/null
 [ -f "$LDB" ] || $W gen --members "$L" --seed 7 --db "$LDB" >/dev/null
 
 # best_of N CMD...: the shortest wall time (s) and the largest peak RSS (KB) of N runs.
@@ -44,7 +47,16 @@ read -r _ SCAN_L _ < <($B scan "$LDB")
 read -r _ INTERP_S PLAIN_S _ < <($B handwritten "$SDB" $AS_OF rules)
 read -r _ WEBDB_L _ < <($B webdb "$LDB")
 read -r _ REGO_S INTERP_REGO_S _ < <($B regorus "$SDB" $AS_OF rules)
-RECORDS_L=$(sqlite3 "$LDB" "select count(*) from notary" 2>/dev/null || $W eval --db "$LDB" --summary --as-of $AS_OF | awk '/ records$/{print $1}')
+records() { sqlite3 "$1" "select count(*) from notary" 2>/dev/null || $W eval --db "$1" --summary --as-of $AS_OF | awk '/ records$/{print $1}'; }
+RECORDS_L=$(records "$LDB")
+# Scaling: eval --summary's time per notary row at S, M and L (it should stay flat).
+read -r EVAL_S _ < <(best_of 3 $W eval --db "$SDB" --summary --as-of $AS_OF)
+read -r EVAL_M _ < <(best_of 3 $W eval --db "$MDB" --summary --as-of $AS_OF)
+per_row() { awk -v t="$1" -v n="$2" 'BEGIN{printf "%.2f", t*1e6/n}'; }
+US_S=$(per_row "$EVAL_S" "$(records "$SDB")")
+US_M=$(per_row "$EVAL_M" "$(records "$MDB")")
+US_L=$(per_row "$EVAL_L" "$RECORDS_L")
+R_SCALE=$(ratio "$US_L" "$US_S")
 # hyper CMD: the mean wall time of 30 runs in ms (hyperfine when installed, else a timed loop).
 hyper() {
   if command -v hyperfine >/dev/null; then
@@ -82,3 +94,4 @@ row "check rules/ (hyperfine mean)" "$CHECK_MS ms" "< 20 ms" "$(met "$CHECK_MS" 
 row "diff L ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.2" "$(met "$R_DIFF" "<=" 2.2)"
 row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 1024 MiB" "$(met "$MIB" "<=" 1024)"
 row "speed-up on $(nproc) cores (1 thread ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.7" "$(met "$R_CORES" ">=" 1.7)"
+row "µs per row S / M / L (L ÷ S)" "$US_S / $US_M / $US_L ($R_SCALE)" "<= 1.5" "$(met "$R_SCALE" "<=" 1.5)"
