@@ -109,6 +109,9 @@ pub struct WhyNot {
     pub suggestions: Vec<Suggestion>,
     /// How many sets of changes were evaluated.
     pub evaluated: usize,
+    /// The rule files with rules for the output (its definition and overrides) that are not
+    /// in force as of the date, with their first day: no change of the data makes them apply.
+    pub not_in_force: Vec<(String, Option<NaiveDate>)>,
 }
 
 /// The rows of a dataset, before it is linked as of a date.
@@ -251,6 +254,16 @@ pub fn why_not(
     let mut evaluation = focused(program, &data, scope, index);
     let current = evaluation.value(output, index).unwrap_or(Value::Missing);
     let obstacles = evaluation.obstacles(output, index, wanted);
+    let definition = &program.definitions[output];
+    let mut not_in_force: Vec<(String, Option<NaiveDate>)> = Vec::new();
+    let files =
+        std::iter::once(definition.file).chain(definition.overrides.iter().map(|(_, r)| r.file));
+    for file in files {
+        let info = &program.files[file];
+        if !evaluation.in_force(file) && !not_in_force.iter().any(|(id, _)| *id == info.id) {
+            not_in_force.push((info.id.clone(), info.effective_from));
+        }
+    }
     // The changes allowed, each with its clause.
     let plan = &program.why_not;
     let mut atoms: Vec<(Change, String)> = Vec::new();
@@ -260,6 +273,7 @@ pub fn why_not(
             obstacles,
             suggestions: Vec::new(),
             evaluated: 0,
+            not_in_force,
         });
     }
     if let Some(cite) = &plan.cats {
@@ -344,6 +358,7 @@ pub fn why_not(
         obstacles,
         suggestions,
         evaluated,
+        not_in_force,
     })
 }
 

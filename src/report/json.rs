@@ -233,6 +233,7 @@ pub fn render_why_not_json(
         obstacles: Vec<ObstacleJson<'a>>,
         suggestions: Vec<SuggestionJson>,
         sets_evaluated: usize,
+        not_in_force: Vec<serde_json::Value>,
     }
     #[derive(Serialize)]
     struct ObstacleJson<'a> {
@@ -276,5 +277,10 @@ pub fn render_why_not_json(
             })
             .collect(),
         sets_evaluated: answer.evaluated,
+        not_in_force: answer
+            .not_in_force
+            .iter()
+            .map(|(file, from)| serde_json::json!({"rule_file": file, "effective_from": from.map(|d| d.to_string())}))
+            .collect(),
     })
 }

@@ -284,6 +284,13 @@ pub fn render_why_not(
             );
         }
     }
+    for (file, from) in &answer.not_in_force {
+        let from = from.map_or("a later date".to_string(), |d| d.to_string());
+        let _ = writeln!(
+            out,
+            "  {file} is not in force as of this date (from {from}): no change of the data makes its rules apply; ask as of a later date"
+        );
+    }
     if !can_change {
         let _ = writeln!(
             out,

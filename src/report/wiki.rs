@@ -392,6 +392,15 @@ pub fn render_why_not_wiki(
             ),
         ));
     }
+    for (file, from) in &answer.not_in_force {
+        let from = from.map_or("a later date".to_string(), |d| d.to_string());
+        out.push_str(&markup.bullet(
+            0,
+            &markup.text(&format!(
+                "{file} is not in force as of this date (from {from}): no change of the data makes its rules apply"
+            )),
+        ));
+    }
     let closing = if answer.current == *wanted {
         "It already is.".to_string()
     } else if !can_change {
