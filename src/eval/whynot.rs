@@ -95,6 +95,9 @@ pub struct Obstacle {
     pub failed: FailedRow,
     /// Whether the failing part is an earlier row that holds (rather than this row's own).
     pub earlier_row_holds: bool,
+    /// For a part `x >= n` (or `>`, `<=`, `<`) of integers: how far `x` is from holding
+    /// (`55 more`, `3 fewer`).
+    pub gap: Option<String>,
 }
 
 /// The answer to "why not OUTPUT = VALUE".
@@ -449,6 +452,11 @@ impl Evaluation<'_> {
             if !earlier_row_holds && failed.value == Value::Bool(true) {
                 continue;
             }
+            let gap = if earlier_row_holds {
+                None
+            } else {
+                self.gap(rule, scope, entity)
+            };
             obstacles.push(Obstacle {
                 definition: name.clone(),
                 row: index + 1,
@@ -456,8 +464,37 @@ impl Evaluation<'_> {
                 at: rule.at.clone(),
                 failed,
                 earlier_row_holds,
+                gap,
             });
         }
         obstacles
+    }
+
+    /// How far the first failing part of `rule` is from holding, when it compares an
+    /// integer with an integer constant.
+    fn gap(&mut self, rule: &Rule, scope: Scope, entity: usize) -> Option<String> {
+        use crate::check::program::Compare;
+        for conjunct in &rule.conjuncts {
+            if self.value_of(&conjunct.code, scope, entity).ok() == Some(Value::Bool(true)) {
+                continue;
+            }
+            let Code::Compare(op, left, right) = &conjunct.code else {
+                return None;
+            };
+            let Code::Const(Value::Int(bound)) = **right else {
+                return None;
+            };
+            let Ok(Value::Int(now)) = self.value_of(left, scope, entity) else {
+                return None;
+            };
+            return match op {
+                Compare::Ge => Some(format!("{} more", bound - now)),
+                Compare::Gt => Some(format!("{} more", bound - now + 1)),
+                Compare::Le => Some(format!("{} fewer", now - bound)),
+                Compare::Lt => Some(format!("{} fewer", now - bound + 1)),
+                _ => None,
+            };
+        }
+        None
     }
 }

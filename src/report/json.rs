@@ -242,6 +242,7 @@ pub fn render_why_not_json(
         at: &'a str,
         cite: &'a str,
         earlier_row_holds: bool,
+        gap: Option<&'a str>,
         failed: Failed<'a>,
     }
     #[derive(Serialize)]
@@ -265,6 +266,7 @@ pub fn render_why_not_json(
                 at: &o.at,
                 cite: &o.cite,
                 earlier_row_holds: o.earlier_row_holds,
+                gap: o.gap.as_deref(),
                 failed: Failed(&o.failed),
             })
             .collect(),

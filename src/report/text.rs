@@ -251,7 +251,10 @@ pub(super) fn obstacle_text(obstacle: &Obstacle) -> String {
             failed_text(&obstacle.failed)
         )
     } else {
-        failed_text(&obstacle.failed)
+        match &obstacle.gap {
+            Some(gap) => format!("{}: {gap} needed", failed_text(&obstacle.failed)),
+            None => failed_text(&obstacle.failed),
+        }
     }
 }
 
