@@ -865,17 +865,7 @@ fn run_diff(request: &DiffRequest) -> Exit {
         }
     }
     let (old_program, new_program) = (&programs[0], &programs[1]);
-    if old_program.cats_types != new_program.cats_types {
-        emit_error(
-            &Diagnostic::error(
-                "usage",
-                "the two rule sets read CATS passes differently (`store.cats_types` in schema.yaml)",
-            )
-            .help("`diff` compares rules over the same data: compare a change of `store` by evaluating each")
-            .styled(),
-        );
-        return Exit::BadInput;
-    }
+    // Both programs decide over the data as the new rules' schema reads it.
     let data = match read_dataset(&request.input, &read_options(new_program), request.as_of) {
         Ok(data) => data,
         Err(exit) => return exit,

@@ -285,3 +285,67 @@ fn a_dump_s_variants_read_as_mysql_reads_them() {
     assert_eq!(contact.email, "a@example.org");
     assert!(case.members[0].locked);
 }
+
+/// A schema without `store` (as every schema before it): `diff` against it works, and a
+/// database with `cats_variant` is refused under it rather than read with a guess.
+#[test]
+fn rules_without_store_diff_and_refuse_a_database_with_variants() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let old = workspace.path().join("old-rules");
+    support::copy_dir(&root().join("rules"), &old);
+    let schema = std::fs::read_to_string(old.join("schema.yaml")).expect("the schema");
+    let start = schema.find("\nstore:").expect("the store section");
+    let end = start + schema[start..].find("\nenums:").expect("the next section");
+    std::fs::write(
+        old.join("schema.yaml"),
+        format!("{}{}", &schema[..start], &schema[end..]),
+    )
+    .expect("the old schema");
+    let old_text = old.to_str().expect("UTF-8");
+    let diff = wotrules(
+        &root(),
+        &[
+            "diff",
+            "--base",
+            old_text,
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--fail-on-change",
+        ],
+    );
+    assert_eq!(diff.code, Some(0), "{}{}", diff.stdout, diff.stderr);
+    assert!(
+        diff.stdout.contains("0 members and 0 records changed"),
+        "{}",
+        diff.stdout
+    );
+    let db = workspace.path().join("valid.sqlite");
+    let import = wotrules(
+        &root(),
+        &[
+            "import",
+            "--mysql-dump",
+            "tests/bad_inputs/dumps/00_valid.sql",
+            "--db",
+            db.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    let eval = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--db",
+            db.to_str().expect("UTF-8"),
+            "--rules",
+            old_text,
+        ],
+    );
+    assert_eq!(eval.code, Some(2), "{}", eval.stderr);
+    assert!(
+        eval.stderr
+            .contains("does not say which CATS variant types count"),
+        "{}",
+        eval.stderr
+    );
+}

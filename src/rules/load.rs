@@ -349,8 +349,11 @@ impl Loader {
             "the schema",
         );
         let mut schema = Schema::default();
-        if let Some(store) = self
-            .required(&fields, "store", "the schema")
+        // Optional (schemas before it had none): without it, a database with
+        // `cats_variant` is refused when read, never read with a guess.
+        if let Some(store) = fields
+            .map
+            .get_node("store")
             .and_then(|n| self.fields(n, file, "`store`"))
         {
             self.only_keys(&store, &["cats_types"], "`store`");

@@ -206,6 +206,13 @@ fn read_cats(
     members: &mut [MemberRow],
 ) -> Result<(), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `cats_passed` table");
+    if with_variants && types.is_empty() {
+        return Err(db_error(
+            path,
+            "the database has `cats_variant`, but the rules' schema does not say which CATS variant types count",
+            "declare them in rules/schema.yaml: `store: {cats_types: [1]}` (the Assurer Challenge, reference §1)",
+        ));
+    }
     let query = if with_variants {
         "SELECT c.user_id, c.pass_date, c.id, c.variant_id, v.type_id FROM cats_passed c \
          LEFT JOIN cats_variant v ON v.id = c.variant_id ORDER BY c.user_id"
