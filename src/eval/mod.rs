@@ -27,9 +27,7 @@ pub use decisions::{Decisions, EntityDecisions, Explain, Selection};
 pub const CHUNK_MEMBERS: usize = 256;
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, TraceNode};
-pub use whynot::{
-    Change, MAX_CHANGES, Obstacle, Rows, Suggestion, WhyNot, apply, evaluate, why_not,
-};
+pub use whynot::{Change, MAX_CHANGES, Obstacle, Rows, Suggestion, WhyNot, apply, why_not};
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]

@@ -141,7 +141,7 @@ impl Rows<'_> {
 }
 
 /// The value of `output` (of `scope`) for entity `id` over `rows` as of `as_of`.
-pub fn evaluate(
+fn evaluate(
     program: &Program,
     rows: Rows,
     as_of: NaiveDate,

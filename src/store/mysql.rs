@@ -88,7 +88,7 @@ const KEPT: &[Kept] = &[
     },
 ];
 
-/// How many rows of each kept table an import wrote, in [`KEPT`] order.
+/// How many rows of each kept table an import wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DumpCounts {
     /// Rows of `users`.
@@ -111,7 +111,8 @@ pub fn import_mysql_dump(
     db: &str,
     mut progress: impl FnMut(u64),
 ) -> Result<DumpCounts, Diagnostic> {
-    let mut counts = DumpCounts::default();
+    // Rows written per kept table, in `KEPT` order.
+    let mut written = [0u64; KEPT.len()];
     write_all_or_nothing(db, false, |transaction| {
         let sql = |e: rusqlite::Error| db_error(db, e.to_string(), "nothing was written");
         transaction
@@ -159,12 +160,7 @@ pub fn import_mysql_dump(
                             "ids are unique in CAcert's tables: is the dump from one database?",
                         )
                     })?;
-                *match table {
-                    0 => &mut counts.users,
-                    1 => &mut counts.notary,
-                    2 => &mut counts.cats_passed,
-                    _ => &mut counts.cats_variant,
-                } += 1;
+                written[table] += 1;
             }
         }
         if reader.shapes.iter().all(Option::is_none) {
@@ -190,7 +186,13 @@ pub fn import_mysql_dump(
         }
         Ok(())
     })?;
-    Ok(counts)
+    let [users, notary, cats_passed, cats_variant] = written;
+    Ok(DumpCounts {
+        users,
+        notary,
+        cats_passed,
+        cats_variant,
+    })
 }
 
 fn dump_error(path: &str, line: usize, message: String, help: &str) -> Diagnostic {
