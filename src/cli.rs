@@ -19,7 +19,7 @@ use crate::report::{
     render_why_not, render_why_not_json, render_why_not_wiki, render_wiki, summarize_mailing,
     summary_line,
 };
-use crate::rules::{RULE_FILE_JSON_SCHEMA, RuleSources};
+use crate::rules::RuleSources;
 use crate::ruletest::{Coverage, run_test};
 use crate::store::{
     CaseFile, ReadOptions, import_case, import_mysql_dump, read_case, read_database, read_text,
@@ -306,7 +306,7 @@ pub fn run() -> ExitCode {
             fail_on_change,
         }),
         Command::Schema => {
-            emit(RULE_FILE_JSON_SCHEMA);
+            emit(&crate::rules::json_schema());
             Exit::Success
         }
         Command::Functions => {

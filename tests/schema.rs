@@ -84,7 +84,7 @@ fn every_shipped_rule_file_validates_against_the_json_schema() {
 }
 
 #[test]
-fn the_json_schema_rejects_an_unknown_key_and_a_row_without_a_value() {
+fn the_json_schema_rejects_malformed_rule_files() {
     let validator = validator();
     let base = "id: x\ntitle: t\nkind: policy\nsource: s\neffective_from: null\n";
     for bad in [
@@ -93,6 +93,12 @@ fn the_json_schema_rejects_an_unknown_key_and_a_row_without_a_value() {
             "{base}definitions:\n  d:\n    for: record\n    cite: c\n    cases:\n      - when: true\n"
         ),
         format!("{base}colour: red\n"),
+        format!("{base}definitions:\n  d:\n    for: record\n    value: 1\n"),
+        format!(
+            "{base}definitions:\n  d:\n    for: record\n    cite: c\n    value: 1\n    cases: []\n"
+        ),
+        format!("{base}overrides:\n  - target: record.d\n    cite: c\n    then: 1\n"),
+        format!("{base}kind: statute\n").replacen("kind: policy\n", "", 1),
         "id: x\ntitle: t\nkind: policy\nsource: s\n".to_string(),
     ] {
         assert!(!validator.is_valid(&yaml_as_json(&bad)), "accepted: {bad}");

@@ -2,47 +2,24 @@
 
 use chrono::NaiveDate;
 use marked_yaml::Node;
-use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 
+use super::format::{
+    Declarations, DefinitionFormat, KindFormat, MailingFormat, ObjectsFormat, OutputsFormat,
+    OverrideFormat, RoleFormat, RowFormat, RuleFileFormat, SchemaFormat, ScopeFormat, WhyNotFormat,
+};
 use super::{
     Body, Case, CaseValue, Definition, DocumentKind, ExprSource, Located, Mailing, MailingRole,
     Override, Pos, RuleFile, RuleSet, Schema, Scope, SourceFile, WhyNotKind,
 };
 use crate::diag::Diagnostic;
-use crate::suggest::did_you_mean;
 use crate::syntax::{parse_expression, parse_template};
+use crate::yaml::{Entries, Field};
 
 /// The largest rule file accepted, in bytes.
 pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
 
-/// The keys of a rule file.
-pub const RULE_FILE_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "kind",
-    "source",
-    "effective_from",
-    "effective_until",
-    "definitions",
-    "overrides",
-    "mailings",
-];
-/// The keys of a definition.
-pub const DEFINITION_KEYS: &[&str] = &[
-    "for", "type", "cite", "value", "template", "cases", "collect",
-];
-/// The keys of a row of a `cases` or `collect` table.
-pub const ROW_KEYS: &[&str] = &["when", "then", "outcome", "cite"];
-/// The keys of an override.
-pub const OVERRIDE_KEYS: &[&str] = &["target", "priority", "cite", "when", "then", "outcome"];
-
-/// The keys of a mailing.
-pub const MAILING_KEYS: &[&str] = &[
-    "id", "cite", "to", "records", "mailed", "from", "address", "subject", "body",
-];
-
-/// The JSON Schema of the rule-file format, for editors (`wotrules schema`).
-pub const RULE_FILE_JSON_SCHEMA: &str = include_str!("../../grammar/rule-file.schema.json");
+/// The version of the rules language a schema may name (`schema:`).
+const SCHEMA_VERSION: &str = "wotrules/1";
 
 /// One file of a rule set, before it is parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -100,12 +77,6 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// The keys of one YAML mapping, checked against the keys allowed there.
-struct Fields<'a> {
-    map: &'a MarkedMappingNode,
-    pos: Pos,
-}
-
 impl Loader {
     fn add_rule_file(&mut self, source: SourceText) {
         let file = self.set.files.len();
@@ -121,11 +92,6 @@ impl Loader {
     fn finish(mut self) -> (RuleSet, Vec<Diagnostic>) {
         self.set.incomplete = self.diagnostics.iter().any(Diagnostic::is_error);
         (self.set, self.diagnostics)
-    }
-
-    fn pos(&self, file: usize, span: &marked_yaml::Span) -> Pos {
-        let (line, column) = span.start().map_or((1, 1), |m| (m.line(), m.column()));
-        Pos { file, line, column }
     }
 
     fn error(
@@ -198,100 +164,192 @@ impl Loader {
         }
     }
 
-    fn fields<'a>(&mut self, node: &'a Node, file: usize, what: &str) -> Option<Fields<'a>> {
-        let pos = self.pos(file, node.span());
-        match node.as_mapping() {
-            Some(map) => Some(Fields { map, pos }),
-            None => {
-                self.error(
-                    pos,
-                    1,
-                    "wrong-shape",
-                    format!("{what} must be a mapping of keys to values"),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    /// Reports keys not in `allowed`, with a suggestion.
-    fn only_keys(&mut self, fields: &Fields, allowed: &[&str], what: &str) {
-        for key in fields.map.keys() {
-            if !allowed.contains(&key.as_str()) {
-                let pos = self.pos(fields.pos.file, key.span());
-                let help = did_you_mean(key.as_str(), allowed.iter().copied())
-                    .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
-                self.error(
-                    pos,
-                    key.as_str().chars().count(),
-                    "unknown-key",
-                    format!("unknown key `{}` in {what}", key.as_str()),
-                    Some(help),
-                );
-            }
-        }
-    }
-
-    fn required<'a>(&mut self, fields: &Fields<'a>, key: &str, what: &str) -> Option<&'a Node> {
-        let node = fields.map.get_node(key);
-        if node.is_none() {
+    fn schema(&mut self, root: &Node) {
+        let Some(format) = self.read::<SchemaFormat>(root) else {
+            self.set.names_missing = true;
+            return;
+        };
+        if let Some(version) = Self::located(format.schema)
+            && version.value != SCHEMA_VERSION
+        {
+            let message = format!(
+                "schema version `{}` is not `{SCHEMA_VERSION}`",
+                version.value
+            );
+            let help = format!("this wotrules reads `schema: {SCHEMA_VERSION}`");
             self.error(
-                fields.pos,
-                1,
-                "missing-key",
-                format!("{what} has no `{key}`"),
-                Some(format!("add `{key}:`")),
+                version.pos,
+                version.value.chars().count(),
+                "unknown-version",
+                message,
+                Some(help),
             );
         }
-        node
-    }
-
-    fn scalar<'a>(
-        &mut self,
-        node: &'a Node,
-        file: usize,
-        what: &str,
-    ) -> Option<&'a MarkedScalarNode> {
-        match node.as_scalar() {
-            Some(scalar) => Some(scalar),
-            None => {
-                let pos = self.pos(file, node.span());
-                self.error(
-                    pos,
-                    1,
-                    "wrong-shape",
-                    format!("{what} must be a single value"),
-                    Some(
-                        "write one value; quote text that starts with `[`, `{` or `-`, or holds `: `"
-                            .into(),
-                    ),
-                );
-                None
+        let mut schema = Schema::default();
+        // Optional (schemas before it had none): without it, a database with
+        // `cats_variant` is refused when read, never read with a guess.
+        if let Some(store) = Self::located(format.store) {
+            let types = Self::located(store.value.cats_types).map_or_else(Vec::new, |l| l.value);
+            schema.cats_types = types
+                .into_iter()
+                .filter_map(|t| t.present())
+                .map(|t| t.0)
+                .collect();
+        }
+        if let Some(enums) = Self::located(format.enums) {
+            for (name, values) in enums.value.0 {
+                let (Some((name, _)), Some((values, _))) = (name.present(), values.present())
+                else {
+                    continue;
+                };
+                let values = values.into_iter().filter_map(|v| v.present()).map(|v| v.0);
+                schema.enums.insert(name, values.collect());
             }
         }
+        if let Some(why_not) = Self::located(format.why_not) {
+            schema.why_not = self.why_not(why_not.value);
+        }
+        if let Some(objects) = Self::located(format.fields) {
+            let ObjectsFormat {
+                record,
+                member,
+                request,
+            } = objects.value;
+            for (object, declared) in [("record", record), ("member", member), ("request", request)]
+            {
+                if !matches!(declared, Field::Absent) {
+                    let list = self.declarations(declared);
+                    schema.fields.insert(object.to_string(), list);
+                }
+            }
+        }
+        if let Some(outputs) = Self::located(format.outputs) {
+            let OutputsFormat { record, member } = outputs.value;
+            for (scope, declared) in [(Scope::Record, record), (Scope::Member, member)] {
+                for (name, type_name) in self.declarations(declared) {
+                    schema.outputs.push((scope, name, type_name));
+                }
+            }
+        }
+        self.set.schema = schema;
     }
 
-    fn text(&mut self, node: &Node, file: usize, what: &str) -> Option<Located<String>> {
-        let scalar = self.scalar(node, file, what)?;
-        let pos = self.pos(file, scalar.span());
-        if scalar.as_str().trim().is_empty() {
-            self.error(pos, 1, "empty-value", format!("{what} is empty"), None);
-            return None;
+    /// `why_not:`: each kind of change a counterfactual may make, with its settings.
+    fn why_not(&mut self, format: WhyNotFormat) -> Vec<WhyNotKind> {
+        let mut declared = Vec::new();
+        let mut kind =
+            |loader: &mut Self, name: &str, place, settings: Vec<(&str, Field<String>)>| {
+                let values = settings
+                    .into_iter()
+                    .filter_map(|(key, value)| {
+                        let value = loader.text(value, &format!("`{key}`"))?;
+                        Some((key.to_string(), value))
+                    })
+                    .collect();
+                let name = Located {
+                    value: name.to_string(),
+                    pos: place_pos(place),
+                };
+                declared.push((name, values));
+            };
+        if let Some((r, place)) = format.receive.present() {
+            let settings = vec![
+                ("method", r.method),
+                ("points", r.points),
+                ("most", r.most),
+                ("cite", r.cite),
+            ];
+            kind(self, "receive", place, settings);
         }
-        Some(Located {
-            value: scalar.as_str().to_string(),
-            pos,
+        if let Some((c, place)) = format.cats.present() {
+            kind(self, "cats", place, vec![("cite", c.cite)]);
+        }
+        if let Some((r, place)) = format.repair.present() {
+            let settings = vec![
+                ("output", r.output),
+                ("value", r.value),
+                ("points", r.points),
+                ("cite", r.cite),
+            ];
+            kind(self, "repair", place, settings);
+        }
+        declared
+    }
+
+    /// Names and their types, as written.
+    fn declarations(&mut self, field: Declarations) -> Vec<(Located<String>, Located<String>)> {
+        let Some(entries) = Self::located(field) else {
+            return Vec::new();
+        };
+        entries
+            .value
+            .0
+            .into_iter()
+            .filter_map(|(name, type_name)| {
+                let name = Self::located(name)?;
+                Some((name, self.text(type_name, "a type")?))
+            })
+            .collect()
+    }
+
+    /// Reads a node into a format type, each problem a diagnostic.
+    fn read<T: serde::de::DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
+        let mut problems = Vec::new();
+        let value = crate::yaml::from_node(node, &mut problems);
+        for problem in problems {
+            let pos = Pos {
+                file: problem.place.source,
+                line: problem.place.line,
+                column: problem.place.column,
+            };
+            let message = crate::data::escape_control(&problem.message);
+            self.error(pos, problem.width, problem.code, message, problem.help);
+        }
+        value
+    }
+
+    /// A present value with its position.
+    fn located<T>(field: Field<T>) -> Option<Located<T>> {
+        field.present().map(|(value, place)| Located {
+            value,
+            pos: place_pos(place),
         })
     }
 
-    fn date(&mut self, node: &Node, file: usize, what: &str) -> Option<Option<Located<NaiveDate>>> {
-        let scalar = self.scalar(node, file, what)?;
-        let pos = self.pos(file, scalar.span());
-        let text = scalar.as_str().trim();
-        if text == "null" || text == "~" {
-            return Some(None);
+    /// Text that must not be empty.
+    fn text(&mut self, field: Field<String>, what: &str) -> Option<Located<String>> {
+        let text = Self::located(field)?;
+        if text.value.trim().is_empty() {
+            self.error(text.pos, 1, "empty-value", format!("{what} is empty"), None);
+            return None;
         }
+        Some(text)
+    }
+
+    /// A required value: absent is an error at `pos` (`owner` names what lacks it).
+    fn required<T>(&mut self, field: Field<T>, pos: Pos, owner: &str, key: &str) -> Field<T> {
+        if matches!(field, Field::Absent) {
+            self.error(
+                pos,
+                1,
+                "missing-key",
+                format!("{owner} has no `{key}`"),
+                Some(format!("add `{key}:`")),
+            );
+        }
+        field
+    }
+
+    fn date(
+        &mut self,
+        field: Field<Option<String>>,
+        what: &str,
+    ) -> Option<Option<Located<NaiveDate>>> {
+        let Located { value, pos } = Self::located(field)?;
+        let Some(text) = value else {
+            return Some(None);
+        };
+        let text = text.trim();
         match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 => Some(Some(Located { value: date, pos })),
             _ => {
@@ -307,21 +365,17 @@ impl Loader {
         }
     }
 
-    fn expression(&mut self, node: &Node, file: usize, what: &str) -> Option<ExprSource> {
-        self.parsed(node, file, what, parse_expression)
+    fn expression(&mut self, field: Field<String>) -> Option<ExprSource> {
+        self.parsed(field, parse_expression)
     }
 
     /// A scalar parsed by `parse` (an expression, a template), errors placed in the file.
     fn parsed(
         &mut self,
-        node: &Node,
-        file: usize,
-        what: &str,
+        field: Field<String>,
         parse: fn(&str) -> Result<crate::syntax::ast::Expr, crate::syntax::ParseError>,
     ) -> Option<ExprSource> {
-        let scalar = self.scalar(node, file, what)?;
-        let pos = self.pos(file, scalar.span());
-        let text = scalar.as_str().to_string();
+        let Located { value: text, pos } = Self::located(field)?;
         match parse(&text) {
             Ok(expr) => Some(ExprSource { text, pos, expr }),
             Err(error) => {
@@ -338,229 +392,46 @@ impl Loader {
         }
     }
 
-    fn schema(&mut self, root: &Node) {
-        let file = 0;
-        let Some(fields) = self.fields(root, file, "the schema") else {
-            return;
-        };
-        self.only_keys(
-            &fields,
-            &["schema", "enums", "fields", "outputs", "store", "why_not"],
-            "the schema",
-        );
-        let mut schema = Schema::default();
-        // Optional (schemas before it had none): without it, a database with
-        // `cats_variant` is refused when read, never read with a guess.
-        if let Some(store) = fields
-            .map
-            .get_node("store")
-            .and_then(|n| self.fields(n, file, "`store`"))
-        {
-            self.only_keys(&store, &["cats_types"], "`store`");
-            if let Some(list) = self.required(&store, "cats_types", "`store`") {
-                schema.cats_types = self.integers(list, file, "`cats_types`");
-            }
-        }
-        if let Some(enums) = self
-            .required(&fields, "enums", "the schema")
-            .and_then(|n| self.fields(n, file, "`enums`"))
-        {
-            for (name, values) in enums.map.iter() {
-                let Some(list) = values.as_sequence() else {
-                    let pos = self.pos(file, values.span());
-                    self.error(
-                        pos,
-                        1,
-                        "wrong-shape",
-                        format!("enumeration `{}` must be a list of values", name.as_str()),
-                        None,
-                    );
-                    continue;
-                };
-                let values: Vec<String> = list
-                    .iter()
-                    .filter_map(|v| v.as_scalar().map(|s| s.as_str().to_string()))
-                    .collect();
-                schema.enums.insert(name.as_str().to_string(), values);
-            }
-        }
-        if let Some(why_not) = fields.map.get_node("why_not") {
-            schema.why_not = self.why_not(why_not, file);
-        }
-        if let Some(objects) = self
-            .required(&fields, "fields", "the schema")
-            .and_then(|n| self.fields(n, file, "`fields`"))
-        {
-            self.only_keys(&objects, &["record", "member", "request"], "`fields`");
-            for (object, declared) in objects.map.iter() {
-                let list = self.name_type_pairs(declared, file);
-                schema.fields.insert(object.as_str().to_string(), list);
-            }
-        }
-        if let Some(outputs) = self
-            .required(&fields, "outputs", "the schema")
-            .and_then(|n| self.fields(n, file, "`outputs`"))
-        {
-            self.only_keys(&outputs, &["record", "member"], "`outputs`");
-            for (scope_name, declared) in outputs.map.iter() {
-                let scope = if scope_name.as_str() == "record" {
-                    Scope::Record
-                } else {
-                    Scope::Member
-                };
-                for (name, type_name) in self.name_type_pairs(declared, file) {
-                    schema.outputs.push((scope, name, type_name));
-                }
-            }
-        }
-        self.set.schema = schema;
-    }
-
-    /// `why_not:`: each kind of change a counterfactual may make, as a mapping of scalars.
-    fn why_not(&mut self, node: &Node, file: usize) -> Vec<WhyNotKind> {
-        let Some(kinds) = self.fields(node, file, "`why_not`") else {
-            return Vec::new();
-        };
-        let allowed: &[(&str, &[&str])] = &[
-            ("receive", &["method", "points", "most", "cite"]),
-            ("cats", &["cite"]),
-            ("repair", &["output", "value", "points", "cite"]),
-        ];
-        self.only_keys(&kinds, &["receive", "cats", "repair"], "`why_not`");
-        let mut declared = Vec::new();
-        for (kind, body) in kinds.map.iter() {
-            let Some((_, keys)) = allowed.iter().find(|(k, _)| *k == kind.as_str()) else {
-                continue;
-            };
-            let what = format!("`why_not.{}`", kind.as_str());
-            let Some(entries) = self.fields(body, file, &what) else {
-                continue;
-            };
-            self.only_keys(&entries, keys, &what);
-            let mut values = Vec::new();
-            for key in *keys {
-                if let Some(value) = self
-                    .required(&entries, key, &what)
-                    .and_then(|n| self.text(n, file, &format!("`{key}`")))
-                {
-                    values.push((key.to_string(), value));
-                }
-            }
-            let name = Located {
-                value: kind.as_str().to_string(),
-                pos: self.pos(file, kind.span()),
-            };
-            declared.push((name, values));
-        }
-        declared
-    }
-
-    /// A list of whole numbers.
-    fn integers(&mut self, node: &Node, file: usize, what: &str) -> Vec<i64> {
-        let Some(list) = node.as_sequence() else {
-            let pos = self.pos(file, node.span());
-            self.error(
-                pos,
-                1,
-                "wrong-shape",
-                format!("{what} must be a list of whole numbers"),
-                Some("write `[1]`".into()),
-            );
-            return Vec::new();
-        };
-        let mut numbers = Vec::new();
-        for item in list.iter() {
-            let Some(text) = self.text(item, file, what) else {
-                continue;
-            };
-            match text.value.trim().parse::<i64>() {
-                Ok(number) => numbers.push(number),
-                Err(_) => self.error(
-                    text.pos,
-                    text.value.chars().count(),
-                    "wrong-shape",
-                    format!("{what}: `{}` is not a whole number", text.value),
-                    None,
-                ),
-            }
-        }
-        numbers
-    }
-
-    fn name_type_pairs(
-        &mut self,
-        node: &Node,
-        file: usize,
-    ) -> Vec<(Located<String>, Located<String>)> {
-        let Some(map) = self.fields(node, file, "a field list") else {
-            return Vec::new();
-        };
-        let mut pairs = Vec::new();
-        for (name, type_node) in map.map.iter() {
-            let name_pos = self.pos(file, name.span());
-            if let Some(type_name) = self.text(type_node, file, "a type") {
-                pairs.push((
-                    Located {
-                        value: name.as_str().to_string(),
-                        pos: name_pos,
-                    },
-                    type_name,
-                ));
-            }
-        }
-        pairs
-    }
-
     fn rule_file(&mut self, file: usize, root: &Node) -> Option<RuleFile> {
-        let fields = self.fields(root, file, "a rule file")?;
-        self.only_keys(&fields, RULE_FILE_KEYS, "a rule file");
-        let id = self
-            .required(&fields, "id", "rule file")
-            .and_then(|n| self.text(n, file, "`id`"));
-        let title = self
-            .required(&fields, "title", "rule file")
-            .and_then(|n| self.text(n, file, "`title`"));
-        let source = self
-            .required(&fields, "source", "rule file")
-            .and_then(|n| self.text(n, file, "`source`"));
-        let kind = self
-            .required(&fields, "kind", "rule file")
-            .and_then(|n| self.text(n, file, "`kind`"))
-            .and_then(|kind| match kind.value.as_str() {
-                "policy" => Some(DocumentKind::Policy),
-                "motion" => Some(DocumentKind::Motion),
-                "ruling" => Some(DocumentKind::Ruling),
-                other => {
-                    let help = did_you_mean(other, ["policy", "motion", "ruling"])
-                        .unwrap_or_else(|| "one of: policy, motion, ruling".into());
-                    self.error(
-                        kind.pos,
-                        other.chars().count(),
-                        "unknown-kind",
-                        format!("unknown kind `{other}`"),
-                        Some(help),
-                    );
-                    None
+        let format: RuleFileFormat = self.read(root)?;
+        let id = self.text(format.id, "`id`");
+        let title = self.text(format.title, "`title`");
+        let source = self.text(format.source, "`source`");
+        let kind = Self::located(format.kind).map(|kind| match kind.value {
+            KindFormat::Policy => DocumentKind::Policy,
+            KindFormat::Motion => DocumentKind::Motion,
+            KindFormat::Ruling => DocumentKind::Ruling,
+        });
+        let effective_from = self.date(format.effective_from, "`effective_from`");
+        let effective_until = match format.effective_until {
+            Field::Absent => None,
+            until => self.date(until, "`effective_until`")?,
+        };
+        let definitions = self.definitions(format.definitions);
+        let overrides = Self::located(format.overrides)
+            .map(|list| {
+                list.value
+                    .into_iter()
+                    .filter_map(|o| self.override_row(o))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mailings = match format.mailings {
+            Field::Present(list, _) => {
+                let mut mailings = Vec::new();
+                for mailing in list {
+                    match self.mailing(mailing) {
+                        Some(mailing) => mailings.push(mailing),
+                        None => self.set.incomplete = true,
+                    }
                 }
-            });
-        let effective_from = self
-            .required(&fields, "effective_from", "rule file")
-            .and_then(|n| self.date(n, file, "`effective_from`"));
-        let effective_until = match fields.map.get_node("effective_until") {
-            Some(node) => self.date(node, file, "`effective_until`")?,
-            None => None,
-        };
-        let definitions = match fields.map.get_node("definitions") {
-            Some(node) => self.definitions(node, file),
-            None => Vec::new(),
-        };
-        let overrides = match fields.map.get_node("overrides") {
-            Some(node) => self.overrides(node, file),
-            None => Vec::new(),
-        };
-        let mailings = match fields.map.get_node("mailings") {
-            Some(node) => self.mailings(node, file),
-            None => Vec::new(),
+                mailings
+            }
+            Field::Invalid => {
+                self.set.incomplete = true;
+                Vec::new()
+            }
+            Field::Absent => Vec::new(),
         };
         Some(RuleFile {
             file,
@@ -576,53 +447,20 @@ impl Loader {
         })
     }
 
-    fn mailings(&mut self, node: &Node, file: usize) -> Vec<Mailing> {
-        let pos = self.pos(file, node.span());
-        let Some(items) = node.as_sequence() else {
-            self.error(
-                pos,
-                1,
-                "wrong-shape",
-                "`mailings` must be a list".into(),
-                None,
-            );
-            self.set.incomplete = true;
-            return Vec::new();
-        };
-        let mut mailings = Vec::new();
-        for item in items.iter() {
-            match self.mailing(item, file) {
-                Some(mailing) => mailings.push(mailing),
-                None => self.set.incomplete = true,
-            }
-        }
-        mailings
-    }
-
-    fn mailing(&mut self, node: &Node, file: usize) -> Option<Mailing> {
-        let fields = self.fields(node, file, "a mailing")?;
-        self.only_keys(&fields, MAILING_KEYS, "a mailing");
-        let mut text = |key: &str| {
-            self.required(&fields, key, "a mailing")
-                .and_then(|n| self.text(n, file, &format!("`{key}`")))
-        };
-        let (id, cite, to, records) = (text("id"), text("cite"), text("to"), text("records"));
-        let (mailed, from, address) = (text("mailed"), text("from"), text("address"));
-        let (subject, body) = (text("subject"), text("body"));
-        let to = to?;
-        let role = match to.value.as_str() {
-            "assurer" => MailingRole::Assurer,
-            "assuree" => MailingRole::Assuree,
-            other => {
-                self.error(
-                    to.pos,
-                    other.chars().count(),
-                    "unknown-role",
-                    format!("a mailing goes `to:` `assurer` or `assuree`, not `{other}`"),
-                    Some("the member of each selected record who gets the message".into()),
-                );
-                return None;
-            }
+    fn mailing(&mut self, field: Field<MailingFormat>) -> Option<Mailing> {
+        let Located { value: format, pos } = Self::located(field)?;
+        let mut text = |field: Field<String>, key: &str| self.text(field, &format!("`{key}`"));
+        let (id, cite) = (text(format.id, "id"), text(format.cite, "cite"));
+        let (records, mailed) = (
+            text(format.records, "records"),
+            text(format.mailed, "mailed"),
+        );
+        let (from, address) = (text(format.from, "from"), text(format.address, "address"));
+        let (subject, body) = (text(format.subject, "subject"), text(format.body, "body"));
+        let to = Self::located(format.to)?;
+        let role = match to.value {
+            RoleFormat::Assurer => MailingRole::Assurer,
+            RoleFormat::Assuree => MailingRole::Assuree,
         };
         Some(Mailing {
             id: id?,
@@ -637,19 +475,24 @@ impl Loader {
             address: address?,
             subject: subject?,
             body: body?,
-            pos: fields.pos,
+            pos,
         })
     }
 
-    fn definitions(&mut self, node: &Node, file: usize) -> Vec<Definition> {
-        let Some(map) = self.fields(node, file, "`definitions`") else {
-            return Vec::new();
+    fn definitions(&mut self, field: Field<Entries<Field<DefinitionFormat>>>) -> Vec<Definition> {
+        let entries = match field {
+            Field::Present(Entries(entries), _) => entries,
+            Field::Invalid => {
+                self.set.names_missing = true;
+                return Vec::new();
+            }
+            Field::Absent => return Vec::new(),
         };
         let mut definitions = Vec::new();
-        for (name, body) in map.map.iter() {
-            let name = Located {
-                value: name.as_str().to_string(),
-                pos: self.pos(file, name.span()),
+        for (name, body) in entries {
+            let Some(name) = Self::located(name) else {
+                self.set.names_missing = true;
+                continue;
             };
             if !is_identifier(&name.value) {
                 self.error(
@@ -662,7 +505,7 @@ impl Loader {
                 self.set.names_missing = true;
                 continue;
             }
-            match self.definition(name, body, file) {
+            match self.definition(name, body) {
                 Some(definition) => definitions.push(definition),
                 None => self.set.names_missing = true,
             }
@@ -673,160 +516,64 @@ impl Loader {
     fn definition(
         &mut self,
         name: Located<String>,
-        node: &Node,
-        file: usize,
+        field: Field<DefinitionFormat>,
     ) -> Option<Definition> {
+        let format = Self::located(field)?.value;
         let what = format!("definition `{}`", name.value);
-        let mut fields = self.fields(node, file, &what)?;
-        fields.pos = name.pos;
-        self.only_keys(&fields, DEFINITION_KEYS, &what);
-        let scope = self
-            .required(&fields, "for", &what)
-            .and_then(|n| self.scope(n, file));
-        let cite = self
-            .required(&fields, "cite", &what)
-            .and_then(|n| self.text(n, file, "`cite`"));
-        let type_name = match fields.map.get_node("type") {
-            Some(node) => Some(self.text(node, file, "`type`")?),
-            None => None,
+        let cite = self.required(format.cite, name.pos, &what, "cite");
+        let cite = self.text(cite, "`cite`");
+        let type_name = match format.type_name {
+            Field::Absent => None,
+            type_name => Some(self.text(type_name, "`type`")?),
         };
-        let bodies: Vec<&str> = ["value", "template", "cases", "collect"]
-            .into_iter()
-            .filter(|k| fields.map.contains_key(*k))
-            .collect();
-        let body = match bodies.as_slice() {
-            ["value"] => fields
-                .map
-                .get_node("value")
-                .and_then(|node| self.expression(node, file, "`value`"))
-                .map(Body::Value),
-            ["template"] => fields
-                .map
-                .get_node("template")
-                .and_then(|node| self.parsed(node, file, "`template`", parse_template))
-                .map(Body::Value),
-            ["cases"] => fields
-                .map
-                .get_node("cases")
-                .and_then(|node| self.cases(node, file, true))
-                .map(Body::Cases),
-            ["collect"] => fields
-                .map
-                .get_node("collect")
-                .and_then(|node| self.cases(node, file, false))
-                .map(Body::Collect),
-            _ => {
-                self.error(fields.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `template`, `cases` or `collect`"), Some("`value:` an expression; `template:` text with `{expression}` holes; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
-                None
-            }
+        let bodies = [
+            &format.value,
+            &format.template,
+            &Field::Absent,
+            &Field::Absent,
+        ];
+        let given = bodies
+            .iter()
+            .filter(|b| !matches!(b, Field::Absent))
+            .count()
+            + usize::from(!matches!(format.cases, Field::Absent))
+            + usize::from(!matches!(format.collect, Field::Absent));
+        let body = if given != 1 {
+            self.error(name.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `template`, `cases` or `collect`"), Some("`value:` an expression; `template:` text with `{expression}` holes; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
+            None
+        } else if !matches!(format.value, Field::Absent) {
+            self.expression(format.value).map(Body::Value)
+        } else if !matches!(format.template, Field::Absent) {
+            self.parsed(format.template, parse_template)
+                .map(Body::Value)
+        } else if !matches!(format.cases, Field::Absent) {
+            self.cases(format.cases, true).map(Body::Cases)
+        } else {
+            self.cases(format.collect, false).map(Body::Collect)
         };
         // A definition with a bad part is kept, marked broken: declaring its name spares
         // every rule that uses it a false "unknown field".
         let broken = cite.is_none() || body.is_none();
+        let scope = match Self::located(format.scope)?.value {
+            ScopeFormat::Record => Scope::Record,
+            ScopeFormat::Member => Scope::Member,
+        };
         Some(Definition {
-            name,
-            scope: scope?,
-            type_name,
             cite: cite.unwrap_or_else(|| Located {
                 value: String::new(),
-                pos: fields.pos,
+                pos: name.pos,
             }),
+            name,
+            scope,
+            type_name,
             body: body.unwrap_or(Body::Cases(Vec::new())),
             broken,
         })
     }
 
-    fn scope(&mut self, node: &Node, file: usize) -> Option<Scope> {
-        let text = self.text(node, file, "`for`")?;
-        match text.value.as_str() {
-            "record" => Some(Scope::Record),
-            "member" => Some(Scope::Member),
-            other => {
-                self.error(
-                    text.pos,
-                    other.chars().count(),
-                    "unknown-scope",
-                    format!("unknown scope `{other}`"),
-                    Some("`for:` takes `record` or `member`".into()),
-                );
-                None
-            }
-        }
-    }
-
     /// Reads a decision table; `with_else`: the last row, and only it, has no `when`.
-    fn cases(&mut self, node: &Node, file: usize, with_else: bool) -> Option<Vec<Case>> {
-        let pos = self.pos(file, node.span());
-        let Some(rows) = node.as_sequence() else {
-            self.error(
-                pos,
-                1,
-                "wrong-shape",
-                "a decision table must be a list of rows".into(),
-                None,
-            );
-            return None;
-        };
-        let mut cases = Vec::new();
-        let mut complete = true;
-        for (index, row) in rows.iter().enumerate() {
-            let Some(fields) = self.fields(row, file, "a row") else {
-                complete = false;
-                continue;
-            };
-            self.only_keys(&fields, ROW_KEYS, "a row");
-            let is_last = index + 1 == rows.len();
-            let when = match fields.map.get_node("when") {
-                Some(node) => match self.expression(node, file, "`when`") {
-                    Some(expr) => Some(expr),
-                    None => {
-                        complete = false;
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            if when.is_none() && !(with_else && is_last) {
-                let help = if with_else {
-                    "only the last row may omit `when:` (it is the `else` row)"
-                } else {
-                    "every row of `collect:` needs a `when:`"
-                };
-                self.error(
-                    fields.pos,
-                    1,
-                    "missing-key",
-                    "row has no `when`".into(),
-                    Some(help.into()),
-                );
-                complete = false;
-                continue;
-            }
-            if with_else && is_last && when.is_some() {
-                self.error(
-                    fields.pos,
-                    1,
-                    "no-else",
-                    "the last row of `cases:` must be the `else` row, without `when:`".into(),
-                    Some("add a last row with the value when no other row holds".into()),
-                );
-                complete = false;
-            }
-            let cite = match fields.map.get_node("cite") {
-                Some(node) => self.text(node, file, "`cite`"),
-                None => None,
-            };
-            let Some(then) = self.case_value(&fields, file) else {
-                complete = false;
-                continue;
-            };
-            cases.push(Case {
-                when,
-                then,
-                cite,
-                pos: fields.pos,
-            });
-        }
+    fn cases(&mut self, field: Field<Vec<Field<RowFormat>>>, with_else: bool) -> Option<Vec<Case>> {
+        let Located { value: rows, pos } = Self::located(field)?;
         if rows.is_empty() {
             self.error(
                 pos,
@@ -837,16 +584,85 @@ impl Loader {
             );
             return None;
         }
+        let count = rows.len();
+        let mut cases = Vec::new();
+        let mut complete = true;
+        for (index, row) in rows.into_iter().enumerate() {
+            let Some(Located { value: row, pos }) = Self::located(row) else {
+                complete = false;
+                continue;
+            };
+            let is_last = index + 1 == count;
+            let when = match row.when {
+                Field::Absent => None,
+                when => match self.expression(when) {
+                    Some(expr) => Some(expr),
+                    None => {
+                        complete = false;
+                        continue;
+                    }
+                },
+            };
+            if when.is_none() && !(with_else && is_last) {
+                let help = if with_else {
+                    "only the last row may omit `when:` (it is the `else` row)"
+                } else {
+                    "every row of `collect:` needs a `when:`"
+                };
+                self.error(
+                    pos,
+                    1,
+                    "missing-key",
+                    "row has no `when`".into(),
+                    Some(help.into()),
+                );
+                complete = false;
+                continue;
+            }
+            if with_else && is_last && when.is_some() {
+                self.error(
+                    pos,
+                    1,
+                    "no-else",
+                    "the last row of `cases:` must be the `else` row, without `when:`".into(),
+                    Some("add a last row with the value when no other row holds".into()),
+                );
+                complete = false;
+            }
+            let cite = match row.cite {
+                Field::Absent => None,
+                cite => self.text(cite, "`cite`"),
+            };
+            let Some(then) = self.case_value(row.then, row.outcome, pos) else {
+                complete = false;
+                continue;
+            };
+            cases.push(Case {
+                when,
+                then,
+                cite,
+                pos,
+            });
+        }
         complete.then_some(cases)
     }
 
-    fn case_value(&mut self, fields: &Fields, file: usize) -> Option<CaseValue> {
-        match (fields.map.get_node("then"), fields.map.get_node("outcome")) {
-            (Some(node), None) => self.expression(node, file, "`then`").map(CaseValue::Expr),
-            (None, Some(node)) => self.text(node, file, "`outcome`").map(CaseValue::Outcome),
+    fn case_value(
+        &mut self,
+        then: Field<String>,
+        outcome: Field<String>,
+        pos: Pos,
+    ) -> Option<CaseValue> {
+        match (then, outcome) {
+            (then, Field::Absent) if !matches!(then, Field::Absent) => {
+                self.expression(then).map(CaseValue::Expr)
+            }
+            (Field::Absent, outcome) if !matches!(outcome, Field::Absent) => {
+                self.text(outcome, "`outcome`").map(CaseValue::Outcome)
+            }
             _ => {
                 self.error(
-                    fields.pos,
+                    pos,
                     1,
                     "case-value",
                     "row needs exactly one of `then` or `outcome`".into(),
@@ -860,30 +676,9 @@ impl Loader {
         }
     }
 
-    fn overrides(&mut self, node: &Node, file: usize) -> Vec<Override> {
-        let pos = self.pos(file, node.span());
-        let Some(rows) = node.as_sequence() else {
-            self.error(
-                pos,
-                1,
-                "wrong-shape",
-                "`overrides` must be a list".into(),
-                None,
-            );
-            return Vec::new();
-        };
-        rows.iter()
-            .filter_map(|row| self.override_row(row, file))
-            .collect()
-    }
-
-    fn override_row(&mut self, node: &Node, file: usize) -> Option<Override> {
-        let fields = self.fields(node, file, "an override")?;
-        self.only_keys(&fields, OVERRIDE_KEYS, "an override");
-        let target = self
-            .required(&fields, "target", "override")
-            .and_then(|n| self.text(n, file, "`target`"));
-        let target = target.and_then(|target| {
+    fn override_row(&mut self, field: Field<OverrideFormat>) -> Option<Override> {
+        let Located { value: format, pos } = Self::located(field)?;
+        let target = self.text(format.target, "`target`").and_then(|target| {
             let parsed = target
                 .value
                 .split_once('.')
@@ -915,44 +710,34 @@ impl Loader {
             })
         });
         // A missing priority is not a loading error: the checker reports the conflict it leaves.
-        let priority_text = match fields.map.get_node("priority") {
-            Some(node) => Some(self.text(node, file, "`priority`")?),
-            None => None,
+        let priority = match format.priority {
+            Field::Invalid => return None,
+            priority => Self::located(priority),
         };
-        let priority = priority_text.map(|p| match p.value.trim().parse::<i64>() {
-            Ok(value) => Some(Located { value, pos: p.pos }),
-            Err(_) => {
-                self.error(
-                    p.pos,
-                    p.value.chars().count(),
-                    "bad-priority",
-                    format!("priority `{}` is not an integer", p.value),
-                    Some("higher priorities win over lower ones".into()),
-                );
-                None
-            }
-        });
-        let cite = self
-            .required(&fields, "cite", "override")
-            .and_then(|n| self.text(n, file, "`cite`"));
-        let when = match fields.map.get_node("when") {
-            Some(node) => Some(self.expression(node, file, "`when`")?),
-            None => None,
+        let cite = self.text(format.cite, "`cite`");
+        let when = match format.when {
+            Field::Absent => None,
+            when => Some(self.expression(when)?),
         };
-        let then = self.case_value(&fields, file);
+        let then = self.case_value(format.then, format.outcome, pos);
         let (scope, target) = target?;
         Some(Override {
             scope,
             target,
-            priority: match priority {
-                None => None,
-                Some(parsed) => Some(parsed?),
-            },
+            priority,
             cite: cite?,
             when,
             then: then?,
-            pos: fields.pos,
+            pos,
         })
+    }
+}
+
+fn place_pos(place: crate::yaml::Place) -> Pos {
+    Pos {
+        file: place.source,
+        line: place.line,
+        column: place.column,
     }
 }
 
@@ -977,47 +762,4 @@ fn second_document(text: &str) -> Option<usize> {
         seen_content |= !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#');
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys(schema: &serde_json::Value, pointer: &str) -> Vec<String> {
-        let mut keys: Vec<String> = schema
-            .pointer(pointer)
-            .and_then(|p| p.as_object())
-            .unwrap_or_else(|| panic!("the JSON Schema has {pointer}"))
-            .keys()
-            .cloned()
-            .collect();
-        keys.sort();
-        keys
-    }
-
-    fn sorted(keys: &[&str]) -> Vec<String> {
-        let mut keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        keys.sort();
-        keys
-    }
-
-    #[test]
-    fn the_json_schema_allows_exactly_the_keys_the_loader_reads() {
-        let schema: serde_json::Value =
-            serde_json::from_str(RULE_FILE_JSON_SCHEMA).expect("the JSON Schema is JSON");
-        assert_eq!(keys(&schema, "/properties"), sorted(RULE_FILE_KEYS));
-        assert_eq!(
-            keys(&schema, "/$defs/definition/properties"),
-            sorted(DEFINITION_KEYS)
-        );
-        assert_eq!(keys(&schema, "/$defs/row/properties"), sorted(ROW_KEYS));
-        assert_eq!(
-            keys(&schema, "/$defs/override/properties"),
-            sorted(OVERRIDE_KEYS)
-        );
-        assert_eq!(
-            keys(&schema, "/$defs/mailing/properties"),
-            sorted(MAILING_KEYS)
-        );
-    }
 }

@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows what a rule means; [`crate::check`] resolves and types it.
 
+mod format;
 mod load;
 
 use std::collections::HashMap;
@@ -12,7 +13,8 @@ use crate::diag::Location;
 use crate::syntax::ast::{Expr, Span};
 
 pub use crate::lang::{DocumentKind, Scope};
-pub use load::{RULE_FILE_JSON_SCHEMA, RuleSources, SourceText, add_rule_file, load_rule_set};
+pub use format::json_schema;
+pub use load::{RuleSources, SourceText, add_rule_file, load_rule_set};
 
 /// Where a YAML node starts: file index, 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

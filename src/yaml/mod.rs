@@ -5,7 +5,11 @@
 //! anchors, aliases and tags are errors, quoted scalars stay text (`"35"` is not a number),
 //! and nesting is bounded before the parser sees the text.
 
+mod de;
+
 use marked_yaml::{LoadError, LoaderOptions, Node};
+
+pub use de::{Entries, Field, Place, Problem, from_node, shorten};
 
 /// The deepest nesting of flow collections (`[`, `{`) accepted.
 pub const MAX_NESTING: usize = 64;

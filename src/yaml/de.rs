@@ -1,0 +1,793 @@
+//! Serde over YAML nodes: each file format is a set of `#[derive(Deserialize, JsonSchema)]`
+//! types, read with the place of every value, every problem of a file reported in one run.
+//!
+//! - A value that may be wrong is a [`Field`]: reading it never fails. A problem inside it is
+//!   recorded with its line and column and the field reads as [`Field::Invalid`], so the
+//!   fields after it are still read.
+//! - Keys a type does not declare are recorded (with a did-you-mean) and skipped.
+//! - A missing required key fails the mapping that lacks it, named as the type names itself
+//!   (`#[serde(rename = "a rule file")]`; `{}` in the name stands for the key it is under).
+//! - An enumeration named `unknown-<what>` reports a value it does not know as
+//!   `unknown <what> `value``, with that code.
+//! - Scalars are read as YAML 1.2's core schema reads them: a plain `null`, `~` or nothing is
+//!   no value, quoted text is always text, and any scalar may be read as text.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+
+use marked_yaml::Node;
+use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode, MarkedSequenceNode};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+use serde::{Deserialize, Deserializer};
+
+use crate::suggest::did_you_mean;
+
+/// Where a value starts: the source number given to [`super::parse`], 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    /// The source number (a rule set's file index; 0 for files read alone).
+    pub source: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A problem found reading a value into a type, at its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the value (or the key) starts.
+    pub place: Place,
+    /// How many characters to underline.
+    pub width: usize,
+    /// A stable identifier, such as `unknown-key`.
+    pub code: &'static str,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// A value read from YAML with its place, or absent (an optional key left out), or invalid
+/// (the problem is already recorded).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Field<T> {
+    /// The key is not there.
+    #[default]
+    Absent,
+    /// The value is wrong; the problem is recorded.
+    Invalid,
+    /// The value and where it starts.
+    Present(T, Place),
+}
+
+impl<T> Field<T> {
+    /// The value and its place, when present and valid.
+    pub fn present(self) -> Option<(T, Place)> {
+        match self {
+            Field::Present(value, place) => Some((value, place)),
+            Field::Absent | Field::Invalid => None,
+        }
+    }
+
+    /// Whether the value is wrong (and reported).
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, Field::Invalid)
+    }
+}
+
+/// The name by which [`Field`] asks this deserializer for a value with its place.
+const FIELD: &str = "$wotrules::yaml::Field";
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldVisitor<T> {
+            type Value = Field<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value with its place")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<T>, A::Error> {
+                let place: u128 = seq.next_element()?.unwrap_or_default();
+                Ok(match seq.next_element::<T>()? {
+                    Some(value) => Field::Present(value, unpack(place)),
+                    None => Field::Invalid,
+                })
+            }
+        }
+        deserializer.deserialize_struct(FIELD, &[], FieldVisitor(PhantomData))
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Field<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// A YAML mapping read in its order: each key (with its place) and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entries<V>(pub Vec<(Field<String>, V)>);
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<V> {
+            type Value = Entries<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<V>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+/// Reads `node` into `T`, every problem recorded in `problems`; `None` when `T` itself
+/// could not be made (its problem is recorded too).
+pub fn from_node<T: DeserializeOwned>(node: &Node, problems: &mut Vec<Problem>) -> Option<T> {
+    let recorded = RefCell::new(std::mem::take(problems));
+    let result = T::deserialize(NodeDeserializer {
+        node: Ref::of(node),
+        key: None,
+        anchor: None,
+        problems: &recorded,
+    });
+    *problems = recorded.into_inner();
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            problems.push(error.into_problem(place_of(node.span())));
+            None
+        }
+    }
+}
+
+/// Why a value could not be read; the deserializer adds the place on its way out.
+#[derive(Debug)]
+pub struct Error {
+    place: Option<Place>,
+    width: usize,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+impl Error {
+    fn new(code: &'static str, message: String, help: Option<String>) -> Self {
+        Self {
+            place: None,
+            width: 1,
+            code,
+            message,
+            help,
+        }
+    }
+
+    fn at(mut self, place: Place, width: usize) -> Self {
+        if self.place.is_none() {
+            self.place = Some(place);
+            self.width = width;
+        }
+        self
+    }
+
+    fn into_problem(self, fallback: Place) -> Problem {
+        Problem {
+            place: self.place.unwrap_or(fallback),
+            width: self.width,
+            code: self.code,
+            message: self.message,
+            help: self.help,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl de::Error for Error {
+    fn custom<M: fmt::Display>(message: M) -> Self {
+        Self::new("wrong-value", message.to_string(), None)
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Self::new(
+            "missing-key",
+            format!("has no `{field}`"),
+            Some(format!("add `{field}:`")),
+        )
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let help = did_you_mean(variant, expected.iter().copied())
+            .unwrap_or_else(|| format!("one of: {}", expected.join(", ")));
+        Self::new("unknown-value", format!("`{variant}`"), Some(help))
+    }
+}
+
+/// A node, or a mapping key (a scalar node of its own).
+#[derive(Clone, Copy)]
+enum Ref<'n> {
+    Scalar(&'n MarkedScalarNode),
+    Sequence(&'n MarkedSequenceNode),
+    Mapping(&'n MarkedMappingNode),
+}
+
+impl<'n> Ref<'n> {
+    fn of(node: &'n Node) -> Self {
+        match node {
+            Node::Scalar(scalar) => Ref::Scalar(scalar),
+            Node::Sequence(sequence) => Ref::Sequence(sequence),
+            Node::Mapping(mapping) => Ref::Mapping(mapping),
+        }
+    }
+
+    fn place(self) -> Place {
+        place_of(match self {
+            Ref::Scalar(node) => node.span(),
+            Ref::Sequence(node) => node.span(),
+            Ref::Mapping(node) => node.span(),
+        })
+    }
+
+    /// The text of a plain or quoted scalar, and whether it is plain.
+    fn scalar(self) -> Option<(&'n str, bool)> {
+        match self {
+            Ref::Scalar(node) => Some((node.as_str(), node.may_coerce())),
+            _ => None,
+        }
+    }
+
+    /// A plain `null`, `~` or nothing.
+    fn is_null(self) -> bool {
+        self.scalar()
+            .is_some_and(|(text, plain)| plain && matches!(text.trim(), "null" | "~" | ""))
+    }
+}
+
+fn place_of(span: &marked_yaml::Span) -> Place {
+    span.start().map_or(
+        Place {
+            source: 0,
+            line: 1,
+            column: 1,
+        },
+        |m| Place {
+            source: m.source(),
+            line: m.line(),
+            column: m.column(),
+        },
+    )
+}
+
+fn pack(place: Place) -> u128 {
+    ((place.source as u128) << 64) | ((place.line as u128) << 32) | place.column as u128
+}
+
+fn unpack(packed: u128) -> Place {
+    Place {
+        source: (packed >> 64) as usize,
+        line: ((packed >> 32) & 0xffff_ffff) as usize,
+        column: (packed & 0xffff_ffff) as usize,
+    }
+}
+
+struct NodeDeserializer<'n, 'p> {
+    node: Ref<'n>,
+    /// The key this value stands under, for messages.
+    key: Option<&'n str>,
+    /// Where that key is, when this value is a mapping's (not a list item's): a mapping that
+    /// lacks a key is reported at the key that names it.
+    anchor: Option<Place>,
+    problems: &'p RefCell<Vec<Problem>>,
+}
+
+impl<'n, 'p> NodeDeserializer<'n, 'p> {
+    fn child(&self, node: Ref<'n>, key: Option<&'n str>, anchor: Option<Place>) -> Self {
+        Self {
+            node,
+            key,
+            anchor,
+            problems: self.problems,
+        }
+    }
+
+    /// How messages name this value: `` `key` `` or "the value".
+    fn what(&self) -> String {
+        self.key
+            .map_or_else(|| "the value".into(), |key| format!("`{key}`"))
+    }
+
+    fn fail(&self, code: &'static str, message: String, help: Option<&str>) -> Error {
+        Error::new(code, message, help.map(str::to_string)).at(self.node.place(), 1)
+    }
+
+    fn scalar(&self) -> Result<(&'n str, bool), Error> {
+        self.node.scalar().ok_or_else(|| {
+            self.fail(
+                "wrong-shape",
+                format!("{} must be a single value", self.what()),
+                Some("write one value; quote text that starts with `[`, `{` or `-`, or holds `: `"),
+            )
+        })
+    }
+
+    fn mapping(&self, what: &str) -> Result<&'n MarkedMappingNode, Error> {
+        match self.node {
+            Ref::Mapping(mapping) => Ok(mapping),
+            _ => Err(self.fail(
+                "wrong-shape",
+                format!("{what} must be a mapping of keys to values"),
+                None,
+            )),
+        }
+    }
+
+    /// A type's name for messages: `{}` replaced by the key it is under.
+    fn describe(&self, name: &str) -> String {
+        name.replace("{}", self.key.unwrap_or("?"))
+    }
+}
+
+impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let place = self.node.place();
+        match self.node {
+            Ref::Scalar(_) if self.node.is_null() => visitor.visit_unit(),
+            Ref::Scalar(node) => {
+                let text = node.as_str();
+                match (node.may_coerce(), text.trim()) {
+                    (true, "true") => visitor.visit_bool(true),
+                    (true, "false") => visitor.visit_bool(false),
+                    (true, trimmed) if trimmed.parse::<i64>().is_ok() => {
+                        visitor.visit_i64(trimmed.parse().unwrap_or_default())
+                    }
+                    _ => visitor.visit_str(text),
+                }
+            }
+            Ref::Sequence(_) => self.deserialize_seq(visitor),
+            Ref::Mapping(_) => self.deserialize_map(visitor),
+        }
+        .map_err(|e| e.at(place, 1))
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.scalar()? {
+            (text, true) if text.trim() == "true" => visitor.visit_bool(true),
+            (text, true) if text.trim() == "false" => visitor.visit_bool(false),
+            (text, _) => Err(self.fail(
+                "wrong-value",
+                format!(
+                    "{} must be true or false, not `{}`",
+                    self.what(),
+                    shorten(text)
+                ),
+                Some("write `true` or `false` without quotes"),
+            )),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let (text, plain) = self.scalar()?;
+        match text.trim().parse::<i64>() {
+            Ok(number) if plain => visitor
+                .visit_i64(number)
+                .map_err(|e: Error| e.at(self.node.place(), text.chars().count())),
+            _ => {
+                let why = if !plain {
+                    format!("is the text \"{}\", not a whole number", shorten(text))
+                } else if !text.trim().is_empty()
+                    && text.trim().bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                {
+                    format!("`{}` is too large for a whole number", shorten(text))
+                } else {
+                    format!("must be a whole number, not `{}`", shorten(text))
+                };
+                Err(Error::new(
+                    "wrong-value",
+                    format!("{} {why}", self.what()),
+                    Some("write a whole number without quotes, such as `35`".into()),
+                )
+                .at(self.node.place(), text.chars().count()))
+            }
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let (text, _) = self.scalar()?;
+        visitor
+            .visit_str(text)
+            .map_err(|e: Error| e.at(self.node.place(), text.chars().count()))
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.node.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.node.is_null() {
+            visitor.visit_unit()
+        } else {
+            Err(self.fail("wrong-value", format!("{} must be null", self.what()), None))
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.node {
+            Ref::Sequence(items) => visitor
+                .visit_seq(Items {
+                    items: items.iter(),
+                    parent: &self,
+                })
+                .map_err(|e| e.at(self.node.place(), 1)),
+            // An empty value is an empty list.
+            _ if self.node.is_null() => visitor.visit_seq(Items {
+                items: [].iter(),
+                parent: &self,
+            }),
+            _ => Err(self.fail(
+                "wrong-shape",
+                format!("{} must be a list", self.what()),
+                Some("write each entry as `- …`"),
+            )),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.node.is_null() {
+            return visitor.visit_map(Keys {
+                entries: Vec::new().into_iter(),
+                value: None,
+                parent: &self,
+            });
+        }
+        let mapping = self.mapping(&self.what())?;
+        visitor
+            .visit_map(Keys {
+                entries: mapping.iter().collect::<Vec<_>>().into_iter(),
+                value: None,
+                parent: &self,
+            })
+            .map_err(|e| e.at(self.node.place(), 1))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        if name == FIELD {
+            return visitor.visit_seq(FieldParts {
+                parent: &self,
+                step: 0,
+            });
+        }
+        let what = self.describe(name);
+        let mapping = self.mapping(&what)?;
+        let mut entries = Vec::with_capacity(mapping.len());
+        for (key, value) in mapping.iter() {
+            if fields.contains(&key.as_str()) {
+                entries.push((key, value));
+                continue;
+            }
+            let help = did_you_mean(key.as_str(), fields.iter().copied())
+                .unwrap_or_else(|| format!("{what} takes: {}", fields.join(", ")));
+            let shown: String = key.as_str().chars().take(60).collect();
+            self.problems.borrow_mut().push(Problem {
+                place: place_of(key.span()),
+                width: shown.chars().count(),
+                code: "unknown-key",
+                message: format!("unknown key `{shown}` in {what}"),
+                help: Some(help),
+            });
+        }
+        visitor
+            .visit_map(Keys {
+                entries: entries.into_iter(),
+                value: None,
+                parent: &self,
+            })
+            .map_err(|mut e| {
+                if e.code == "missing-key" && e.place.is_none() {
+                    e.message = format!("{what} {}", e.message);
+                }
+                e.at(self.anchor.unwrap_or(self.node.place()), 1)
+            })
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let (text, _) = self.scalar()?;
+        let value: de::value::StrDeserializer<Error> = text.into_deserializer();
+        visitor.visit_enum(value).map_err(|mut e| {
+            if e.code == "unknown-value"
+                && let Some(what) = name.strip_prefix("unknown-")
+            {
+                e.code = name;
+                e.message = format!("unknown {what} {}", e.message);
+            }
+            e.at(self.node.place(), text.chars().count())
+        })
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit_struct
+        tuple tuple_struct
+    }
+}
+
+/// The two parts of a [`Field`]: its place, then its value (`None` when it is wrong: the
+/// problem is recorded here, so the mapping holding it reads on).
+struct FieldParts<'a, 'n, 'p> {
+    parent: &'a NodeDeserializer<'n, 'p>,
+    step: u8,
+}
+
+impl<'de> SeqAccess<'de> for FieldParts<'_, '_, '_> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        self.step += 1;
+        let parent = self.parent;
+        match self.step {
+            1 => seed
+                .deserialize(pack(parent.node.place()).into_deserializer())
+                .map(Some),
+            2 => match seed.deserialize(parent.child(parent.node, parent.key, parent.anchor)) {
+                Ok(value) => Ok(Some(value)),
+                Err(error) => {
+                    let problem = error.into_problem(parent.node.place());
+                    parent.problems.borrow_mut().push(problem);
+                    Ok(None)
+                }
+            },
+            _ => Ok(None),
+        }
+    }
+}
+
+struct Items<'a, 'n, 'p, I> {
+    items: I,
+    parent: &'a NodeDeserializer<'n, 'p>,
+}
+
+impl<'de, 'n, I: Iterator<Item = &'n Node>> SeqAccess<'de> for Items<'_, 'n, '_, I> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        match self.items.next() {
+            Some(node) => seed
+                .deserialize(self.parent.child(Ref::of(node), self.parent.key, None))
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+struct Keys<'a, 'n, 'p, I> {
+    entries: I,
+    value: Option<(&'n MarkedScalarNode, &'n Node)>,
+    parent: &'a NodeDeserializer<'n, 'p>,
+}
+
+impl<'de, 'n, I> MapAccess<'de> for Keys<'_, 'n, '_, I>
+where
+    I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>,
+{
+    type Error = Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some((key, value));
+        seed.deserialize(self.parent.child(Ref::Scalar(key), None, None))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let (key, node) = self
+            .value
+            .take()
+            .ok_or_else(|| Error::new("wrong-shape", "a value without its key".into(), None))?;
+        let anchor = Some(place_of(key.span()));
+        seed.deserialize(self.parent.child(Ref::of(node), Some(key.as_str()), anchor))
+    }
+}
+
+/// Quoted input shown in a message: at most 60 characters.
+pub fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename = "a thing")]
+    struct Thing {
+        name: Field<String>,
+        #[serde(default)]
+        count: Field<i64>,
+        #[serde(default)]
+        flag: Field<bool>,
+        #[serde(default)]
+        items: Vec<Field<Item>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename = "an item")]
+    struct Item {
+        colour: Field<Colour>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename = "unknown-colour", rename_all = "lowercase")]
+    enum Colour {
+        Red,
+        Green,
+    }
+
+    fn read(text: &str) -> (Option<Thing>, Vec<Problem>) {
+        let node = super::super::parse(0, text).expect("YAML");
+        let mut problems = Vec::new();
+        (from_node(&node, &mut problems), problems)
+    }
+
+    #[test]
+    fn values_come_with_their_places() {
+        let (thing, problems) = read("name: x\ncount: 3\nitems:\n  - colour: red\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let thing = thing.expect("read");
+        let (name, place) = thing.name.present().expect("a name");
+        assert_eq!((name.as_str(), place.line, place.column), ("x", 1, 7));
+        assert_eq!(thing.count.present().map(|c| c.0), Some(3));
+        assert!(matches!(thing.flag, Field::Absent));
+        let item = thing.items.into_iter().next().and_then(Field::present);
+        assert_eq!(
+            item.and_then(|i| i.0.colour.present()).map(|c| c.0),
+            Some(Colour::Red)
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_mapping_is_reported_and_the_rest_still_read() {
+        let (thing, problems) =
+            read("name: x\ncount: \"3\"\nflag: yes\ncolor: red\nitems:\n  - colour: blue\n");
+        let found: Vec<(&str, usize, usize)> = problems
+            .iter()
+            .map(|p| (p.code, p.place.line, p.place.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("unknown-key", 4, 1),
+                ("wrong-value", 2, 8),
+                ("wrong-value", 3, 7),
+                ("unknown-colour", 6, 13)
+            ],
+            "{problems:#?}"
+        );
+        assert_eq!(problems[0].message, "unknown key `color` in a thing");
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("a thing takes: name, count, flag, items")
+        );
+        assert_eq!(problems[3].message, "unknown colour `blue`");
+        let thing = thing.expect("the thing reads, with its invalid fields marked");
+        assert!(thing.count.is_invalid() && thing.flag.is_invalid());
+        assert_eq!(thing.name.present().map(|n| n.0), Some("x".to_string()));
+    }
+
+    #[test]
+    fn a_missing_key_names_the_mapping_that_lacks_it() {
+        let (thing, problems) = read("count: 1\n");
+        assert!(thing.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "a thing has no `name`");
+        // marked-yaml places a mapping at its first value.
+        assert_eq!((problems[0].place.line, problems[0].place.column), (1, 6));
+    }
+
+    #[test]
+    fn a_list_item_that_is_not_a_mapping_is_one_problem() {
+        let (thing, problems) = read("name: x\nitems:\n  - red\n  - colour: green\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "an item must be a mapping of keys to values"
+        );
+        let items = thing.expect("read").items;
+        assert!(items[0].is_invalid());
+        assert!(
+            matches!(&items[1], Field::Present(item, _) if matches!(item.colour, Field::Present(Colour::Green, _)))
+        );
+    }
+}
