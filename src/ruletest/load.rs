@@ -1,9 +1,11 @@
-//! Reading rule-test files: YAML with a position on every expectation.
+//! Reading rule-test files: serde types read through [`crate::yaml`], a position on every
+//! expectation, every problem of a file reported in one run.
 
+use std::fmt;
 use std::path::Path;
 
-use marked_yaml::Node;
-use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
+use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{CaseSource, Expectation, Expected, RuleTest, TestFile};
 use crate::check::Program;
@@ -11,10 +13,114 @@ use crate::data::{Type, Value};
 use crate::diag::{Diagnostic, Location};
 use crate::lang::Scope;
 use crate::suggest::did_you_mean;
+use crate::yaml::{Entries, Field, Place};
 
-const TEST_FILE_KEYS: &[&str] = &["tests"];
-const TEST_KEYS: &[&str] = &["name", "case", "as_of", "expect"];
-const EXPECT_KEYS: &[&str] = &["members", "records"];
+/// A test file: `tests:`, a list of tests.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "a test file", deny_unknown_fields)]
+struct TestFileFormat {
+    tests: Field<Vec<Field<TestFormat>>>,
+}
+
+/// One test.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "a test", deny_unknown_fields)]
+struct TestFormat {
+    name: Field<String>,
+    case: Field<CaseFormat>,
+    #[serde(default)]
+    as_of: Field<String>,
+    #[serde(default)]
+    expect: Field<ExpectFormat>,
+}
+
+/// `case:`: a case-file path, or a case written inline (read again as a case file).
+#[derive(Debug)]
+enum CaseFormat {
+    Path(String),
+    Inline,
+}
+
+impl<'de> Deserialize<'de> for CaseFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CaseVisitor;
+        impl<'de> Visitor<'de> for CaseVisitor {
+            type Value = CaseFormat;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a case-file path or an inline case")
+            }
+            fn visit_str<E>(self, path: &str) -> Result<CaseFormat, E> {
+                Ok(CaseFormat::Path(path.to_string()))
+            }
+            fn visit_i64<E>(self, path: i64) -> Result<CaseFormat, E> {
+                Ok(CaseFormat::Path(path.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CaseFormat, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(CaseFormat::Inline)
+            }
+        }
+        deserializer.deserialize_any(CaseVisitor)
+    }
+}
+
+/// `expect:`: outputs by member id and by record id.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "`expect`", deny_unknown_fields)]
+struct ExpectFormat {
+    #[serde(default)]
+    members: Field<Entries<Field<Entries<Field<Written>>>>>,
+    #[serde(default)]
+    records: Field<Entries<Field<Entries<Field<Written>>>>>,
+}
+
+/// An expected value as written, read by the output's type later.
+#[derive(Debug)]
+enum Written {
+    Null,
+    Bool(bool),
+    /// A plain whole number, with its text.
+    Int(i64),
+    Text(String),
+    List(Vec<Field<Written>>),
+    Mapping,
+}
+
+impl<'de> Deserialize<'de> for Written {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct WrittenVisitor;
+        impl<'de> Visitor<'de> for WrittenVisitor {
+            type Value = Written;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_unit<E>(self) -> Result<Written, E> {
+                Ok(Written::Null)
+            }
+            fn visit_bool<E>(self, value: bool) -> Result<Written, E> {
+                Ok(Written::Bool(value))
+            }
+            fn visit_i64<E>(self, value: i64) -> Result<Written, E> {
+                Ok(Written::Int(value))
+            }
+            fn visit_str<E>(self, value: &str) -> Result<Written, E> {
+                Ok(Written::Text(value.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Written, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Written::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Written, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Written::Mapping)
+            }
+        }
+        deserializer.deserialize_any(WrittenVisitor)
+    }
+}
 
 /// Reads one test file; every problem (bad YAML, unknown keys or outputs, bad dates) is reported.
 pub fn read_test_file(
@@ -22,13 +128,13 @@ pub fn read_test_file(
     text: &str,
     program: &Program,
 ) -> Result<TestFile, Vec<Diagnostic>> {
+    let text = crate::yaml::without_bom(text);
     let mut reader = Reader {
         path: path.display().to_string(),
         text,
         program,
         diagnostics: Vec::new(),
     };
-    let text = crate::yaml::without_bom(text);
     let root = match crate::yaml::parse(0, text) {
         Ok(root) => root,
         Err(error) => {
@@ -39,7 +145,28 @@ pub fn read_test_file(
             return Err(vec![diagnostic]);
         }
     };
-    let tests = reader.file(&root, path);
+    let mut problems = Vec::new();
+    let format: Option<TestFileFormat> = crate::yaml::from_node(&root, &mut problems);
+    for problem in problems {
+        let at = Location::in_text(
+            &reader.path,
+            text,
+            problem.place.line,
+            problem.place.column,
+            problem.width,
+        );
+        let mut diagnostic = Diagnostic::error(problem.code, problem.message).at(at);
+        diagnostic.help = problem.help;
+        reader.diagnostics.push(diagnostic);
+    }
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let tests = match format.and_then(|f| f.tests.present()) {
+        Some((tests, _)) => tests
+            .into_iter()
+            .filter_map(|test| reader.test(test, folder))
+            .collect(),
+        None => Vec::new(),
+    };
     if reader.diagnostics.is_empty() {
         Ok(TestFile {
             path: reader.path,
@@ -57,232 +184,157 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn line_column(node_span: &marked_yaml::Span) -> (usize, usize) {
-    node_span.start().map_or((1, 1), |m| (m.line(), m.column()))
-}
-
 impl Reader<'_> {
-    fn location(&self, span: &marked_yaml::Span, width: usize) -> Location {
-        let (line, column) = line_column(span);
-        Location::in_text(&self.path, self.text, line, column, width)
+    fn location(&self, place: Place, width: usize) -> Location {
+        Location::in_text(&self.path, self.text, place.line, place.column, width)
     }
 
-    fn error(&mut self, span: &marked_yaml::Span, message: String, help: &str) {
+    fn error(&mut self, place: Place, message: String, help: &str) {
         let diagnostic = Diagnostic::error("bad-test-file", message)
-            .at(self.location(span, 1))
+            .at(self.location(place, 1))
             .help(help);
         self.diagnostics.push(diagnostic);
     }
 
-    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n MarkedMappingNode> {
-        let mapping = node.as_mapping();
-        if mapping.is_none() {
+    fn test(&mut self, field: Field<TestFormat>, folder: &Path) -> Option<RuleTest> {
+        let (test, place) = field.present()?;
+        let (name, name_place) = test.name.present()?;
+        if name.trim().is_empty() {
             self.error(
-                node.span(),
-                format!("{what} must be a mapping of keys to values"),
-                "see the rule-test format in README.md",
+                name_place,
+                "the test's `name` is empty".into(),
+                "add `name: what the test shows`",
             );
+            return None;
         }
-        mapping
-    }
-
-    fn only_keys(&mut self, mapping: &MarkedMappingNode, allowed: &[&str], what: &str) {
-        for key in mapping.keys() {
-            if !allowed.contains(&key.as_str()) {
-                let help = did_you_mean(key.as_str(), allowed.iter().copied())
-                    .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
-                let diagnostic = Diagnostic::error(
-                    "bad-test-file",
-                    format!("unknown key `{}` in {what}", key.as_str()),
-                )
-                .at(self.location(key.span(), key.as_str().chars().count()))
-                .help(help);
-                self.diagnostics.push(diagnostic);
-            }
-        }
-    }
-
-    fn file(&mut self, root: &Node, path: &Path) -> Vec<RuleTest> {
-        let Some(mapping) = self.mapping(root, "a test file") else {
-            return Vec::new();
+        let (case, case_place) = test.case.present()?;
+        let case = match case {
+            CaseFormat::Path(path) => CaseSource::Path(
+                folder.join(&path),
+                self.location(case_place, path.chars().count()),
+            ),
+            CaseFormat::Inline => CaseSource::Inline {
+                path: self.path.clone(),
+                text: inline_case_text(self.text, case_place),
+            },
         };
-        self.only_keys(mapping, TEST_FILE_KEYS, "a test file");
-        let Some(tests) = mapping.get_node("tests") else {
-            self.error(
-                root.span(),
-                "a test file has no `tests:`".into(),
-                "add `tests:`, a list of tests",
-            );
-            return Vec::new();
-        };
-        let Some(items) = tests.as_sequence() else {
-            self.error(
-                tests.span(),
-                "`tests` must be a list".into(),
-                "write each test as `- name: …`",
-            );
-            return Vec::new();
-        };
-        let folder = path.parent().unwrap_or(Path::new("."));
-        items
-            .iter()
-            .filter_map(|item| self.test(item, folder))
-            .collect()
-    }
-
-    fn test(&mut self, node: &Node, folder: &Path) -> Option<RuleTest> {
-        let mapping = self.mapping(node, "a test")?;
-        self.only_keys(mapping, TEST_KEYS, "a test");
-        let (line, _) = line_column(node.span());
-        let name = match mapping.get_scalar("name") {
-            Some(name) if !name.as_str().trim().is_empty() => name.as_str().to_string(),
-            _ => {
-                self.error(
-                    node.span(),
-                    "a test has no `name`".into(),
-                    "add `name: what the test shows`",
-                );
-                return None;
-            }
-        };
-        let case = self.case(mapping, node, folder)?;
-        let as_of = match mapping.get_scalar("as_of") {
-            None => None,
-            Some(scalar) => match crate::store::parse_date(scalar.as_str()) {
+        let as_of = match test.as_of {
+            Field::Absent => None,
+            Field::Invalid => return None,
+            Field::Present(text, at) => match crate::store::parse_date(&text) {
                 Ok(date) => Some(date),
                 Err(message) => {
-                    self.error(scalar.span(), message, "write `as_of: YYYY-MM-DD`");
+                    self.error(at, message, "write `as_of: YYYY-MM-DD`");
                     return None;
                 }
             },
         };
-        let Some(expect) = mapping.get_node("expect") else {
-            self.error(
-                node.span(),
-                format!("test `{name}` expects nothing"),
-                "add `expect:` with `members:` or `records:`",
-            );
-            return None;
+        let expect = match test.expect {
+            Field::Present(expect, _) => expect,
+            Field::Invalid => return None,
+            Field::Absent => {
+                self.error(
+                    place,
+                    format!("test `{name}` expects nothing"),
+                    "add `expect:` with `members:` or `records:`",
+                );
+                return None;
+            }
         };
-        let expectations = self.expectations(expect)?;
+        let mut expectations = Vec::new();
+        for (scope, entities) in [
+            (Scope::Member, expect.members),
+            (Scope::Record, expect.records),
+        ] {
+            let Some((Entries(entities), _)) = entities.present() else {
+                continue;
+            };
+            for (id, outputs) in entities {
+                let (Some((id, id_place)), Some((Entries(outputs), _))) =
+                    (id.present(), outputs.present())
+                else {
+                    continue;
+                };
+                let Ok(entity) = id.trim().parse::<i64>() else {
+                    self.error(
+                        id_place,
+                        format!("`{id}` is not a member or record id"),
+                        "key each expectation by the id, such as `1500:`",
+                    );
+                    continue;
+                };
+                for (output, value) in outputs {
+                    if let (Some(output), Some(value)) = (output.present(), value.present())
+                        && let Some(expectation) = self.expectation(scope, entity, output, value)
+                    {
+                        expectations.push(expectation);
+                    }
+                }
+            }
+        }
         Some(RuleTest {
             name,
-            line,
+            line: place.line,
             case,
             as_of,
             expectations,
         })
     }
 
-    fn case(
+    /// An expected value of type `ty`: wrong types, unknown enumeration values (with a
+    /// suggestion) and quoted numbers are errors of the test file.
+    fn expected(
         &mut self,
-        mapping: &MarkedMappingNode,
-        test: &Node,
-        folder: &Path,
-    ) -> Option<CaseSource> {
-        let Some((key, value)) = mapping.iter().find(|(key, _)| key.as_str() == "case") else {
-            self.error(
-                test.span(),
-                "a test has no `case`".into(),
-                "add `case:` with a case-file path or an inline case",
-            );
-            return None;
-        };
-        if let Some(path) = value.as_scalar() {
-            let at = self.location(path.span(), path.as_str().chars().count());
-            return Some(CaseSource::Path(folder.join(path.as_str()), at));
-        }
-        let (key_line, key_column) = line_column(key.span());
-        Some(CaseSource::Inline {
-            path: self.path.clone(),
-            text: inline_case_text(self.text, key_line, key_column),
-        })
-    }
-
-    fn expectations(&mut self, node: &Node) -> Option<Vec<Expectation>> {
-        let mapping = self.mapping(node, "`expect`")?;
-        self.only_keys(mapping, EXPECT_KEYS, "`expect`");
-        let mut expectations = Vec::new();
-        for (scope_key, entities) in mapping.iter() {
-            let scope = match scope_key.as_str() {
-                "members" => Scope::Member,
-                "records" => Scope::Record,
-                _ => continue,
-            };
-            let entities = self.mapping(entities, &format!("`{}`", scope_key.as_str()))?;
-            for (id, outputs) in entities.iter() {
-                let Ok(entity) = id.as_str().trim().parse::<i64>() else {
-                    self.error(
-                        id.span(),
-                        format!("`{}` is not a member or record id", id.as_str()),
-                        "key each expectation by the id, such as `1500:`",
-                    );
-                    continue;
-                };
-                let Some(outputs) = self.mapping(outputs, &format!("the outputs of {entity}"))
-                else {
-                    continue;
-                };
-                for (output, value) in outputs.iter() {
-                    if let Some(expectation) = self.expectation(scope, entity, output, value) {
-                        expectations.push(expectation);
-                    }
-                }
-            }
-        }
-        Some(expectations)
-    }
-
-    /// An expected value of type `ty`, read from `node`: wrong types, unknown enumeration
-    /// values (with a suggestion) and quoted numbers are errors of the test file.
-    fn expected(&mut self, node: &Node, ty: &Type, output: &str) -> Option<Expected> {
+        (written, place): (Written, Place),
+        ty: &Type,
+        output: &str,
+    ) -> Option<Expected> {
         let required = ty.required();
         if let Type::List(element) = required {
-            let Some(items) = node.as_sequence() else {
+            let Written::List(items) = written else {
                 self.error(
-                    node.span(),
+                    place,
                     format!("the expected `{output}` is a list: write `[a, b]`, or `[]` for none"),
                     "see the rule-test format in README.md",
                 );
                 return None;
             };
             let mut values = Vec::new();
-            for item in items.iter() {
-                values.push(self.expected(item, element, output)?);
+            for item in items {
+                values.push(self.expected(item.present()?, element, output)?);
             }
             return Some(Value::List(values.into()));
         }
-        let Some(scalar) = node.as_scalar() else {
-            self.error(
-                node.span(),
-                format!("the expected `{output}` must be a single value of type `{ty}`"),
-                "write `output: value`",
-            );
-            return None;
-        };
-        let text = scalar.as_str();
-        let plain = scalar.may_coerce();
-        if plain && matches!(text.trim(), "" | "~" | "null") {
-            if ty.is_optional() {
-                return Some(Value::Missing);
+        let (text, plain) = match written {
+            Written::Null if ty.is_optional() => return Some(Value::Missing),
+            Written::Null => {
+                self.error(
+                    place,
+                    format!("`{output}` is never missing (type `{ty}`): expect a value, not null"),
+                    "write the value the rules decide",
+                );
+                return None;
             }
-            self.error(
-                scalar.span(),
-                format!("`{output}` is never missing (type `{ty}`): expect a value, not null"),
-                "write the value the rules decide",
-            );
-            return None;
-        }
-        let mismatch = |what: &str| {
-            (
-                format!("the expected `{output}` is {what}, but `{output}` has type `{ty}`"),
-                match required {
-                    Type::Int => "write a whole number without quotes, such as `35`",
-                    Type::Bool => "write `true` or `false` without quotes",
-                    Type::Date => "write a date as YYYY-MM-DD",
-                    _ => "write a value of the output's type",
-                },
-            )
+            Written::List(_) | Written::Mapping => {
+                self.error(
+                    place,
+                    format!("the expected `{output}` must be a single value of type `{ty}`"),
+                    "write `output: value`",
+                );
+                return None;
+            }
+            Written::Bool(value) => (value.to_string(), true),
+            Written::Int(value) => (value.to_string(), true),
+            Written::Text(text) => {
+                // Plain text reads as text too; only a quoted number or boolean is "the text".
+                let quoted = self
+                    .text
+                    .lines()
+                    .nth(place.line - 1)
+                    .and_then(|line| line.chars().nth(place.column - 1))
+                    .is_some_and(|c| c == '"' || c == '\'');
+                (text, !quoted)
+            }
         };
         let value = match required {
             Type::Int if plain => text.trim().parse::<i64>().ok().map(Value::Int),
@@ -292,8 +344,8 @@ impl Reader<'_> {
                 _ => None,
             },
             Type::Int | Type::Bool => None,
-            Type::Date => crate::data::parse_calendar_date(text).map(Value::Date),
-            Type::Text => Some(Value::Text(text.into())),
+            Type::Date => crate::data::parse_calendar_date(&text).map(Value::Date),
+            Type::Text => Some(Value::Text(text.as_str().into())),
             Type::Enum(name) => {
                 let values = self.program.enums.get(&**name).cloned().unwrap_or_default();
                 if values.iter().any(|v| v == text.trim()) {
@@ -305,7 +357,7 @@ impl Reader<'_> {
                         "bad-test-file",
                         format!("`{}` is not a value of `{name}`", text.trim()),
                     )
-                    .at(self.location(scalar.span(), text.chars().count()))
+                    .at(self.location(place, text.chars().count()))
                     .help(help);
                     self.diagnostics.push(diagnostic);
                     return None;
@@ -319,8 +371,15 @@ impl Reader<'_> {
             } else {
                 format!("the text \"{text}\"")
             };
-            let (message, help) = mismatch(&what);
-            self.error(scalar.span(), message, help);
+            let hint = match required {
+                Type::Int => "write a whole number without quotes, such as `35`",
+                Type::Bool => "write `true` or `false` without quotes",
+                Type::Date => "write a date as YYYY-MM-DD",
+                _ => "write a value of the output's type",
+            };
+            let message =
+                format!("the expected `{output}` is {what}, but `{output}` has type `{ty}`");
+            self.error(place, message, hint);
         }
         value
     }
@@ -329,14 +388,13 @@ impl Reader<'_> {
         &mut self,
         scope: Scope,
         entity: i64,
-        output: &MarkedScalarNode,
-        value: &Node,
+        (name, place): (String, Place),
+        value: (Written, Place),
     ) -> Option<Expectation> {
         let outputs = match scope {
             Scope::Member => &self.program.member_outputs,
             Scope::Record => &self.program.record_outputs,
         };
-        let name = output.as_str();
         // An output, or else any definition of the scope (a mailing's parts are no outputs).
         let definition = outputs
             .iter()
@@ -350,7 +408,7 @@ impl Reader<'_> {
             });
         let Some(definition) = definition else {
             let help =
-                did_you_mean(name, outputs.iter().map(|o| o.name.as_str())).unwrap_or_else(|| {
+                did_you_mean(&name, outputs.iter().map(|o| o.name.as_str())).unwrap_or_else(|| {
                     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
                     format!("{} outputs are: {}", scope.name(), names.join(", "))
                 });
@@ -358,22 +416,21 @@ impl Reader<'_> {
                 "bad-test-file",
                 format!("`{name}` is not a {} output or definition", scope.name()),
             )
-            .at(self.location(output.span(), name.chars().count()))
+            .at(self.location(place, name.chars().count()))
             .help(help);
             self.diagnostics.push(diagnostic);
             return None;
         };
         let ty = &self.program.definitions[definition].ty;
-        let expected = self.expected(value, ty, name)?;
-        let (line, column) = line_column(output.span());
+        let expected = self.expected(value, ty, &name)?;
         Some(Expectation {
             scope,
             entity,
-            output: name.to_string(),
+            output: name,
             definition,
             expected,
-            line,
-            column,
+            line: place.line,
+            column: place.column,
         })
     }
 }
@@ -381,22 +438,39 @@ impl Reader<'_> {
 /// The inline case of a test as a case file of its own, line for line with the test file.
 ///
 /// Every line outside the case is blanked (and the `case:` key itself), so that a case
-/// error names the test file's own line and column: the case is what follows `case:` on
-/// its line and every following line indented deeper than the `case` key.
-fn inline_case_text(text: &str, key_line: usize, key_column: usize) -> String {
+/// error names the test file's own line and column: the case is what starts at `value`
+/// and every following line indented deeper than the `case` key.
+fn inline_case_text(text: &str, value: Place) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    // The `case` key is the last `case` before the value: on its line, or on the nearest
+    // earlier line with content (a block mapping starts on the line after its key).
+    let before = |line: &str, column: usize| -> String { line.chars().take(column).collect() };
+    let value_line = lines.get(value.line - 1).copied().unwrap_or("");
+    let on_line = before(value_line, value.column - 1);
+    let key_column = if on_line.trim().is_empty() {
+        lines[..value.line - 1]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .and_then(|l| l.rfind("case"))
+    } else {
+        on_line.rfind("case")
+    }
+    .map_or(1, |byte| byte + 1);
     let mut out = String::with_capacity(text.len());
     let mut inside = true;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in lines.iter().enumerate() {
         let number = index + 1;
-        if number == key_line {
-            let key_end = line
+        if number < value.line {
+            // Blank, keeping the line.
+        } else if number == value.line {
+            let start = line
                 .char_indices()
-                .nth(key_column - 1)
-                .and_then(|(byte, _)| line[byte..].find(':').map(|colon| byte + colon + 1))
-                .unwrap_or(line.len());
-            out.push_str(&" ".repeat(line[..key_end].chars().count()));
-            out.push_str(&line[key_end..]);
-        } else if number > key_line && inside {
+                .nth(value.column - 1)
+                .map_or(line.len(), |(byte, _)| byte);
+            out.push_str(&" ".repeat(line[..start].chars().count()));
+            out.push_str(&line[start..]);
+        } else if inside {
             let indent = line.len() - line.trim_start().len();
             let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
             if blank || indent >= key_column {

@@ -264,12 +264,20 @@ impl<'n> Ref<'n> {
         }
     }
 
+    /// Where the value starts. marked-yaml places a block mapping after its first key; it
+    /// starts at that key.
     fn place(self) -> Place {
-        place_of(match self {
-            Ref::Scalar(node) => node.span(),
-            Ref::Sequence(node) => node.span(),
-            Ref::Mapping(node) => node.span(),
-        })
+        match self {
+            Ref::Scalar(node) => place_of(node.span()),
+            Ref::Sequence(node) => place_of(node.span()),
+            Ref::Mapping(node) => {
+                let own = place_of(node.span());
+                let first = node.keys().next().map(|key| place_of(key.span()));
+                first
+                    .filter(|key| (key.line, key.column) < (own.line, own.column))
+                    .unwrap_or(own)
+            }
+        }
     }
 
     /// The text of a plain or quoted scalar, and whether it is plain.
@@ -772,8 +780,7 @@ mod tests {
         assert!(thing.is_none());
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].message, "a thing has no `name`");
-        // marked-yaml places a mapping at its first value.
-        assert_eq!((problems[0].place.line, problems[0].place.column), (1, 6));
+        assert_eq!((problems[0].place.line, problems[0].place.column), (1, 1));
     }
 
     #[test]
