@@ -63,25 +63,13 @@ struct DobSpan {
 struct Method {
     name: String,
     from: String,
-    until: Nullable,
+    until: Option<String>,
     weight: u64,
     points: (i64, i64),
     #[serde(default)]
     located: bool,
     #[serde(default)]
     by: Option<String>,
-}
-
-/// A value that may be `null`: marked-yaml's serde hands `null` over as the text `null`.
-#[derive(Debug)]
-struct Nullable(Option<String>);
-
-impl<'de> Deserialize<'de> for Nullable {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let missing = matches!(text.trim(), "null" | "~" | "");
-        Ok(Nullable((!missing).then_some(text)))
-    }
 }
 
 /// Reads a profile; a bad one is a diagnostic naming the field.
@@ -93,12 +81,36 @@ pub fn read_profile(path: &str, text: &str) -> Result<Profile, Diagnostic> {
             ))
             .help("see benches/population.yaml for the profile format")
     })?;
-    marked_yaml::from_node(&node).map_err(|e| {
-        let (line, column) = e.start_mark().map_or((1, 1), |m| (m.line(), m.column()));
-        Diagnostic::error("bad-profile", e.to_string().to_lowercase())
-            .at(crate::diag::Location::in_text(path, text, line, column, 1))
-            .help("see benches/population.yaml for the profile format")
-    })
+    let mut problems = Vec::new();
+    match crate::yaml::from_node(&node, &mut problems) {
+        Some(profile) if problems.is_empty() => Ok(profile),
+        _ => {
+            let problem = problems
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| crate::yaml::Problem {
+                    place: crate::yaml::Place {
+                        source: 0,
+                        line: 1,
+                        column: 1,
+                    },
+                    width: 1,
+                    code: "bad-profile",
+                    message: "the profile cannot be read".into(),
+                    help: None,
+                });
+            let at = crate::diag::Location::in_text(
+                path,
+                text,
+                problem.place.line,
+                problem.place.column,
+                problem.width,
+            );
+            Err(Diagnostic::error("bad-profile", problem.message)
+                .at(at)
+                .help("see benches/population.yaml for the profile format"))
+        }
+    }
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine.
@@ -161,7 +173,6 @@ impl Profile {
             .map(|m| {
                 let until = m
                     .until
-                    .0
                     .as_deref()
                     .map(|u| date("methods.until", u))
                     .transpose()?;

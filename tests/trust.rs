@@ -367,12 +367,13 @@ fn every_problem_of_a_case_file_is_reported_in_one_run() {
     let messages: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
     assert_eq!(
         messages,
+        // In the order of the file.
         [
             "member 1: `dob`: `1970-02-30` is not a calendar date: write YYYY-MM-DD",
-            "member 2 of the list: unknown key `idd`",
             "member 2 of the list has no `id`",
-            "record 7: `points` must be a whole number, not `x`",
+            "member 2 of the list: unknown key `idd`",
             "record 7: `from` and `to` are both 1",
+            "record 7: `points` must be a whole number, not `x`",
         ]
     );
     let lines: Vec<usize> = errors

@@ -6,13 +6,12 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use marked_yaml::Node;
-use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
+use serde::Deserialize;
 
 use super::{parse_date, parse_datetime};
 use crate::data::{Contact, MemberRow, RecordRow, Request};
 use crate::diag::{Diagnostic, Location};
-use crate::suggest::did_you_mean;
+use crate::yaml::{Field, Place, shorten};
 
 /// The largest `points` or `awarded` a case file may give a record (either sign): a hand-written
 /// case with more is a typo. Databases are read as they are.
@@ -31,27 +30,83 @@ pub struct CaseFile {
     pub records: Vec<RecordRow>,
 }
 
-const CASE_KEYS: &[&str] = &["as_of", "request", "members", "records"];
-const REQUEST_KEYS: &[&str] = &["ticket", "by", "mismatch"];
-const MEMBER_KEYS: &[&str] = &[
-    "id",
-    "dob",
-    "cats_passed",
-    "assurer",
-    "assurer_blocked",
-    "ttpadmin",
-    "deleted",
-    "locked",
-    "email",
-    "fname",
-    "mname",
-    "lname",
-    "suffix",
-];
-const RECORD_KEYS: &[&str] = &[
-    "id", "from", "to", "points", "awarded", "method", "location", "date", "when", "expire",
-    "deleted",
-];
+/// A case file.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "the case", deny_unknown_fields)]
+struct CaseFormat {
+    #[serde(default)]
+    as_of: Field<Option<String>>,
+    #[serde(default)]
+    request: Field<RequestFormat>,
+    #[serde(default)]
+    members: Field<Vec<Field<MemberFormat>>>,
+    #[serde(default)]
+    records: Field<Vec<Field<RecordFormat>>>,
+}
+
+/// `request:`: the support request of the case.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "the request", deny_unknown_fields)]
+struct RequestFormat {
+    #[serde(default)]
+    ticket: Field<Option<String>>,
+    #[serde(default)]
+    by: Field<Option<String>>,
+    #[serde(default)]
+    mismatch: Field<Option<String>>,
+}
+
+/// A row of `users`, with its CATS pass and contact.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "member {id}", deny_unknown_fields)]
+struct MemberFormat {
+    #[serde(default)]
+    id: Field<i64>,
+    #[serde(default)]
+    dob: Field<Option<String>>,
+    #[serde(default)]
+    cats_passed: Field<Option<String>>,
+    #[serde(default)]
+    assurer: Field<bool>,
+    #[serde(default)]
+    assurer_blocked: Field<bool>,
+    #[serde(default)]
+    ttpadmin: Field<i64>,
+    #[serde(default)]
+    deleted: Field<Option<String>>,
+    #[serde(default)]
+    locked: Field<bool>,
+    #[serde(default)]
+    email: Field<Option<String>>,
+    #[serde(default)]
+    fname: Field<Option<String>>,
+    #[serde(default)]
+    mname: Field<Option<String>>,
+    #[serde(default)]
+    lname: Field<Option<String>>,
+    #[serde(default)]
+    suffix: Field<Option<String>>,
+}
+
+/// A row of `notary`.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "record {id}", deny_unknown_fields)]
+struct RecordFormat {
+    id: Field<i64>,
+    from: Field<i64>,
+    to: Field<i64>,
+    points: Field<i64>,
+    awarded: Field<i64>,
+    method: Field<Option<String>>,
+    location: Field<Option<String>>,
+    date: Field<Option<String>>,
+    #[serde(default)]
+    when: Field<Option<String>>,
+    #[serde(default)]
+    expire: Field<Option<String>>,
+    #[serde(default)]
+    deleted: Field<Option<String>>,
+}
 
 /// Reads and validates a case file's text; every problem names the file, line and field.
 pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
@@ -62,9 +117,13 @@ pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
         diagnostics: Vec::new(),
     };
     if text.trim().is_empty() {
+        let start = Place {
+            source: 0,
+            line: 1,
+            column: 1,
+        };
         reader.error_at(
-            1,
-            1,
+            start,
             "case file is empty",
             "a case has `members:` and `records:`; see README.md",
         );
@@ -76,11 +135,35 @@ pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
             let help = error
                 .help
                 .unwrap_or_else(|| "see the case-file format in README.md".into());
-            reader.error_at(error.line, error.column, &error.message, &help);
+            let place = Place {
+                source: 0,
+                line: error.line,
+                column: error.column,
+            };
+            reader.error_at(place, &error.message, &help);
             return Err(reader.diagnostics);
         }
     };
-    let case = reader.case(&root);
+    let mut problems = Vec::new();
+    let format: Option<CaseFormat> = crate::yaml::from_node(&root, &mut problems);
+    for problem in problems {
+        let message = crate::data::escape_control(&problem.message);
+        let at = Location::in_text(
+            path,
+            text,
+            problem.place.line,
+            problem.place.column,
+            problem.width,
+        );
+        let mut diagnostic = Diagnostic::error("bad-case", message).at(at);
+        diagnostic.help = problem.help;
+        reader.diagnostics.push(diagnostic);
+    }
+    let case = format.and_then(|format| reader.case(format));
+    // In the order of the file, whichever stage found them.
+    reader
+        .diagnostics
+        .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
     match case {
         Some(case) if reader.diagnostics.is_empty() => Ok(case),
         _ => Err(reader.diagnostics),
@@ -93,229 +176,91 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// A mapping being read: who it is (`record 7`), for messages.
-struct Entry<'n> {
-    map: &'n MarkedMappingNode,
-    who: String,
-}
-
-fn start(node: &Node) -> (usize, usize) {
-    node.span()
-        .start()
-        .map_or((1, 1), |m| (m.line(), m.column()))
-}
-
 impl Reader<'_> {
-    fn error_at(&mut self, line: usize, column: usize, message: &str, help: &str) {
+    fn error_at(&mut self, place: Place, message: &str, help: &str) {
         let message = crate::data::escape_control(message);
         self.diagnostics.push(
             Diagnostic::error("bad-case", message)
-                .at(Location::in_text(self.path, self.text, line, column, 1))
+                .at(Location::in_text(
+                    self.path,
+                    self.text,
+                    place.line,
+                    place.column,
+                    1,
+                ))
                 .help(help),
         );
     }
 
-    fn error(&mut self, node: &Node, message: &str, help: &str) {
-        let (line, column) = start(node);
-        self.error_at(line, column, message, help);
-    }
-
-    fn mapping<'n>(&mut self, node: &'n Node, who: String, keys: &[&str]) -> Option<Entry<'n>> {
-        let Some(map) = node.as_mapping() else {
-            self.error(
-                node,
-                &format!("{who} must be a mapping of keys to values"),
-                "write `{key: value, …}`; see the case-file format in README.md",
-            );
-            return None;
-        };
-        for key in map.keys() {
-            if !keys.contains(&key.as_str()) {
-                let help = did_you_mean(key.as_str(), keys.iter().copied())
-                    .unwrap_or_else(|| format!("{who} takes: {}", keys.join(", ")));
-                let (line, column) = key
-                    .span()
-                    .start()
-                    .map_or((1, 1), |m| (m.line(), m.column()));
-                let shown: String = key.as_str().chars().take(60).collect();
-                self.error_at(
-                    line,
-                    column,
-                    &format!("{who}: unknown key `{shown}`"),
-                    &help,
-                );
-            }
-        }
-        Some(Entry { map, who })
-    }
-
-    fn scalar<'n>(
-        &mut self,
-        entry: &Entry,
-        key: &str,
-        node: &'n Node,
-    ) -> Option<&'n MarkedScalarNode> {
-        let scalar = node.as_scalar();
-        if scalar.is_none() {
-            self.error(
-                node,
-                &format!("{}: `{key}` must be a single value", entry.who),
-                "write one value; quote text that starts with `[`, `{` or `-`",
-            );
-        }
-        scalar
-    }
-
-    /// A whole number; `required` ones must be present.
-    fn integer(&mut self, entry: &Entry, key: &str, required: bool) -> Option<Option<i64>> {
-        let Some(node) = entry.map.get_node(key) else {
-            if required {
-                self.missing(entry, key, "a whole number");
-                return None;
-            }
-            return Some(None);
-        };
-        let scalar = self.scalar(entry, key, node)?;
-        let text = scalar.as_str().trim();
-        let parsed = if scalar.may_coerce() {
-            text.parse::<i64>().ok()
-        } else {
-            None
-        };
-        match parsed {
-            Some(value) => Some(Some(value)),
-            None => {
-                let why = if !scalar.may_coerce() {
-                    format!("is the text \"{}\", not a whole number", shorten(text))
-                } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-                {
-                    format!("`{}` is too large for a whole number", shorten(text))
-                } else {
-                    format!("must be a whole number, not `{}`", shorten(text))
-                };
-                self.error(
-                    node,
-                    &format!("{}: `{key}` {why}", entry.who),
-                    "write a whole number without quotes, such as `35`",
-                );
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, entry: &Entry, key: &str) -> Option<bool> {
-        let Some(node) = entry.map.get_node(key) else {
-            return Some(false);
-        };
-        let scalar = self.scalar(entry, key, node)?;
-        match (scalar.may_coerce(), scalar.as_str().trim()) {
-            (true, "true") => Some(true),
-            (true, "false") => Some(false),
-            (_, text) => {
-                self.error(
-                    node,
-                    &format!(
-                        "{}: `{key}` must be true or false, not `{}`",
-                        entry.who,
-                        shorten(text)
-                    ),
-                    "write `true` or `false` without quotes",
-                );
-                None
-            }
-        }
-    }
-
-    /// Free text as typed into a web form: a number or `true` reads as its text, `null` is
-    /// no text at all (an error: write `""`).
-    fn free_text(&mut self, entry: &Entry, key: &str, required: bool) -> Option<Option<String>> {
-        let Some(node) = entry.map.get_node(key) else {
-            if required {
-                self.missing(entry, key, "text (write \"\" for empty text)");
-                return None;
-            }
-            return Some(None);
-        };
-        let scalar = self.scalar(entry, key, node)?;
-        if scalar.may_coerce() && matches!(scalar.as_str().trim(), "null" | "~" | "") {
-            if !required {
-                return Some(None);
-            }
-            self.error(
-                node,
-                &format!("{}: `{key}` is null, not text", entry.who),
-                "write \"\" for empty text",
-            );
-            return None;
-        }
-        Some(Some(scalar.as_str().to_string()))
-    }
-
-    /// A value that may be null, parsed by `parse` (a date, a date-time).
+    /// A value that may be null, parsed by `parse` (a date, a date-time); `None` when wrong.
     fn nullable<T>(
         &mut self,
-        entry: &Entry,
+        field: Field<Option<String>>,
+        who: &str,
         key: &str,
         parse: impl Fn(&str) -> Result<Option<T>, String>,
         help: &str,
     ) -> Option<Option<T>> {
-        let Some(node) = entry.map.get_node(key) else {
-            return Some(None);
-        };
-        let scalar = self.scalar(entry, key, node)?;
-        let text = scalar.as_str();
-        if scalar.may_coerce() && matches!(text.trim(), "null" | "~" | "") {
-            return Some(None);
+        match field {
+            Field::Absent | Field::Present(None, _) => Some(None),
+            Field::Invalid => None,
+            Field::Present(Some(text), place) => match parse(&text) {
+                Ok(value) => Some(value),
+                Err(message) => {
+                    self.error_at(place, &format!("{who}: `{key}`: {message}"), help);
+                    None
+                }
+            },
         }
-        match parse(text) {
-            Ok(value) => Some(value),
-            Err(message) => {
-                self.error(node, &format!("{}: `{key}`: {message}", entry.who), help);
+    }
+
+    /// Free text as typed into a web form (a number or `true` reads as its text); a
+    /// `required` one must not be null.
+    fn free_text(
+        &mut self,
+        field: Field<Option<String>>,
+        who: &str,
+        key: &str,
+        required: bool,
+    ) -> Option<Option<String>> {
+        match field {
+            Field::Present(None, place) if required => {
+                self.error_at(
+                    place,
+                    &format!("{who}: `{key}` is null, not text"),
+                    "write \"\" for empty text",
+                );
                 None
             }
+            Field::Present(text, _) => Some(text),
+            Field::Absent => Some(None),
+            Field::Invalid => None,
         }
     }
 
-    fn missing(&mut self, entry: &Entry, key: &str, what: &str) {
-        let (line, column) = entry
-            .map
-            .span()
-            .start()
-            .map_or((1, 1), |m| (m.line(), m.column()));
-        self.error_at(
-            line,
-            column,
-            &format!("{} has no `{key}`", entry.who),
-            &format!("add `{key}:` with {what}"),
-        );
-    }
-
-    fn case(&mut self, root: &Node) -> Option<CaseFile> {
-        let entry = self.mapping(root, "the case".into(), CASE_KEYS)?;
+    fn case(&mut self, format: CaseFormat) -> Option<CaseFile> {
         let as_of = self.nullable(
-            &entry,
+            format.as_of,
+            "the case",
             "as_of",
             |text| parse_date(text).map(Some),
             "write the evaluation date as YYYY-MM-DD",
         );
-        let request = match entry.map.get_node("request") {
-            Some(node) => self.request(node),
-            None => Some(Request::default()),
+        let request = match format.request {
+            Field::Present(request, _) => self.request(request),
+            Field::Absent => Some(Request::default()),
+            Field::Invalid => None,
         };
-        let members = self.list(&entry, "members", |reader, index, node| {
-            reader.member(index, node)
-        });
-        let records = self.list(&entry, "records", |reader, index, node| {
-            reader.record(index, node)
-        });
+        let members = self.list(format.members, Self::member);
+        let records = self.list(format.records, Self::record);
         let (members, records) = (members?, records?);
         self.unique(
-            members.iter().map(|(m, node)| (m.id, *node)),
+            members.iter().map(|(m, place)| (m.id, *place)),
             "member",
             "list each member once",
         );
         self.unique(
-            records.iter().map(|(r, node)| (r.id, *node)),
+            records.iter().map(|(r, place)| (r.id, *place)),
             "record",
             "notary ids are unique",
         );
@@ -327,115 +272,109 @@ impl Reader<'_> {
         })
     }
 
-    /// Every item of the list under `key`, each read by `item`; `None` when one failed.
-    fn list<'n, T>(
+    /// Every item of a list, each read by `item`; `None` when one failed.
+    fn list<F, T>(
         &mut self,
-        entry: &Entry<'n>,
-        key: &str,
-        item: impl Fn(&mut Self, usize, &'n Node) -> Option<T>,
-    ) -> Option<Vec<(T, &'n Node)>> {
-        let Some(node) = entry.map.get_node(key) else {
-            return Some(Vec::new());
-        };
-        if node
-            .as_scalar()
-            .is_some_and(|s| s.may_coerce() && s.as_str().trim().is_empty())
-        {
-            return Some(Vec::new());
-        }
-        let Some(items) = node.as_sequence() else {
-            self.error(
-                node,
-                &format!("`{key}` must be a list"),
-                "write each entry as `- {…}`",
-            );
-            return None;
+        field: Field<Vec<Field<F>>>,
+        item: impl Fn(&mut Self, F, Place, usize) -> Option<T>,
+    ) -> Option<Vec<(T, Place)>> {
+        let items = match field {
+            Field::Present(items, _) => items,
+            Field::Absent => return Some(Vec::new()),
+            Field::Invalid => return None,
         };
         let mut values = Vec::with_capacity(items.len());
         let mut complete = true;
-        for (index, node) in items.iter().enumerate() {
-            match item(self, index, node) {
-                Some(value) => values.push((value, node)),
+        for (index, field) in items.into_iter().enumerate() {
+            let read = field
+                .present()
+                .and_then(|(format, place)| Some((item(self, format, place, index)?, place)));
+            match read {
+                Some(value) => values.push(value),
                 None => complete = false,
             }
         }
         complete.then_some(values)
     }
 
-    fn unique<'n>(&mut self, ids: impl Iterator<Item = (i64, &'n Node)>, noun: &str, help: &str) {
+    fn unique(&mut self, ids: impl Iterator<Item = (i64, Place)>, noun: &str, help: &str) {
         let mut seen = HashSet::new();
-        for (id, node) in ids {
+        for (id, place) in ids {
             if !seen.insert(id) {
-                self.error(node, &format!("{noun} {id} is listed twice"), help);
+                self.error_at(place, &format!("{noun} {id} is listed twice"), help);
             }
         }
     }
 
-    /// Who an entry is, for messages: `record 7`, or `record 3 of the list` without an id.
-    fn who(map: Option<&MarkedMappingNode>, noun: &str, index: usize) -> String {
-        match map
-            .and_then(|m| m.get_scalar("id"))
-            .and_then(|id| id.as_str().trim().parse::<i64>().ok())
-        {
-            Some(id) => format!("{noun} {id}"),
-            None => format!("{noun} {} of the list", index + 1),
-        }
-    }
-
-    fn request(&mut self, node: &Node) -> Option<Request> {
-        let entry = self.mapping(node, "the request".into(), REQUEST_KEYS)?;
-        let ticket = self.free_text(&entry, "ticket", false);
-        let mut choice = |key: &str, allowed: [&str; 2]| {
-            let value = self.free_text(&entry, key, false)??;
-            if allowed.contains(&value.as_str()) {
-                return Some(Some(value));
-            }
-            let node = entry.map.get_node(key)?;
-            self.error(
-                node,
-                &format!(
+    fn request(&mut self, format: RequestFormat) -> Option<Request> {
+        let ticket = self.free_text(format.ticket, "the request", "ticket", false);
+        let mut choice = |field: Field<Option<String>>, key: &str, allowed: [&str; 2]| match field {
+            Field::Present(Some(value), place) if !allowed.contains(&value.as_str()) => {
+                let message = format!(
                     "request `{key}` is `{}`, not one of {}",
                     shorten(&value),
                     allowed.join(", ")
-                ),
-                "see the case-file format in README.md",
-            );
-            None
+                );
+                self.error_at(place, &message, "see the case-file format in README.md");
+                None
+            }
+            Field::Present(value, _) => Some(value),
+            Field::Absent => Some(None),
+            Field::Invalid => None,
         };
-        let by = match entry.map.get_node("by") {
-            Some(_) => choice("by", ["assuree", "assurer"])?,
-            None => None,
-        };
-        let mismatch = match entry.map.get_node("mismatch") {
-            Some(_) => choice("mismatch", ["name", "dob"])?,
-            None => None,
-        };
+        let by = choice(format.by, "by", ["assuree", "assurer"]);
+        let mismatch = choice(format.mismatch, "mismatch", ["name", "dob"]);
         Some(Request {
             ticket: ticket?,
-            by,
-            mismatch,
+            by: by?,
+            mismatch: mismatch?,
         })
     }
 
-    fn member(&mut self, index: usize, node: &Node) -> Option<MemberRow> {
-        let who = Self::who(node.as_mapping(), "member", index);
-        let entry = self.mapping(node, who, MEMBER_KEYS)?;
+    fn member(&mut self, format: MemberFormat, place: Place, index: usize) -> Option<MemberRow> {
+        let invalid_id = format.id.is_invalid();
+        let id = format.id.present().map(|(id, _)| id);
+        let who = id.map_or_else(
+            || format!("member {} of the list", index + 1),
+            |id| format!("member {id}"),
+        );
+        if id.is_none() && !invalid_id {
+            self.error_at(
+                place,
+                &format!("{who} has no `id`"),
+                "add `id:` with a whole number",
+            );
+        }
         let date = |text: &str| parse_date(text).map(Some);
         let help = "write a date as YYYY-MM-DD, or leave the field out when unknown";
-        let id = self.integer(&entry, "id", true);
-        let dob = self.nullable(&entry, "dob", date, help);
-        let cats_passed = self.nullable(&entry, "cats_passed", date, help);
-        let assurer = self.boolean(&entry, "assurer");
-        let assurer_blocked = self.boolean(&entry, "assurer_blocked");
-        let ttpadmin = self.integer(&entry, "ttpadmin", false);
-        let deleted = self.nullable(&entry, "deleted", date, help);
-        let locked = self.boolean(&entry, "locked");
-        let mut text = |key: &str| {
-            self.free_text(&entry, key, false)
+        let dob = self.nullable(format.dob, &who, "dob", date, help);
+        let cats_passed = self.nullable(format.cats_passed, &who, "cats_passed", date, help);
+        let deleted = self.nullable(format.deleted, &who, "deleted", date, help);
+        let flag = |field: Field<bool>| match field {
+            Field::Present(value, _) => Some(value),
+            Field::Absent => Some(false),
+            Field::Invalid => None,
+        };
+        let (assurer, assurer_blocked, locked) = (
+            flag(format.assurer),
+            flag(format.assurer_blocked),
+            flag(format.locked),
+        );
+        let ttpadmin = match format.ttpadmin {
+            Field::Present(value, _) => Some(value),
+            Field::Absent => Some(0),
+            Field::Invalid => None,
+        };
+        let mut text = |field, key| {
+            self.free_text(field, &who, key, false)
                 .map(Option::unwrap_or_default)
         };
-        let (email, fname, mname) = (text("email"), text("fname"), text("mname"));
-        let (lname, suffix) = (text("lname"), text("suffix"));
+        let (email, fname, mname) = (
+            text(format.email, "email"),
+            text(format.fname, "fname"),
+            text(format.mname, "mname"),
+        );
+        let (lname, suffix) = (text(format.lname, "lname"), text(format.suffix, "suffix"));
         let contact = Contact {
             email: email?,
             fname: fname?,
@@ -444,11 +383,11 @@ impl Reader<'_> {
             suffix: suffix?,
         };
         Some(MemberRow {
-            id: id??,
+            id: id?,
             dob: dob?,
             assurer: assurer?,
             assurer_blocked: assurer_blocked?,
-            ttpadmin: ttpadmin?.unwrap_or(0),
+            ttpadmin: ttpadmin?,
             cats_passes: cats_passed?.into_iter().collect(),
             deleted: deleted?,
             locked: locked?,
@@ -456,38 +395,41 @@ impl Reader<'_> {
         })
     }
 
-    fn record(&mut self, index: usize, node: &Node) -> Option<RecordRow> {
-        let who = Self::who(node.as_mapping(), "record", index);
-        let entry = self.mapping(node, who, RECORD_KEYS)?;
-        let number = |reader: &mut Self, key: &str| reader.integer(&entry, key, true).flatten();
-        let (id, from, to) = (number(self, "id"), number(self, "from"), number(self, "to"));
-        let (points, awarded) = (number(self, "points"), number(self, "awarded"));
-        let text = |reader: &mut Self, key: &str| reader.free_text(&entry, key, true).flatten();
-        let (method, location, date) = (
-            text(self, "method"),
-            text(self, "location"),
-            text(self, "date"),
-        );
+    fn record(&mut self, format: RecordFormat, place: Place, _: usize) -> Option<RecordRow> {
+        let number = |field: Field<i64>| field.present();
+        let id = number(format.id).map(|(id, _)| id);
+        let who = id.map_or_else(|| "record".to_string(), |id| format!("record {id}"));
+        let (from, to) = (number(format.from), number(format.to));
+        let (points, awarded) = (number(format.points), number(format.awarded));
+        let method = self
+            .free_text(format.method, &who, "method", true)
+            .flatten();
+        let location = self
+            .free_text(format.location, &who, "location", true)
+            .flatten();
+        let date = self.free_text(format.date, &who, "date", true).flatten();
         let help = "write YYYY-MM-DD[ HH:MM:SS], or null when not set";
-        let when = self.nullable(&entry, "when", parse_datetime, help);
-        let expire = self.nullable(&entry, "expire", parse_datetime, help);
-        let deleted = self.nullable(&entry, "deleted", parse_datetime, help);
-        let who = entry.who.clone();
-        if let (Some(from), Some(to)) = (from, to)
+        let deleted_place = match &format.deleted {
+            Field::Present(_, at) => *at,
+            _ => place,
+        };
+        let when = self.nullable(format.when, &who, "when", parse_datetime, help);
+        let expire = self.nullable(format.expire, &who, "expire", parse_datetime, help);
+        let deleted = self.nullable(format.deleted, &who, "deleted", parse_datetime, help);
+        if let (Some((from, _)), Some((to, at))) = (from, to)
             && from == to
         {
-            let at = entry.map.get_node("to").unwrap_or(node);
-            self.error(
+            self.error_at(
                 at,
                 &format!("{who}: `from` and `to` are both {to}"),
                 "a member cannot assure themself; check the ids",
             );
         }
         for (key, value) in [("points", points), ("awarded", awarded)] {
-            if let Some(value) = value.filter(|v| !(-MAX_CASE_POINTS..=MAX_CASE_POINTS).contains(v))
+            if let Some((value, at)) =
+                value.filter(|(v, _)| !(-MAX_CASE_POINTS..=MAX_CASE_POINTS).contains(v))
             {
-                let at = entry.map.get_node(key).unwrap_or(node);
-                self.error(
+                self.error_at(
                     at,
                     &format!(
                         "{who}: `{key}` {value} is outside −{MAX_CASE_POINTS}..{MAX_CASE_POINTS}"
@@ -499,19 +441,18 @@ impl Reader<'_> {
         if let (Some(Some(when)), Some(Some(deleted))) = (when, deleted)
             && deleted < when
         {
-            let at = entry.map.get_node("deleted").unwrap_or(node);
-            self.error(
-                at,
+            self.error_at(
+                deleted_place,
                 &format!("{who}: `deleted` {deleted} is before `when` {when}"),
                 "a record is revoked after it was entered; check both dates",
             );
         }
         Some(RecordRow {
             id: id?,
-            from: from?,
-            to: to?,
-            points: points?,
-            awarded: awarded?,
+            from: from?.0,
+            to: to?.0,
+            points: points?.0,
+            awarded: awarded?.0,
             method: method?.into(),
             location: location?.into(),
             date: date?.into(),
@@ -520,13 +461,4 @@ impl Reader<'_> {
             deleted: deleted?,
         })
     }
-}
-
-/// Quoted input shown in a message: at most 60 characters.
-fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(60).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
 }

@@ -7,6 +7,9 @@
 //! - Keys a type does not declare are recorded (with a did-you-mean) and skipped.
 //! - A missing required key fails the mapping that lacks it, named as the type names itself
 //!   (`#[serde(rename = "a rule file")]`; `{}` in the name stands for the key it is under).
+//! - A list item named with `{id}` (`record {id}`) is named by its `id` (`record 7`, or
+//!   `record 3 of the list` without one), and each problem in its fields starts with that
+//!   name: `record 7: `points` …`.
 //! - An enumeration named `unknown-<what>` reports a value it does not know as
 //!   `unknown <what> `value``, with that code.
 //! - Scalars are read as YAML 1.2's core schema reads them: a plain `null`, `~` or nothing is
@@ -15,6 +18,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::rc::Rc;
 
 use marked_yaml::Node;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode, MarkedSequenceNode};
@@ -167,6 +171,8 @@ pub fn from_node<T: DeserializeOwned>(node: &Node, problems: &mut Vec<Problem>) 
         node: Ref::of(node),
         key: None,
         anchor: None,
+        index: None,
+        owner: None,
         problems: &recorded,
     });
     *problems = recorded.into_inner();
@@ -329,6 +335,10 @@ struct NodeDeserializer<'n, 'p> {
     /// Where that key is, when this value is a mapping's (not a list item's): a mapping that
     /// lacks a key is reported at the key that names it.
     anchor: Option<Place>,
+    /// Its index, when this value is a list item.
+    index: Option<usize>,
+    /// The name of the item whose field this value is, for messages (`record 7`).
+    owner: Option<Rc<str>>,
     problems: &'p RefCell<Vec<Problem>>,
 }
 
@@ -338,6 +348,8 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
             node,
             key,
             anchor,
+            index: None,
+            owner: self.owner.clone(),
             problems: self.problems,
         }
     }
@@ -373,9 +385,24 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
         }
     }
 
-    /// A type's name for messages: `{}` replaced by the key it is under.
+    /// A type's name for messages: `{}` replaced by the key it is under, `{id}` by the
+    /// item's `id` (or its place in the list).
     fn describe(&self, name: &str) -> String {
-        name.replace("{}", self.key.unwrap_or("?"))
+        let name = name.replace("{}", self.key.unwrap_or("?"));
+        if !name.contains("{id}") {
+            return name;
+        }
+        let id = match self.node {
+            Ref::Mapping(mapping) => mapping
+                .get_scalar("id")
+                .and_then(|id| id.as_str().trim().parse::<i64>().ok()),
+            _ => None,
+        };
+        let id = id.map_or_else(
+            || format!("{} of the list", self.index.unwrap_or(0) + 1),
+            |id| id.to_string(),
+        );
+        name.replace("{id}", &id)
     }
 }
 
@@ -481,12 +508,14 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             Ref::Sequence(items) => visitor
                 .visit_seq(Items {
                     items: items.iter(),
+                    next: 0,
                     parent: &self,
                 })
                 .map_err(|e| e.at(self.node.place(), 1)),
             // An empty value is an empty list.
             _ if self.node.is_null() => visitor.visit_seq(Items {
                 items: [].iter(),
+                next: 0,
                 parent: &self,
             }),
             _ => Err(self.fail(
@@ -529,6 +558,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
         }
         let what = self.describe(name);
         let mapping = self.mapping(&what)?;
+        let named = name.contains("{id}");
         let mut entries = Vec::with_capacity(mapping.len());
         for (key, value) in mapping.iter() {
             if fields.contains(&key.as_str()) {
@@ -538,19 +568,32 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             let help = did_you_mean(key.as_str(), fields.iter().copied())
                 .unwrap_or_else(|| format!("{what} takes: {}", fields.join(", ")));
             let shown: String = key.as_str().chars().take(60).collect();
+            let message = if named {
+                format!("{what}: unknown key `{shown}`")
+            } else {
+                format!("unknown key `{shown}` in {what}")
+            };
             self.problems.borrow_mut().push(Problem {
                 place: place_of(key.span()),
                 width: shown.chars().count(),
                 code: "unknown-key",
-                message: format!("unknown key `{shown}` in {what}"),
+                message,
                 help: Some(help),
             });
         }
+        let owner = NodeDeserializer {
+            owner: if named {
+                Some(what.as_str().into())
+            } else {
+                self.owner.clone()
+            },
+            ..self.child(self.node, self.key, self.anchor)
+        };
         visitor
             .visit_map(Keys {
                 entries: entries.into_iter(),
                 value: None,
-                parent: &self,
+                parent: &owner,
             })
             .map_err(|mut e| {
                 if e.code == "missing-key" && e.place.is_none() {
@@ -617,10 +660,18 @@ impl<'de> SeqAccess<'de> for FieldParts<'_, '_, '_> {
             1 => seed
                 .deserialize(pack(parent.node.place()).into_deserializer())
                 .map(Some),
-            2 => match seed.deserialize(parent.child(parent.node, parent.key, parent.anchor)) {
+            2 => match seed.deserialize(NodeDeserializer {
+                index: parent.index,
+                ..parent.child(parent.node, parent.key, parent.anchor)
+            }) {
                 Ok(value) => Ok(Some(value)),
                 Err(error) => {
-                    let problem = error.into_problem(parent.node.place());
+                    let mut problem = error.into_problem(parent.node.place());
+                    if let Some(owner) = &parent.owner
+                        && !problem.message.starts_with(&**owner)
+                    {
+                        problem.message = format!("{owner}: {}", problem.message);
+                    }
                     parent.problems.borrow_mut().push(problem);
                     Ok(None)
                 }
@@ -632,6 +683,7 @@ impl<'de> SeqAccess<'de> for FieldParts<'_, '_, '_> {
 
 struct Items<'a, 'n, 'p, I> {
     items: I,
+    next: usize,
     parent: &'a NodeDeserializer<'n, 'p>,
 }
 
@@ -642,12 +694,15 @@ impl<'de, 'n, I: Iterator<Item = &'n Node>> SeqAccess<'de> for Items<'_, 'n, '_,
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        match self.items.next() {
-            Some(node) => seed
-                .deserialize(self.parent.child(Ref::of(node), self.parent.key, None))
-                .map(Some),
-            None => Ok(None),
-        }
+        let Some(node) = self.items.next() else {
+            return Ok(None);
+        };
+        let item = NodeDeserializer {
+            index: Some(self.next),
+            ..self.parent.child(Ref::of(node), self.parent.key, None)
+        };
+        self.next += 1;
+        seed.deserialize(item).map(Some)
     }
 }
 
