@@ -102,8 +102,7 @@ impl Loader {
         message: String,
         help: Option<String>,
     ) {
-        let mut diagnostic = Diagnostic::error(code, message).at(self.set.location(pos, width));
-        diagnostic.help = help;
+        let diagnostic = self.set.error_at(pos, width, code, message, help);
         self.diagnostics.push(diagnostic);
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::diag::Location;
+use crate::diag::{Diagnostic, Location};
 use crate::syntax::ast::{Expr, Span};
 
 pub use crate::lang::{DocumentKind, Scope};
@@ -239,6 +239,20 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// An error at a YAML node, underlining `width` characters.
+    pub fn error_at(
+        &self,
+        pos: Pos,
+        width: usize,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) -> Diagnostic {
+        let mut diagnostic = Diagnostic::error(code, message).at(self.location(pos, width));
+        diagnostic.help = help;
+        diagnostic
+    }
+
     /// The location of a YAML node, underlining `width` characters.
     pub fn location(&self, pos: Pos, width: usize) -> Location {
         let file = &self.files[pos.file];

@@ -27,41 +27,12 @@ struct TestFileFormat {
 #[serde(rename = "a test", deny_unknown_fields)]
 struct TestFormat {
     name: Field<String>,
-    case: Field<CaseFormat>,
+    /// A case-file path, or a case written inline (read again as a case file).
+    case: Field<Written>,
     #[serde(default)]
     as_of: Field<String>,
     #[serde(default)]
     expect: Field<ExpectFormat>,
-}
-
-/// `case:`: a case-file path, or a case written inline (read again as a case file).
-#[derive(Debug)]
-enum CaseFormat {
-    Path(String),
-    Inline,
-}
-
-impl<'de> Deserialize<'de> for CaseFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CaseVisitor;
-        impl<'de> Visitor<'de> for CaseVisitor {
-            type Value = CaseFormat;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a case-file path or an inline case")
-            }
-            fn visit_str<E>(self, path: &str) -> Result<CaseFormat, E> {
-                Ok(CaseFormat::Path(path.to_string()))
-            }
-            fn visit_i64<E>(self, path: i64) -> Result<CaseFormat, E> {
-                Ok(CaseFormat::Path(path.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CaseFormat, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(CaseFormat::Inline)
-            }
-        }
-        deserializer.deserialize_any(CaseVisitor)
-    }
 }
 
 /// `expect:`: outputs by member id and by record id.
@@ -209,14 +180,23 @@ impl Reader<'_> {
         }
         let (case, case_place) = test.case.present()?;
         let case = match case {
-            CaseFormat::Path(path) => CaseSource::Path(
-                folder.join(&path),
-                self.location(case_place, path.chars().count()),
-            ),
-            CaseFormat::Inline => CaseSource::Inline {
+            Written::Mapping => CaseSource::Inline {
                 path: self.path.clone(),
                 text: inline_case_text(self.text, case_place),
             },
+            Written::Text(path) => CaseSource::Path(
+                folder.join(&path),
+                self.location(case_place, path.chars().count()),
+            ),
+            _ => {
+                let help = "write `case:` with a path or an inline case";
+                self.error(
+                    case_place,
+                    "`case` must be a case-file path or a case".into(),
+                    help,
+                );
+                return None;
+            }
         };
         let as_of = match test.as_of {
             Field::Absent => None,

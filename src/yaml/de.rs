@@ -122,12 +122,6 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Field<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entries<V>(pub Vec<(Field<String>, V)>);
 
-impl<V> Default for Entries<V> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
-
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct EntriesVisitor<V>(PhantomData<V>);
