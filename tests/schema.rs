@@ -68,9 +68,11 @@ fn shipped_rule_files() -> Vec<std::path::PathBuf> {
 }
 
 #[test]
-fn every_shipped_rule_file_validates_against_the_json_schema() {
+fn every_accepted_rule_file_validates_against_the_json_schema() {
     let validator = validator();
-    let files = shipped_rule_files();
+    // The shipped rules, and the files `check` accepts with a warning.
+    let mut files = shipped_rule_files();
+    files.extend(support::yaml_files(&root().join("tests/data/warnings")));
     assert!(files.len() >= 7, "the shipped rule files: {files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).expect("a rule file");
@@ -103,4 +105,57 @@ fn the_json_schema_rejects_malformed_rule_files() {
     ] {
         assert!(!validator.is_valid(&yaml_as_json(&bad)), "accepted: {bad}");
     }
+}
+
+/// The schema and the loader come from the same types: every rule file of the bad-input
+/// catalogue that the loader refuses for its shape (a key unknown or missing, a value of the
+/// wrong shape or kind, no body or two) is refused by the JSON Schema too. (It may be
+/// stricter: it requires an override's `priority`, whose absence the checker reports.)
+#[test]
+fn the_json_schema_and_the_loader_agree_on_the_catalogue() {
+    use wotrules::rules::{SourceText, add_rule_file, load_rule_set};
+    let validator = validator();
+    let shipped = load_rule_set(
+        wotrules::store::rule_sources(&root().join("rules")).expect("the shipped rules"),
+    )
+    .0;
+    let shape = [
+        "unknown-key",
+        "missing-key",
+        "wrong-shape",
+        "wrong-value",
+        "unknown-kind",
+        "unknown-scope",
+        "unknown-role",
+        "definition-body",
+        "case-value",
+        "empty-file",
+        "several-documents",
+    ];
+    let mut compared = 0;
+    for path in support::yaml_files(&root().join("tests/bad_inputs/rules")) {
+        let text = std::fs::read_to_string(&path).expect("a catalogue entry");
+        // Not YAML wotrules reads (bad syntax, a duplicate key, too deep): nothing to compare.
+        let Ok(node) = wotrules::yaml::parse(0, &text) else {
+            continue;
+        };
+        let source = SourceText {
+            path: path.display().to_string(),
+            name: "zz/bad.yaml".into(),
+            text: text.clone(),
+        };
+        let (_, diagnostics) = add_rule_file(shipped.clone(), source);
+        let refused_for_shape = diagnostics.iter().any(|d| shape.contains(&d.code));
+        let valid = validator.is_valid(&to_json(&node));
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        if refused_for_shape {
+            assert!(
+                !valid,
+                "{}: the loader says {codes:?}, the JSON Schema accepts it",
+                path.display()
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 40, "{compared} catalogue entries compared");
 }
