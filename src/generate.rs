@@ -82,34 +82,18 @@ pub fn read_profile(path: &str, text: &str) -> Result<Profile, Diagnostic> {
             .help("see benches/population.yaml for the profile format")
     })?;
     let mut problems = Vec::new();
-    match crate::yaml::from_node(&node, &mut problems) {
-        Some(profile) if problems.is_empty() => Ok(profile),
-        _ => {
-            let problem = problems
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| crate::yaml::Problem {
-                    place: crate::yaml::Place {
-                        source: 0,
-                        line: 1,
-                        column: 1,
-                    },
-                    width: 1,
-                    code: "bad-profile",
-                    message: "the profile cannot be read".into(),
-                    help: None,
-                });
-            let at = crate::diag::Location::in_text(
-                path,
-                text,
-                problem.place.line,
-                problem.place.column,
-                problem.width,
-            );
-            Err(Diagnostic::error("bad-profile", problem.message)
-                .at(at)
-                .help("see benches/population.yaml for the profile format"))
-        }
+    let profile = crate::yaml::from_node(&node, &mut problems);
+    match (profile, problems.into_iter().next()) {
+        (Some(profile), None) => Ok(profile),
+        // `from_node` gives no value only with a problem recorded.
+        (_, problem) => Err(Diagnostic {
+            code: "bad-profile",
+            help: Some("see benches/population.yaml for the profile format".into()),
+            ..problem.map_or_else(
+                || Diagnostic::error("bad-profile", "the profile cannot be read"),
+                |problem| problem.diagnostic(path, text),
+            )
+        }),
     }
 }
 

@@ -296,13 +296,9 @@ impl Loader {
         let mut problems = Vec::new();
         let value = crate::yaml::from_node(node, &mut problems);
         for problem in problems {
-            let pos = Pos {
-                file: problem.place.source,
-                line: problem.place.line,
-                column: problem.place.column,
-            };
-            let message = crate::data::escape_control(&problem.message);
-            self.error(pos, problem.width, problem.code, message, problem.help);
+            let file = &self.set.files[problem.place.source];
+            let diagnostic = problem.diagnostic(&file.path, &file.text);
+            self.diagnostics.push(diagnostic);
         }
         value
     }

@@ -119,15 +119,7 @@ pub fn read_test_file(
     let mut problems = Vec::new();
     let format: Option<TestFileFormat> = crate::yaml::from_node(&root, &mut problems);
     for problem in problems {
-        let at = Location::in_text(
-            &reader.path,
-            text,
-            problem.place.line,
-            problem.place.column,
-            problem.width,
-        );
-        let mut diagnostic = Diagnostic::error(problem.code, problem.message).at(at);
-        diagnostic.help = problem.help;
+        let diagnostic = problem.diagnostic(&reader.path, text);
         reader.diagnostics.push(diagnostic);
     }
     let folder = path.parent().unwrap_or(Path::new("."));

@@ -147,17 +147,11 @@ pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let format: Option<CaseFormat> = crate::yaml::from_node(&root, &mut problems);
     for problem in problems {
-        let message = crate::data::escape_control(&problem.message);
-        let at = Location::in_text(
-            path,
-            text,
-            problem.place.line,
-            problem.place.column,
-            problem.width,
-        );
-        let mut diagnostic = Diagnostic::error("bad-case", message).at(at);
-        diagnostic.help = problem.help;
-        reader.diagnostics.push(diagnostic);
+        let diagnostic = problem.diagnostic(path, text);
+        reader.diagnostics.push(Diagnostic {
+            code: "bad-case",
+            ..diagnostic
+        });
     }
     let case = format.and_then(|format| reader.case(format));
     // In the order of the file, whichever stage found them.

@@ -27,10 +27,12 @@ use serde::de::{
 };
 use serde::{Deserialize, Deserializer};
 
+use crate::data::escape_control;
+use crate::diag::{Diagnostic, Location};
 use crate::suggest::did_you_mean;
 
 /// Where a value starts: the source number given to [`super::parse`], 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
     /// The source number (a rule set's file index; 0 for files read alone).
     pub source: usize,
@@ -53,6 +55,16 @@ pub struct Problem {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+}
+
+impl Problem {
+    /// The problem as a diagnostic of the file at `path`, whose text is `text`.
+    pub fn diagnostic(self, path: &str, text: &str) -> Diagnostic {
+        let at = Location::in_text(path, text, self.place.line, self.place.column, self.width);
+        let mut diagnostic = Diagnostic::error(self.code, escape_control(&self.message)).at(at);
+        diagnostic.help = self.help;
+        diagnostic
+    }
 }
 
 /// A value read from YAML with its place, or absent (an optional key left out), or invalid
