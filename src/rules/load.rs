@@ -216,7 +216,7 @@ impl Loader {
             } = objects.value;
             for (object, declared) in [("record", record), ("member", member), ("request", request)]
             {
-                if !matches!(declared, Field::Absent) {
+                if declared.is_given() {
                     let list = self.declarations(declared);
                     schema.fields.insert(object.to_string(), list);
                 }
@@ -323,7 +323,7 @@ impl Loader {
 
     /// A required value: absent is an error at `pos` (`owner` names what lacks it).
     fn required<T>(&mut self, field: Field<T>, pos: Pos, owner: &str, key: &str) -> Field<T> {
-        if matches!(field, Field::Absent) {
+        if !field.is_given() {
             self.error(
                 pos,
                 1,
@@ -521,27 +521,21 @@ impl Loader {
             Field::Absent => None,
             type_name => Some(self.text(type_name, "`type`")?),
         };
-        let bodies = [
-            &format.value,
-            &format.template,
-            &Field::Absent,
-            &Field::Absent,
+        let given = [
+            format.value.is_given(),
+            format.template.is_given(),
+            format.cases.is_given(),
+            format.collect.is_given(),
         ];
-        let given = bodies
-            .iter()
-            .filter(|b| !matches!(b, Field::Absent))
-            .count()
-            + usize::from(!matches!(format.cases, Field::Absent))
-            + usize::from(!matches!(format.collect, Field::Absent));
-        let body = if given != 1 {
+        let body = if given.iter().filter(|g| **g).count() != 1 {
             self.error(name.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `template`, `cases` or `collect`"), Some("`value:` an expression; `template:` text with `{expression}` holes; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
             None
-        } else if !matches!(format.value, Field::Absent) {
+        } else if given[0] {
             self.expression(format.value).map(Body::Value)
-        } else if !matches!(format.template, Field::Absent) {
+        } else if given[1] {
             self.parsed(format.template, parse_template)
                 .map(Body::Value)
-        } else if !matches!(format.cases, Field::Absent) {
+        } else if given[2] {
             self.cases(format.cases, true).map(Body::Cases)
         } else {
             self.cases(format.collect, false).map(Body::Collect)
@@ -649,10 +643,8 @@ impl Loader {
         pos: Pos,
     ) -> Option<CaseValue> {
         match (then, outcome) {
-            (then, Field::Absent) if !matches!(then, Field::Absent) => {
-                self.expression(then).map(CaseValue::Expr)
-            }
-            (Field::Absent, outcome) if !matches!(outcome, Field::Absent) => {
+            (then, Field::Absent) if then.is_given() => self.expression(then).map(CaseValue::Expr),
+            (Field::Absent, outcome) if outcome.is_given() => {
                 self.text(outcome, "`outcome`").map(CaseValue::Outcome)
             }
             _ => {

@@ -89,6 +89,11 @@ impl<T> Field<T> {
         }
     }
 
+    /// Whether the key is there (with a valid value or not).
+    pub fn is_given(&self) -> bool {
+        !matches!(self, Field::Absent)
+    }
+
     /// Whether the value is wrong (and reported).
     pub fn is_invalid(&self) -> bool {
         matches!(self, Field::Invalid)
