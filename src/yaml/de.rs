@@ -204,6 +204,19 @@ pub struct Error {
     code: &'static str,
     message: String,
     help: Option<String>,
+    /// Whose name the message still lacks.
+    unnamed: Unnamed,
+}
+
+/// The part of a message that serde cannot know and the deserializer adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unnamed {
+    /// The message is whole.
+    Nothing,
+    /// "has no `key`": the mapping that lacks it.
+    Mapping,
+    /// "`value`": the enumeration that does not know it.
+    Enumeration,
 }
 
 impl Error {
@@ -214,7 +227,17 @@ impl Error {
             code,
             message,
             help,
+            unnamed: Unnamed::Nothing,
         }
+    }
+
+    /// Puts `name` before a message that lacks it (`unnamed`).
+    fn named(mut self, unnamed: Unnamed, name: &str) -> Self {
+        if self.unnamed == unnamed {
+            self.message = format!("{name} {}", self.message);
+            self.unnamed = Unnamed::Nothing;
+        }
+        self
     }
 
     fn at(mut self, place: Place, width: usize) -> Self {
@@ -250,17 +273,20 @@ impl de::Error for Error {
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Self::new(
-            "missing-key",
-            format!("has no `{field}`"),
-            Some(format!("add `{field}:`")),
-        )
+        let help = Some(format!("add `{field}:`"));
+        Self {
+            unnamed: Unnamed::Mapping,
+            ..Self::new("missing-key", format!("has no `{field}`"), help)
+        }
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let help = did_you_mean(variant, expected.iter().copied())
             .unwrap_or_else(|| format!("one of: {}", expected.join(", ")));
-        Self::new("unknown-value", format!("`{variant}`"), Some(help))
+        Self {
+            unnamed: Unnamed::Enumeration,
+            ..Self::new("unknown-value", format!("`{variant}`"), Some(help))
+        }
     }
 }
 
@@ -606,11 +632,9 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
                 value: None,
                 parent: &owner,
             })
-            .map_err(|mut e| {
-                if e.code == "missing-key" && e.place.is_none() {
-                    e.message = format!("{what} {}", e.message);
-                }
-                e.at(self.anchor.unwrap_or(self.node.place()), 1)
+            .map_err(|e| {
+                e.named(Unnamed::Mapping, &what)
+                    .at(self.anchor.unwrap_or(self.node.place()), 1)
             })
     }
 
@@ -623,11 +647,11 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
         let (text, _) = self.scalar()?;
         let value: de::value::StrDeserializer<Error> = text.into_deserializer();
         visitor.visit_enum(value).map_err(|mut e| {
-            if e.code == "unknown-value"
+            if e.unnamed == Unnamed::Enumeration
                 && let Some(what) = name.strip_prefix("unknown-")
             {
                 e.code = name;
-                e.message = format!("unknown {what} {}", e.message);
+                e = e.named(Unnamed::Enumeration, &format!("unknown {what}"));
             }
             e.at(self.node.place(), text.chars().count())
         })
