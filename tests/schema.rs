@@ -5,7 +5,7 @@ mod support;
 
 use marked_yaml::Node;
 use serde_json::Value as Json;
-use support::{root, wotrules};
+use support::{root, snapshot_settings, wotrules};
 
 /// A YAML node as the JSON a YAML language server validates (YAML 1.2 core schema:
 /// plain `null`, `true`, `false` and integers are typed, everything else is a string).
@@ -158,4 +158,13 @@ fn the_json_schema_and_the_loader_agree_on_the_catalogue() {
         compared += 1;
     }
     assert!(compared >= 40, "{compared} catalogue entries compared");
+}
+
+/// The schema as editors get it, pinned: a change of the rule-file format shows up as a
+/// reviewed diff of what a policy officer's editor will accept and describe.
+#[test]
+fn the_json_schema_is_pinned() {
+    let run = wotrules(&root(), &["schema"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    snapshot_settings().bind(|| insta::assert_snapshot!("json_schema", run.stdout));
 }
