@@ -1023,14 +1023,19 @@ impl Checker<'_> {
     /// same condition, or a condition that is always true.
     fn shadowed_rows(&mut self, cases: &[rules::Case]) {
         // Conditions are compared as printed from their trees: spacing and brackets aside.
-        let mut earlier: Vec<(String, String, rules::Pos)> = Vec::new();
+        let mut earlier: Vec<(String, &ExprSource)> = Vec::new();
         for (index, case) in cases.iter().enumerate() {
-            let always = earlier.iter().find(|(canonical, _, _)| canonical == "true");
-            let same = case.when.as_ref().and_then(|when| {
-                let canonical = when.expr.to_string();
-                earlier.iter().find(|(other, _, _)| *other == canonical)
-            });
-            if let Some((_, text, pos)) = always.or(same) {
+            let canonical = case.when.as_ref().map(|when| when.expr.to_string());
+            let always = earlier.iter().find(|(other, _)| other == "true");
+            let same = canonical
+                .as_ref()
+                .and_then(|canonical| earlier.iter().find(|(other, _)| other == canonical));
+            if let Some((_, shadowing)) = always.or(same) {
+                let text = shadowing
+                    .text
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let diagnostic = Diagnostic::warning(
                     "shadowed",
                     format!(
@@ -1042,15 +1047,14 @@ impl Checker<'_> {
                     .set
                     .location(case.when.as_ref().map_or(case.pos, |w| w.pos), 1))
                 .note(
-                    self.set.location(*pos, 1),
+                    self.set.location(shadowing.pos, 1),
                     format!("this row's condition `{text}` holds wherever the later one could"),
                 )
                 .help("remove the row, or make the earlier condition narrower");
                 self.diagnostics.push(diagnostic);
             }
-            if let Some(when) = &case.when {
-                let text = when.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                earlier.push((when.expr.to_string(), text, when.pos));
+            if let (Some(canonical), Some(when)) = (canonical, &case.when) {
+                earlier.push((canonical, when));
             }
         }
     }
