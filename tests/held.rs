@@ -1,0 +1,111 @@
+//! The held decisions of S, the benchmark's small population (`wotrules gen --members 10000
+//! --seed 7`, as of 2021-01-01 as `bench/run.sh` evaluates it): every output's value and
+//! deciding clause for every member and every record. Whatever the evaluator becomes, these
+//! stay identical; the cases of `tests/cases/` are held by their own snapshots.
+
+mod support;
+
+use std::fmt::Write;
+
+use sha2::{Digest, Sha256};
+use support::{root, snapshot_settings, wotrules};
+use wotrules::data::Dataset;
+use wotrules::eval::{CHUNK_MEMBERS, Decision, Evaluation, summarize};
+use wotrules::store::{ReadOptions, read_database};
+
+#[test]
+fn the_decisions_of_s_are_held() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let profile = root().join("benches/population.yaml");
+    let profile = profile.to_str().expect("UTF-8");
+    let args = [
+        "gen",
+        "--members",
+        "10000",
+        "--seed",
+        "7",
+        "--db",
+        "s.sqlite",
+        "--profile",
+        profile,
+    ];
+    let run = wotrules(dir.path(), &args);
+    assert_eq!(run.code, Some(0), "{}", run.transcript());
+    let (program, _) = wotrules::load::load_program(&root().join("rules")).expect("the rules");
+    let options = ReadOptions {
+        cats_types: program.cats_types.clone(),
+        contacts: false,
+    };
+    let path = dir.path().join("s.sqlite");
+    let case = read_database(&path.display().to_string(), &options).expect("S reads");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date");
+    let data = Dataset::new(as_of, case.request, case.members, case.records);
+
+    // Every decision, one line each, in member order; each member's received records after it.
+    let mut hasher = Sha256::new();
+    let (mut lines, mut line) = (0usize, String::new());
+    let mut evaluation = Evaluation::chunked(&program, &data);
+    let members: Vec<usize> = (0..data.members.len()).collect();
+    for chunk in members.chunks(CHUNK_MEMBERS) {
+        evaluation.focus(chunk);
+        for &member in chunk {
+            let mut entities = vec![(&program.member_outputs, member, "member")];
+            if !data.members[member].evaluated {
+                entities.clear();
+            }
+            for &record in &data.members[member].received {
+                entities.push((&program.record_outputs, record, "record"));
+            }
+            for (outputs, entity, kind) in entities {
+                let id = match kind {
+                    "member" => data.members[entity].row.id,
+                    _ => data.records[entity].id,
+                };
+                for output in outputs {
+                    let value = match evaluation.value(output.definition, entity) {
+                        Ok(value) => value.to_string(),
+                        Err(error) => format!("error: {}", error.message),
+                    };
+                    let decision = clause(evaluation.decision(output.definition, entity));
+                    line.clear();
+                    let _ = writeln!(line, "{kind} {id} {}: {value} by {decision}", output.name);
+                    hasher.update(line.as_bytes());
+                    lines += 1;
+                }
+            }
+        }
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let summary = summarize(&program, &data);
+    assert!(lines > 100_000, "{lines} decisions");
+    assert_eq!(summary.errors, 0, "no output of S fails");
+    let mut held = format!("{lines} decisions, sha256 {digest}\n");
+    for (scope, counts) in [
+        ("member", &summary.member_counts),
+        ("record", &summary.record_counts),
+    ] {
+        for (output, values) in counts {
+            let _ = writeln!(held, "{scope}.{output}: {values:?}");
+        }
+    }
+    snapshot_settings().bind(|| insta::assert_snapshot!("held_decisions_of_s", held));
+}
+
+/// The deciding clause in words that do not depend on how the evaluator stores it.
+fn clause(decision: Option<&Decision>) -> String {
+    match decision {
+        None => "nothing".into(),
+        Some(Decision::Value) => "its value".into(),
+        Some(Decision::Case(row)) => format!("row {}", row + 1),
+        Some(Decision::Override(index)) => format!("override {}", index + 1),
+        Some(Decision::Collected(None)) => "no row".into(),
+        Some(Decision::Collected(Some(rows))) => {
+            format!("rows {:?}, overrides {:?}", rows.0, rows.1)
+        }
+        Some(Decision::NotInForce) => "its rule file not in force".into(),
+    }
+}
