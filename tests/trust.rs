@@ -382,3 +382,15 @@ fn every_problem_of_a_case_file_is_reported_in_one_run() {
         .collect();
     assert_eq!(lines, [1, 1, 1, 3, 3]);
 }
+
+#[test]
+fn every_key_a_record_lacks_is_reported() {
+    let text = "records:\n  - {id: 7, to: 1, awarded: 10, method: M, location: A, date: \"\"}\n";
+    let errors = read_case("case.yaml", text).expect_err("two keys missing");
+    let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["record 7 has no `from`", "record 7 has no `points`"],
+        "{errors:#?}"
+    );
+}

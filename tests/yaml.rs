@@ -84,7 +84,9 @@ fn every_problem_of_a_mapping_is_reported_and_the_rest_still_read() {
 #[test]
 fn a_missing_key_names_the_mapping_that_lacks_it() {
     let (thing, problems) = read("count: 1\n");
-    assert!(thing.is_none());
+    let thing = thing.expect("read with `name` assumed");
+    assert!(thing.name.is_invalid());
+    assert_eq!(thing.count.present().map(|c| c.0), Some(1));
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].message, "a thing has no `name`");
     assert_eq!((problems[0].place.line, problems[0].place.column), (1, 1));
@@ -103,4 +105,34 @@ fn a_list_item_that_is_not_a_mapping_is_one_problem() {
     assert!(
         matches!(&items[1], Field::Present(item, _) if matches!(item.colour, Field::Present(Colour::Green, _)))
     );
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "a pair")]
+struct Pair {
+    left: Field<String>,
+    right: Field<String>,
+    #[serde(default)]
+    weight: Field<i64>,
+}
+
+#[test]
+fn every_missing_key_is_reported_once_and_the_other_problems_once() {
+    let node = wotrules::yaml::parse(0, "weight: heavy\ncolour: red\n").expect("YAML");
+    let mut problems = Vec::new();
+    let pair: Option<Pair> = from_node(&node, &mut problems);
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "a pair has no `left`",
+            "a pair has no `right`",
+            "unknown key `colour` in a pair",
+            "`weight` must be a whole number, not `heavy`",
+        ],
+        "{problems:#?}"
+    );
+    // Read with the missing keys assumed: they and the wrong value read as invalid.
+    let pair = pair.expect("the pair reads, its missing keys invalid");
+    assert!(pair.left.is_invalid() && pair.right.is_invalid() && pair.weight.is_invalid());
 }

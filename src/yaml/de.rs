@@ -5,8 +5,10 @@
 //!   recorded with its line and column and the field reads as [`Field::Invalid`], so the
 //!   fields after it are still read.
 //! - Keys a type does not declare are recorded (with a did-you-mean) and skipped.
-//! - A missing required key fails the mapping that lacks it, named as the type names itself
-//!   (`#[serde(rename = "a rule file")]`; `{}` in the name stands for the key it is under).
+//! - A missing required key is reported naming the mapping that lacks it, as the type names
+//!   itself (`#[serde(rename = "a rule file")]`; `{}` in the name stands for the key it is
+//!   under). serde stops at the first one, so the mapping is read again with that key
+//!   assumed (as an invalid value) until every missing key is reported.
 //! - A list item named with `{id}` (`record {id}`) is named by its `id` (`record 7`, or
 //!   `record 3 of the list` without one), and each problem in its fields starts with that
 //!   name: `record 7: `points` …`.
@@ -103,6 +105,9 @@ impl<T> Field<T> {
 /// The name by which [`Field`] asks this deserializer for a value with its place.
 const FIELD: &str = "$wotrules::yaml::Field";
 
+/// The most missing keys reported for one mapping.
+const MAX_MISSING: usize = 64;
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct FieldVisitor<T>(PhantomData<T>);
@@ -113,10 +118,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<T>, A::Error> {
                 let place: u128 = seq.next_element()?.unwrap_or_default();
-                Ok(match seq.next_element::<T>()? {
-                    Some(value) => Field::Present(value, unpack(place)),
-                    None => Field::Invalid,
-                })
+                // The value again while it asks to be read again (a key was missing): each
+                // time one more missing key is assumed, so it ends.
+                let mut again = 0;
+                loop {
+                    match seq.next_element::<T>() {
+                        Ok(Some(value)) => return Ok(Field::Present(value, unpack(place))),
+                        Ok(None) => return Ok(Field::Invalid),
+                        Err(_) if again < MAX_MISSING => again += 1,
+                        Err(error) => return Err(error),
+                    }
+                }
             }
         }
         deserializer.deserialize_struct(FIELD, &[], FieldVisitor(PhantomData))
@@ -178,17 +190,18 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
 /// could not be made (its problem is recorded too).
 pub fn from_node<T: DeserializeOwned>(node: &Node, problems: &mut Vec<Problem>) -> Option<T> {
     let recorded = RefCell::new(std::mem::take(problems));
-    let result = T::deserialize(NodeDeserializer {
+    let result = Field::<T>::deserialize(NodeDeserializer {
         node: Ref::of(node),
         key: None,
         anchor: None,
         index: None,
         owner: None,
+        assumed: Vec::new(),
         problems: &recorded,
     });
     *problems = recorded.into_inner();
     match result {
-        Ok(value) => Some(value),
+        Ok(field) => field.present().map(|(value, _)| value),
         Err(error) => {
             problems.push(error.into_problem(place_of(node.span())));
             None
@@ -206,6 +219,11 @@ pub struct Error {
     help: Option<String>,
     /// Whose name the message still lacks.
     unnamed: Unnamed,
+    /// The key a mapping lacks, for a missing key.
+    missing: Option<&'static str>,
+    /// Not a problem of the file: a value assumed for a missing key (reported already) was
+    /// read, or the mapping is to be read again.
+    silent: bool,
 }
 
 /// The part of a message that serde cannot know and the deserializer adds.
@@ -228,6 +246,16 @@ impl Error {
             message,
             help,
             unnamed: Unnamed::Nothing,
+            missing: None,
+            silent: false,
+        }
+    }
+
+    /// Not a problem of the file (see [`Error::silent`]).
+    fn silent() -> Self {
+        Self {
+            silent: true,
+            ..Self::new("assumed", String::new(), None)
         }
     }
 
@@ -276,6 +304,7 @@ impl de::Error for Error {
         let help = Some(format!("add `{field}:`"));
         Self {
             unnamed: Unnamed::Mapping,
+            missing: Some(field),
             ..Self::new("missing-key", format!("has no `{field}`"), help)
         }
     }
@@ -290,12 +319,14 @@ impl de::Error for Error {
     }
 }
 
-/// A node, or a mapping key (a scalar node of its own).
+/// A node, or a mapping key (a scalar node of its own), or the value assumed for a key a
+/// mapping lacks (at the mapping's place).
 #[derive(Clone, Copy)]
 enum Ref<'n> {
     Scalar(&'n MarkedScalarNode),
     Sequence(&'n MarkedSequenceNode),
     Mapping(&'n MarkedMappingNode),
+    Assumed(Place),
 }
 
 impl<'n> Ref<'n> {
@@ -320,6 +351,7 @@ impl<'n> Ref<'n> {
                     .filter(|key| (key.line, key.column) < (own.line, own.column))
                     .unwrap_or(own)
             }
+            Ref::Assumed(place) => place,
         }
     }
 
@@ -376,6 +408,8 @@ struct NodeDeserializer<'n, 'p> {
     index: Option<usize>,
     /// The name of the item whose field this value is, for messages (`record 7`).
     owner: Option<Rc<str>>,
+    /// Keys this mapping lacks (reported), read as if there, each with an assumed value.
+    assumed: Vec<&'static str>,
     problems: &'p RefCell<Vec<Problem>>,
 }
 
@@ -387,6 +421,7 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
             anchor,
             index: None,
             owner: self.owner.clone(),
+            assumed: Vec::new(),
             problems: self.problems,
         }
     }
@@ -398,6 +433,9 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
     }
 
     fn fail(&self, code: &'static str, message: String, help: Option<&str>) -> Error {
+        if let Ref::Assumed(_) = self.node {
+            return Error::silent();
+        }
         Error::new(code, message, help.map(str::to_string)).at(self.node.place(), 1)
     }
 
@@ -463,6 +501,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             }
             Ref::Sequence(_) => self.deserialize_seq(visitor),
             Ref::Mapping(_) => self.deserialize_map(visitor),
+            Ref::Assumed(_) => Err(Error::silent()),
         }
         .map_err(|e| e.at(place, 1))
     }
@@ -574,7 +613,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
         let mapping = self.mapping(&self.what())?;
         visitor
             .visit_map(Keys {
-                entries: mapping.iter().collect::<Vec<_>>().into_iter(),
+                entries: mapping.iter().map(|(k, v)| Entry::Written(k, v)),
                 value: None,
                 parent: &self,
             })
@@ -591,15 +630,18 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             return visitor.visit_seq(FieldParts {
                 parent: &self,
                 step: 0,
+                start: None,
+                assumed: Vec::new(),
+                missing: Vec::new(),
             });
         }
         let what = self.describe(name);
         let mapping = self.mapping(&what)?;
         let named = name.contains("{id}");
-        let mut entries = Vec::with_capacity(mapping.len());
+        let mut entries: Vec<Entry> = self.assumed.iter().map(|key| Entry::Assumed(key)).collect();
         for (key, value) in mapping.iter() {
             if fields.contains(&key.as_str()) {
-                entries.push((key, value));
+                entries.push(Entry::Written(key, value));
                 continue;
             }
             let help = did_you_mean(key.as_str(), fields.iter().copied())
@@ -675,11 +717,31 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
     }
 }
 
-/// The two parts of a [`Field`]: its place, then its value (`None` when it is wrong: the
-/// problem is recorded here, so the mapping holding it reads on).
+/// The parts of a [`Field`]: its place, then its value (`None` when it is wrong: the
+/// problem is recorded here, so the mapping holding it reads on). When the value is a
+/// mapping that lacks a key, the key is reported and assumed, and the value is asked for
+/// again, until no key is missing: each attempt records its problems anew.
 struct FieldParts<'a, 'n, 'p> {
     parent: &'a NodeDeserializer<'n, 'p>,
     step: u8,
+    /// The problems recorded before the value was first read.
+    start: Option<usize>,
+    /// The missing keys found so far, and their problems.
+    assumed: Vec<&'static str>,
+    missing: Vec<Problem>,
+}
+
+impl FieldParts<'_, '_, '_> {
+    /// `error` as a problem of the file, named by the item it is in.
+    fn problem(&self, error: Error) -> Problem {
+        let mut problem = error.into_problem(self.parent.node.place());
+        if let Some(owner) = &self.parent.owner
+            && !problem.message.starts_with(&**owner)
+        {
+            problem.message = format!("{owner}: {}", problem.message);
+        }
+        problem
+    }
 }
 
 impl<'de> SeqAccess<'de> for FieldParts<'_, '_, '_> {
@@ -689,29 +751,43 @@ impl<'de> SeqAccess<'de> for FieldParts<'_, '_, '_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        self.step += 1;
+        self.step = self.step.saturating_add(1);
         let parent = self.parent;
-        match self.step {
-            1 => seed
+        if self.step == 1 {
+            return seed
                 .deserialize(pack(parent.node.place()).into_deserializer())
-                .map(Some),
-            2 => match seed.deserialize(NodeDeserializer {
-                index: parent.index,
-                ..parent.child(parent.node, parent.key, parent.anchor)
-            }) {
-                Ok(value) => Ok(Some(value)),
-                Err(error) => {
-                    let mut problem = error.into_problem(parent.node.place());
-                    if let Some(owner) = &parent.owner
-                        && !problem.message.starts_with(&**owner)
-                    {
-                        problem.message = format!("{owner}: {}", problem.message);
-                    }
+                .map(Some);
+        }
+        if let Ref::Assumed(_) = parent.node {
+            return Ok(None);
+        }
+        let start = *self.start.get_or_insert(parent.problems.borrow().len());
+        {
+            let mut problems = parent.problems.borrow_mut();
+            problems.truncate(start);
+            problems.extend(self.missing.iter().cloned());
+        }
+        let attempt = NodeDeserializer {
+            index: parent.index,
+            assumed: self.assumed.clone(),
+            ..parent.child(parent.node, parent.key, parent.anchor)
+        };
+        match seed.deserialize(attempt) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if error.silent => Ok(None),
+            Err(error) => match error.missing {
+                Some(key) if !self.assumed.contains(&key) && self.assumed.len() < MAX_MISSING => {
+                    self.assumed.push(key);
+                    let problem = self.problem(error);
+                    self.missing.push(problem);
+                    Err(Error::silent())
+                }
+                _ => {
+                    let problem = self.problem(error);
                     parent.problems.borrow_mut().push(problem);
                     Ok(None)
                 }
             },
-            _ => Ok(None),
         }
     }
 }
@@ -741,15 +817,21 @@ impl<'de, 'n, I: Iterator<Item = &'n Node>> SeqAccess<'de> for Items<'_, 'n, '_,
     }
 }
 
+/// An entry of a mapping: as written, or assumed for a key it lacks.
+enum Entry<'n> {
+    Written(&'n MarkedScalarNode, &'n Node),
+    Assumed(&'static str),
+}
+
 struct Keys<'a, 'n, 'p, I> {
     entries: I,
-    value: Option<(&'n MarkedScalarNode, &'n Node)>,
+    value: Option<Entry<'n>>,
     parent: &'a NodeDeserializer<'n, 'p>,
 }
 
 impl<'de, 'n, I> MapAccess<'de> for Keys<'_, 'n, '_, I>
 where
-    I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>,
+    I: Iterator<Item = Entry<'n>>,
 {
     type Error = Error;
 
@@ -757,21 +839,36 @@ where
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((key, value)) = self.entries.next() else {
+        let Some(entry) = self.entries.next() else {
             return Ok(None);
         };
-        self.value = Some((key, value));
-        seed.deserialize(self.parent.child(Ref::Scalar(key), None, None))
-            .map(Some)
+        let key = match entry {
+            Entry::Written(key, _) => {
+                seed.deserialize(self.parent.child(Ref::Scalar(key), None, None))
+            }
+            Entry::Assumed(key) => seed.deserialize(key.into_deserializer()),
+        };
+        self.value = Some(entry);
+        key.map(Some)
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let (key, node) = self
-            .value
-            .take()
-            .ok_or_else(|| Error::new("wrong-shape", "a value without its key".into(), None))?;
-        let anchor = Some(place_of(key.span()));
-        seed.deserialize(self.parent.child(Ref::of(node), Some(key.as_str()), anchor))
+        let parent = self.parent;
+        match self.value.take() {
+            Some(Entry::Written(key, node)) => {
+                let anchor = Some(place_of(key.span()));
+                seed.deserialize(parent.child(Ref::of(node), Some(key.as_str()), anchor))
+            }
+            Some(Entry::Assumed(key)) => {
+                let at = Ref::Assumed(parent.node.place());
+                seed.deserialize(parent.child(at, Some(key), parent.anchor))
+            }
+            None => Err(Error::new(
+                "wrong-shape",
+                "a value without its key".into(),
+                None,
+            )),
+        }
     }
 }
 
