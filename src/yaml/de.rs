@@ -209,9 +209,14 @@ pub fn from_node<T: DeserializeOwned>(node: &Node, problems: &mut Vec<Problem>) 
     }
 }
 
-/// Why a value could not be read; the deserializer adds the place on its way out.
+/// Why a value could not be read; the deserializer adds the place on its way out. (Boxed:
+/// every `Result` of the deserializer carries one.)
 #[derive(Debug)]
-pub struct Error {
+struct Error(Box<Why>);
+
+/// What an [`Error`] says.
+#[derive(Debug)]
+struct Why {
     place: Option<Place>,
     width: usize,
     code: &'static str,
@@ -237,9 +242,22 @@ enum Unnamed {
     Enumeration,
 }
 
+impl std::ops::Deref for Error {
+    type Target = Why;
+    fn deref(&self) -> &Why {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Why {
+        &mut self.0
+    }
+}
+
 impl Error {
     fn new(code: &'static str, message: String, help: Option<String>) -> Self {
-        Self {
+        Self::of(Why {
             place: None,
             width: 1,
             code,
@@ -248,15 +266,18 @@ impl Error {
             unnamed: Unnamed::Nothing,
             missing: None,
             silent: false,
-        }
+        })
     }
 
-    /// Not a problem of the file (see [`Error::silent`]).
+    fn of(why: Why) -> Self {
+        Self(Box::new(why))
+    }
+
+    /// Not a problem of the file (see `Why::silent`).
     fn silent() -> Self {
-        Self {
-            silent: true,
-            ..Self::new("assumed", String::new(), None)
-        }
+        let mut error = Self::new("assumed", String::new(), None);
+        error.silent = true;
+        error
     }
 
     /// Puts `name` before a message that lacks it (`unnamed`).
@@ -277,12 +298,13 @@ impl Error {
     }
 
     fn into_problem(self, fallback: Place) -> Problem {
+        let why = *self.0;
         Problem {
-            place: self.place.unwrap_or(fallback),
-            width: self.width,
-            code: self.code,
-            message: self.message,
-            help: self.help,
+            place: why.place.unwrap_or(fallback),
+            width: why.width,
+            code: why.code,
+            message: why.message,
+            help: why.help,
         }
     }
 }
@@ -302,20 +324,18 @@ impl de::Error for Error {
 
     fn missing_field(field: &'static str) -> Self {
         let help = Some(format!("add `{field}:`"));
-        Self {
-            unnamed: Unnamed::Mapping,
-            missing: Some(field),
-            ..Self::new("missing-key", format!("has no `{field}`"), help)
-        }
+        let mut error = Self::new("missing-key", format!("has no `{field}`"), help);
+        error.unnamed = Unnamed::Mapping;
+        error.missing = Some(field);
+        error
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let help = did_you_mean(variant, expected.iter().copied())
             .unwrap_or_else(|| format!("one of: {}", expected.join(", ")));
-        Self {
-            unnamed: Unnamed::Enumeration,
-            ..Self::new("unknown-value", format!("`{variant}`"), Some(help))
-        }
+        let mut error = Self::new("unknown-value", format!("`{variant}`"), Some(help));
+        error.unnamed = Unnamed::Enumeration;
+        error
     }
 }
 
