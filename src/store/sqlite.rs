@@ -1,5 +1,6 @@
 //! SQLite databases with CAcert's tables: read-only reading, all-or-nothing import.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -349,23 +350,30 @@ impl<'a> Cell<'a> {
         self.integer(row, index, column).map(|value| value != 0)
     }
 
-    /// Text; a number stored in a text column reads as its digits.
-    fn text(&self, row: &rusqlite::Row, index: usize, column: &str) -> Result<String, Diagnostic> {
+    /// Text, borrowed from the row where it is stored as text; a number stored in a text
+    /// column reads as its digits.
+    fn text<'r>(
+        &self,
+        row: &'r rusqlite::Row,
+        index: usize,
+        column: &str,
+    ) -> Result<Cow<'r, str>, Diagnostic> {
         match self.value(row, index, column)? {
-            ValueRef::Text(bytes) => String::from_utf8(bytes.to_vec())
+            ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+                .map(Cow::Borrowed)
                 .map_err(|_| self.error(column, "is not valid UTF-8 text")),
-            ValueRef::Integer(value) => Ok(value.to_string()),
+            ValueRef::Integer(value) => Ok(Cow::Owned(value.to_string())),
             other => Err(self.error(column, &format!("is {}, not text", kind(other)))),
         }
     }
 
     /// Text or NULL.
-    fn optional_text(
+    fn optional_text<'r>(
         &self,
-        row: &rusqlite::Row,
+        row: &'r rusqlite::Row,
         index: usize,
         column: &str,
-    ) -> Result<Option<String>, Diagnostic> {
+    ) -> Result<Option<Cow<'r, str>>, Diagnostic> {
         match self.value(row, index, column)? {
             ValueRef::Null => Ok(None),
             _ => self.text(row, index, column).map(Some),
@@ -422,10 +430,12 @@ fn read_case_table(
         return Ok((None, Request::default()));
     };
     let at = Cell::new(path, "wotrules_case", None);
-    let as_of = at.optional_text(row, 0, "as_of")?;
-    let ticket = at.optional_text(row, 1, "ticket")?;
-    let by = at.optional_text(row, 2, "requested_by")?;
-    let mismatch = at.optional_text(row, 3, "mismatch")?;
+    let as_of = at.optional_text(row, 0, "as_of")?.map(Cow::into_owned);
+    let ticket = at.optional_text(row, 1, "ticket")?.map(Cow::into_owned);
+    let by = at
+        .optional_text(row, 2, "requested_by")?
+        .map(Cow::into_owned);
+    let mismatch = at.optional_text(row, 3, "mismatch")?.map(Cow::into_owned);
     if rows.next().map_err(sql)?.is_some() {
         return Err(db_error(
             path,
@@ -487,7 +497,10 @@ fn read_users(
         }
         let dob = at.datetime(row, 1, "dob")?.map(|d| d.date());
         let contact = if contacts {
-            let text = |offset: usize| at.text(row, 7 + offset, CONTACT_COLUMNS[offset]);
+            let text = |offset: usize| {
+                at.text(row, 7 + offset, CONTACT_COLUMNS[offset])
+                    .map(Cow::into_owned)
+            };
             Some(Box::new(Contact {
                 email: text(0)?,
                 fname: text(1)?,
@@ -526,8 +539,8 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
         .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary ORDER BY id"#)
         .map_err(sql)?;
     let mut texts: FxHashSet<Arc<str>> = FxHashSet::default();
-    let mut intern = |text: String| -> Arc<str> {
-        match texts.get(text.as_str()) {
+    let mut intern = |text: Cow<str>| -> Arc<str> {
+        match texts.get(&*text) {
             Some(shared) => shared.clone(),
             None => {
                 let shared: Arc<str> = text.into();
