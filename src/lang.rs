@@ -3,7 +3,11 @@
 //! checked program needs nothing of the front end (`syntax`, `rules`).
 
 /// The kind of document a rule file encodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// The serde names `unknown-<what>` name the code of a value these enumerations do not know
+// (see `yaml`); the schema names are the plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename = "unknown-kind", rename_all = "lowercase")]
+#[schemars(rename = "kind")]
 pub enum DocumentKind {
     /// A policy (AP, TTP-Assist, PoJAM…).
     Policy,
@@ -25,7 +29,9 @@ impl DocumentKind {
 }
 
 /// What a definition is computed for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename = "unknown-scope", rename_all = "lowercase")]
+#[schemars(rename = "scope")]
 pub enum Scope {
     /// Each notary record.
     Record,

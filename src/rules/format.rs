@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 
+use super::MailingRole;
+use crate::lang::{DocumentKind, Scope};
 use crate::yaml::{Entries, Field};
 
 /// A date of a rule file: `YYYY-MM-DD`, or null.
@@ -28,7 +30,7 @@ pub struct RuleFileFormat {
     /// The document's title.
     pub title: Field<String>,
     /// What kind of document the rules encode.
-    pub kind: Field<KindFormat>,
+    pub kind: Field<DocumentKind>,
     /// Where the document is published (a URL).
     pub source: Field<String>,
     /// First day in force (YYYY-MM-DD), or null: in force for every as_of.
@@ -51,41 +53,6 @@ pub struct RuleFileFormat {
     pub mailings: Field<Vec<Field<MailingFormat>>>,
 }
 
-/// What kind of document the rules encode.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename = "unknown-kind", rename_all = "lowercase")]
-#[schemars(rename = "kind")]
-pub enum KindFormat {
-    /// A policy of CAcert's policy manual.
-    Policy,
-    /// A motion of the board.
-    Motion,
-    /// An arbitrator's ruling.
-    Ruling,
-}
-
-/// What a definition is computed for.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename = "unknown-scope", rename_all = "lowercase")]
-#[schemars(rename = "scope")]
-pub enum ScopeFormat {
-    /// Per notary record.
-    Record,
-    /// Per member.
-    Member,
-}
-
-/// Which member of each selected record a mailing writes to.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename = "unknown-role", rename_all = "lowercase")]
-#[schemars(rename = "role")]
-pub enum RoleFormat {
-    /// The member who gave the assurance.
-    Assurer,
-    /// The member who received it.
-    Assuree,
-}
-
 /// A named definition: exactly one of `value`, `template`, `cases` or `collect`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename = "definition `{}`", deny_unknown_fields)]
@@ -100,7 +67,7 @@ pub enum RoleFormat {
 pub struct DefinitionFormat {
     /// Computed per notary record or per member.
     #[serde(rename = "for")]
-    pub scope: Field<ScopeFormat>,
+    pub scope: Field<Scope>,
     /// int, bool, text, date, an enumeration of the schema, T? (may be missing) or list<T>;
     /// inferred from the value when omitted.
     #[serde(default, rename = "type")]
@@ -192,7 +159,7 @@ pub struct MailingFormat {
     /// The clause ordering the mailing.
     pub cite: Field<String>,
     /// Which member of each selected record is written to.
-    pub to: Field<RoleFormat>,
+    pub to: Field<MailingRole>,
     /// A `for: record` definition of type bool: the records the mailing is about.
     pub records: Field<String>,
     /// A `for: member` definition of type bool: whether the member may be written to.

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use marked_yaml::Node;
 
 use super::format::{
-    Declarations, DefinitionFormat, KindFormat, MailingFormat, ObjectsFormat, OutputsFormat,
-    OverrideFormat, RoleFormat, RowFormat, RuleFileFormat, SchemaFormat, ScopeFormat, WhyNotFormat,
+    Declarations, DefinitionFormat, MailingFormat, ObjectsFormat, OutputsFormat, OverrideFormat,
+    RowFormat, RuleFileFormat, SchemaFormat, WhyNotFormat,
 };
 use super::{
-    Body, Case, CaseValue, Definition, DocumentKind, ExprSource, Located, Mailing, MailingRole,
-    Override, Pos, RuleFile, RuleSet, Schema, Scope, SourceFile, WhyNotKind,
+    Body, Case, CaseValue, Definition, ExprSource, Located, Mailing, Override, Pos, RuleFile,
+    RuleSet, Schema, Scope, SourceFile, WhyNotKind,
 };
 use crate::diag::Diagnostic;
 use crate::syntax::{parse_expression, parse_template};
@@ -392,11 +392,7 @@ impl Loader {
         let id = self.text(format.id, "`id`");
         let title = self.text(format.title, "`title`");
         let source = self.text(format.source, "`source`");
-        let kind = Self::located(format.kind).map(|kind| match kind.value {
-            KindFormat::Policy => DocumentKind::Policy,
-            KindFormat::Motion => DocumentKind::Motion,
-            KindFormat::Ruling => DocumentKind::Ruling,
-        });
+        let kind = Self::located(format.kind).map(|kind| kind.value);
         let effective_from = self.date(format.effective_from, "`effective_from`");
         let effective_until = match format.effective_until {
             Field::Absent => None,
@@ -453,17 +449,10 @@ impl Loader {
         let (from, address) = (text(format.from, "from"), text(format.address, "address"));
         let (subject, body) = (text(format.subject, "subject"), text(format.body, "body"));
         let to = Self::located(format.to)?;
-        let role = match to.value {
-            RoleFormat::Assurer => MailingRole::Assurer,
-            RoleFormat::Assuree => MailingRole::Assuree,
-        };
         Some(Mailing {
             id: id?,
             cite: cite?,
-            to: Located {
-                value: role,
-                pos: to.pos,
-            },
+            to,
             records: records?,
             mailed: mailed?,
             from: from?,
@@ -543,10 +532,7 @@ impl Loader {
         // A definition with a bad part is kept, marked broken: declaring its name spares
         // every rule that uses it a false "unknown field".
         let broken = cite.is_none() || body.is_none();
-        let scope = match Self::located(format.scope)?.value {
-            ScopeFormat::Record => Scope::Record,
-            ScopeFormat::Member => Scope::Member,
-        };
+        let scope = Self::located(format.scope)?.value;
         Some(Definition {
             cite: cite.unwrap_or_else(|| Located {
                 value: String::new(),

@@ -154,8 +154,10 @@ pub struct RuleFile {
     pub mailings: Vec<Mailing>,
 }
 
-/// Which member of a record a mailing writes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which member of each selected record a mailing writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename = "unknown-role", rename_all = "lowercase")]
+#[schemars(rename = "role")]
 pub enum MailingRole {
     /// The member who gave the assurance (`from`).
     Assurer,
