@@ -585,4 +585,12 @@ impl Member {
             given: Vec::new(),
         }
     }
+
+    /// The indices of the records received or given.
+    pub fn records(&self, direction: Direction) -> &[usize] {
+        match direction {
+            Direction::Received => &self.received,
+            Direction::Given => &self.given,
+        }
+    }
 }

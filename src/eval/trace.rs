@@ -293,12 +293,12 @@ impl<'a> Evaluation<'a> {
     }
 }
 
-impl Evaluation<'_> {
+impl<'a> Evaluation<'a> {
     /// Why row `row` (1-based) did not hold: its first part that was not true.
     pub(super) fn failed_row(
         &mut self,
         row: usize,
-        rule: &Rule,
+        rule: &'a Rule,
         scope: Scope,
         entity: usize,
     ) -> FailedRow {

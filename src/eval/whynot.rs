@@ -389,7 +389,7 @@ fn subsets(n: usize, size: usize) -> Vec<Vec<usize>> {
     out
 }
 
-impl Evaluation<'_> {
+impl<'a> Evaluation<'a> {
     /// The rows of `id`'s decision table that give `wanted` (following an override or a
     /// value that is another definition of the same entity), with what fails in each now.
     fn obstacles(&mut self, id: DefId, entity: usize, wanted: &Value) -> Vec<Obstacle> {
@@ -472,7 +472,7 @@ impl Evaluation<'_> {
 
     /// How far the first failing part of `rule` is from holding, when it compares an
     /// integer with an integer constant.
-    fn gap(&mut self, rule: &Rule, scope: Scope, entity: usize) -> Option<String> {
+    fn gap(&mut self, rule: &'a Rule, scope: Scope, entity: usize) -> Option<String> {
         use crate::check::program::Compare;
         for conjunct in &rule.conjuncts {
             if self.value_of(&conjunct.code, scope, entity).ok() == Some(Value::Bool(true)) {

@@ -1,0 +1,567 @@
+//! Checked code compiled to closures: each node is resolved once, before evaluation, to a
+//! closure of the type it yields (a condition to `bool`, arithmetic to `i64`, the rest to
+//! [`Value`]), so that evaluating a record walks no tree and builds no `Value` for logic,
+//! comparisons or integer arithmetic.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::{Env, EvalError, Evaluation, Result, compare, fail};
+use crate::builtins::{Param, Signature};
+use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, Program, Rule};
+use crate::data::{Direction, MemberField, RecordField, Value};
+use crate::lang::{AggregateKind, Scope};
+
+/// Compiled code yielding a `T` for the entity (and the aggregation variables) of an [`Env`].
+pub(super) type Run<'a, T> = Box<dyn Fn(&mut Evaluation<'a>, &mut Env) -> Result<T> + 'a>;
+
+/// Compiled code yielding text read in place from the rules or the data.
+type InPlace<'a> = Box<dyn Fn(&Evaluation<'a>, &Env) -> &'a str + 'a>;
+
+/// A compiled clause.
+pub(super) struct CompiledRule<'a> {
+    /// The condition (`None`: always).
+    pub when: Option<Run<'a, bool>>,
+    /// The value.
+    pub then: Run<'a, Value>,
+}
+
+/// A compiled definition: its overrides in priority order, then its rows (or its one value).
+pub(super) struct CompiledDefinition<'a> {
+    pub overrides: Vec<CompiledRule<'a>>,
+    pub rules: Vec<CompiledRule<'a>>,
+}
+
+/// Every definition of `program`, compiled, by [`crate::check::program::DefId`].
+pub(super) fn compile_program<'a>(program: &'a Program) -> Vec<CompiledDefinition<'a>> {
+    program
+        .definitions
+        .iter()
+        .map(|definition| {
+            let compiler = Compiler {
+                program,
+                scope: definition.scope,
+            };
+            let rule = |rule: &'a Rule| compiler.rule(rule);
+            let rules = match &definition.body {
+                Body::Value(rule) => vec![compiler.rule(rule)],
+                Body::Cases(rules) | Body::Collect(rules) => rules.iter().map(rule).collect(),
+            };
+            CompiledDefinition {
+                overrides: definition.overrides.iter().map(|(_, r)| rule(r)).collect(),
+                rules,
+            }
+        })
+        .collect()
+}
+
+/// Compiles code of a definition of `scope`.
+pub(super) struct Compiler<'a> {
+    pub program: &'a Program,
+    pub scope: Scope,
+}
+
+/// A builtin's argument: a constant passed in place, or code.
+enum Argument<'a> {
+    Const(&'a Value),
+    Code(Run<'a, Value>),
+}
+
+impl<'a> Argument<'a> {
+    fn get(&self, evaluation: &mut Evaluation<'a>, env: &mut Env) -> Result<Cow<'a, Value>> {
+        match self {
+            Argument::Const(value) => Ok(Cow::Borrowed(*value)),
+            Argument::Code(code) => code(evaluation, env).map(Cow::Owned),
+        }
+    }
+}
+
+impl<'a> Compiler<'a> {
+    fn rule(&self, rule: &'a Rule) -> CompiledRule<'a> {
+        CompiledRule {
+            when: rule.when.as_ref().map(|when| self.boolean(when)),
+            then: self.value(&rule.then),
+        }
+    }
+
+    /// Code yielding any value.
+    pub fn value(&self, code: &'a Code) -> Run<'a, Value> {
+        match code {
+            Code::Const(value) => Box::new(move |_, _| Ok(value.clone())),
+            Code::AsOf => Box::new(|evaluation, _| Ok(Value::Date(evaluation.data.as_of))),
+            Code::This => match self.scope {
+                Scope::Record => Box::new(|_, env| Ok(Value::Record(env.this))),
+                Scope::Member => Box::new(|_, env| Ok(Value::Member(env.this))),
+            },
+            Code::Bound(slot) => Box::new(move |_, env| Ok(Value::Record(env.bound[*slot]))),
+            Code::Request(field) => {
+                Box::new(move |evaluation, _| Ok(evaluation.request_field(*field)))
+            }
+            Code::RecordField(object, field) => {
+                let object = self.entity(object);
+                Box::new(move |evaluation, env| {
+                    Ok(match object(evaluation, env)? {
+                        Some(index) => evaluation.record_field(index, *field),
+                        None => Value::Missing,
+                    })
+                })
+            }
+            Code::MemberField(object, field) => {
+                let object = self.entity(object);
+                Box::new(move |evaluation, env| match object(evaluation, env)? {
+                    Some(index) => evaluation.member_field(index, *field),
+                    None => Ok(Value::Missing),
+                })
+            }
+            Code::Definition(object, id) => {
+                let object = self.entity(object);
+                Box::new(move |evaluation, env| match object(evaluation, env)? {
+                    Some(index) => evaluation.value(*id, index),
+                    None => Ok(Value::Missing),
+                })
+            }
+            Code::Not(_) | Code::And(..) | Code::Or(..) | Code::Compare(..) | Code::In(..) => {
+                let condition = self.boolean(code);
+                Box::new(move |evaluation, env| condition(evaluation, env).map(Value::Bool))
+            }
+            Code::Arith(Arith::Concat, left, right) => {
+                let (left, right) = (self.value(left), self.value(right));
+                Box::new(move |evaluation, env| {
+                    match (left(evaluation, env)?, right(evaluation, env)?) {
+                        (Value::Text(a), Value::Text(b)) => {
+                            Ok(Value::Text(Arc::from(format!("{a}{b}"))))
+                        }
+                        _ => fail("`+` on text met a missing value"),
+                    }
+                })
+            }
+            Code::Negate(_) | Code::Arith(..) => {
+                let number = self.integer(code);
+                Box::new(move |evaluation, env| number(evaluation, env).map(Value::Int))
+            }
+            Code::Coalesce(left, right) => {
+                let (left, right) = (self.value(left), self.value(right));
+                Box::new(move |evaluation, env| match left(evaluation, env)? {
+                    Value::Missing => right(evaluation, env),
+                    value => Ok(value),
+                })
+            }
+            Code::If(condition, then, otherwise) => {
+                let condition = self.boolean(condition);
+                let (then, otherwise) = (self.value(then), self.value(otherwise));
+                Box::new(move |evaluation, env| {
+                    if condition(evaluation, env)? {
+                        then(evaluation, env)
+                    } else {
+                        otherwise(evaluation, env)
+                    }
+                })
+            }
+            Code::Call(builtin, arguments) => {
+                let function = builtin.spec().call;
+                let call = move |values: &[&Value]| {
+                    function(values).map_err(|message| EvalError { message })
+                };
+                let mut arguments: Vec<Argument<'a>> = arguments
+                    .iter()
+                    .map(|argument| match argument {
+                        Code::Const(value) => Argument::Const(value),
+                        code => Argument::Code(self.value(code)),
+                    })
+                    .collect();
+                match arguments.len() {
+                    1 => {
+                        let a = arguments.remove(0);
+                        Box::new(move |evaluation, env| call(&[&*a.get(evaluation, env)?]))
+                    }
+                    2 => {
+                        let (a, b) = (arguments.remove(0), arguments.remove(0));
+                        Box::new(move |evaluation, env| {
+                            let a = a.get(evaluation, env)?;
+                            call(&[&*a, &*b.get(evaluation, env)?])
+                        })
+                    }
+                    _ => Box::new(move |evaluation, env| {
+                        let mut values = Vec::with_capacity(arguments.len());
+                        for argument in &arguments {
+                            values.push(argument.get(evaluation, env)?);
+                        }
+                        let references: Vec<&Value> = values.iter().map(|v| &**v).collect();
+                        call(&references)
+                    }),
+                }
+            }
+            Code::Aggregate(aggregate) => self.aggregate(aggregate),
+        }
+    }
+
+    /// Code yielding a boolean.
+    pub fn boolean(&self, code: &'a Code) -> Run<'a, bool> {
+        match code {
+            Code::Const(Value::Bool(value)) => Box::new(move |_, _| Ok(*value)),
+            Code::Not(inner) => {
+                let inner = self.boolean(inner);
+                Box::new(move |evaluation, env| inner(evaluation, env).map(|value| !value))
+            }
+            Code::And(left, right) => {
+                let (left, right) = (self.boolean(left), self.boolean(right));
+                Box::new(move |evaluation, env| {
+                    Ok(left(evaluation, env)? && right(evaluation, env)?)
+                })
+            }
+            Code::Or(left, right) => {
+                let (left, right) = (self.boolean(left), self.boolean(right));
+                Box::new(move |evaluation, env| {
+                    Ok(left(evaluation, env)? || right(evaluation, env)?)
+                })
+            }
+            Code::Compare(op, left, right) => self.comparison(*op, left, right),
+            Code::In(value, list, negated) => {
+                let negated = *negated;
+                if let Some(text) = self.text(value) {
+                    let texts: Vec<&'a str> = list
+                        .iter()
+                        .filter_map(|item| match item {
+                            Value::Text(text) => Some(&**text),
+                            _ => None,
+                        })
+                        .collect();
+                    return Box::new(move |evaluation, env| {
+                        let text = text(evaluation, env);
+                        Ok(texts.contains(&text) != negated)
+                    });
+                }
+                let value = self.value(value);
+                Box::new(move |evaluation, env| {
+                    Ok(list.contains(&value(evaluation, env)?) != negated)
+                })
+            }
+            _ => {
+                let value = self.value(code);
+                Box::new(move |evaluation, env| match value(evaluation, env)? {
+                    Value::Bool(value) => Ok(value),
+                    other => fail(format!("expected a boolean, found {other:?}")),
+                })
+            }
+        }
+    }
+
+    /// A comparison: of text read in place, of integers, or of values.
+    fn comparison(&self, op: Compare, left: &'a Code, right: &'a Code) -> Run<'a, bool> {
+        if matches!(op, Compare::Eq | Compare::Ne)
+            && let (Some(a), Some(b)) = (self.text(left), self.text(right))
+        {
+            let equal = op == Compare::Eq;
+            return Box::new(move |evaluation, env| {
+                Ok((a(evaluation, env) == b(evaluation, env)) == equal)
+            });
+        }
+        if self.is_int(left) && self.is_int(right) {
+            let (a, b) = (self.integer(left), self.integer(right));
+            return Box::new(move |evaluation, env| {
+                let (a, b) = (a(evaluation, env)?, b(evaluation, env)?);
+                Ok(match op {
+                    Compare::Eq => a == b,
+                    Compare::Ne => a != b,
+                    Compare::Lt => a < b,
+                    Compare::Le => a <= b,
+                    Compare::Gt => a > b,
+                    Compare::Ge => a >= b,
+                })
+            });
+        }
+        match (left, right) {
+            (_, Code::Const(b)) => {
+                let a = self.value(left);
+                Box::new(move |evaluation, env| Ok(compare(op, &a(evaluation, env)?, b)))
+            }
+            (Code::Const(a), _) => {
+                let b = self.value(right);
+                Box::new(move |evaluation, env| Ok(compare(op, a, &b(evaluation, env)?)))
+            }
+            _ => {
+                let (a, b) = (self.value(left), self.value(right));
+                Box::new(move |evaluation, env| {
+                    let a = a(evaluation, env)?;
+                    Ok(compare(op, &a, &b(evaluation, env)?))
+                })
+            }
+        }
+    }
+
+    /// Code yielding an integer; a missing value is an error.
+    fn integer(&self, code: &'a Code) -> Run<'a, i64> {
+        match code {
+            Code::Const(Value::Int(value)) => Box::new(move |_, _| Ok(*value)),
+            Code::RecordField(object, field) if self.is_int(code) => {
+                let object = self.entity(object);
+                let field = *field;
+                Box::new(move |evaluation, env| {
+                    let Some(index) = object(evaluation, env)? else {
+                        return fail("a missing value was used as an integer");
+                    };
+                    let row = &evaluation.data.records[index];
+                    Ok(match field {
+                        RecordField::Id => row.id,
+                        RecordField::From => row.from,
+                        RecordField::To => row.to,
+                        RecordField::Points => row.points,
+                        _ => row.awarded,
+                    })
+                })
+            }
+            Code::Negate(inner) => {
+                let inner = self.integer(inner);
+                Box::new(
+                    move |evaluation, env| match inner(evaluation, env)?.checked_neg() {
+                        Some(value) => Ok(value),
+                        None => fail("integer overflow in `-`"),
+                    },
+                )
+            }
+            Code::Arith(op, left, right) if *op != Arith::Concat => {
+                let (op, left, right) = (*op, self.integer(left), self.integer(right));
+                Box::new(move |evaluation, env| {
+                    arithmetic(op, left(evaluation, env)?, right(evaluation, env)?)
+                })
+            }
+            Code::Aggregate(aggregate)
+                if aggregate.kind == AggregateKind::Count && aggregate.value.is_none() =>
+            {
+                self.count(aggregate)
+            }
+            _ => {
+                let value = self.value(code);
+                Box::new(move |evaluation, env| match value(evaluation, env)? {
+                    Value::Int(value) => Ok(value),
+                    Value::Missing => fail("a missing value was used as an integer"),
+                    other => fail(format!("expected an integer, found {other:?}")),
+                })
+            }
+        }
+    }
+
+    /// Whether `code` always yields an integer (never a missing value).
+    fn is_int(&self, code: &Code) -> bool {
+        match code {
+            Code::Const(value) => matches!(value, Value::Int(_)),
+            Code::RecordField(object, field) => {
+                self.is_entity(object)
+                    && matches!(
+                        field,
+                        RecordField::Id
+                            | RecordField::From
+                            | RecordField::To
+                            | RecordField::Points
+                            | RecordField::Awarded
+                    )
+            }
+            Code::MemberField(object, field) => {
+                self.is_entity(object) && matches!(field, MemberField::Id | MemberField::TtpAdmin)
+            }
+            Code::Definition(object, id) => {
+                self.is_entity(object) && self.program.definitions[*id].ty == crate::data::Type::Int
+            }
+            Code::Negate(_) => true,
+            Code::Arith(op, ..) => *op != Arith::Concat,
+            Code::Coalesce(_, right) => self.is_int(right),
+            Code::If(_, then, otherwise) => self.is_int(then) && self.is_int(otherwise),
+            Code::Call(builtin, arguments) => match builtin.spec().signature {
+                Signature::Fixed(_, result) => result == Param::Int,
+                Signature::TwoOrdered => arguments.iter().all(|a| self.is_int(a)),
+                Signature::Template => false,
+            },
+            Code::Aggregate(aggregate) => matches!(
+                aggregate.kind,
+                AggregateKind::Count | AggregateKind::CountDistinct | AggregateKind::Sum
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether `code` always yields a record or member: the entity decided, an aggregation
+    /// variable, or one of their links.
+    fn is_entity(&self, code: &Code) -> bool {
+        match code {
+            Code::This | Code::Bound(_) => true,
+            Code::RecordField(object, RecordField::Assurer | RecordField::Assuree) => {
+                self.is_entity(object)
+            }
+            _ => false,
+        }
+    }
+
+    /// Code yielding the index of a record or member, or `None` for a missing one.
+    fn entity(&self, code: &'a Code) -> Run<'a, Option<usize>> {
+        match code {
+            Code::This => Box::new(|_, env| Ok(Some(env.this))),
+            Code::Bound(slot) => Box::new(move |_, env| Ok(Some(env.bound[*slot]))),
+            Code::RecordField(object, field @ (RecordField::Assurer | RecordField::Assuree)) => {
+                let object = self.entity(object);
+                let assurer = *field == RecordField::Assurer;
+                Box::new(move |evaluation, env| {
+                    Ok(object(evaluation, env)?.map(|record| {
+                        let link = evaluation.data.links[record];
+                        (if assurer { link.assurer } else { link.assuree }) as usize
+                    }))
+                })
+            }
+            _ => {
+                let value = self.value(code);
+                Box::new(move |evaluation, env| match value(evaluation, env)? {
+                    Value::Record(index) | Value::Member(index) => Ok(Some(index)),
+                    _ => Ok(None),
+                })
+            }
+        }
+    }
+
+    /// Text read in place (a text constant, or a text column of a record), when `code` is that.
+    fn text(&self, code: &'a Code) -> Option<InPlace<'a>> {
+        match code {
+            Code::Const(Value::Text(text)) => Some(Box::new(move |_, _| &**text)),
+            Code::RecordField(object, field)
+                if matches!(**object, Code::This | Code::Bound(_))
+                    && matches!(
+                        field,
+                        RecordField::Method | RecordField::Location | RecordField::Date
+                    ) =>
+            {
+                let (bound, field) = match **object {
+                    Code::Bound(slot) => (Some(slot), *field),
+                    _ => (None, *field),
+                };
+                Some(Box::new(move |evaluation, env| {
+                    let index = bound.map_or(env.this, |slot| env.bound[slot]);
+                    let row = &evaluation.data.records[index];
+                    match field {
+                        RecordField::Method => &row.method,
+                        RecordField::Location => &row.location,
+                        _ => &row.date,
+                    }
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// The records an aggregation runs over.
+    fn source(&self, aggregate: &'a AggregateCode) -> Run<'a, (usize, Direction)> {
+        let source = self.value(&aggregate.source);
+        Box::new(move |evaluation, env| match source(evaluation, env)? {
+            Value::Records(member, direction) => Ok((member, direction)),
+            _ => fail("aggregation over a missing collection"),
+        })
+    }
+
+    /// `count(r in … where …)`.
+    fn count(&self, aggregate: &'a AggregateCode) -> Run<'a, i64> {
+        let source = self.source(aggregate);
+        let filter = aggregate.filter.as_ref().map(|f| self.boolean(f));
+        Box::new(move |evaluation, env| {
+            let (member, direction) = source(evaluation, env)?;
+            let data = evaluation.data;
+            let mut count = 0;
+            for &record in data.members[member].records(direction) {
+                env.bound.push(record);
+                let passes = filter.as_ref().map_or(Ok(true), |f| f(evaluation, env));
+                env.bound.pop();
+                count += i64::from(passes?);
+            }
+            Ok(count)
+        })
+    }
+
+    /// Any aggregation, over values.
+    fn aggregate(&self, aggregate: &'a AggregateCode) -> Run<'a, Value> {
+        let kind = aggregate.kind;
+        let source = self.source(aggregate);
+        let filter = aggregate.filter.as_ref().map(|f| self.boolean(f));
+        let value = aggregate.value.as_ref().map(|v| self.value(v));
+        Box::new(move |evaluation, env| {
+            let (member, direction) = source(evaluation, env)?;
+            let data = evaluation.data;
+            let mut count: i64 = 0;
+            let mut sum: i64 = 0;
+            let mut best: Option<Value> = None;
+            let mut distinct: Vec<Value> = Vec::new();
+            let mut lines: Vec<Arc<str>> = Vec::new();
+            for &record in data.members[member].records(direction) {
+                env.bound.push(record);
+                let element = element(evaluation, env, filter.as_ref(), value.as_ref());
+                env.bound.pop();
+                let Some(value) = element? else { continue };
+                count += 1;
+                match (kind, value) {
+                    (AggregateKind::Sum, Value::Int(v)) => {
+                        sum = sum.checked_add(v).ok_or_else(|| EvalError {
+                            message: "integer overflow in `sum`".into(),
+                        })?;
+                    }
+                    (AggregateKind::Min | AggregateKind::Max, v) => {
+                        let op = if kind == AggregateKind::Min {
+                            Compare::Lt
+                        } else {
+                            Compare::Gt
+                        };
+                        if best.as_ref().is_none_or(|b| compare(op, &v, b)) {
+                            best = Some(v);
+                        }
+                    }
+                    (AggregateKind::CountDistinct, v) if !distinct.contains(&v) => {
+                        distinct.push(v);
+                    }
+                    (AggregateKind::Any, Value::Bool(true)) => return Ok(Value::Bool(true)),
+                    (AggregateKind::All, Value::Bool(false)) => return Ok(Value::Bool(false)),
+                    (AggregateKind::Lines, Value::Text(line)) => lines.push(line),
+                    _ => {}
+                }
+            }
+            Ok(match kind {
+                AggregateKind::Count => Value::Int(count),
+                AggregateKind::CountDistinct => Value::Int(distinct.len() as i64),
+                AggregateKind::Sum => Value::Int(sum),
+                AggregateKind::Min | AggregateKind::Max => best.unwrap_or(Value::Missing),
+                AggregateKind::Any => Value::Bool(false),
+                AggregateKind::All => Value::Bool(true),
+                AggregateKind::Lines => Value::Text(lines.join("\n").into()),
+            })
+        })
+    }
+}
+
+/// An aggregation's element: its value when it passes the filter (`Bool(true)` when the
+/// aggregation has no value expression).
+fn element<'a>(
+    evaluation: &mut Evaluation<'a>,
+    env: &mut Env,
+    filter: Option<&Run<'a, bool>>,
+    value: Option<&Run<'a, Value>>,
+) -> Result<Option<Value>> {
+    if let Some(filter) = filter
+        && !filter(evaluation, env)?
+    {
+        return Ok(None);
+    }
+    match value {
+        Some(value) => value(evaluation, env).map(Some),
+        None => Ok(Some(Value::Bool(true))),
+    }
+}
+
+/// Checked integer arithmetic, with the language's error messages.
+fn arithmetic(op: Arith, a: i64, b: i64) -> Result<i64> {
+    let (result, symbol) = match op {
+        Arith::Add => (a.checked_add(b), "+"),
+        Arith::Sub => (a.checked_sub(b), "-"),
+        Arith::Mul => (a.checked_mul(b), "*"),
+        Arith::Div if b == 0 => return fail("division by zero"),
+        Arith::Div => (a.checked_div(b), "/"),
+        Arith::Rem if b == 0 => return fail("division by zero in `%`"),
+        _ => (a.checked_rem(b), "%"),
+    };
+    match result {
+        Some(value) => Ok(value),
+        None => fail(format!("integer overflow in `{a} {symbol} {b}`")),
+    }
+}
