@@ -24,6 +24,11 @@ pub(super) struct Memo {
     scopes: Vec<Scope>,
     /// Per definition, the slots of the focused entities of its scope, by local index.
     dense: Vec<Vec<Slot>>,
+    /// Per definition and local index, the focus its slot was written in: a slot written in
+    /// an earlier focus is empty, so a new focus clears nothing.
+    written: Vec<Vec<u32>>,
+    /// The current focus (never 0, the stamp of a slot never written).
+    focus: u32,
     member_local: Vec<u32>,
     record_local: Vec<u32>,
     focused_members: Vec<usize>,
@@ -46,6 +51,8 @@ impl Memo {
         let scopes: Vec<Scope> = program.definitions.iter().map(|d| d.scope).collect();
         Self {
             dense: vec![Vec::new(); scopes.len()],
+            written: vec![Vec::new(); scopes.len()],
+            focus: 0,
             scopes,
             member_local: vec![NOT_LOCAL; data.members.len()],
             record_local: vec![NOT_LOCAL; data.records.len()],
@@ -77,13 +84,22 @@ impl Memo {
         for (local, r) in records.iter().enumerate() {
             self.record_local[*r] = local as u32;
         }
-        for (slots, scope) in self.dense.iter_mut().zip(&self.scopes) {
+        self.focus = self.focus.wrapping_add(1);
+        if self.focus == 0 {
+            // After 2^32 foci a stamp could match an old one: forget them all.
+            self.written.iter_mut().for_each(|stamps| stamps.fill(0));
+            self.focus = 1;
+        }
+        let slots = self.dense.iter_mut().zip(&mut self.written);
+        for ((slots, stamps), scope) in slots.zip(&self.scopes) {
             let count = match scope {
                 Scope::Member => members.len(),
                 Scope::Record => records.len(),
             };
-            slots.clear();
-            slots.resize(count, Slot::Empty);
+            if slots.len() < count {
+                slots.resize(count, Slot::Empty);
+                stamps.resize(count, 0);
+            }
         }
         self.outside.clear();
         self.focused_members = members;
@@ -105,6 +121,7 @@ impl Memo {
 
     pub(super) fn get(&self, place: Place) -> Option<&Slot> {
         match place {
+            Place::Dense(id, local) if self.written[id][local] != self.focus => None,
             Place::Dense(id, local) => Some(&self.dense[id][local]),
             Place::Outside(id, entity) => self.outside.get(&(id, entity)),
         }
@@ -112,7 +129,10 @@ impl Memo {
 
     pub(super) fn set(&mut self, place: Place, slot: Slot) {
         match place {
-            Place::Dense(id, local) => self.dense[id][local] = slot,
+            Place::Dense(id, local) => {
+                self.written[id][local] = self.focus;
+                self.dense[id][local] = slot;
+            }
             Place::Outside(id, entity) => {
                 self.outside.insert((id, entity), slot);
             }
