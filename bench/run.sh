@@ -44,6 +44,8 @@ read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
 read -r EVAL_L1 _ < <(RAYON_NUM_THREADS=1 best_of 1 $W eval --db "$LDB" --summary --as-of $AS_OF)
 read -r DIFF_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
 read -r _ SCAN_L _ < <($B scan "$LDB")
+# sqlite3's own shell printing the three tables wotrules reads (a reader that only formats).
+read -r DUMP_L _ < <(best_of 1 sqlite3 "$LDB" "SELECT * FROM notary; SELECT * FROM users; SELECT * FROM cats_passed;")
 read -r _ INTERP_S PLAIN_S _ < <($B handwritten "$SDB" $AS_OF rules)
 read -r _ WEBDB_L _ < <($B webdb "$LDB")
 read -r _ REGO_S INTERP_REGO_S _ < <($B regorus "$SDB" $AS_OF rules)
@@ -75,6 +77,7 @@ CASE_MS=$(hyper "$W eval --case examples/a20111001.1.yaml")
 CHECK_MS=$(hyper "$W check")
 
 R_READ=$(ratio "$EVAL_L" "$SCAN_L")
+R_DUMP=$(ratio "$EVAL_L" "$DUMP_L")
 R_PLAIN=$(ratio "$INTERP_S" "$PLAIN_S")
 R_WEBDB=$(ratio "$WEBDB_L" "$EVAL_L")
 R_REGO=$(ratio "$REGO_S" "$INTERP_REGO_S")
@@ -85,13 +88,14 @@ BPR=$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}')
 
 row "figure" "measured" "target" "met"
 row "---" "---" "---" "---"
-row "eval --db L --summary ÷ bare SQLite scan" "$R_READ ($EVAL_L s / $SCAN_L s)" "<= 1.5" "$(met "$R_READ" "<=" 1.5)"
+row "eval --db L --summary ÷ bare SQLite scan" "$R_READ ($EVAL_L s / $SCAN_L s)" "<= 1.2" "$(met "$R_READ" "<=" 1.2)"
+row "eval --db L --summary ÷ sqlite3 printing the tables" "$R_DUMP ($EVAL_L s / $DUMP_L s)" "<= 1.0" "$(met "$R_DUMP" "<=" 1.0)"
 row "interpreter ÷ hand-written Rust (S, 1 core)" "$R_PLAIN ($INTERP_S s / $PLAIN_S s)" "<= 2.0" "$(met "$R_PLAIN" "<=" 2.0)"
 row "webdb per-member queries (L) ÷ wotrules (L)" "$R_WEBDB ($WEBDB_L s / $EVAL_L s)" ">= 10" "$(met "$R_WEBDB" ">=" 10)"
-row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$R_REGO ($REGO_S s / $INTERP_REGO_S s)" ">= 20" "$(met "$R_REGO" ">=" 20)"
+row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$R_REGO ($REGO_S s / $INTERP_REGO_S s)" ">= 50" "$(met "$R_REGO" ">=" 50)"
 row "eval --case a20111001.1 (hyperfine mean)" "$CASE_MS ms" "< 20 ms" "$(met "$CASE_MS" "<=" 20)"
 row "check rules/ (hyperfine mean)" "$CHECK_MS ms" "< 20 ms" "$(met "$CHECK_MS" "<=" 20)"
-row "diff L ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.2" "$(met "$R_DIFF" "<=" 2.2)"
-row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 1024 MiB" "$(met "$MIB" "<=" 1024)"
-row "speed-up on $(nproc) cores (1 thread ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.7" "$(met "$R_CORES" ">=" 1.7)"
+row "diff L ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.0" "$(met "$R_DIFF" "<=" 2.0)"
+row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 600 MiB" "$(met "$MIB" "<=" 600)"
+row "speed-up on $(nproc) cores (1 thread ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.8" "$(met "$R_CORES" ">=" 1.8)"
 row "µs per row S / M / L (L ÷ S)" "$US_S / $US_M / $US_L ($R_SCALE)" "<= 1.5" "$(met "$R_SCALE" "<=" 1.5)"
