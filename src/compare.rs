@@ -180,7 +180,7 @@ fn compare_chunk(old: &mut Evaluation, new: &mut Evaluation, chunk: &[usize]) ->
         .collect();
     let records = chunk
         .iter()
-        .flat_map(|m| data.members[*m].received.iter().copied())
+        .flat_map(|m| data.received(*m))
         .filter_map(|index| {
             let changes = changed_outputs(
                 old,

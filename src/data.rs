@@ -460,10 +460,13 @@ pub struct Member {
     pub cats_passed: Option<NaiveDate>,
     /// Whether the member is evaluated (listed in the case, or all members of a database).
     pub evaluated: bool,
-    /// Indices of the records received, by record id.
-    pub received: Vec<usize>,
-    /// Indices of the records given, by record id.
-    pub given: Vec<usize>,
+    /// Where its records are in [`Dataset::linked`]: the received ones from here, then the
+    /// given ones.
+    linked: u32,
+    /// How many records it received.
+    received: u32,
+    /// How many records it gave.
+    given: u32,
 }
 
 /// The two members of a record in a [`Dataset`], by index into [`Dataset::members`].
@@ -492,6 +495,9 @@ pub struct Dataset {
     pub records: Vec<RecordRow>,
     /// The members of each record, by the record's index.
     pub links: Vec<Link>,
+    /// Each member's records by index, in one array: the records it received, by id, then
+    /// those it gave (see [`Dataset::records_of`]).
+    linked: Vec<u32>,
 }
 
 impl Dataset {
@@ -535,19 +541,25 @@ impl Dataset {
                 assuree: member_index(row.to, &mut members) as u32,
             })
             .collect();
-        // Each member's lists are allocated once, at their final size.
-        let mut counts = vec![(0usize, 0usize); members.len()];
+        // Every member's records in one array: counted, placed, then filled in record order.
         for link in &links {
-            counts[link.assuree as usize].0 += 1;
-            counts[link.assurer as usize].1 += 1;
+            members[link.assuree as usize].received += 1;
+            members[link.assurer as usize].given += 1;
         }
-        for (member, (received, given)) in members.iter_mut().zip(counts) {
-            member.received.reserve_exact(received);
-            member.given.reserve_exact(given);
+        let mut next = 0u32;
+        for member in &mut members {
+            member.linked = next;
+            next += member.received + member.given;
         }
+        let mut filled: Vec<(u32, u32)> = members.iter().map(|m| (0, m.received)).collect();
+        let mut linked = vec![0u32; next as usize];
         for (position, link) in links.iter().enumerate() {
-            members[link.assuree as usize].received.push(position);
-            members[link.assurer as usize].given.push(position);
+            for (member, given) in [(link.assuree, false), (link.assurer, true)] {
+                let (received_so_far, given_so_far) = &mut filled[member as usize];
+                let slot = if given { given_so_far } else { received_so_far };
+                linked[(members[member as usize].linked + *slot) as usize] = position as u32;
+                *slot += 1;
+            }
         }
         Self {
             as_of,
@@ -555,6 +567,7 @@ impl Dataset {
             members,
             records: rows,
             links,
+            linked,
         }
     }
 }
@@ -564,8 +577,37 @@ impl Dataset {
     pub fn overfull_member(&self) -> Option<(i64, usize)> {
         self.members
             .iter()
-            .map(|m| (m.row.id, m.received.len().max(m.given.len())))
+            .map(|m| (m.row.id, m.received.max(m.given) as usize))
             .find(|(_, count)| *count > MAX_RECORDS_PER_MEMBER)
+    }
+
+    /// The indices of the records member `member` received or gave, by record id.
+    pub fn records_of(&self, member: usize, direction: Direction) -> &[u32] {
+        let Member {
+            linked,
+            received,
+            given,
+            ..
+        } = self.members[member];
+        let (start, received_end) = (linked as usize, (linked + received) as usize);
+        match direction {
+            Direction::Received => &self.linked[start..received_end],
+            Direction::Given => &self.linked[received_end..received_end + given as usize],
+        }
+    }
+
+    /// The indices of the records member `member` received, by record id.
+    pub fn received(&self, member: usize) -> impl Iterator<Item = usize> + Clone + '_ {
+        self.records_of(member, Direction::Received)
+            .iter()
+            .map(|&r| r as usize)
+    }
+
+    /// The indices of the records member `member` gave, by record id.
+    pub fn given(&self, member: usize) -> impl Iterator<Item = usize> + Clone + '_ {
+        self.records_of(member, Direction::Given)
+            .iter()
+            .map(|&r| r as usize)
     }
 }
 
@@ -581,16 +623,9 @@ impl Member {
             row,
             cats_passed,
             evaluated,
-            received: Vec::new(),
-            given: Vec::new(),
-        }
-    }
-
-    /// The indices of the records received or given.
-    pub fn records(&self, direction: Direction) -> &[usize] {
-        match direction {
-            Direction::Received => &self.received,
-            Direction::Given => &self.given,
+            linked: 0,
+            received: 0,
+            given: 0,
         }
     }
 }

@@ -53,7 +53,7 @@ fn the_decisions_of_s_are_held() {
             if !data.members[member].evaluated {
                 entities.clear();
             }
-            for &record in &data.members[member].received {
+            for record in data.received(member) {
                 entities.push((&program.record_outputs, record, "record"));
             }
             for (outputs, entity, kind) in entities {

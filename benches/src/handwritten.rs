@@ -99,7 +99,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
         let assuree = data.links[i].assuree as usize;
         let when = date(r.when);
         let mut admins: Vec<i64> = Vec::new();
-        for &j in &data.members[assuree].received {
+        for j in data.received(assuree) {
             let other = &data.records[j];
             let earlier = match (date(other.when), when) {
                 (Some(a), Some(b)) => a <= b,
@@ -190,7 +190,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
                 findings.push("topup-without-two-ttp");
             }
             let assuree = data.links[i].assuree as usize;
-            let same_admin = data.members[assuree].received.iter().any(|&j| {
+            let same_admin = data.received(assuree).any(|j| {
                 classes[j] == "ttp-assisted"
                     && lives[j]
                     && data.records[j].id != r.id
@@ -222,19 +222,17 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
             findings,
         });
     }
-    let members = data
-        .members
-        .iter()
-        .filter(|m| m.evaluated)
-        .map(|member| {
+    let members = (0..data.members.len())
+        .filter(|&m| data.members[m].evaluated)
+        .map(|m| {
+            let member = &data.members[m];
             // ap/member.yaml
-            let received = member.received.iter().map(|&i| &records[i]);
+            let received = data.received(m).map(|i| &records[i]);
             let assurance_points = received.clone().map(|r| r.counts).sum::<i64>().min(100);
             let age = member.row.dob.map(|dob| years_between(dob, as_of));
-            let given_f2f = member
-                .given
-                .iter()
-                .filter(|&&i| records[i].live && &*data.records[i].method == FACE_TO_FACE)
+            let given_f2f = data
+                .given(m)
+                .filter(|&i| records[i].live && &*data.records[i].method == FACE_TO_FACE)
                 .count() as i64;
             let raw = 2 * given_f2f + received.clone().map(|r| r.experience_other).sum::<i64>();
             let experience_points = if assurance_points < 100 {

@@ -166,7 +166,7 @@ pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec
                     .collect();
                 members.push(values);
             }
-            for &r in &data.members[m].received {
+            for r in data.received(m) {
                 records[r] = program
                     .record_outputs
                     .iter()
@@ -282,10 +282,9 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
         .filter(|m| data.members[*m].evaluated)
         .map(|m| {
             let member = &data.members[m];
-            let received: Vec<serde_json::Value> = member
-                .received
-                .iter()
-                .map(|&i| {
+            let received: Vec<serde_json::Value> = data
+                .received(m)
+                .map(|i| {
                     let r = &data.records[i];
                     let valid = evaluation.value(topup_valid, i) == Ok(Value::Bool(true));
                     serde_json::json!({"id": r.id, "points": r.points, "awarded": r.awarded,

@@ -462,7 +462,8 @@ impl<'a> Compiler<'a> {
             let (member, direction) = source(evaluation, env)?;
             let data = evaluation.data;
             let mut count = 0;
-            for &record in data.members[member].records(direction) {
+            for record in data.records_of(member, direction) {
+                let record = *record as usize;
                 env.bound.push(record);
                 let passes = filter.as_ref().map_or(Ok(true), |f| f(evaluation, env));
                 env.bound.pop();
@@ -486,7 +487,8 @@ impl<'a> Compiler<'a> {
             let mut best: Option<Value> = None;
             let mut distinct: Vec<Value> = Vec::new();
             let mut lines: Vec<Arc<str>> = Vec::new();
-            for &record in data.members[member].records(direction) {
+            for record in data.records_of(member, direction) {
+                let record = *record as usize;
                 env.bound.push(record);
                 let element = element(evaluation, env, filter.as_ref(), value.as_ref());
                 env.bound.pop();

@@ -80,7 +80,7 @@ impl Evaluation<'_> {
         };
         let records: Vec<usize> = match selection {
             Selection::All => (0..data.records.len()).collect(),
-            Selection::Member(index) => data.members[index].received.clone(),
+            Selection::Member(index) => data.received(index).collect(),
             Selection::Record(index) => vec![index],
         };
         let program = self.program;

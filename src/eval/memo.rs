@@ -64,10 +64,7 @@ impl Memo {
 
     /// Forgets everything and focuses on `members` and the records they received.
     pub(super) fn focus(&mut self, data: &Dataset, members: &[usize]) {
-        let records: Vec<usize> = members
-            .iter()
-            .flat_map(|m| data.members[*m].received.iter().copied())
-            .collect();
+        let records: Vec<usize> = members.iter().flat_map(|m| data.received(*m)).collect();
         self.set_focus(members.to_vec(), records);
     }
 

@@ -80,10 +80,7 @@ impl Evaluation<'_> {
             .copied()
             .filter(|m| data.members[*m].evaluated)
             .collect();
-        let records: Vec<usize> = chunk
-            .iter()
-            .flat_map(|m| data.members[*m].received.iter().copied())
-            .collect();
+        let records: Vec<usize> = chunk.iter().flat_map(|m| data.received(*m)).collect();
         let mut summary = Summary {
             members: members.len(),
             records: records.len(),

@@ -283,7 +283,7 @@ pub fn why_not(
         atoms.push((Change::PassCats, cite.clone()));
     }
     if let Some((outcome, value, points, cite)) = &plan.repair {
-        let repairable = data.members[index].received.iter().filter_map(|&record| {
+        let repairable = data.received(index).filter_map(|record| {
             let repairable = evaluation.value(*outcome, record).ok().as_ref() == Some(value);
             match evaluation.value(*points, record) {
                 Ok(Value::Int(points)) if repairable => Some(Change::Repair {

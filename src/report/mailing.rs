@@ -132,7 +132,7 @@ fn compose_one(
     for chunk in members.chunks(CHUNK_MEMBERS) {
         evaluation.focus(chunk);
         for &member in chunk {
-            for &record in &data.members[member].received {
+            for record in data.received(member) {
                 match evaluation.value(mailing.records, record) {
                     Ok(Value::Bool(true)) => {}
                     Ok(_) => continue,

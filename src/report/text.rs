@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
-use crate::data::{Dataset, Value};
+use crate::data::{Dataset, Direction, Value};
 use crate::eval::{Decisions, EntityDecisions, FailedRow, Obstacle, TraceNode, WhyNot};
 
 /// Renders decisions for a person.
@@ -20,11 +20,14 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
     for member in &decisions.members {
         let _ = writeln!(out, "\nmember {}", member.id);
         outputs(&mut out, member, "  ");
-        let links = &data.members[member.index];
-        for (title, indices) in [("received", &links.received), ("given", &links.given)] {
-            let rows: Vec<&EntityDecisions> = indices
+        for (title, direction) in [
+            ("received", Direction::Received),
+            ("given", Direction::Given),
+        ] {
+            let rows: Vec<&EntityDecisions> = data
+                .records_of(member.index, direction)
                 .iter()
-                .filter_map(|i| by_index.get(i).copied())
+                .filter_map(|&i| by_index.get(&(i as usize)).copied())
                 .collect();
             if rows.is_empty() {
                 continue;
@@ -39,10 +42,8 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
             explain_records(
                 &mut out,
                 data,
-                links
-                    .received
-                    .iter()
-                    .filter_map(|i| by_index.get(i).copied()),
+                data.received(member.index)
+                    .filter_map(|i| by_index.get(&i).copied()),
             );
         }
     }

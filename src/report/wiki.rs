@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
-use crate::data::{Dataset, Value};
+use crate::data::{Dataset, Direction, Value};
 use crate::eval::{Decisions, EntityDecisions, TraceNode, WhyNot};
 
 /// The wiki dialect written.
@@ -158,14 +158,14 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
             .map(|(name, value)| vec![markup.text(name), markup.bold(&shown(value))])
             .collect();
         markup.table(&mut out, &["Output".into(), "Decision".into()], &rows);
-        let links = &data.members[member.index];
-        for (title, indices, received) in [
-            ("Assurances received", &links.received, true),
-            ("Assurances given", &links.given, false),
+        for (title, direction, received) in [
+            ("Assurances received", Direction::Received, true),
+            ("Assurances given", Direction::Given, false),
         ] {
-            let rows: Vec<&EntityDecisions> = indices
+            let rows: Vec<&EntityDecisions> = data
+                .records_of(member.index, direction)
                 .iter()
-                .filter_map(|i| records.get(i).copied())
+                .filter_map(|&i| records.get(&(i as usize)).copied())
                 .collect();
             if !rows.is_empty() {
                 out.push('\n');
@@ -174,10 +174,9 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
                 records_table(markup, &mut out, data, &rows, received);
             }
         }
-        let record_traces = links
-            .received
-            .iter()
-            .any(|i| records.get(i).is_some_and(|r| !r.traces.is_empty()));
+        let record_traces = data
+            .received(member.index)
+            .any(|i| records.get(&i).is_some_and(|r| !r.traces.is_empty()));
         if !member.traces.is_empty() || record_traces {
             out.push('\n');
             out.push_str(&markup.heading(3, "Why"));
@@ -186,8 +185,8 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
             for (name, node) in &member.traces {
                 explain(markup, &mut out, name, node, 0, &mut explained);
             }
-            for index in &links.received {
-                if let Some(record) = records.get(index) {
+            for index in data.received(member.index) {
+                if let Some(record) = records.get(&index) {
                     explain_record(markup, &mut out, record, 4);
                 }
             }
@@ -198,10 +197,7 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
     let listed: HashSet<usize> = decisions
         .members
         .iter()
-        .flat_map(|m| {
-            let links = &data.members[m.index];
-            links.received.iter().chain(&links.given).copied()
-        })
+        .flat_map(|m| data.received(m.index).chain(data.given(m.index)))
         .collect();
     let others: Vec<&EntityDecisions> = decisions
         .records
