@@ -325,11 +325,6 @@ impl<'a> Compiler<'a> {
                     arithmetic(op, left(evaluation, env)?, right(evaluation, env)?)
                 })
             }
-            Code::Aggregate(aggregate)
-                if aggregate.kind == AggregateKind::Count && aggregate.value.is_none() =>
-            {
-                self.count(aggregate)
-            }
             _ => {
                 let value = self.value(code);
                 Box::new(move |evaluation, env| match value(evaluation, env)? {
@@ -451,25 +446,6 @@ impl<'a> Compiler<'a> {
         Box::new(move |evaluation, env| match source(evaluation, env)? {
             Value::Records(member, direction) => Ok((member, direction)),
             _ => fail("aggregation over a missing collection"),
-        })
-    }
-
-    /// `count(r in … where …)`.
-    fn count(&self, aggregate: &'a AggregateCode) -> Run<'a, i64> {
-        let source = self.source(aggregate);
-        let filter = aggregate.filter.as_ref().map(|f| self.boolean(f));
-        Box::new(move |evaluation, env| {
-            let (member, direction) = source(evaluation, env)?;
-            let data = evaluation.data;
-            let mut count = 0;
-            for record in data.records_of(member, direction) {
-                let record = *record as usize;
-                env.bound.push(record);
-                let passes = filter.as_ref().map_or(Ok(true), |f| f(evaluation, env));
-                env.bound.pop();
-                count += i64::from(passes?);
-            }
-            Ok(count)
         })
     }
 
