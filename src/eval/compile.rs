@@ -28,7 +28,9 @@ pub(super) struct CompiledRule<'a> {
 
 /// A compiled definition: its overrides in priority order, then its rows (or its one value).
 pub(super) struct CompiledDefinition<'a> {
+    /// Its overrides, in the order of [`crate::check::program::Definition::overrides`].
     pub overrides: Vec<CompiledRule<'a>>,
+    /// Its `value:` (one rule), or the rows of its `cases:` or `collect:` table.
     pub rules: Vec<CompiledRule<'a>>,
 }
 
@@ -57,7 +59,9 @@ pub(super) fn compile_program<'a>(program: &'a Program) -> Vec<CompiledDefinitio
 
 /// Compiles code of a definition of `scope`.
 pub(super) struct Compiler<'a> {
+    /// The program the code belongs to (for the types of the definitions it reads).
     pub program: &'a Program,
+    /// The scope of the entity the code is evaluated for (`This`).
     pub scope: Scope,
 }
 
