@@ -222,8 +222,8 @@ fn changed_outputs(
             .iter()
             .find(|o| o.name == name)
             .map(|o| o.definition);
-        let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| e.message));
-        let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| e.message));
+        let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| *e.message));
+        let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| *e.message));
         let same = match (&old_value, &new_value) {
             (Some(Ok(a)), Some(Ok(b))) => a == b,
             (Some(Err(_)), Some(Err(_))) => true,

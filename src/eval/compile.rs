@@ -163,9 +163,7 @@ impl<'a> Compiler<'a> {
             }
             Code::Call(builtin, arguments) => {
                 let function = builtin.spec().call;
-                let call = move |values: &[&Value]| {
-                    function(values).map_err(|message| EvalError { message })
-                };
+                let call = move |values: &[&Value]| function(values).map_err(EvalError::new);
                 let mut arguments: Vec<Argument<'a>> = arguments
                     .iter()
                     .map(|argument| match argument {
@@ -476,9 +474,9 @@ impl<'a> Compiler<'a> {
                 count += 1;
                 match (kind, value) {
                     (AggregateKind::Sum, Value::Int(v)) => {
-                        sum = sum.checked_add(v).ok_or_else(|| EvalError {
-                            message: "integer overflow in `sum`".into(),
-                        })?;
+                        sum = sum
+                            .checked_add(v)
+                            .ok_or_else(|| EvalError::new("integer overflow in `sum`"))?;
                     }
                     (AggregateKind::Min | AggregateKind::Max, v) => {
                         let op = if kind == AggregateKind::Min {

@@ -124,7 +124,7 @@ impl Evaluation<'_> {
             .map(|output| {
                 (
                     output.name.clone(),
-                    self.value(output.definition, index).map_err(|e| e.message),
+                    self.value(output.definition, index).map_err(|e| *e.message),
                 )
             })
             .collect();

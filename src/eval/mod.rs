@@ -32,16 +32,24 @@ pub use whynot::{Change, MAX_CHANGES, Obstacle, Rows, Suggestion, WhyNot, apply,
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalError {
-    /// What went wrong.
-    pub message: String,
+    /// What went wrong (boxed: a `Result<Value, EvalError>` is then no larger than a
+    /// `Value`, and every compiled node returns one).
+    pub message: Box<String>,
+}
+
+impl EvalError {
+    /// An error saying `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: Box::new(message.into()),
+        }
+    }
 }
 
 type Result<T> = std::result::Result<T, EvalError>;
 
 fn fail<T>(message: impl Into<String>) -> Result<T> {
-    Err(EvalError {
-        message: message.into(),
-    })
+    Err(EvalError::new(message))
 }
 
 /// Which clause decided a definition's value.
@@ -336,9 +344,7 @@ impl<'a> Evaluation<'a> {
 
 /// Adds to an error the definition and the clause (`path:line`) it arose in.
 fn located<'r>(definition: &'r str, at: &'r str) -> impl Fn(EvalError) -> EvalError + 'r {
-    move |error| EvalError {
-        message: format!("{} (in `{definition}`, {at})", error.message),
-    }
+    move |error| EvalError::new(format!("{} (in `{definition}`, {at})", error.message))
 }
 
 /// Compares two values; a missing value equals only a missing value and orders before nothing.

@@ -139,7 +139,7 @@ fn compose_one(
                     Err(error) => {
                         return Err(MailingError::Selection {
                             record: data.records[record].id,
-                            message: error.message,
+                            message: *error.message,
                         });
                     }
                 }
@@ -233,7 +233,7 @@ fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Com
     match evaluation.value(mailing.mailed, member) {
         Ok(Value::Bool(true)) => {}
         Ok(_) => return Ok(Err(deciding_cite(evaluation, mailing.mailed, member))),
-        Err(error) => return Err(error.message),
+        Err(error) => return Err(*error.message),
     }
     let mut text = |id: DefId| match evaluation.value(id, member) {
         Ok(Value::Text(text)) => Ok(text.to_string()),
@@ -241,7 +241,7 @@ fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Com
             "`{}` is {other}, not text",
             evaluation.program().definitions[id].name
         )),
-        Err(error) => Err(error.message),
+        Err(error) => Err(*error.message),
     };
     let address = text(mailing.address)?;
     if let Err(why) = check_address(&address) {
