@@ -69,7 +69,6 @@ pub enum Decision {
 }
 
 /// The evaluation of one program over one dataset; outputs are computed on demand and memoised.
-/// The evaluation of one program over one dataset; outputs are computed on demand and memoised.
 pub struct Evaluation<'a> {
     program: &'a Program,
     data: &'a Dataset,
