@@ -316,48 +316,69 @@ pub enum RequestField {
 impl RecordField {
     /// The field of this name with its type, as the data provides it.
     pub fn lookup(name: &str) -> Option<(Self, Type)> {
-        let optional_date = Type::Optional(Box::new(Type::Date));
-        Some(match name {
-            "id" => (Self::Id, Type::Int),
-            "from" => (Self::From, Type::Int),
-            "to" => (Self::To, Type::Int),
-            "points" => (Self::Points, Type::Int),
-            "awarded" => (Self::Awarded, Type::Int),
-            "method" => (Self::Method, Type::Text),
-            "location" => (Self::Location, Type::Text),
-            "date" => (Self::Date, Type::Text),
-            "when" => (Self::When, optional_date),
-            "expire" => (Self::Expire, optional_date),
-            "deleted" => (Self::Deleted, optional_date),
-            "assurer" => (Self::Assurer, Type::Member),
-            "assuree" => (Self::Assuree, Type::Member),
+        let field = match name {
+            "id" => Self::Id,
+            "from" => Self::From,
+            "to" => Self::To,
+            "points" => Self::Points,
+            "awarded" => Self::Awarded,
+            "method" => Self::Method,
+            "location" => Self::Location,
+            "date" => Self::Date,
+            "when" => Self::When,
+            "expire" => Self::Expire,
+            "deleted" => Self::Deleted,
+            "assurer" => Self::Assurer,
+            "assuree" => Self::Assuree,
             _ => return None,
-        })
+        };
+        Some((field, field.ty()))
+    }
+
+    /// The field's type, as the data provides it.
+    pub fn ty(self) -> Type {
+        match self {
+            Self::Id | Self::From | Self::To | Self::Points | Self::Awarded => Type::Int,
+            Self::Method | Self::Location | Self::Date => Type::Text,
+            Self::When | Self::Expire | Self::Deleted => Type::Optional(Box::new(Type::Date)),
+            Self::Assurer | Self::Assuree => Type::Member,
+        }
     }
 }
 
 impl MemberField {
     /// The field of this name with its type, as the data provides it.
     pub fn lookup(name: &str) -> Option<(Self, Type)> {
-        let optional_date = Type::Optional(Box::new(Type::Date));
-        Some(match name {
-            "id" => (Self::Id, Type::Int),
-            "dob" => (Self::Dob, optional_date),
-            "assurer" => (Self::Assurer, Type::Bool),
-            "assurer_blocked" => (Self::AssurerBlocked, Type::Bool),
-            "ttpadmin" => (Self::TtpAdmin, Type::Int),
-            "cats_passed" => (Self::CatsPassed, optional_date),
-            "received" => (Self::Received, Type::Records),
-            "given" => (Self::Given, Type::Records),
-            "deleted" => (Self::Deleted, optional_date),
-            "locked" => (Self::Locked, Type::Bool),
-            "email" => (Self::Email, Type::Text),
-            "fname" => (Self::Fname, Type::Text),
-            "mname" => (Self::Mname, Type::Text),
-            "lname" => (Self::Lname, Type::Text),
-            "suffix" => (Self::Suffix, Type::Text),
+        let field = match name {
+            "id" => Self::Id,
+            "dob" => Self::Dob,
+            "assurer" => Self::Assurer,
+            "assurer_blocked" => Self::AssurerBlocked,
+            "ttpadmin" => Self::TtpAdmin,
+            "cats_passed" => Self::CatsPassed,
+            "received" => Self::Received,
+            "given" => Self::Given,
+            "deleted" => Self::Deleted,
+            "locked" => Self::Locked,
+            "email" => Self::Email,
+            "fname" => Self::Fname,
+            "mname" => Self::Mname,
+            "lname" => Self::Lname,
+            "suffix" => Self::Suffix,
             _ => return None,
-        })
+        };
+        Some((field, field.ty()))
+    }
+
+    /// The field's type, as the data provides it.
+    pub fn ty(self) -> Type {
+        match self {
+            Self::Id | Self::TtpAdmin => Type::Int,
+            Self::Assurer | Self::AssurerBlocked | Self::Locked => Type::Bool,
+            Self::Dob | Self::CatsPassed | Self::Deleted => Type::Optional(Box::new(Type::Date)),
+            Self::Received | Self::Given => Type::Records,
+            Self::Email | Self::Fname | Self::Mname | Self::Lname | Self::Suffix => Type::Text,
+        }
     }
 }
 
@@ -371,6 +392,30 @@ impl RequestField {
             "mismatch" => (Self::Mismatch, optional_text),
             _ => return None,
         })
+    }
+}
+
+impl RecordRow {
+    /// The column of an integer field (`None` for a field of another type).
+    pub fn integer(&self, field: RecordField) -> Option<i64> {
+        Some(match field {
+            RecordField::Id => self.id,
+            RecordField::From => self.from,
+            RecordField::To => self.to,
+            RecordField::Points => self.points,
+            RecordField::Awarded => self.awarded,
+            _ => return None,
+        })
+    }
+
+    /// The column of a text field (`None` for a field of another type).
+    pub fn text(&self, field: RecordField) -> Option<&Arc<str>> {
+        match field {
+            RecordField::Method => Some(&self.method),
+            RecordField::Location => Some(&self.location),
+            RecordField::Date => Some(&self.date),
+            _ => None,
+        }
     }
 }
 

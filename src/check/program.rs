@@ -261,6 +261,19 @@ pub enum Compare {
 }
 
 impl Compare {
+    /// Whether two operands ordered `ordering` (left to right) satisfy the operator.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Self::Eq => ordering == Equal,
+            Self::Ne => ordering != Equal,
+            Self::Lt => ordering == Less,
+            Self::Le => ordering != Greater,
+            Self::Gt => ordering == Greater,
+            Self::Ge => ordering != Less,
+        }
+    }
+
     /// The operator as written in the language.
     pub fn symbol(self) -> &'static str {
         match self {

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use super::{Env, EvalError, Evaluation, Result, compare, fail};
 use crate::builtins::{Param, Signature};
 use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, Program, Rule};
-use crate::data::{Direction, MemberField, RecordField, Value};
+use crate::data::{Direction, RecordField, Type, Value};
 use crate::lang::{AggregateKind, Scope};
 
 /// Compiled code yielding a `T` for the entity (and the aggregation variables) of an [`Env`].
 pub(super) type Run<'a, T> = Box<dyn Fn(&mut Evaluation<'a>, &mut Env) -> Result<T> + 'a>;
 
-/// Compiled code yielding text read in place from the rules or the data.
-type InPlace<'a> = Box<dyn Fn(&Evaluation<'a>, &Env) -> &'a str + 'a>;
+/// Compiled code yielding text read in place from the rules or the data (`None`: missing).
+type InPlace<'a> = Box<dyn Fn(&Evaluation<'a>, &Env) -> Option<&'a str> + 'a>;
 
 /// A compiled clause.
 pub(super) struct CompiledRule<'a> {
@@ -229,8 +229,8 @@ impl<'a> Compiler<'a> {
                         })
                         .collect();
                     return Box::new(move |evaluation, env| {
-                        let text = text(evaluation, env);
-                        Ok(texts.contains(&text) != negated)
+                        let found = text(evaluation, env).is_some_and(|t| texts.contains(&t));
+                        Ok(found != negated)
                     });
                 }
                 let value = self.value(value);
@@ -262,14 +262,7 @@ impl<'a> Compiler<'a> {
             let (a, b) = (self.integer(left), self.integer(right));
             return Box::new(move |evaluation, env| {
                 let (a, b) = (a(evaluation, env)?, b(evaluation, env)?);
-                Ok(match op {
-                    Compare::Eq => a == b,
-                    Compare::Ne => a != b,
-                    Compare::Lt => a < b,
-                    Compare::Le => a <= b,
-                    Compare::Gt => a > b,
-                    Compare::Ge => a >= b,
-                })
+                Ok(op.holds(a.cmp(&b)))
             });
         }
         match (left, right) {
@@ -302,14 +295,10 @@ impl<'a> Compiler<'a> {
                     let Some(index) = object(evaluation, env)? else {
                         return fail("a missing value was used as an integer");
                     };
-                    let row = &evaluation.data.records[index];
-                    Ok(match field {
-                        RecordField::Id => row.id,
-                        RecordField::From => row.from,
-                        RecordField::To => row.to,
-                        RecordField::Points => row.points,
-                        _ => row.awarded,
-                    })
+                    match evaluation.data.records[index].integer(field) {
+                        Some(value) => Ok(value),
+                        None => fail("a missing value was used as an integer"),
+                    }
                 })
             }
             Code::Negate(inner) => {
@@ -342,22 +331,10 @@ impl<'a> Compiler<'a> {
     fn is_int(&self, code: &Code) -> bool {
         match code {
             Code::Const(value) => matches!(value, Value::Int(_)),
-            Code::RecordField(object, field) => {
-                self.is_entity(object)
-                    && matches!(
-                        field,
-                        RecordField::Id
-                            | RecordField::From
-                            | RecordField::To
-                            | RecordField::Points
-                            | RecordField::Awarded
-                    )
-            }
-            Code::MemberField(object, field) => {
-                self.is_entity(object) && matches!(field, MemberField::Id | MemberField::TtpAdmin)
-            }
+            Code::RecordField(object, field) => self.is_entity(object) && field.ty() == Type::Int,
+            Code::MemberField(object, field) => self.is_entity(object) && field.ty() == Type::Int,
             Code::Definition(object, id) => {
-                self.is_entity(object) && self.program.definitions[*id].ty == crate::data::Type::Int
+                self.is_entity(object) && self.program.definitions[*id].ty == Type::Int
             }
             Code::Negate(_) => true,
             Code::Arith(op, ..) => *op != Arith::Concat,
@@ -416,13 +393,9 @@ impl<'a> Compiler<'a> {
     /// Text read in place (a text constant, or a text column of a record), when `code` is that.
     fn text(&self, code: &'a Code) -> Option<InPlace<'a>> {
         match code {
-            Code::Const(Value::Text(text)) => Some(Box::new(move |_, _| &**text)),
+            Code::Const(Value::Text(text)) => Some(Box::new(move |_, _| Some(&**text))),
             Code::RecordField(object, field)
-                if matches!(**object, Code::This | Code::Bound(_))
-                    && matches!(
-                        field,
-                        RecordField::Method | RecordField::Location | RecordField::Date
-                    ) =>
+                if matches!(**object, Code::This | Code::Bound(_)) && field.ty() == Type::Text =>
             {
                 let (bound, field) = match **object {
                     Code::Bound(slot) => (Some(slot), *field),
@@ -430,12 +403,9 @@ impl<'a> Compiler<'a> {
                 };
                 Some(Box::new(move |evaluation, env| {
                     let index = bound.map_or(env.this, |slot| env.bound[slot]);
-                    let row = &evaluation.data.records[index];
-                    match field {
-                        RecordField::Method => &row.method,
-                        RecordField::Location => &row.location,
-                        _ => &row.date,
-                    }
+                    evaluation.data.records[index]
+                        .text(field)
+                        .map(|text| &**text)
                 }))
             }
             _ => None,

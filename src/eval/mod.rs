@@ -278,20 +278,19 @@ impl<'a> Evaluation<'a> {
         let link = self.data.links[index];
         let date =
             |d: Option<chrono::NaiveDateTime>| d.map_or(Value::Missing, |d| Value::Date(d.date()));
+        if let Some(value) = row.integer(field) {
+            return Value::Int(value);
+        }
+        if let Some(text) = row.text(field) {
+            return Value::Text(text.clone());
+        }
         match field {
-            RecordField::Id => Value::Int(row.id),
-            RecordField::From => Value::Int(row.from),
-            RecordField::To => Value::Int(row.to),
-            RecordField::Points => Value::Int(row.points),
-            RecordField::Awarded => Value::Int(row.awarded),
-            RecordField::Method => Value::Text(row.method.clone()),
-            RecordField::Location => Value::Text(row.location.clone()),
-            RecordField::Date => Value::Text(row.date.clone()),
             RecordField::When => date(row.when),
             RecordField::Expire => date(row.expire),
             RecordField::Deleted => date(row.deleted),
             RecordField::Assurer => Value::Member(link.assurer as usize),
             RecordField::Assuree => Value::Member(link.assuree as usize),
+            _ => Value::Missing,
         }
     }
 
@@ -362,11 +361,5 @@ fn compare(op: Compare, left: &Value, right: &Value) -> bool {
         (Value::Missing, Value::Missing) => Some(Ordering::Equal),
         _ => None,
     };
-    match (op, ordering) {
-        (Compare::Eq | Compare::Ne, _) | (_, None) => false,
-        (Compare::Lt, Some(o)) => o == Ordering::Less,
-        (Compare::Le, Some(o)) => o != Ordering::Greater,
-        (Compare::Gt, Some(o)) => o == Ordering::Greater,
-        (Compare::Ge, Some(o)) => o != Ordering::Less,
-    }
+    ordering.is_some_and(|ordering| op.holds(ordering))
 }
