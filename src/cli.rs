@@ -479,7 +479,7 @@ fn dataset(as_of: Option<NaiveDate>, case: CaseFile) -> Result<Dataset, Diagnost
     let as_of = as_of
         .or(case.as_of)
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
     match data.overfull_member() {
         None => Ok(data),
         Some((id, count)) => Err(Diagnostic::error(
@@ -728,6 +728,7 @@ fn run_why_not(request: &EvalRequest, program: &Program, question: &str) -> Exit
         request: &case.request,
         members: &case.members,
         records: &case.records,
+        texts: &case.texts,
     };
     match crate::eval::why_not(program, rows, as_of, id, output.definition, &wanted) {
         Some(answer) => {

@@ -5,8 +5,10 @@
 
 use std::collections::HashMap;
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -409,17 +411,18 @@ impl RecordRow {
     }
 
     /// The column of a text field (`None` for a field of another type).
-    pub fn text(&self, field: RecordField) -> Option<&Arc<str>> {
+    pub fn text(&self, field: RecordField) -> Option<Text> {
         match field {
-            RecordField::Method => Some(&self.method),
-            RecordField::Location => Some(&self.location),
-            RecordField::Date => Some(&self.date),
+            RecordField::Method => Some(self.method),
+            RecordField::Location => Some(self.location),
+            RecordField::Date => Some(self.date),
             _ => None,
         }
     }
 }
 
-/// One row of the `notary` table, as stored.
+/// One row of the `notary` table, as stored: 80 bytes, as millions of them are held at once
+/// (its text in [`Texts`], its datetimes as [`Stamp`]s).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordRow {
     /// Notary id.
@@ -432,18 +435,113 @@ pub struct RecordRow {
     pub points: i64,
     /// Points the assurer gave.
     pub awarded: i64,
-    /// Method, free text (shared, so that evaluation reads it without copying).
-    pub method: Arc<str>,
+    /// Method, free text.
+    pub method: Text,
     /// Location, free text.
-    pub location: Arc<str>,
+    pub location: Text,
     /// Assurance date, free text.
-    pub date: Arc<str>,
+    pub date: Text,
     /// Entry into the system.
-    pub when: Option<NaiveDateTime>,
+    pub when: Stamp,
     /// Expiry.
-    pub expire: Option<NaiveDateTime>,
+    pub expire: Stamp,
     /// Revocation.
-    pub deleted: Option<NaiveDateTime>,
+    pub deleted: Stamp,
+}
+
+/// A text of the records, by its place in their [`Texts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text(u32);
+
+/// The text columns of a set of records, each distinct text stored once in one buffer (a few
+/// methods, cities and days repeat across millions of rows): a record holds a 4-byte [`Text`]
+/// instead of a shared string's 16 bytes and allocation.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    /// Every text, one after the other.
+    bytes: String,
+    /// Where each text ends in `bytes`, by [`Text`].
+    ends: Vec<usize>,
+    /// Every text by the hash of its content, to store each once.
+    index: HashTable<u32>,
+}
+
+impl Texts {
+    /// The text `text` is stored as, stored now if it is new.
+    pub fn intern(&mut self, text: &str) -> Text {
+        let hash = content_hash(text);
+        let Self { bytes, ends, index } = self;
+        if let Some(&known) = index.find(hash, |&t| text_in(bytes, ends, t) == text) {
+            return Text(known);
+        }
+        let new = u32::try_from(ends.len()).expect("fewer than 2^32 distinct texts");
+        bytes.push_str(text);
+        ends.push(bytes.len());
+        index.insert_unique(hash, new, |&t| content_hash(text_in(bytes, ends, t)));
+        Text(new)
+    }
+
+    /// The content of `text`.
+    pub fn get(&self, text: Text) -> &str {
+        text_in(&self.bytes, &self.ends, text.0)
+    }
+}
+
+/// Texts are equal when they hold the same texts under the same [`Text`]s.
+impl PartialEq for Texts {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes && self.ends == other.ends
+    }
+}
+
+fn content_hash(text: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(text)
+}
+
+fn text_in<'a>(bytes: &'a str, ends: &[usize], text: u32) -> &'a str {
+    let text = text as usize;
+    let start = if text == 0 { 0 } else { ends[text - 1] };
+    &bytes[start..ends[text]]
+}
+
+/// A date and time to the second, or none: 8 bytes where an `Option<NaiveDateTime>` takes 12.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Stamp(i64);
+
+impl Stamp {
+    /// No date and time.
+    pub const NONE: Stamp = Stamp(i64::MIN);
+
+    /// The date and time, if there is one.
+    pub fn get(self) -> Option<NaiveDateTime> {
+        (self != Self::NONE).then(|| {
+            chrono::DateTime::from_timestamp(self.0, 0)
+                .expect("a stamp holds a valid time")
+                .naive_utc()
+        })
+    }
+
+    /// The date, if there is one.
+    pub fn date(self) -> Option<NaiveDate> {
+        const UNIX_EPOCH_FROM_CE: i64 = 719_163;
+        let days = self.0.div_euclid(86_400) + UNIX_EPOCH_FROM_CE;
+        (self != Self::NONE).then(|| {
+            NaiveDate::from_num_days_from_ce_opt(days as i32).expect("a stamp holds a valid date")
+        })
+    }
+}
+
+/// A stamp of the date and time, to the second (CAcert's columns hold no fractions).
+impl From<Option<NaiveDateTime>> for Stamp {
+    fn from(datetime: Option<NaiveDateTime>) -> Self {
+        datetime.map_or(Self::NONE, |d| Stamp(d.and_utc().timestamp()))
+    }
+}
+
+impl fmt::Debug for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 /// One member, as stored.
@@ -538,6 +636,8 @@ pub struct Dataset {
     pub members: Vec<Member>,
     /// Records entered on or before `as_of` (or with no entry date), sorted by id.
     pub records: Vec<RecordRow>,
+    /// The records' texts.
+    pub texts: Texts,
     /// The members of each record, by the record's index.
     pub links: Vec<Link>,
     /// Each member's records by index, in one array: the records it received, by id, then
@@ -556,8 +656,9 @@ impl Dataset {
         request: Request,
         evaluated: Vec<MemberRow>,
         mut rows: Vec<RecordRow>,
+        texts: Texts,
     ) -> Self {
-        rows.retain(|row| row.when.is_none_or(|when| when.date() <= as_of));
+        rows.retain(|row| row.when.date().is_none_or(|when| when <= as_of));
         if !rows.is_sorted_by_key(|row| row.id) {
             rows.sort_by_key(|row| row.id);
         }
@@ -611,6 +712,7 @@ impl Dataset {
             request,
             members,
             records: rows,
+            texts,
             links,
             linked,
         }
@@ -618,6 +720,11 @@ impl Dataset {
 }
 
 impl Dataset {
+    /// The content of one of the records' texts.
+    pub fn text(&self, text: Text) -> &str {
+        self.texts.get(text)
+    }
+
     /// A member with more records than [`MAX_RECORDS_PER_MEMBER`]: its id and how many.
     pub fn overfull_member(&self) -> Option<(i64, usize)> {
         self.members
@@ -672,5 +779,50 @@ impl Member {
             received: 0,
             given: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_text_is_stored_once_and_read_back_as_written() {
+        let mut texts = Texts::default();
+        let written = [
+            "Face to Face Meeting",
+            "",
+            "Berlin",
+            "Face to Face Meeting",
+            "ß – TTP",
+        ];
+        let stored: Vec<Text> = written.iter().map(|t| texts.intern(t)).collect();
+        assert_eq!(stored[0], stored[3]);
+        assert_ne!(stored[0], stored[2]);
+        for (text, symbol) in written.iter().zip(&stored) {
+            assert_eq!(texts.get(*symbol), *text);
+        }
+        assert_eq!(texts.ends.len(), 4);
+    }
+
+    #[test]
+    fn a_stamp_keeps_the_second_and_the_day_either_side_of_1970() {
+        for text in [
+            "2004-02-29 23:59:59",
+            "1969-12-31 00:00:01",
+            "0001-01-01 00:00:00",
+        ] {
+            let datetime = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+            let stamp = Stamp::from(Some(datetime));
+            assert_eq!(stamp.get(), Some(datetime));
+            assert_eq!(stamp.date(), Some(datetime.date()));
+        }
+        assert_eq!(Stamp::from(None), Stamp::NONE);
+        assert_eq!((Stamp::NONE.get(), Stamp::NONE.date()), (None, None));
+    }
+
+    #[test]
+    fn a_record_row_takes_80_bytes() {
+        assert_eq!(std::mem::size_of::<RecordRow>(), 80);
     }
 }

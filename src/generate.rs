@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::data::{Contact, MemberRow, RecordRow, Request};
+use crate::data::{Contact, MemberRow, RecordRow, Request, Texts};
 use crate::diag::Diagnostic;
 use crate::store::CaseFile;
 
@@ -193,6 +193,7 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<CaseFile
     let total_weight: u64 = profile.received.iter().map(|(_, w)| w).sum();
     let mut users = Vec::with_capacity(members);
     let mut records = Vec::new();
+    let mut texts = Texts::default();
     for index in 0..members {
         let id = index as i64 + 1;
         let is_big = index < big;
@@ -232,6 +233,7 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<CaseFile
                 members,
                 big,
                 admins,
+                &mut texts,
             );
             records.push(row);
         }
@@ -241,6 +243,7 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<CaseFile
         request: Request::default(),
         members: users,
         records,
+        texts,
     })
 }
 
@@ -274,6 +277,7 @@ fn record(
     members: usize,
     big: usize,
     admins: usize,
+    texts: &mut Texts,
 ) -> RecordRow {
     let day = random.day(dates.from, dates.until);
     let in_use: Vec<usize> = (0..profile.methods.len())
@@ -346,11 +350,11 @@ fn record(
         to,
         points,
         awarded,
-        method: method.name.as_str().into(),
-        location: location.into(),
-        date: text_date.into(),
-        when,
-        expire,
-        deleted,
+        method: texts.intern(&method.name),
+        location: texts.intern(&location),
+        date: texts.intern(&text_date),
+        when: when.into(),
+        expire: expire.into(),
+        deleted: deleted.into(),
     }
 }

@@ -39,7 +39,7 @@ fn the_decisions_of_s_are_held() {
     let path = dir.path().join("s.sqlite");
     let case = read_database(&path.display().to_string(), &options).expect("S reads");
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date");
-    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
 
     // Every decision, one line each, in member order; each member's received records after it.
     let mut hasher = Sha256::new();

@@ -152,7 +152,7 @@ fn check_or_evaluate(text: &str, ty: &str) -> Result<bool, TestCaseError> {
                 .expect("a case");
             let case = read_case("case", &case).expect("a valid case");
             let as_of = case.as_of.expect("the case has as_of");
-            let data = Dataset::new(as_of, case.request, case.members, case.records);
+            let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
             let decisions =
                 Evaluation::new(&program, &data).decide_all(Selection::All, &Explain::Everything);
             prop_assert!(!decisions.records.is_empty());

@@ -35,7 +35,7 @@ fn dataset(path: &Path) -> Dataset {
     let text = std::fs::read_to_string(path).expect("a case file");
     let case = read_case(&path.display().to_string(), &text).expect("a valid case");
     let as_of = case.as_of.expect("the case sets as_of");
-    Dataset::new(as_of, case.request, case.members, case.records)
+    Dataset::new(as_of, case.request, case.members, case.records, case.texts)
 }
 
 /// The rules of `program` that a trace node's citation must come from.

@@ -7,7 +7,7 @@ mod support;
 use proptest::prelude::*;
 use support::{root, wotrules, yaml_files};
 use wotrules::check::{Program, check};
-use wotrules::data::{Dataset, MemberRow, RecordRow, Request, Value};
+use wotrules::data::{Dataset, Value};
 use wotrules::eval::{Evaluation, Rows, apply, why_not};
 use wotrules::rules::load_rule_set;
 use wotrules::store::{CaseFile, read_case, rule_sources};
@@ -20,15 +20,14 @@ fn program() -> Program {
 }
 
 /// `level` of `member` over the rows, by a fresh evaluation.
-fn level(
-    program: &Program,
-    request: &Request,
-    members: &[MemberRow],
-    records: &[RecordRow],
-    as_of: chrono::NaiveDate,
-    member: i64,
-) -> Value {
-    let data = Dataset::new(as_of, request.clone(), members.to_vec(), records.to_vec());
+fn level(program: &Program, rows: Rows, as_of: chrono::NaiveDate, member: i64) -> Value {
+    let data = Dataset::new(
+        as_of,
+        rows.request.clone(),
+        rows.members.to_vec(),
+        rows.records.to_vec(),
+        rows.texts.clone(),
+    );
     let index = data
         .members
         .iter()
@@ -58,19 +57,13 @@ fn check_case(program: &Program, case: &CaseFile, as_of: chrono::NaiveDate) -> u
         request: &case.request,
         members: &case.members,
         records: &case.records,
+        texts: &case.texts,
     };
     let mut checked = 0;
     for member in &case.members {
         let answer = why_not(program, rows, as_of, member.id, output, &wanted)
             .expect("the member is listed");
-        let now = level(
-            program,
-            &case.request,
-            &case.members,
-            &case.records,
-            as_of,
-            member.id,
-        );
+        let now = level(program, rows, as_of, member.id);
         assert_eq!(answer.current, now);
         if now == wanted {
             assert!(answer.suggestions.is_empty() && answer.evaluated == 0);
@@ -88,9 +81,15 @@ fn check_case(program: &Program, case: &CaseFile, as_of: chrono::NaiveDate) -> u
             assert_eq!(holds, obstacle.earlier_row_holds, "{obstacle:?}");
         }
         for suggestion in &answer.suggestions {
-            let (members, records) = apply(rows, as_of, member.id, &suggestion.changes);
+            let (members, records, texts) = apply(rows, as_of, member.id, &suggestion.changes);
+            let changed = Rows {
+                request: rows.request,
+                members: &members,
+                records: &records,
+                texts: &texts,
+            };
             assert_eq!(
-                level(program, &case.request, &members, &records, as_of, member.id),
+                level(program, changed, as_of, member.id),
                 wanted,
                 "member {}: {:?}",
                 member.id,

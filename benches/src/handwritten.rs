@@ -2,8 +2,8 @@
 //! against. Every number and name here mirrors a rule file in `rules/` (cited per item);
 //! `main.rs` checks on a generated database that both give the same outputs.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use wotrules::data::Dataset;
+use chrono::{Datelike, NaiveDate};
+use wotrules::data::{Dataset, Stamp};
 
 const FACE_TO_FACE: &str = "Face to Face Meeting";
 
@@ -36,8 +36,8 @@ struct Record {
     reapply_points: Option<i64>,
 }
 
-fn date(d: Option<NaiveDateTime>) -> Option<NaiveDate> {
-    d.map(|d| d.date())
+fn date(d: Stamp) -> Option<NaiveDate> {
+    d.date()
 }
 
 /// rulings/a20091118.1.yaml `ttp_mark`: TTP or TPP as a whole word, any case.
@@ -78,8 +78,8 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
     };
     let class_of = |i: usize| -> &'static str {
         let r = &data.records[i];
-        let mark = has_word(&r.location, "TTP") || has_word(&r.location, "TPP");
-        match &*r.method {
+        let mark = has_word(data.text(r.location), "TTP") || has_word(data.text(r.location), "TPP");
+        match data.text(r.method) {
             FACE_TO_FACE if mark => "ttp",
             FACE_TO_FACE => "face-to-face",
             "Trusted Third Parties" => "ttp",
@@ -128,7 +128,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
     for i in 0..data.records.len() {
         let r = &data.records[i];
         let value = r.awarded.max(r.points).max(0);
-        let method = &*r.method;
+        let method = data.text(r.method);
         let tverify = [
             "Thawte Points Transfer",
             "CT Magazine - Germany",
@@ -156,11 +156,13 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
             (0, 0)
         };
         // rulings/a20111001.1-ruling-1.yaml
-        let entered_on = date(r.when).or_else(|| wotrules::data::parse_calendar_date(&r.date));
+        let entered_on =
+            date(r.when).or_else(|| wotrules::data::parse_calendar_date(data.text(r.date)));
         let reduced = (counts == 0 && r.points == 0)
             || (r.awarded > 0 && r.awarded <= 35 && r.points < r.awarded)
             || (r.awarded == 0 && r.points < 35);
-        let ttp_mark = has_word(&r.location, "TTP") || has_word(&r.location, "TPP");
+        let ttp_mark =
+            has_word(data.text(r.location), "TTP") || has_word(data.text(r.location), "TPP");
         let ruling_1_reapply = if method != FACE_TO_FACE {
             "not-eligible"
         } else if entered_on.is_none() {
@@ -169,7 +171,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
             "not-eligible"
         } else if ttp_mark || !reduced {
             "not-eligible"
-        } else if r.location.trim().is_empty() {
+        } else if data.text(r.location).trim().is_empty() {
             "on-hold"
         } else {
             "eligible"
@@ -179,9 +181,11 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
         let reapply_points =
             (ruling_1 && eligible).then(|| if r.awarded > 0 { r.awarded.min(35) } else { 35 });
         let reapply_location = match (&data.request.ticket, ruling_1 && eligible) {
-            (Some(ticket), true) => {
-                Some(format!("RE: {}, [{ticket}], {}", r.location.trim(), r.id))
-            }
+            (Some(ticket), true) => Some(format!(
+                "RE: {}, [{ticket}], {}",
+                data.text(r.location).trim(),
+                r.id
+            )),
             _ => None,
         };
         let mut findings = Vec::new();
@@ -232,7 +236,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
             let age = member.row.dob.map(|dob| years_between(dob, as_of));
             let given_f2f = data
                 .given(m)
-                .filter(|&i| records[i].live && &*data.records[i].method == FACE_TO_FACE)
+                .filter(|&i| records[i].live && data.text(data.records[i].method) == FACE_TO_FACE)
                 .count() as i64;
             let raw = 2 * given_f2f + received.clone().map(|r| r.experience_other).sum::<i64>();
             let experience_points = if assurance_points < 100 {

@@ -140,7 +140,7 @@ fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
     };
     let case = wotrules::store::read_database(db, &options).expect("the database reads");
     let as_of = wotrules::data::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
-    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
     (program, data)
 }
 
@@ -275,8 +275,9 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
         .position(|d| d.name == "topup_valid")
         .expect("a topup_valid definition");
     let mut evaluation = Evaluation::new(&program, &data);
-    let date = |d: Option<chrono::NaiveDateTime>| {
-        d.map_or(serde_json::Value::Null, |d| d.date().to_string().into())
+    let date = |d: wotrules::data::Stamp| {
+        d.date()
+            .map_or(serde_json::Value::Null, |d| d.to_string().into())
     };
     let members: Vec<serde_json::Value> = (0..data.members.len())
         .filter(|m| data.members[*m].evaluated)
@@ -288,7 +289,7 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
                     let r = &data.records[i];
                     let valid = evaluation.value(topup_valid, i) == Ok(Value::Bool(true));
                     serde_json::json!({"id": r.id, "points": r.points, "awarded": r.awarded,
-                        "method": &*r.method, "deleted": date(r.deleted), "expire": date(r.expire),
+                        "method": data.text(r.method), "deleted": date(r.deleted), "expire": date(r.expire),
                         "topup_valid": valid})
                 })
                 .collect();

@@ -403,9 +403,8 @@ impl<'a> Compiler<'a> {
                 };
                 Some(Box::new(move |evaluation, env| {
                     let index = bound.map_or(env.this, |slot| env.bound[slot]);
-                    evaluation.data.records[index]
-                        .text(field)
-                        .map(|text| &**text)
+                    let data = evaluation.data;
+                    data.records[index].text(field).map(|text| data.text(text))
                 }))
             }
             _ => None,

@@ -15,7 +15,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::check::program::{Body, Code, Compare, DefId, Program};
-use crate::data::{Contact, Dataset, Direction, MemberField, RecordField, RequestField, Value};
+use crate::data::{
+    Contact, Dataset, Direction, MemberField, RecordField, RequestField, Stamp, Value,
+};
 use crate::lang::Scope;
 use compile::{CompiledDefinition, CompiledRule, Compiler, compile_program};
 use memo::{Memo, Slot};
@@ -276,13 +278,12 @@ impl<'a> Evaluation<'a> {
     fn record_field(&self, index: usize, field: RecordField) -> Value {
         let row = &self.data.records[index];
         let link = self.data.links[index];
-        let date =
-            |d: Option<chrono::NaiveDateTime>| d.map_or(Value::Missing, |d| Value::Date(d.date()));
+        let date = |d: Stamp| d.date().map_or(Value::Missing, Value::Date);
         if let Some(value) = row.integer(field) {
             return Value::Int(value);
         }
         if let Some(text) = row.text(field) {
-            return Value::Text(text.clone());
+            return Value::Text(self.data.text(text).into());
         }
         match field {
             RecordField::When => date(row.when),

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::trace::FailedRow;
 use super::{Evaluation, Result};
 use crate::check::program::{Body, Code, DefId, Program, Rule};
-use crate::data::{Dataset, MemberRow, RecordRow, Request, Value};
+use crate::data::{Dataset, MemberRow, RecordRow, Request, Stamp, Texts, Value};
 use crate::lang::Scope;
 
 /// The most changes one suggestion combines.
@@ -126,6 +126,8 @@ pub struct Rows<'a> {
     pub members: &'a [MemberRow],
     /// The notary rows.
     pub records: &'a [RecordRow],
+    /// Their texts.
+    pub texts: &'a Texts,
 }
 
 impl Rows<'_> {
@@ -136,6 +138,7 @@ impl Rows<'_> {
             self.request.clone(),
             self.members.to_vec(),
             self.records.to_vec(),
+            self.texts.clone(),
         )
     }
 }
@@ -182,15 +185,17 @@ fn entity_index(data: &Dataset, scope: Scope, id: i64) -> Option<usize> {
     }
 }
 
-/// `rows` with `changes` made for member `member` as of `as_of`.
+/// `rows` with `changes` made for member `member` as of `as_of`: its members, records and
+/// their texts.
 pub fn apply(
     rows: Rows,
     as_of: NaiveDate,
     member: i64,
     changes: &[Change],
-) -> (Vec<MemberRow>, Vec<RecordRow>) {
+) -> (Vec<MemberRow>, Vec<RecordRow>, Texts) {
     let mut members = rows.members.to_vec();
     let mut records = rows.records.to_vec();
+    let mut texts = rows.texts.clone();
     let mut next_record = records.iter().map(|r| r.id).max().unwrap_or(0);
     let mut next_member = members
         .iter()
@@ -214,12 +219,12 @@ pub fn apply(
                         to: member,
                         points: *points,
                         awarded: *points,
-                        method: method.as_str().into(),
-                        location: "".into(),
-                        date: as_of.to_string().into(),
-                        when: Some(as_of.and_time(chrono::NaiveTime::MIN)),
-                        expire: None,
-                        deleted: None,
+                        method: texts.intern(method),
+                        location: texts.intern(""),
+                        date: texts.intern(&as_of.to_string()),
+                        when: Some(as_of.and_time(chrono::NaiveTime::MIN)).into(),
+                        expire: Stamp::NONE,
+                        deleted: Stamp::NONE,
                     });
                 }
             }
@@ -236,7 +241,7 @@ pub fn apply(
             }
         }
     }
-    (members, records)
+    (members, records, texts)
 }
 
 /// Why `output` is not `wanted` for the member or record `id` (of the output's scope), and,
@@ -325,11 +330,12 @@ pub fn why_not(
                     continue;
                 }
                 let changes: Vec<Change> = set.iter().map(|i| atoms[*i].0.clone()).collect();
-                let (members, records) = apply(rows, as_of, member, &changes);
+                let (members, records, texts) = apply(rows, as_of, member, &changes);
                 let changed = Rows {
                     request: rows.request,
                     members: &members,
                     records: &records,
+                    texts: &texts,
                 };
                 evaluated += 1;
                 let reached = evaluate(program, changed, as_of, Scope::Member, member, output);

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
-use crate::data::{Dataset, Direction, Value};
+use crate::data::{Dataset, Direction, Stamp, Value};
 use crate::eval::{Decisions, EntityDecisions, FailedRow, Obstacle, TraceNode, WhyNot};
 
 /// Renders decisions for a person.
@@ -203,17 +203,16 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
     let mut lines = vec![header];
     for record in rows {
         let row = &data.records[record.index];
-        let datetime =
-            |d: Option<chrono::NaiveDateTime>| d.map_or("-".into(), |d| d.date().to_string());
+        let datetime = |d: Stamp| d.date().map_or("-".into(), |d| d.to_string());
         let mut cells = vec![
             row.id.to_string(),
-            escape_control(&row.date),
+            escape_control(data.text(row.date)),
             row.from.to_string(),
             row.to.to_string(),
             row.points.to_string(),
             row.awarded.to_string(),
-            escape_control(&row.location),
-            escape_control(&row.method),
+            escape_control(data.text(row.location)),
+            escape_control(data.text(row.method)),
             datetime(row.when),
             datetime(row.deleted),
         ];

@@ -270,17 +270,17 @@ fn records_table(
         .map(|record| {
             let row = &data.records[record.index];
             let who = if received { row.from } else { row.to };
-            let when = row.when.map_or("—".to_string(), |when| {
+            let when = row.when.get().map_or("—".to_string(), |when| {
                 when.format("%Y-%m-%d %H:%M:%S").to_string()
             });
             let mut cells = vec![
                 row.id.to_string(),
-                markup.text(&free_text(&row.date)),
+                markup.text(&free_text(data.text(row.date))),
                 when,
                 who.to_string(),
                 row.points.to_string(),
-                markup.text(&free_text(&row.location)),
-                markup.text(&free_text(&row.method)),
+                markup.text(&free_text(data.text(row.location))),
+                markup.text(&free_text(data.text(row.method))),
             ];
             cells.extend(record.outputs.iter().map(|(_, v)| markup.text(&shown(v))));
             cells

@@ -128,7 +128,7 @@ pub fn run_test(
         .at(Location::bare(&file.path, test.line, 1))
         .help("add `as_of: YYYY-MM-DD` to the test"));
     };
-    let data = Dataset::new(as_of, case.request, case.members, case.records);
+    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
     let mut evaluation = Evaluation::new(program, &data);
     // An entity missing from the case is one failure, however many of its outputs are expected.
     let mut missing: Vec<(Scope, i64)> = Vec::new();

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{parse_date, parse_datetime};
-use crate::data::{Contact, MemberRow, RecordRow, Request};
+use crate::data::{Contact, MemberRow, RecordRow, Request, Texts};
 use crate::diag::{Diagnostic, Location};
 use crate::yaml::{Field, Place, shorten};
 
@@ -28,6 +28,8 @@ pub struct CaseFile {
     pub members: Vec<MemberRow>,
     /// The notary records.
     pub records: Vec<RecordRow>,
+    /// The records' texts.
+    pub texts: Texts,
 }
 
 /// A case file.
@@ -115,6 +117,7 @@ pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
         path,
         text,
         diagnostics: Vec::new(),
+        texts: Texts::default(),
     };
     if text.trim().is_empty() {
         let start = Place {
@@ -168,6 +171,7 @@ struct Reader<'a> {
     path: &'a str,
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
+    texts: Texts,
 }
 
 impl Reader<'_> {
@@ -263,6 +267,7 @@ impl Reader<'_> {
             request: request?,
             members: members.into_iter().map(|(m, _)| m).collect(),
             records: records.into_iter().map(|(r, _)| r).collect(),
+            texts: std::mem::take(&mut self.texts),
         })
     }
 
@@ -447,12 +452,12 @@ impl Reader<'_> {
             to: to?.0,
             points: points?.0,
             awarded: awarded?.0,
-            method: method?.into(),
-            location: location?.into(),
-            date: date?.into(),
-            when: when?,
-            expire: expire?,
-            deleted: deleted?,
+            method: self.texts.intern(&method?),
+            location: self.texts.intern(&location?),
+            date: self.texts.intern(&date?),
+            when: when?.into(),
+            expire: expire?.into(),
+            deleted: deleted?.into(),
         })
     }
 }

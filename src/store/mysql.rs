@@ -1097,7 +1097,7 @@ pub fn write_mysql_dump(
     let mut passes = Batch::new("cats_passed");
     let mut pass_id = 0;
     // The other variant's passes are dated with the first entry of the data.
-    let first_day = case.records.iter().filter_map(|r| r.when).min();
+    let first_day = case.records.iter().filter_map(|r| r.when.get()).min();
     for member in &case.members {
         let other = first_day
             .filter(|_| member.cats_passes.is_empty())
@@ -1121,12 +1121,12 @@ pub fn write_mysql_dump(
             r.to,
             r.awarded,
             r.points,
-            quote(&r.method),
-            quote(&r.location),
-            quote(&r.date),
-            datetime(r.when),
-            datetime(r.expire),
-            datetime(r.deleted),
+            quote(case.texts.get(r.method)),
+            quote(case.texts.get(r.location)),
+            quote(case.texts.get(r.date)),
+            datetime(r.when.get()),
+            datetime(r.expire.get()),
+            datetime(r.deleted.get()),
         );
         notary.add(out, &row)?;
     }

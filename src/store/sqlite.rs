@@ -2,15 +2,13 @@
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use rustc_hash::FxHashSet;
 
 use super::{CaseFile, parse_date, parse_datetime};
-use crate::data::{Contact, MemberRow, RecordRow, Request};
+use crate::data::{Contact, MemberRow, RecordRow, Request, Stamp, Texts};
 use crate::diag::Diagnostic;
 
 /// CAcert's tables (real column names), plus `wotrules_case` for a case's date and request.
@@ -170,7 +168,7 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<CaseFile, Diag
         !variants.is_empty(),
         &mut members,
     )?;
-    let records = read_notary(&connection, path)?;
+    let (records, texts) = read_notary(&connection, path)?;
     drop(connection);
     if let Some(before) = before
         && (file_state(path) != before || !quiet_wal(path))
@@ -186,6 +184,7 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<CaseFile, Diag
         request,
         members,
         records,
+        texts,
     })
 }
 
@@ -526,9 +525,8 @@ fn read_users(
     Ok(members)
 }
 
-/// Reads `notary` in id order, each distinct text stored once (a few methods, cities and
-/// days repeat across millions of rows).
-fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Diagnostic> {
+/// Reads `notary` in id order, with its texts.
+fn read_notary(connection: &Connection, path: &str) -> Result<(Vec<RecordRow>, Texts), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `notary` table");
     let total = connection
         .query_row("SELECT count(*) FROM notary", [], |row| {
@@ -538,17 +536,7 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
     let mut statement = connection
         .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary ORDER BY id"#)
         .map_err(sql)?;
-    let mut texts: FxHashSet<Arc<str>> = FxHashSet::default();
-    let mut intern = |text: Cow<str>| -> Arc<str> {
-        match texts.get(&*text) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared: Arc<str> = text.into();
-                texts.insert(shared.clone());
-                shared
-            }
-        }
-    };
+    let mut texts = Texts::default();
     let mut records: Vec<RecordRow> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut rows = statement.query([]).map_err(sql)?;
     while let Some(row) = rows.next().map_err(sql)? {
@@ -567,12 +555,12 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
             to: at.integer(row, 2, "to")?,
             points: at.integer(row, 3, "points")?,
             awarded: at.integer(row, 4, "awarded")?,
-            method: intern(at.text(row, 5, "method")?),
-            location: intern(at.text(row, 6, "location")?),
-            date: intern(at.text(row, 7, "date")?),
-            when: at.datetime(row, 8, "when")?,
-            expire: at.datetime(row, 9, "expire")?,
-            deleted: at.datetime(row, 10, "deleted")?,
+            method: texts.intern(&at.text(row, 5, "method")?),
+            location: texts.intern(&at.text(row, 6, "location")?),
+            date: texts.intern(&at.text(row, 7, "date")?),
+            when: at.datetime(row, 8, "when")?.into(),
+            expire: at.datetime(row, 9, "expire")?.into(),
+            deleted: at.datetime(row, 10, "deleted")?.into(),
         };
         if record.from == record.to {
             return Err(at.error(
@@ -583,7 +571,7 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
                 ),
             ));
         }
-        if let (Some(when), Some(deleted)) = (record.when, record.deleted)
+        if let (Some(when), Some(deleted)) = (record.when.get(), record.deleted.get())
             && deleted < when
         {
             return Err(at.error(
@@ -595,7 +583,7 @@ fn read_notary(connection: &Connection, path: &str) -> Result<Vec<RecordRow>, Di
         }
         records.push(record);
     }
-    Ok(records)
+    Ok((records, texts))
 }
 
 /// Writes a case into a database: all of it, or nothing, and never a state that blocks
@@ -697,8 +685,7 @@ fn write_case(
     path: &str,
 ) -> Result<(), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
-    let format_datetime =
-        |d: &Option<chrono::NaiveDateTime>| d.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
+    let format_datetime = |d: Stamp| d.get().map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
     let mut users = transaction.prepare("INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin, deleted, locked, email, fname, mname, lname, suffix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)").map_err(sql)?;
     let mut cats = transaction
         .prepare("INSERT INTO cats_passed (user_id, pass_date) VALUES (?1, ?2)")
@@ -739,12 +726,12 @@ fn write_case(
                 r.to,
                 r.points,
                 r.awarded,
-                &*r.method,
-                &*r.location,
-                &*r.date,
-                format_datetime(&r.when),
-                format_datetime(&r.expire),
-                format_datetime(&r.deleted)
+                case.texts.get(r.method),
+                case.texts.get(r.location),
+                case.texts.get(r.date),
+                format_datetime(r.when),
+                format_datetime(r.expire),
+                format_datetime(r.deleted)
             ])
             .map_err(sql)?;
     }
