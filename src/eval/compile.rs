@@ -57,6 +57,16 @@ pub(super) fn compile_program<'a>(program: &'a Program) -> Vec<CompiledDefinitio
         .collect()
 }
 
+/// A copy of a constant that shares no reference count with the program's: each evaluation
+/// (one per thread) clones its own, so that threads do not contend for one counter.
+fn unshared(value: &Value) -> Value {
+    match value {
+        Value::Text(text) => Value::Text(Arc::from(&**text)),
+        Value::List(items) => Value::List(items.iter().map(unshared).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Compiles code of a definition of `scope`.
 pub(super) struct Compiler<'a> {
     /// The program the code belongs to (for the types of the definitions it reads).
@@ -91,7 +101,10 @@ impl<'a> Compiler<'a> {
     /// Code yielding any value.
     pub fn value(&self, code: &'a Code) -> Run<'a, Value> {
         match code {
-            Code::Const(value) => Box::new(move |_, _| Ok(value.clone())),
+            Code::Const(value) => {
+                let value = unshared(value);
+                Box::new(move |_, _| Ok(value.clone()))
+            }
             Code::AsOf => Box::new(|evaluation, _| Ok(Value::Date(evaluation.data.as_of))),
             Code::This => match self.scope {
                 Scope::Record => Box::new(|_, env| Ok(Value::Record(env.this))),
