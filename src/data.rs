@@ -481,6 +481,18 @@ impl Texts {
         Text(new)
     }
 
+    /// Takes in `other`'s texts, and makes `rows`, whose texts are `other`'s, refer to them.
+    pub fn absorb(&mut self, other: Texts, rows: &mut [RecordRow]) {
+        let moved: Vec<Text> = (0..other.ends.len() as u32)
+            .map(|text| self.intern(text_in(&other.bytes, &other.ends, text)))
+            .collect();
+        for row in rows {
+            for text in [&mut row.method, &mut row.location, &mut row.date] {
+                *text = moved[text.0 as usize];
+            }
+        }
+    }
+
     /// The content of `text`.
     pub fn get(&self, text: Text) -> &str {
         text_in(&self.bytes, &self.ends, text.0)

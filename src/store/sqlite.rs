@@ -160,15 +160,53 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<CaseFile, Diag
         }
     }
     let (as_of, request) = read_case_table(&connection, path)?;
-    let mut members = read_users(&connection, path, options.contacts)?;
-    read_cats(
-        &connection,
-        path,
-        &options.cats_types,
-        !variants.is_empty(),
-        &mut members,
-    )?;
-    let (records, texts) = read_notary(&connection, path)?;
+    // The upper half of `notary` is read on a second connection, on another thread, when it
+    // sees the same state: a quiet WAL database is checked unchanged below, and without WAL
+    // no writer can commit while this connection's read transaction holds its shared lock.
+    let same_state = quiet
+        || !journal_mode(&connection)
+            .map_err(sql)?
+            .eq_ignore_ascii_case("wal");
+    let middle = if same_state {
+        middle_id(&connection).map_err(sql)?
+    } else {
+        None
+    };
+    let (members, lower, upper) = std::thread::scope(|scope| {
+        let upper = middle.map(|middle| {
+            scope.spawn(move || {
+                let second = open_read_only(path, quiet)?;
+                second.execute_batch("BEGIN").map_err(sql)?;
+                read_notary(&second, path, Ids::Above(middle))
+            })
+        });
+        let members = read_users(&connection, path, options.contacts).and_then(|mut members| {
+            let with_variants = !variants.is_empty();
+            read_cats(
+                &connection,
+                path,
+                &options.cats_types,
+                with_variants,
+                &mut members,
+            )?;
+            Ok(members)
+        });
+        let lower = read_notary(&connection, path, middle.map_or(Ids::All, Ids::UpTo));
+        let upper = upper.map(|reader| {
+            reader
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
+        (members, lower, upper)
+    });
+    let members = members?;
+    let (mut records, mut texts) = lower?;
+    if let Some(upper) = upper {
+        let (upper, upper_texts) = upper?;
+        let start = records.len();
+        records.extend(upper);
+        texts.absorb(upper_texts, &mut records[start..]);
+    }
     drop(connection);
     if let Some(before) = before
         && (file_state(path) != before || !quiet_wal(path))
@@ -525,20 +563,75 @@ fn read_users(
     Ok(members)
 }
 
-/// Reads `notary` in id order, with its texts.
-fn read_notary(connection: &Connection, path: &str) -> Result<(Vec<RecordRow>, Texts), Diagnostic> {
+/// Which rows of `notary` a reader reads, by id.
+#[derive(Debug, Clone, Copy)]
+enum Ids {
+    All,
+    UpTo(i64),
+    Above(i64),
+}
+
+impl Ids {
+    /// The SQL condition on `id` and its bound (`?1`).
+    fn condition(self) -> (&'static str, i64) {
+        match self {
+            Ids::All => ("?1 = ?1", 0),
+            Ids::UpTo(middle) => ("id <= ?1", middle),
+            Ids::Above(middle) => ("id > ?1", middle),
+        }
+    }
+}
+
+/// The database's journal mode (`wal`, `delete`, …).
+fn journal_mode(connection: &Connection) -> rusqlite::Result<String> {
+    connection.query_row("PRAGMA journal_mode", [], |row| row.get(0))
+}
+
+/// The id halfway between the least and the greatest notary id, when `id` is the table's
+/// rowid (so that every id is an integer and a range of them is found without a scan) and
+/// there are rows on both sides.
+fn middle_id(connection: &Connection) -> rusqlite::Result<Option<i64>> {
+    let mut statement = connection.prepare("PRAGMA table_info(notary)")?;
+    let columns: Vec<(String, String, i64)> = statement
+        .query_map([], |row| Ok((row.get(1)?, row.get(2)?, row.get(5)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let keys: Vec<&(String, String, i64)> = columns.iter().filter(|c| c.2 > 0).collect();
+    let rowid =
+        matches!(&keys[..], [(name, ty, _)] if name == "id" && ty.eq_ignore_ascii_case("integer"));
+    if !rowid {
+        return Ok(None);
+    }
+    let (least, greatest): (Option<i64>, Option<i64>) =
+        connection.query_row("SELECT min(id), max(id) FROM notary", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+    Ok(least
+        .zip(greatest)
+        .filter(|(least, greatest)| least < greatest)
+        .map(|(least, greatest)| least + (greatest - least) / 2))
+}
+
+/// Reads the rows `ids` of `notary` in id order, with their texts.
+fn read_notary(
+    connection: &Connection,
+    path: &str,
+    ids: Ids,
+) -> Result<(Vec<RecordRow>, Texts), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `notary` table");
+    let (condition, bound) = ids.condition();
     let total = connection
-        .query_row("SELECT count(*) FROM notary", [], |row| {
-            row.get::<_, i64>(0)
-        })
+        .query_row(
+            &format!("SELECT count(*) FROM notary WHERE {condition}"),
+            [bound],
+            |row| row.get::<_, i64>(0),
+        )
         .map_err(sql)?;
     let mut statement = connection
-        .prepare(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary ORDER BY id"#)
+        .prepare(&format!(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary WHERE {condition} ORDER BY id"#))
         .map_err(sql)?;
     let mut texts = Texts::default();
     let mut records: Vec<RecordRow> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
-    let mut rows = statement.query([]).map_err(sql)?;
+    let mut rows = statement.query([bound]).map_err(sql)?;
     while let Some(row) = rows.next().map_err(sql)? {
         let id = Cell::new(path, "notary", None).integer(row, 0, "id")?;
         let at = Cell::new(path, "notary", Some(id));
