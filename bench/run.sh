@@ -41,7 +41,8 @@ met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ok=(op=="<=")?(v<=t):(v>=t); p
 echo "wotrules benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, L = $L members"
 echo
 read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
-read -r EVAL_L1 _ < <(RAYON_NUM_THREADS=1 best_of 1 $W eval --db "$LDB" --summary --as-of $AS_OF)
+# One core: pinned to CPU 0 (reading runs on two threads and evaluation on rayon's).
+read -r EVAL_L1 _ < <(best_of 1 taskset -c 0 $W eval --db "$LDB" --summary --as-of $AS_OF)
 read -r DIFF_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
 read -r _ SCAN_L _ < <($B scan "$LDB")
 # sqlite3's own shell printing the three tables wotrules reads (a reader that only formats).
@@ -97,5 +98,5 @@ row "eval --case a20111001.1 (hyperfine mean)" "$CASE_MS ms" "< 20 ms" "$(met "$
 row "check rules/ (hyperfine mean)" "$CHECK_MS ms" "< 20 ms" "$(met "$CHECK_MS" "<=" 20)"
 row "diff L ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.0" "$(met "$R_DIFF" "<=" 2.0)"
 row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 600 MiB" "$(met "$MIB" "<=" 600)"
-row "speed-up on $(nproc) cores (1 thread ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.8" "$(met "$R_CORES" ">=" 1.8)"
+row "speed-up on $(nproc) cores (1 core ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.8" "$(met "$R_CORES" ">=" 1.8)"
 row "µs per row S / M / L (L ÷ S)" "$US_S / $US_M / $US_L ($R_SCALE)" "<= 1.5" "$(met "$R_SCALE" "<=" 1.5)"
