@@ -524,22 +524,18 @@ impl Stamp {
     /// No date and time.
     pub const NONE: Stamp = Stamp(i64::MIN);
 
-    /// The date and time, if there is one.
+    /// The date and time, if there is one ([`Stamp::NONE`] is outside chrono's range).
     pub fn get(self) -> Option<NaiveDateTime> {
-        (self != Self::NONE).then(|| {
-            chrono::DateTime::from_timestamp(self.0, 0)
-                .expect("a stamp holds a valid time")
-                .naive_utc()
-        })
+        chrono::DateTime::from_timestamp(self.0, 0).map(|d| d.naive_utc())
     }
 
-    /// The date, if there is one.
+    /// The date, if there is one (the day of [`Stamp::NONE`] is outside `i32`).
     pub fn date(self) -> Option<NaiveDate> {
         const UNIX_EPOCH_FROM_CE: i64 = 719_163;
         let days = self.0.div_euclid(86_400) + UNIX_EPOCH_FROM_CE;
-        (self != Self::NONE).then(|| {
-            NaiveDate::from_num_days_from_ce_opt(days as i32).expect("a stamp holds a valid date")
-        })
+        i32::try_from(days)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 }
 

@@ -588,17 +588,17 @@ fn journal_mode(connection: &Connection) -> rusqlite::Result<String> {
 }
 
 /// The id halfway between the least and the greatest notary id, when `id` is the table's
-/// rowid (so that every id is an integer and a range of them is found without a scan) and
-/// there are rows on both sides.
+/// rowid (so that every id is an integer, never NULL, and a range of them is found without a
+/// scan: SQLite's plan for a range of ids says so) and there are rows on both sides.
 fn middle_id(connection: &Connection) -> rusqlite::Result<Option<i64>> {
-    let mut statement = connection.prepare("PRAGMA table_info(notary)")?;
-    let columns: Vec<(String, String, i64)> = statement
-        .query_map([], |row| Ok((row.get(1)?, row.get(2)?, row.get(5)?)))?
+    let mut plan = connection.prepare("EXPLAIN QUERY PLAN SELECT id FROM notary WHERE id > 0")?;
+    let steps: Vec<String> = plan
+        .query_map([], |row| row.get(3))?
         .collect::<rusqlite::Result<_>>()?;
-    let keys: Vec<&(String, String, i64)> = columns.iter().filter(|c| c.2 > 0).collect();
-    let rowid =
-        matches!(&keys[..], [(name, ty, _)] if name == "id" && ty.eq_ignore_ascii_case("integer"));
-    if !rowid {
+    if !steps
+        .iter()
+        .any(|step| step.contains("USING INTEGER PRIMARY KEY"))
+    {
         return Ok(None);
     }
     let (least, greatest): (Option<i64>, Option<i64>) =
@@ -608,7 +608,7 @@ fn middle_id(connection: &Connection) -> rusqlite::Result<Option<i64>> {
     Ok(least
         .zip(greatest)
         .filter(|(least, greatest)| least < greatest)
-        .map(|(least, greatest)| least + (greatest - least) / 2))
+        .map(|(least, greatest)| least.midpoint(greatest)))
 }
 
 /// Reads the rows `ids` of `notary` in id order, with their texts.
