@@ -3,6 +3,7 @@
 //! `main.rs` checks on a generated database that both give the same outputs.
 
 use chrono::{Datelike, NaiveDate};
+use wotrules::builtins::has_word;
 use wotrules::data::{Dataset, Stamp};
 
 const FACE_TO_FACE: &str = "Face to Face Meeting";
@@ -40,18 +41,6 @@ fn date(d: Stamp) -> Option<NaiveDate> {
     d.date()
 }
 
-/// rulings/a20091118.1.yaml `ttp_mark`: TTP or TPP as a whole word, any case.
-fn has_word(text: &str, word: &str) -> bool {
-    let text = text.to_lowercase();
-    let word = word.to_lowercase();
-    let is_word_char = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(&word).any(|(start, found)| {
-        let before = text[..start].chars().next_back();
-        let after = text[start + found.len()..].chars().next();
-        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
-    })
-}
-
 fn years_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     let mut years = i64::from(later.year()) - i64::from(earlier.year());
     if (later.month(), later.day()) < (earlier.month(), earlier.day()) {
@@ -78,6 +67,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
     };
     let class_of = |i: usize| -> &'static str {
         let r = &data.records[i];
+        // rulings/a20091118.1.yaml `ttp_mark`: TTP or TPP as a whole word, any case.
         let mark = has_word(data.text(r.location), "TTP") || has_word(data.text(r.location), "TPP");
         match data.text(r.method) {
             FACE_TO_FACE if mark => "ttp",

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{Env, EvalError, Evaluation, Result, compare, fail};
-use crate::builtins::{Param, Signature};
+use crate::builtins::{Builtin, BuiltinId, Implementation, Param, Signature, missing_value};
 use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, Program, Rule};
 use crate::data::{Direction, RecordField, Type, Value};
 use crate::lang::{AggregateKind, Scope};
@@ -175,8 +175,11 @@ impl<'a> Compiler<'a> {
                 })
             }
             Code::Call(builtin, arguments) => {
-                let function = builtin.spec().call;
-                let call = move |values: &[&Value]| function(values).map_err(EvalError::new);
+                if let Some(test) = self.text_test(*builtin, arguments) {
+                    return Box::new(move |evaluation, env| test(evaluation, env).map(Value::Bool));
+                }
+                let Builtin { name, call, .. } = builtin.spec();
+                let call = move |values: &[&Value]| call.call(name, values).map_err(EvalError::new);
                 let mut arguments: Vec<Argument<'a>> = arguments
                     .iter()
                     .map(|argument| match argument {
@@ -251,14 +254,20 @@ impl<'a> Compiler<'a> {
                     Ok(list.contains(&value(evaluation, env)?) != negated)
                 })
             }
-            _ => {
-                let value = self.value(code);
-                Box::new(move |evaluation, env| match value(evaluation, env)? {
-                    Value::Bool(value) => Ok(value),
-                    other => fail(format!("expected a boolean, found {other:?}")),
-                })
-            }
+            Code::Call(builtin, arguments) => self
+                .text_test(*builtin, arguments)
+                .unwrap_or_else(|| self.value_as_boolean(code)),
+            _ => self.value_as_boolean(code),
         }
+    }
+
+    /// Code yielding a boolean, as a value.
+    fn value_as_boolean(&self, code: &'a Code) -> Run<'a, bool> {
+        let value = self.value(code);
+        Box::new(move |evaluation, env| match value(evaluation, env)? {
+            Value::Bool(value) => Ok(value),
+            other => fail(format!("expected a boolean, found {other:?}")),
+        })
     }
 
     /// A comparison: of text read in place, of integers, or of values.
@@ -422,6 +431,27 @@ impl<'a> Compiler<'a> {
             }
             _ => None,
         }
+    }
+
+    /// A text predicate of two texts read in place, when `builtin` is one and `arguments` are
+    /// such texts.
+    fn text_test(&self, builtin: BuiltinId, arguments: &'a [Code]) -> Option<Run<'a, bool>> {
+        let Builtin {
+            name,
+            call: Implementation::TextTest(test),
+            ..
+        } = builtin.spec()
+        else {
+            return None;
+        };
+        let [a, b] = arguments else { return None };
+        let (a, b) = (self.text(a)?, self.text(b)?);
+        Some(Box::new(move |evaluation, env| {
+            match (a(evaluation, env), b(evaluation, env)) {
+                (Some(a), Some(b)) => Ok(test(a, b)),
+                _ => fail(missing_value(name)),
+            }
+        }))
     }
 
     /// The records an aggregation runs over.
