@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::check::program::{Output, Program};
+use crate::check::program::{DefId, Output, Program};
 use crate::data::{Dataset, Value};
 use crate::eval::{CHUNK_MEMBERS, Evaluation, TraceNode};
 
@@ -159,60 +159,44 @@ pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> 
 fn compare_chunk(old: &mut Evaluation, new: &mut Evaluation, chunk: &[usize]) -> Changes {
     let data = new.data();
     let (old_program, new_program) = (old.program(), new.program());
-    let members = chunk
+    let members: Vec<usize> = chunk
         .iter()
         .copied()
         .filter(|i| data.members[*i].evaluated)
-        .filter_map(|index| {
-            let changes = changed_outputs(
-                old,
-                new,
-                index,
-                &old_program.member_outputs,
-                &new_program.member_outputs,
-            );
-            (!changes.is_empty()).then(|| EntityChanges {
-                index,
-                id: data.members[index].row.id,
-                changes,
-            })
-        })
         .collect();
-    let records = chunk
-        .iter()
-        .flat_map(|m| data.received(*m))
-        .filter_map(|index| {
-            let changes = changed_outputs(
-                old,
-                new,
-                index,
-                &old_program.record_outputs,
-                &new_program.record_outputs,
-            );
-            (!changes.is_empty()).then(|| EntityChanges {
-                index,
-                id: data.records[index].id,
-                changes,
-            })
-        })
-        .collect();
-    Changes { members, records }
+    let records: Vec<usize> = chunk.iter().flat_map(|m| data.received(*m)).collect();
+    Changes {
+        members: changed_outputs(
+            (old, new),
+            &members,
+            (&old_program.member_outputs, &new_program.member_outputs),
+            |index| data.members[index].row.id,
+        ),
+        records: changed_outputs(
+            (old, new),
+            &records,
+            (&old_program.record_outputs, &new_program.record_outputs),
+            |index| data.records[index].id,
+        ),
+    }
 }
 
+/// The entities of `entities` (with their ids, by `id`) whose outputs differ: evaluated
+/// output by output, as the summary is (one definition's code and memo slots at a time,
+/// rather than every definition of both evaluations for one entity after another).
 fn changed_outputs(
-    old: &mut Evaluation,
-    new: &mut Evaluation,
-    entity: usize,
-    old_outputs: &[Output],
-    new_outputs: &[Output],
-) -> Vec<Change> {
+    (old, new): (&mut Evaluation, &mut Evaluation),
+    entities: &[usize],
+    (old_outputs, new_outputs): (&[Output], &[Output]),
+    id: impl Fn(usize) -> i64,
+) -> Vec<EntityChanges> {
     let mut names: Vec<&str> = new_outputs.iter().map(|o| o.name.as_str()).collect();
     for output in old_outputs {
         if !names.contains(&output.name.as_str()) {
             names.push(&output.name);
         }
     }
-    let mut changes = Vec::new();
+    let mut changes = vec![Vec::new(); entities.len()];
     for name in names {
         let old_id = old_outputs
             .iter()
@@ -222,35 +206,61 @@ fn changed_outputs(
             .iter()
             .find(|o| o.name == name)
             .map(|o| o.definition);
-        let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| *e.message));
-        let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| *e.message));
-        let same = match (&old_value, &new_value) {
-            (Some(Ok(a)), Some(Ok(b))) => a == b,
-            (Some(Err(_)), Some(Err(_))) => true,
-            _ => false,
-        };
-        if same {
-            continue;
-        }
-        let old_trace = old_id.map(|id| old.trace(id, entity));
-        let new_trace = new_id.map(|id| new.trace(id, entity));
-        let (old_rule, new_rule) = match (&old_trace, &new_trace) {
-            (Some(old_trace), Some(new_trace)) => {
-                let (old_rule, new_rule) = origin(old_trace, new_trace);
-                (Some(old_rule), Some(new_rule))
+        for (changes, &entity) in changes.iter_mut().zip(entities) {
+            if let Some(change) = changed_output(old, new, entity, name, old_id, new_id) {
+                changes.push(change);
             }
-            _ => (
-                old_trace.as_ref().map(Responsible::of),
-                new_trace.as_ref().map(Responsible::of),
-            ),
-        };
-        changes.push(Change {
-            output: name.to_string(),
-            old_rule,
-            new_rule,
-            old: old_value,
-            new: new_value,
-        });
+        }
     }
-    changes
+    entities
+        .iter()
+        .zip(changes)
+        .filter(|(_, changes)| !changes.is_empty())
+        .map(|(&index, changes)| EntityChanges {
+            index,
+            id: id(index),
+            changes,
+        })
+        .collect()
+}
+
+/// Output `name` of `entity` (definition `old_id` in the old rules, `new_id` in the new),
+/// if its value differs.
+fn changed_output(
+    old: &mut Evaluation,
+    new: &mut Evaluation,
+    entity: usize,
+    name: &str,
+    old_id: Option<DefId>,
+    new_id: Option<DefId>,
+) -> Option<Change> {
+    let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| *e.message));
+    let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| *e.message));
+    let same = match (&old_value, &new_value) {
+        (Some(Ok(a)), Some(Ok(b))) => a == b,
+        (Some(Err(_)), Some(Err(_))) => true,
+        _ => false,
+    };
+    if same {
+        return None;
+    }
+    let old_trace = old_id.map(|id| old.trace(id, entity));
+    let new_trace = new_id.map(|id| new.trace(id, entity));
+    let (old_rule, new_rule) = match (&old_trace, &new_trace) {
+        (Some(old_trace), Some(new_trace)) => {
+            let (old_rule, new_rule) = origin(old_trace, new_trace);
+            (Some(old_rule), Some(new_rule))
+        }
+        _ => (
+            old_trace.as_ref().map(Responsible::of),
+            new_trace.as_ref().map(Responsible::of),
+        ),
+    };
+    Some(Change {
+        output: name.to_string(),
+        old_rule,
+        new_rule,
+        old: old_value,
+        new: new_value,
+    })
 }
