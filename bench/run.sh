@@ -43,7 +43,15 @@ echo
 read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
 # One core: pinned to CPU 0 (reading runs on two threads and evaluation on rayon's).
 read -r EVAL_L1 _ < <(best_of 1 taskset -c 0 $W eval --db "$LDB" --summary --as-of $AS_OF)
-read -r DIFF_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
+# diff against rules whose single-record cap (read by every points output) is edited: every
+# output that depends on it is evaluated under both versions (diff skips the definitions
+# that are the same in both, so unchanged rules cost little more than reading).
+EDITED=$DATA/rules-edited
+rm -rf "$EDITED" && cp -r rules "$EDITED"
+sed -i 's/then: min(100, record.method_points)/then: min(99, record.method_points)/' "$EDITED/ap/points.yaml"
+cmp -s rules/ap/points.yaml "$EDITED/ap/points.yaml" && { echo "bench/run.sh: the edit to ap/points.yaml no longer applies" >&2; exit 1; }
+read -r DIFF_L _ < <(best_of 1 $W diff --base "$EDITED" --db "$LDB" --as-of $AS_OF)
+read -r DIFF_SAME_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
 read -r _ SCAN_L _ < <($B scan "$LDB")
 # sqlite3's own shell printing the three tables wotrules reads (a reader that only formats).
 read -r DUMP_L _ < <(best_of 1 sqlite3 "$LDB" "SELECT * FROM notary; SELECT * FROM users; SELECT * FROM cats_passed;")
@@ -83,6 +91,7 @@ R_PLAIN=$(ratio "$INTERP_S" "$PLAIN_S")
 R_WEBDB=$(ratio "$WEBDB_L" "$EVAL_L")
 R_REGO=$(ratio "$REGO_S" "$INTERP_REGO_S")
 R_DIFF=$(ratio "$DIFF_L" "$EVAL_L")
+R_DIFF_SAME=$(ratio "$DIFF_SAME_L" "$EVAL_L")
 R_CORES=$(ratio "$EVAL_L1" "$EVAL_L")
 MIB=$(awk -v k="$RSS_L" 'BEGIN{printf "%.0f", k/1024}')
 BPR=$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}')
@@ -96,7 +105,8 @@ row "webdb per-member queries (L) ÷ wotrules (L)" "$R_WEBDB ($WEBDB_L s / $EVAL
 row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$R_REGO ($REGO_S s / $INTERP_REGO_S s)" ">= 50" "$(met "$R_REGO" ">=" 50)"
 row "eval --case a20111001.1 (hyperfine mean)" "$CASE_MS ms" "< 20 ms" "$(met "$CASE_MS" "<=" 20)"
 row "check rules/ (hyperfine mean)" "$CHECK_MS ms" "< 20 ms" "$(met "$CHECK_MS" "<=" 20)"
-row "diff L ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.0" "$(met "$R_DIFF" "<=" 2.0)"
+row "diff L (the record cap edited) ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.0" "$(met "$R_DIFF" "<=" 2.0)"
+row "diff L (rules unchanged) ÷ eval L" "$R_DIFF_SAME ($DIFF_SAME_L s / $EVAL_L s)" "-" "-"
 row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 600 MiB" "$(met "$MIB" "<=" 600)"
 row "speed-up on $(nproc) cores (1 core ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.8" "$(met "$R_CORES" ">=" 1.8)"
 row "µs per row S / M / L (L ÷ S)" "$US_S / $US_M / $US_L ($R_SCALE)" "<= 1.5" "$(met "$R_SCALE" "<=" 1.5)"

@@ -99,10 +99,23 @@ fn diff_lists_exactly_what_two_evaluations_disagree_on() {
             "member.assurance_points >= 50",
             "member.assurance_points >= 49",
         ),
+        // No longer in force as of the cases: the same code, decided otherwise.
+        (
+            "rulings/a20111001.1-ruling-2.yaml",
+            "effective_from: 2011-12-05",
+            "effective_from: 2011-12-07",
+        ),
+        // A citation only: the same decisions.
+        (
+            "ap/member.yaml",
+            "reference §3: experience capped at 50",
+            "reference §3: experience is capped at 50",
+        ),
     ];
-    let inputs: [&[&str]; 4] = [
+    let inputs: [&[&str]; 5] = [
         &["--case", "tests/cases/topup.yaml"],
         &["--case", "tests/cases/reapply-steps.yaml"],
+        &["--case", "tests/cases/reapply-no-ticket-and-mismatch.yaml"],
         &["--case", "tests/cases/ap-level-boundaries.yaml"],
         &["--db", "examples/sample.sqlite"],
     ];

@@ -8,6 +8,10 @@ use crate::check::program::{DefId, Output, Program};
 use crate::data::{Dataset, Value};
 use crate::eval::{CHUNK_MEMBERS, Evaluation, TraceNode};
 
+mod equivalence;
+
+use equivalence::Equivalence;
+
 /// One output that differs between the old and the new rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -128,8 +132,25 @@ pub fn show(value: Option<&Result<Value, String>>) -> String {
 }
 
 /// Evaluates every evaluated member and every record under both rule versions and keeps
-/// the outputs that differ; chunks of members are compared in parallel.
+/// the outputs that differ; chunks of members are compared in parallel. An output whose
+/// definition is the same in both versions (see [`Equivalence`]) is not evaluated.
 pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> Changes {
+    let mut equivalence = Equivalence::new(old_program, new_program, data.as_of);
+    let outputs = Outputs {
+        members: compared(
+            &old_program.member_outputs,
+            &new_program.member_outputs,
+            &mut equivalence,
+        ),
+        records: compared(
+            &old_program.record_outputs,
+            &new_program.record_outputs,
+            &mut equivalence,
+        ),
+    };
+    if outputs.members.is_empty() && outputs.records.is_empty() {
+        return Changes::default();
+    }
     let members: Vec<usize> = (0..data.members.len()).collect();
     let mut changes = members
         .par_chunks(CHUNK_MEMBERS)
@@ -143,7 +164,7 @@ pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> 
             |(old, new), chunk| {
                 old.focus(chunk);
                 new.focus(chunk);
-                compare_chunk(old, new, chunk)
+                compare_chunk(old, new, chunk, &outputs)
             },
         )
         .reduce(Changes::default, |mut all, part| {
@@ -156,9 +177,57 @@ pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> 
     changes
 }
 
-fn compare_chunk(old: &mut Evaluation, new: &mut Evaluation, chunk: &[usize]) -> Changes {
+/// An output that may differ: its name and its definition in the old and in the new rules
+/// (`None`: that version has no such output).
+struct Compared<'a> {
+    name: &'a str,
+    old: Option<DefId>,
+    new: Option<DefId>,
+}
+
+/// The member and the record outputs to evaluate.
+struct Outputs<'a> {
+    members: Vec<Compared<'a>>,
+    records: Vec<Compared<'a>>,
+}
+
+/// The outputs of either version, the new rules' first, in schema order, without those
+/// whose definitions are the same in both.
+fn compared<'a>(
+    old_outputs: &'a [Output],
+    new_outputs: &'a [Output],
+    equivalence: &mut Equivalence,
+) -> Vec<Compared<'a>> {
+    let mut names: Vec<&str> = new_outputs.iter().map(|o| o.name.as_str()).collect();
+    for output in old_outputs {
+        if !names.contains(&output.name.as_str()) {
+            names.push(&output.name);
+        }
+    }
+    let definition = |outputs: &[Output], name: &str| {
+        outputs
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.definition)
+    };
+    names
+        .into_iter()
+        .map(|name| Compared {
+            name,
+            old: definition(old_outputs, name),
+            new: definition(new_outputs, name),
+        })
+        .filter(|c| !matches!((c.old, c.new), (Some(old), Some(new)) if equivalence.same(old, new)))
+        .collect()
+}
+
+fn compare_chunk(
+    old: &mut Evaluation,
+    new: &mut Evaluation,
+    chunk: &[usize],
+    outputs: &Outputs,
+) -> Changes {
     let data = new.data();
-    let (old_program, new_program) = (old.program(), new.program());
     let members: Vec<usize> = chunk
         .iter()
         .copied()
@@ -166,18 +235,12 @@ fn compare_chunk(old: &mut Evaluation, new: &mut Evaluation, chunk: &[usize]) ->
         .collect();
     let records: Vec<usize> = chunk.iter().flat_map(|m| data.received(*m)).collect();
     Changes {
-        members: changed_outputs(
-            (old, new),
-            &members,
-            (&old_program.member_outputs, &new_program.member_outputs),
-            |index| data.members[index].row.id,
-        ),
-        records: changed_outputs(
-            (old, new),
-            &records,
-            (&old_program.record_outputs, &new_program.record_outputs),
-            |index| data.records[index].id,
-        ),
+        members: changed_outputs((old, new), &members, &outputs.members, |index| {
+            data.members[index].row.id
+        }),
+        records: changed_outputs((old, new), &records, &outputs.records, |index| {
+            data.records[index].id
+        }),
     }
 }
 
@@ -187,27 +250,13 @@ fn compare_chunk(old: &mut Evaluation, new: &mut Evaluation, chunk: &[usize]) ->
 fn changed_outputs(
     (old, new): (&mut Evaluation, &mut Evaluation),
     entities: &[usize],
-    (old_outputs, new_outputs): (&[Output], &[Output]),
+    outputs: &[Compared],
     id: impl Fn(usize) -> i64,
 ) -> Vec<EntityChanges> {
-    let mut names: Vec<&str> = new_outputs.iter().map(|o| o.name.as_str()).collect();
-    for output in old_outputs {
-        if !names.contains(&output.name.as_str()) {
-            names.push(&output.name);
-        }
-    }
     let mut changes = vec![Vec::new(); entities.len()];
-    for name in names {
-        let old_id = old_outputs
-            .iter()
-            .find(|o| o.name == name)
-            .map(|o| o.definition);
-        let new_id = new_outputs
-            .iter()
-            .find(|o| o.name == name)
-            .map(|o| o.definition);
+    for output in outputs {
         for (changes, &entity) in changes.iter_mut().zip(entities) {
-            if let Some(change) = changed_output(old, new, entity, name, old_id, new_id) {
+            if let Some(change) = changed_output(old, new, entity, output) {
                 changes.push(change);
             }
         }
@@ -224,16 +273,14 @@ fn changed_outputs(
         .collect()
 }
 
-/// Output `name` of `entity` (definition `old_id` in the old rules, `new_id` in the new),
-/// if its value differs.
+/// `output` of `entity`, if its value differs.
 fn changed_output(
     old: &mut Evaluation,
     new: &mut Evaluation,
     entity: usize,
-    name: &str,
-    old_id: Option<DefId>,
-    new_id: Option<DefId>,
+    output: &Compared,
 ) -> Option<Change> {
+    let (old_id, new_id) = (output.old, output.new);
     let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| *e.message));
     let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| *e.message));
     let same = match (&old_value, &new_value) {
@@ -257,7 +304,7 @@ fn changed_output(
         ),
     };
     Some(Change {
-        output: name.to_string(),
+        output: output.name.to_string(),
         old_rule,
         new_rule,
         old: old_value,
