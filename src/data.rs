@@ -763,6 +763,18 @@ impl Dataset {
             .map(|&r| r as usize)
     }
 
+    /// The members of `chunk` that are evaluated, and the records the chunk's members
+    /// received: what a chunk decides.
+    pub fn chunk_entities(&self, chunk: &[usize]) -> (Vec<usize>, Vec<usize>) {
+        let members = chunk
+            .iter()
+            .copied()
+            .filter(|m| self.members[*m].evaluated)
+            .collect();
+        let records = chunk.iter().flat_map(|m| self.received(*m)).collect();
+        (members, records)
+    }
+
     /// The indices of the records member `member` gave, by record id.
     pub fn given(&self, member: usize) -> impl Iterator<Item = usize> + Clone + '_ {
         self.records_of(member, Direction::Given)

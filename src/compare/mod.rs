@@ -228,12 +228,7 @@ fn compare_chunk(
     outputs: &Outputs,
 ) -> Changes {
     let data = new.data();
-    let members: Vec<usize> = chunk
-        .iter()
-        .copied()
-        .filter(|i| data.members[*i].evaluated)
-        .collect();
-    let records: Vec<usize> = chunk.iter().flat_map(|m| data.received(*m)).collect();
+    let (members, records) = data.chunk_entities(chunk);
     Changes {
         members: changed_outputs((old, new), &members, &outputs.members, |index| {
             data.members[index].row.id

@@ -75,12 +75,7 @@ impl Evaluation<'_> {
     fn summarize_chunk(&mut self, chunk: &[usize]) -> Summary {
         let program = self.program;
         let data = self.data;
-        let members: Vec<usize> = chunk
-            .iter()
-            .copied()
-            .filter(|m| data.members[*m].evaluated)
-            .collect();
-        let records: Vec<usize> = chunk.iter().flat_map(|m| data.received(*m)).collect();
+        let (members, records) = data.chunk_entities(chunk);
         let mut summary = Summary {
             members: members.len(),
             records: records.len(),
