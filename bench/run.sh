@@ -110,3 +110,9 @@ row "diff L (rules unchanged) ÷ eval L" "$R_DIFF_SAME ($DIFF_SAME_L s / $EVAL_L
 row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 600 MiB" "$(met "$MIB" "<=" 600)"
 row "speed-up on $(nproc) cores (1 core ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.8" "$(met "$R_CORES" ">=" 1.8)"
 row "µs per row S / M / L (L ÷ S)" "$US_S / $US_M / $US_L ($R_SCALE)" "<= 1.5" "$(met "$R_SCALE" "<=" 1.5)"
+
+# The profile by rule: what each definition costs the interpreter (S, one core), with what it
+# reads; the ten costliest.
+echo
+echo "Costliest definitions (S, 1 core, each with what it reads; wotrules-bench definitions):"
+taskset -c 1 $B definitions "$SDB" $AS_OF rules | head -11

@@ -16,7 +16,7 @@ fn dataset() -> (wotrules::check::Program, Dataset) {
     let as_of = wotrules::data::parse_calendar_date("2021-01-01").expect("a date");
     (
         program,
-        Dataset::new(as_of, case.request, case.members, case.records),
+        Dataset::new(as_of, case.request, case.members, case.records, case.texts),
     )
 }
 
@@ -31,13 +31,14 @@ fn rules_over_s(c: &mut Criterion) {
             let mut decided = 0usize;
             for chunk in members.chunks(CHUNK_MEMBERS) {
                 evaluation.focus(chunk);
-                for &m in chunk {
-                    for output in &program.member_outputs {
-                        decided += evaluation.value(output.definition, m).is_ok() as usize;
-                    }
-                    for &r in &data.members[m].received {
-                        for output in &program.record_outputs {
-                            decided += evaluation.value(output.definition, r).is_ok() as usize;
+                let (members, records) = data.chunk_entities(chunk);
+                for (outputs, entities) in [
+                    (&program.member_outputs, members),
+                    (&program.record_outputs, records),
+                ] {
+                    for output in outputs {
+                        for &entity in &entities {
+                            decided += evaluation.value(output.definition, entity).is_ok() as usize;
                         }
                     }
                 }

@@ -5,7 +5,10 @@
 //!   in-memory data, after checking both give the same outputs;
 //! - `webdb DB`: webdb's query pattern, two queries per member (includes/notary.inc.php);
 //! - `regorus DB AS_OF RULES`: the AP points and level rules in Rego, evaluated by regorus,
-//!   vs the interpreter, after checking both give the same answers.
+//!   vs the interpreter, after checking both give the same answers;
+//! - `definitions DB AS_OF RULES`: what each definition costs the interpreter on one core,
+//!   with what it reads (a profile by rule, which `perf` cannot give: every definition runs
+//!   the same closures).
 
 use wotrules_bench::handwritten;
 
@@ -16,6 +19,7 @@ use rusqlite::{Connection, OpenFlags};
 use wotrules::check::Program;
 use wotrules::data::{Dataset, Value};
 use wotrules::eval::Evaluation;
+use wotrules::lang::Scope;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,13 +29,14 @@ fn main() {
         "handwritten" => handwritten(arg(1), arg(2), arg(3)),
         "webdb" => webdb(arg(1)),
         "regorus" => regorus(arg(1), arg(2), arg(3)),
+        "definitions" => definitions(arg(1), arg(2), arg(3)),
         _ => usage(),
     }
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: baselines (scan DB | handwritten DB AS_OF RULES | webdb DB | regorus DB AS_OF RULES)"
+        "usage: baselines (scan DB | handwritten DB AS_OF RULES | webdb DB | regorus DB AS_OF RULES | definitions DB AS_OF RULES)"
     );
     std::process::exit(2)
 }
@@ -180,6 +185,50 @@ pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec
         }
     }
     (members, records)
+}
+
+/// Each definition evaluated alone for every entity of its scope, one chunk at a time (a
+/// chunk forgets what the last one computed) (so with every definition it reads, as `eval` would on demand): the best of
+/// 5 runs, costliest first, in ms and ns per entity.
+fn definitions(db: &str, as_of: &str, rules: &str) {
+    let (program, data) = load(db, as_of, rules);
+    let all: Vec<usize> = (0..data.members.len()).collect();
+    let mut costs: Vec<(f64, usize, &str, &str)> = Vec::new();
+    for (id, definition) in program.definitions.iter().enumerate() {
+        let mut entities = 0;
+        let mut evaluation = Evaluation::chunked(&program, &data);
+        let (time, ()) = best_of(5, || {
+            entities = 0;
+            for chunk in all.chunks(wotrules::eval::CHUNK_MEMBERS) {
+                evaluation.focus(chunk);
+                let (members, records) = data.chunk_entities(chunk);
+                let scope = match definition.scope {
+                    Scope::Member => members,
+                    Scope::Record => records,
+                };
+                entities += scope.len();
+                for entity in scope {
+                    // An error (a member without contact details) costs what it costs.
+                    let _ = evaluation.value(id, entity);
+                }
+            }
+        });
+        costs.push((
+            time.as_secs_f64(),
+            entities,
+            definition.scope.name(),
+            &definition.name,
+        ));
+    }
+    costs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!(
+        "{:>9} {:>9}  definition (with what it reads)",
+        "ms", "ns/entity"
+    );
+    for (seconds, entities, scope, name) in costs {
+        let per_entity = seconds * 1e9 / entities.max(1) as f64;
+        println!("{:9.2} {per_entity:9.0}  {scope}.{name}", seconds * 1e3);
+    }
 }
 
 fn shown(values: &[Value]) -> Vec<String> {
