@@ -187,9 +187,9 @@ pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec
     (members, records)
 }
 
-/// Each definition evaluated alone for every entity of its scope, one chunk at a time (a
-/// chunk forgets what the last one computed) (so with every definition it reads, as `eval` would on demand): the best of
-/// 5 runs, costliest first, in ms and ns per entity.
+/// Each definition evaluated alone for every entity of its scope, one chunk at a time, with
+/// every definition it reads (a chunk forgets what the last one computed, as in `eval`):
+/// the best of 5 runs, costliest first, in ms and ns per entity.
 fn definitions(db: &str, as_of: &str, rules: &str) {
     let (program, data) = load(db, as_of, rules);
     let all: Vec<usize> = (0..data.members.len()).collect();
