@@ -13,9 +13,12 @@ count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='wotrules_bench::interpret*' \
     "$1" handwritten "$SDB" 2021-01-01 rules 2>&1 | awk '/Collected/{print $4}'
 }
+# Each run also checks that the interpreter and the hand-written rules agree (a build that
+# changed a decision fails here).
 count "$1" > "${TMPDIR:-/tmp}/ab-base.txt" &
+BASE_RUN=$!
 count "$2" > "${TMPDIR:-/tmp}/ab-new.txt"
-wait
+wait "$BASE_RUN"
 read -r BASE < "${TMPDIR:-/tmp}/ab-base.txt"
 read -r NEW < "${TMPDIR:-/tmp}/ab-new.txt"
 awk -v b="$BASE" -v n="$NEW" 'BEGIN{printf "instructions in interpret: base %d, new %d, new ÷ base %.4f\n", b, n, n/b}'

@@ -3,7 +3,6 @@
 //! [`Value`]), so that evaluating a record walks no tree and builds no `Value` for logic,
 //! comparisons or integer arithmetic.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{Env, EvalError, Evaluation, Result, compare, fail};
@@ -73,21 +72,6 @@ pub(super) struct Compiler<'a> {
     pub program: &'a Program,
     /// The scope of the entity the code is evaluated for (`This`).
     pub scope: Scope,
-}
-
-/// A builtin's argument: a constant passed in place, or code.
-enum Argument<'a> {
-    Const(&'a Value),
-    Code(Run<'a, Value>),
-}
-
-impl<'a> Argument<'a> {
-    fn get(&self, evaluation: &mut Evaluation<'a>, env: &mut Env) -> Result<Cow<'a, Value>> {
-        match self {
-            Argument::Const(value) => Ok(Cow::Borrowed(*value)),
-            Argument::Code(code) => code(evaluation, env).map(Cow::Owned),
-        }
-    }
 }
 
 impl<'a> Compiler<'a> {
@@ -180,31 +164,28 @@ impl<'a> Compiler<'a> {
                 }
                 let Builtin { name, call, .. } = builtin.spec();
                 let call = move |values: &[&Value]| call.call(name, values).map_err(EvalError::new);
-                let mut arguments: Vec<Argument<'a>> = arguments
+                let mut arguments: Vec<Run<'a, Value>> = arguments
                     .iter()
-                    .map(|argument| match argument {
-                        Code::Const(value) => Argument::Const(value),
-                        code => Argument::Code(self.value(code)),
-                    })
+                    .map(|argument| self.value(argument))
                     .collect();
                 match arguments.len() {
                     1 => {
                         let a = arguments.remove(0);
-                        Box::new(move |evaluation, env| call(&[&*a.get(evaluation, env)?]))
+                        Box::new(move |evaluation, env| call(&[&a(evaluation, env)?]))
                     }
                     2 => {
                         let (a, b) = (arguments.remove(0), arguments.remove(0));
                         Box::new(move |evaluation, env| {
-                            let a = a.get(evaluation, env)?;
-                            call(&[&*a, &*b.get(evaluation, env)?])
+                            let a = a(evaluation, env)?;
+                            call(&[&a, &b(evaluation, env)?])
                         })
                     }
                     _ => Box::new(move |evaluation, env| {
                         let mut values = Vec::with_capacity(arguments.len());
                         for argument in &arguments {
-                            values.push(argument.get(evaluation, env)?);
+                            values.push(argument(evaluation, env)?);
                         }
-                        let references: Vec<&Value> = values.iter().map(|v| &**v).collect();
+                        let references: Vec<&Value> = values.iter().collect();
                         call(&references)
                     }),
                 }
@@ -291,10 +272,6 @@ impl<'a> Compiler<'a> {
             (_, Code::Const(b)) => {
                 let a = self.value(left);
                 Box::new(move |evaluation, env| Ok(compare(op, &a(evaluation, env)?, b)))
-            }
-            (Code::Const(a), _) => {
-                let b = self.value(right);
-                Box::new(move |evaluation, env| Ok(compare(op, a, &b(evaluation, env)?)))
             }
             _ => {
                 let (a, b) = (self.value(left), self.value(right));
