@@ -474,6 +474,7 @@ impl Texts {
         if let Some(&known) = index.find(hash, |&t| text_in(bytes, ends, t) == text) {
             return Text(known);
         }
+        // Below 2^32: a database has at most `MAX_TABLE_ROWS` records of three texts each.
         let new = u32::try_from(ends.len()).expect("fewer than 2^32 distinct texts");
         bytes.push_str(text);
         ends.push(bytes.len());
@@ -632,6 +633,11 @@ pub struct Link {
 /// The most records one member may have received or given: rules aggregate over a
 /// member's records for each of its records, so more would make evaluation crawl.
 pub const MAX_RECORDS_PER_MEMBER: usize = 100_000;
+
+/// The most rows a database's `users` or `notary` table may have: members and records are
+/// indexed, and the records' texts stored, in 32 bits, and with three texts and two members
+/// a record these stay below 2^32.
+pub const MAX_TABLE_ROWS: usize = 1_000_000_000;
 
 /// Everything one evaluation reads: members and the records that exist as of a date.
 #[derive(Debug, Clone, PartialEq)]

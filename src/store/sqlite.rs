@@ -8,7 +8,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{CaseFile, parse_date, parse_datetime};
-use crate::data::{Contact, MemberRow, RecordRow, Request, Stamp, Texts};
+use crate::data::{Contact, MAX_TABLE_ROWS, MemberRow, RecordRow, Request, Stamp, Texts};
 use crate::diag::Diagnostic;
 
 /// CAcert's tables (real column names), plus `wotrules_case` for a case's date and request.
@@ -88,6 +88,15 @@ pub(super) fn db_error(path: &str, message: impl Into<String>, help: &str) -> Di
         help
     };
     Diagnostic::error("database", format!("{path}: {message}")).help(help)
+}
+
+/// The error for a table of more than [`MAX_TABLE_ROWS`] rows.
+fn too_many_rows(path: &str, table: &str) -> Diagnostic {
+    db_error(
+        path,
+        format!("table `{table}` has more than {MAX_TABLE_ROWS} rows, the limit"),
+        "wotrules numbers members, records and their texts in 32 bits: evaluate a part of the database",
+    )
 }
 
 /// The columns of members' names and addresses, read when [`ReadOptions::contacts`] asks.
@@ -203,6 +212,9 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<CaseFile, Diag
     let (mut records, mut texts) = lower?;
     if let Some(upper) = upper {
         let (upper, upper_texts) = upper?;
+        if records.len() + upper.len() > MAX_TABLE_ROWS {
+            return Err(too_many_rows(path, "notary"));
+        }
         let start = records.len();
         records.extend(upper);
         texts.absorb(upper_texts, &mut records[start..]);
@@ -548,6 +560,9 @@ fn read_users(
         } else {
             None
         };
+        if members.len() == MAX_TABLE_ROWS {
+            return Err(too_many_rows(path, "users"));
+        }
         members.push(MemberRow {
             id,
             dob,
@@ -673,6 +688,9 @@ fn read_notary(
                     "{deleted} is before `when` {when} (a record is revoked after it was entered)"
                 ),
             ));
+        }
+        if records.len() == MAX_TABLE_ROWS {
+            return Err(too_many_rows(path, "notary"));
         }
         records.push(record);
     }
