@@ -677,15 +677,16 @@ impl Dataset {
             rows.sort_by_key(|row| row.id);
         }
         rows.shrink_to_fit();
-        let mut index: FxHashMap<i64, usize> = FxHashMap::default();
-        index.reserve(evaluated.len());
+        let ids = evaluated.iter().map(|row| row.id);
+        let linked_ids = rows.iter().flat_map(|row| [row.from, row.to]);
+        let mut index = MemberIndex::new(ids.chain(linked_ids), evaluated.len() + rows.len());
         let mut members: Vec<Member> = Vec::with_capacity(evaluated.len());
         for row in evaluated {
             index.insert(row.id, members.len());
             members.push(Member::new(row, as_of, true));
         }
         let mut member_index = |id: i64, members: &mut Vec<Member>| {
-            *index.entry(id).or_insert_with(|| {
+            index.get_or_insert(id, || {
                 let row = MemberRow {
                     id,
                     ..MemberRow::default()
@@ -729,6 +730,70 @@ impl Dataset {
             texts,
             links,
             linked,
+        }
+    }
+}
+
+/// Members' indices by id while a [`Dataset`] is linked: a table over the range of the ids
+/// when they are dense enough (CAcert's are consecutive), else a hash map. Both give the same
+/// indices; the table spares a hash probe at a random place for each end of each record.
+enum MemberIndex {
+    /// `slots[id - least]` is the index of member `id` ([`NO_MEMBER`]: none yet).
+    Table {
+        least: i64,
+        slots: Vec<u32>,
+    },
+    Map(FxHashMap<i64, usize>),
+}
+
+/// An empty slot of [`MemberIndex::Table`] (member indices stay below 2^32: see
+/// [`MAX_TABLE_ROWS`]).
+const NO_MEMBER: u32 = u32::MAX;
+
+impl MemberIndex {
+    /// An empty index for `ids` (every id it will be asked about), about `expected` of them
+    /// distinct: a table when their range is at most four times that.
+    fn new(ids: impl Iterator<Item = i64>, expected: usize) -> Self {
+        let range = ids.fold(None, |range: Option<(i64, i64)>, id| match range {
+            None => Some((id, id)),
+            Some((least, greatest)) => Some((least.min(id), greatest.max(id))),
+        });
+        let table_len = range.and_then(|(least, greatest)| {
+            let len = usize::try_from(greatest.checked_sub(least)?)
+                .ok()?
+                .checked_add(1)?;
+            (len <= expected.saturating_mul(4).max(1024)).then_some((least, len))
+        });
+        match table_len {
+            Some((least, len)) => MemberIndex::Table {
+                least,
+                slots: vec![NO_MEMBER; len],
+            },
+            None => MemberIndex::Map(FxHashMap::default()),
+        }
+    }
+
+    /// Makes `index` the member of `id`.
+    fn insert(&mut self, id: i64, index: usize) {
+        match self {
+            MemberIndex::Table { least, slots } => slots[(id - *least) as usize] = index as u32,
+            MemberIndex::Map(map) => {
+                map.insert(id, index);
+            }
+        }
+    }
+
+    /// The index of member `id`, made by `add` when it has none.
+    fn get_or_insert(&mut self, id: i64, add: impl FnOnce() -> usize) -> usize {
+        match self {
+            MemberIndex::Table { least, slots } => {
+                let slot = &mut slots[(id - *least) as usize];
+                if *slot == NO_MEMBER {
+                    *slot = add() as u32;
+                }
+                *slot as usize
+            }
+            MemberIndex::Map(map) => *map.entry(id).or_insert_with(add),
         }
     }
 }
@@ -811,6 +876,29 @@ impl Member {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_and_a_map_give_members_the_same_indices() {
+        let ids = [7, 3, 7, 12, 3, 5, 12, 4];
+        let (dense, sparse) = (
+            MemberIndex::new(ids.into_iter(), 8),
+            MemberIndex::new(ids.into_iter().chain([1 << 40]), 1),
+        );
+        assert!(matches!(dense, MemberIndex::Table { least: 3, .. }));
+        assert!(matches!(sparse, MemberIndex::Map(_)));
+        let indices = |mut index: MemberIndex| {
+            index.insert(12, 0);
+            let mut next = 1;
+            ids.map(|id| {
+                index.get_or_insert(id, || {
+                    next += 1;
+                    next - 1
+                })
+            })
+        };
+        assert_eq!(indices(dense), [1, 2, 1, 0, 2, 3, 0, 4]);
+        assert_eq!(indices(sparse), [1, 2, 1, 0, 2, 3, 0, 4]);
+    }
 
     #[test]
     fn each_text_is_stored_once_and_read_back_as_written() {
