@@ -664,18 +664,13 @@ fn read_notary(
 ) -> Result<(Vec<RecordRow>, Texts), Diagnostic> {
     let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "check the `notary` table");
     let (condition, bound) = ids.condition();
-    let total = connection
-        .query_row(
-            &format!("SELECT count(*) FROM notary WHERE {condition}"),
-            [bound],
-            |row| row.get::<_, i64>(0),
-        )
-        .map_err(sql)?;
     let mut statement = connection
         .prepare(&format!(r#"SELECT id, "from", "to", points, awarded, method, location, date, "when", expire, deleted FROM notary WHERE {condition} ORDER BY id"#))
         .map_err(sql)?;
     let mut texts = Texts::default();
-    let mut records: Vec<RecordRow> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    // Not counted first: counting reads every page once more, and a vector that grows by
+    // doubling is moved, not copied, once it is large (the allocator remaps its pages).
+    let mut records: Vec<RecordRow> = Vec::new();
     let mut rows = statement.query([bound]).map_err(sql)?;
     while let Some(row) = rows.next().map_err(sql)? {
         let id = Cell::new(path, "notary", None).integer(row, 0, "id")?;
