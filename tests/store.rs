@@ -432,10 +432,11 @@ fn reading_a_wal_database_leaves_no_file_beside_it() {
 }
 
 #[test]
-fn a_bad_row_in_either_half_of_notary_is_reported() {
-    // A database whose notary ids are the rowid is read in two halves on two connections;
-    // a bad row is an error whichever half it is in, and the rows are those of one reading.
-    for (half, pick) in [("lower", "min(id)"), ("upper", "max(id)")] {
+fn a_bad_row_in_either_part_of_notary_is_reported() {
+    // A database whose notary ids are the rowid is read in two parts on two connections
+    // (the lowest and the highest id always fall in different parts); a bad row is an error
+    // whichever part it is in, and the rows are those of one reading.
+    for (part, pick) in [("lower", "min(id)"), ("upper", "max(id)")] {
         let workspace = tempfile::tempdir().expect("a temporary directory");
         copy_example(workspace.path());
         let db = workspace.path().join("case.sqlite");
@@ -445,7 +446,7 @@ fn a_bad_row_in_either_half_of_notary_is_reported() {
         let run = wotrules(&root(), &args);
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         let full = wotrules(&root(), &["eval", "--db", db_arg, "--format", "json"]);
-        assert_eq!(full.stdout, example_case_json(), "{half}: both halves read");
+        assert_eq!(full.stdout, example_case_json(), "{part}: both parts read");
         let connection = rusqlite::Connection::open(&db).expect("open");
         let id: i64 = connection
             .query_row(&format!("SELECT {pick} FROM notary"), [], |row| row.get(0))
@@ -454,8 +455,8 @@ fn a_bad_row_in_either_half_of_notary_is_reported() {
             .execute("UPDATE notary SET \"from\" = \"to\" WHERE id = ?1", [id])
             .expect("the edit");
         let run = wotrules(&root(), &["eval", "--db", db_arg]);
-        assert_eq!(run.code, Some(2), "{half}: {}", run.transcript());
+        assert_eq!(run.code, Some(2), "{part}: {}", run.transcript());
         let expected = format!("notary.to of row {id}: `from` and `to` are both");
-        assert!(run.stderr.contains(&expected), "{half}: {}", run.stderr);
+        assert!(run.stderr.contains(&expected), "{part}: {}", run.stderr);
     }
 }
