@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Every performance figure of wotrules as a ratio against a baseline measured in this run,
-# on this machine, with its target. Usage: bench/run.sh [L_MEMBERS] (default 1000000).
+# Every performance figure of wotrules as a ratio against a baseline measured in the same
+# round, on this machine, with its target. Usage: bench/run.sh [L_MEMBERS] [RUNS] (defaults
+# 1000000 and 3): every figure is measured in RUNS rounds, one after another, and printed as
+# the median with the range (this VM's baselines move by 2x between the rounds of a day).
 # Generates S (10 000 members) and L databases into target/bench-data/ once (wotrules gen,
 # seed 7, benches/population.yaml); the baselines are in benches/src/ (a crate of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 L=${1:-1000000}
+RUNS=${2:-3}
 S=10000
 AS_OF=2021-01-01
 cargo build --release --quiet
@@ -38,11 +41,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 row() { printf "| %-44s | %-34s | %-10s | %-4s |\n" "$1" "$2" "$3" "$4"; }
 met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ok=(op=="<=")?(v<=t):(v>=t); print ok?"yes":"no"}'; }
 
-echo "wotrules benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, L = $L members"
-echo
-read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
-# One core: pinned to CPU 0 (reading runs on two threads and evaluation on rayon's).
-read -r EVAL_L1 _ < <(best_of 1 taskset -c 0 $W eval --db "$LDB" --summary --as-of $AS_OF)
 # diff against rules whose single-record cap (read by every points output) is edited: every
 # output that depends on it is evaluated under both versions (diff skips the definitions
 # that are the same in both, so unchanged rules cost little more than reading).
@@ -50,24 +48,11 @@ EDITED=$DATA/rules-edited
 rm -rf "$EDITED" && cp -r rules "$EDITED"
 sed -i 's/then: min(100, record.method_points)/then: min(99, record.method_points)/' "$EDITED/ap/points.yaml"
 cmp -s rules/ap/points.yaml "$EDITED/ap/points.yaml" && { echo "bench/run.sh: the edit to ap/points.yaml no longer applies" >&2; exit 1; }
-read -r DIFF_L _ < <(best_of 1 $W diff --base "$EDITED" --db "$LDB" --as-of $AS_OF)
-read -r DIFF_SAME_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
-read -r _ SCAN_L _ < <($B scan "$LDB")
-# sqlite3's own shell printing the three tables wotrules reads (a reader that only formats).
-read -r DUMP_L _ < <(best_of 1 sqlite3 "$LDB" "SELECT * FROM notary; SELECT * FROM users; SELECT * FROM cats_passed;")
-read -r _ INTERP_S PLAIN_S _ < <($B handwritten "$SDB" $AS_OF rules)
-read -r _ WEBDB_L _ < <($B webdb "$LDB")
-read -r _ REGO_S INTERP_REGO_S _ < <($B regorus "$SDB" $AS_OF rules)
 records() { sqlite3 "$1" "select count(*) from notary" 2>/dev/null || $W eval --db "$1" --summary --as-of $AS_OF | awk '/ records$/{print $1}'; }
+RECORDS_S=$(records "$SDB")
+RECORDS_M=$(records "$MDB")
 RECORDS_L=$(records "$LDB")
-# Scaling: eval --summary's time per notary row at S, M and L (it should stay flat).
-read -r EVAL_S _ < <(best_of 3 $W eval --db "$SDB" --summary --as-of $AS_OF)
-read -r EVAL_M _ < <(best_of 3 $W eval --db "$MDB" --summary --as-of $AS_OF)
 per_row() { awk -v t="$1" -v n="$2" 'BEGIN{printf "%.2f", t*1e6/n}'; }
-US_S=$(per_row "$EVAL_S" "$(records "$SDB")")
-US_M=$(per_row "$EVAL_M" "$(records "$MDB")")
-US_L=$(per_row "$EVAL_L" "$RECORDS_L")
-R_SCALE=$(ratio "$US_L" "$US_S")
 # hyper CMD: the mean wall time of 30 runs in ms (hyperfine when installed, else a timed loop).
 hyper() {
   if command -v hyperfine >/dev/null; then
@@ -82,34 +67,72 @@ hyper() {
     awk -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", (e-s)/30/1e6}'
   fi
 }
-CASE_MS=$(hyper "$W eval --case examples/a20111001.1.yaml")
-CHECK_MS=$(hyper "$W check")
 
-R_READ=$(ratio "$EVAL_L" "$SCAN_L")
-R_DUMP=$(ratio "$EVAL_L" "$DUMP_L")
-R_PLAIN=$(ratio "$INTERP_S" "$PLAIN_S")
-R_WEBDB=$(ratio "$WEBDB_L" "$EVAL_L")
-R_REGO=$(ratio "$REGO_S" "$INTERP_REGO_S")
-R_DIFF=$(ratio "$DIFF_L" "$EVAL_L")
-R_DIFF_SAME=$(ratio "$DIFF_SAME_L" "$EVAL_L")
-R_CORES=$(ratio "$EVAL_L1" "$EVAL_L")
-MIB=$(awk -v k="$RSS_L" 'BEGIN{printf "%.0f", k/1024}')
-BPR=$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}')
+# One round of every measurement, printed as one line of figures in the order of FIGURES.
+FIGURES="read dump plain webdb rego case check diff diff_same mib cores us_s us_m us_l scale bpr"
+round() {
+  local EVAL_L RSS_L EVAL_L1 DIFF_L DIFF_SAME_L SCAN_L DUMP_L INTERP_S PLAIN_S WEBDB_L REGO_S INTERP_REGO_S EVAL_S EVAL_M US_L US_S
+  read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
+  # One core: pinned to CPU 0 (reading runs on two threads and evaluation on rayon's).
+  read -r EVAL_L1 _ < <(best_of 1 taskset -c 0 $W eval --db "$LDB" --summary --as-of $AS_OF)
+  read -r DIFF_L _ < <(best_of 1 $W diff --base "$EDITED" --db "$LDB" --as-of $AS_OF)
+  read -r DIFF_SAME_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
+  read -r _ SCAN_L _ < <($B scan "$LDB")
+  # sqlite3's own shell printing the three tables wotrules reads (a reader that only formats).
+  read -r DUMP_L _ < <(best_of 1 sqlite3 "$LDB" "SELECT * FROM notary; SELECT * FROM users; SELECT * FROM cats_passed;")
+  read -r _ INTERP_S PLAIN_S _ < <($B handwritten "$SDB" $AS_OF rules)
+  read -r _ WEBDB_L _ < <($B webdb "$LDB")
+  read -r _ REGO_S INTERP_REGO_S _ < <($B regorus "$SDB" $AS_OF rules)
+  # Scaling: eval --summary's time per notary row at S, M and L (it should stay flat).
+  read -r EVAL_S _ < <(best_of 3 $W eval --db "$SDB" --summary --as-of $AS_OF)
+  read -r EVAL_M _ < <(best_of 3 $W eval --db "$MDB" --summary --as-of $AS_OF)
+  US_S=$(per_row "$EVAL_S" "$RECORDS_S")
+  US_L=$(per_row "$EVAL_L" "$RECORDS_L")
+  echo "$(ratio "$EVAL_L" "$SCAN_L") $(ratio "$EVAL_L" "$DUMP_L") $(ratio "$INTERP_S" "$PLAIN_S")" \
+    "$(ratio "$WEBDB_L" "$EVAL_L") $(ratio "$REGO_S" "$INTERP_REGO_S")" \
+    "$(hyper "$W eval --case examples/a20111001.1.yaml") $(hyper "$W check")" \
+    "$(ratio "$DIFF_L" "$EVAL_L") $(ratio "$DIFF_SAME_L" "$EVAL_L")" \
+    "$(awk -v k="$RSS_L" 'BEGIN{printf "%.0f", k/1024}') $(ratio "$EVAL_L1" "$EVAL_L")" \
+    "$US_S $(per_row "$EVAL_M" "$RECORDS_M") $US_L $(ratio "$US_L" "$US_S")" \
+    "$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}')"
+}
 
+ROUNDS=$DATA/rounds.txt
+: > "$ROUNDS"
+for n in $(seq "$RUNS"); do
+  round >> "$ROUNDS"
+  echo "round $n of $RUNS: $(tail -1 "$ROUNDS")" >&2
+done
+# figure NAME: the median of the rounds, and their range when there are several.
+figure() {
+  local column
+  column=$(echo "$FIGURES" | tr ' ' '\n' | grep -nx "$1" | cut -d: -f1)
+  awk -v c="$column" '{print $c}' "$ROUNDS" | sort -g | awk '{v[NR]=$1} END{
+    m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2
+    if (NR > 1) printf "%.3g (%.3g–%.3g)", m, v[1], v[NR]; else printf "%.3g", m }'
+}
+median() { figure "$1" | cut -d' ' -f1; }
+
+echo "wotrules benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, L = $L members; median (range) of $RUNS rounds"
+echo
 row "figure" "measured" "target" "met"
 row "---" "---" "---" "---"
-row "eval --db L --summary ÷ bare SQLite scan" "$R_READ ($EVAL_L s / $SCAN_L s)" "<= 1.2" "$(met "$R_READ" "<=" 1.2)"
-row "eval --db L --summary ÷ sqlite3 printing the tables" "$R_DUMP ($EVAL_L s / $DUMP_L s)" "<= 1.0" "$(met "$R_DUMP" "<=" 1.0)"
-row "interpreter ÷ hand-written Rust (S, 1 core)" "$R_PLAIN ($INTERP_S s / $PLAIN_S s)" "<= 2.0" "$(met "$R_PLAIN" "<=" 2.0)"
-row "webdb per-member queries (L) ÷ wotrules (L)" "$R_WEBDB ($WEBDB_L s / $EVAL_L s)" ">= 10" "$(met "$R_WEBDB" ">=" 10)"
-row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$R_REGO ($REGO_S s / $INTERP_REGO_S s)" ">= 50" "$(met "$R_REGO" ">=" 50)"
-row "eval --case a20111001.1 (hyperfine mean)" "$CASE_MS ms" "< 20 ms" "$(met "$CASE_MS" "<=" 20)"
-row "check rules/ (hyperfine mean)" "$CHECK_MS ms" "< 20 ms" "$(met "$CHECK_MS" "<=" 20)"
-row "diff L (the record cap edited) ÷ eval L" "$R_DIFF ($DIFF_L s / $EVAL_L s)" "<= 2.0" "$(met "$R_DIFF" "<=" 2.0)"
-row "diff L (rules unchanged) ÷ eval L" "$R_DIFF_SAME ($DIFF_SAME_L s / $EVAL_L s)" "-" "-"
-row "peak RSS of eval --db L --summary" "$MIB MiB, $BPR bytes/record" "<= 600 MiB" "$(met "$MIB" "<=" 600)"
-row "speed-up on $(nproc) cores (1 core ÷ all)" "$R_CORES ($EVAL_L1 s / $EVAL_L s)" ">= 1.8" "$(met "$R_CORES" ">=" 1.8)"
-row "µs per row S / M / L (L ÷ S)" "$US_S / $US_M / $US_L ($R_SCALE)" "<= 1.5" "$(met "$R_SCALE" "<=" 1.5)"
+row "eval --db L --summary ÷ bare SQLite scan" "$(figure read)" "<= 1.2" "$(met "$(median read)" "<=" 1.2)"
+row "eval --db L --summary ÷ sqlite3 printing the tables" "$(figure dump)" "<= 1.0" "$(met "$(median dump)" "<=" 1.0)"
+row "interpreter ÷ hand-written Rust (S, 1 core)" "$(figure plain)" "<= 2.0" "$(met "$(median plain)" "<=" 2.0)"
+row "webdb per-member queries (L) ÷ wotrules (L)" "$(figure webdb)" ">= 10" "$(met "$(median webdb)" ">=" 10)"
+row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$(figure rego)" ">= 50" "$(met "$(median rego)" ">=" 50)"
+row "eval --case a20111001.1 (hyperfine mean, ms)" "$(figure case)" "< 20" "$(met "$(median case)" "<=" 20)"
+row "check rules/ (hyperfine mean, ms)" "$(figure check)" "< 20" "$(met "$(median check)" "<=" 20)"
+row "diff L (the record cap edited) ÷ eval L" "$(figure diff)" "<= 2.0" "$(met "$(median diff)" "<=" 2.0)"
+row "diff L (rules unchanged) ÷ eval L" "$(figure diff_same)" "-" "-"
+row "peak RSS of eval --db L --summary (MiB)" "$(figure mib), $(median bpr) bytes/record" "<= 600" "$(met "$(median mib)" "<=" 600)"
+row "speed-up on $(nproc) cores (1 core ÷ all)" "$(figure cores)" ">= 1.8" "$(met "$(median cores)" ">=" 1.8)"
+row "µs per row S / M / L" "$(median us_s) / $(median us_m) / $(median us_l)" "-" "-"
+row "µs per row L ÷ S" "$(figure scale)" "<= 1.5" "$(met "$(median scale)" "<=" 1.5)"
+echo
+echo "Every round's figures ($FIGURES):"
+cat "$ROUNDS"
 
 # The profile by rule: what each definition costs the interpreter (S, one core), with what it
 # reads; the ten costliest.
