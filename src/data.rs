@@ -703,7 +703,7 @@ impl Dataset {
             })
             .collect();
         // Every member's records in one array: counted, placed, then filled in record order.
-        // Counts and cursors are kept apart from the members (4 bytes a member, not a whole
+        // Counts and cursors are kept apart from the members (8 bytes a member, not a whole
         // `Member`), so that the random accesses, two a record, stay in the caches.
         let mut counts = vec![(0u32, 0u32); members.len()];
         for link in &links {
