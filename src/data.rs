@@ -703,18 +703,18 @@ impl Dataset {
             })
             .collect();
         // Every member's records in one array: counted, placed, then filled in record order.
-        // Counts and cursors are kept apart from the members (8 bytes a member, not a whole
-        // `Member`), so that the random accesses, two a record, stay in the caches.
-        let mut counts = vec![(0u32, 0u32); members.len()];
+        // The counts, then the cursors, are kept apart from the members (8 bytes a member, not
+        // a whole `Member`), so that the random accesses, two a record, stay in the caches.
+        let mut cursors = vec![(0u32, 0u32); members.len()];
         for link in &links {
-            counts[link.assuree as usize].0 += 1;
-            counts[link.assurer as usize].1 += 1;
+            cursors[link.assuree as usize].0 += 1;
+            cursors[link.assurer as usize].1 += 1;
         }
         let mut next = 0u32;
-        let mut cursors: Vec<(u32, u32)> = Vec::with_capacity(members.len());
-        for (member, (received, given)) in members.iter_mut().zip(counts) {
+        for (member, cursor) in members.iter_mut().zip(&mut cursors) {
+            let (received, given) = *cursor;
             (member.linked, member.received, member.given) = (next, received, given);
-            cursors.push((next, next + received));
+            *cursor = (next, next + received);
             next += received + given;
         }
         let mut linked = vec![0u32; next as usize];
