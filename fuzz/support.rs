@@ -114,9 +114,17 @@ pub fn evaluate_case(text: &str) {
 /// reads that database back and evaluates it with the shipped rules.
 pub fn import_dump(bytes: &[u8]) {
     let db = std::env::temp_dir().join(format!("wotrules-fuzz-dump-{}.sqlite", std::process::id()));
+    let dump = std::env::temp_dir().join(format!("wotrules-fuzz-dump-{}.sql", std::process::id()));
     let db_text = db.display().to_string();
     let _ = std::fs::remove_file(&db);
-    match wotrules::store::import_mysql_dump("fuzz.sql", bytes, &db_text, |_| {}) {
+    if std::fs::write(&dump, bytes).is_err() {
+        return;
+    }
+    let imported = wotrules::store::DumpSource::new(&dump).and_then(|source| {
+        let options = wotrules::store::DumpOptions::default();
+        wotrules::store::import_mysql_dump(&source, &db_text, &options, |_| {})
+    });
+    match imported {
         Ok(_) => {
             let options = wotrules::store::ReadOptions {
                 cats_types: shipped_program().cats_types.clone(),
@@ -136,4 +144,5 @@ pub fn import_dump(bytes: &[u8]) {
         }
     }
     let _ = std::fs::remove_file(&db);
+    let _ = std::fs::remove_file(&dump);
 }

@@ -311,7 +311,7 @@ fn format(template: &str, values: &[&Value]) -> Result<Value, String> {
         match value {
             Value::Int(v) => out.push_str(&v.to_string()),
             Value::Text(t) => out.push_str(t),
-            Value::Date(d) => out.push_str(&d.format("%Y-%m-%d").to_string()),
+            Value::Date(d) => out.push_str(&crate::data::ShownDate(*d).to_string()),
             _ => return Err("`format` met a missing value".into()),
         }
         out.push_str(piece);

@@ -22,8 +22,9 @@ use crate::report::{
 use crate::rules::RuleSources;
 use crate::ruletest::{Coverage, run_test};
 use crate::store::{
-    CaseFile, ReadOptions, import_case, import_mysql_dump, read_case, read_database, read_text,
-    rule_sources, rule_sources_at_revision, write_mysql_dump,
+    CaseFile, DumpOptions, DumpReport, DumpSource, Quarantined, ReadOptions, import_case,
+    import_mysql_dump, read_case, read_database, read_text, rule_sources, rule_sources_at_revision,
+    write_mysql_dump,
 };
 
 /// How a run ended; the process exit code.
@@ -186,18 +187,35 @@ enum Command {
     /// or nothing.
     #[command(after_help = "Examples:\n  \
         wotrules import examples/a20111001.1.yaml --db /tmp/case.sqlite\n  \
-        wotrules import --mysql-dump cacert.sql --db cacert.sqlite")]
+        wotrules import --mysql-dump cacert.sql.gz --db cacert.sqlite --time-zone Europe/Berlin\n  \
+        mariadb-dump --default-character-set=latin1 cacert | wotrules import --mysql-dump - --db cacert.sqlite")]
     Import {
         /// The case file (its rows are added to the database).
         #[arg(conflicts_with = "mysql_dump", required_unless_present = "mysql_dump")]
         file: Option<PathBuf>,
-        /// Instead, a `mysqldump` of CAcert's database: the database is replaced by its
-        /// `users`, `notary`, `cats_passed` and `cats_variant` rows once all have been read.
+        /// Instead, a `mysqldump` of CAcert's database (`-` for standard input; gzip is
+        /// read as such): the database is replaced by its `users`, `notary`, `cats_passed`
+        /// and `cats_variant` rows once all have been read.
         #[arg(long)]
         mysql_dump: Option<PathBuf>,
         /// The database (created when missing).
         #[arg(long)]
         db: PathBuf,
+        /// The database to read from a dump of several (`--databases`, `--all-databases`).
+        #[arg(long, requires = "mysql_dump")]
+        database: Option<String>,
+        /// The character set a dump was written in, where it does not say (`--compact`,
+        /// `--skip-set-charset`, `--compatible=ansi`): `latin1` or `utf8mb4`.
+        #[arg(long, requires = "mysql_dump", value_parser = parse_charset)]
+        dump_charset: Option<crate::store::Charset>,
+        /// The MariaDB server's time zone (`+01:00`, `Europe/Berlin`): a dump written in UTC
+        /// (mysqldump's default `--tz-utc`) has its `timestamp` columns converted to it.
+        #[arg(long, requires = "mysql_dump", value_parser = parse_zone)]
+        time_zone: Option<crate::store::Zone>,
+        /// Leave the dump's rows that fail validation out of the import, and write each with
+        /// its line, table, id, column and reason to FILE (JSON lines).
+        #[arg(long, requires = "mysql_dump", value_name = "FILE")]
+        quarantine: Option<PathBuf>,
     },
     /// Write the messages of the rules' scripted mailings (a20111001.1 Part II): one RFC 5322
     /// file per recipient and `index.json`, for an operator to review and feed to their MTA.
@@ -322,8 +340,20 @@ pub fn run() -> ExitCode {
             file,
             mysql_dump,
             db,
+            database,
+            dump_charset,
+            time_zone,
+            quarantine,
         } => match (file, mysql_dump) {
-            (_, Some(dump)) => run_dump_import(&dump, &db),
+            (_, Some(dump)) => {
+                let options = DumpOptions {
+                    database,
+                    charset: dump_charset,
+                    time_zone,
+                    quarantine: quarantine.is_some(),
+                };
+                run_dump_import(&dump, &db, &options, quarantine.as_deref())
+            }
             (Some(file), None) => run_import(&file, &db),
             (None, None) => Exit::BadInput,
         },
@@ -1114,48 +1144,127 @@ impl MailingDirectory {
     }
 }
 
-/// Imports a `mysqldump`, with a progress bar when standard error is a terminal.
-fn run_dump_import(dump: &Path, db: &Path) -> Exit {
+/// Imports a `mysqldump`, with a progress bar when standard error is a terminal, then says
+/// what was repaired, read as written or left out.
+fn run_dump_import(
+    dump: &Path,
+    db: &Path,
+    options: &DumpOptions,
+    quarantine: Option<&Path>,
+) -> Exit {
     use std::io::IsTerminal;
-    let shown = dump.display().to_string();
-    let file = match crate::store::open_regular_file(dump) {
-        Ok(file) => file,
+    let source = match DumpSource::new(dump) {
+        Ok(source) => source,
         Err(diagnostic) => {
             emit_error(&diagnostic.styled());
             return Exit::BadInput;
         }
     };
-    let size = file.metadata().map_or(0, |m| m.len());
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(size).with_style(
+    if let Some(file) = quarantine.filter(|file| file.exists()) {
+        emit_error(
+            &Diagnostic::input_error("usage", format!("{}: exists", file.display()))
+                .help("name a new file for the quarantined rows")
+                .styled(),
+        );
+        return Exit::BadInput;
+    }
+    let bar = match (std::io::stderr().is_terminal(), source.size()) {
+        (true, Some(size)) => indicatif::ProgressBar::new(size).with_style(
             indicatif::ProgressStyle::with_template(
                 "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
+        ),
+        (true, None) => indicatif::ProgressBar::new_spinner(),
+        (false, _) => indicatif::ProgressBar::hidden(),
     };
-    let reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let result = import_mysql_dump(&shown, reader, &db.display().to_string(), |bytes| {
+    let result = import_mysql_dump(&source, &db.display().to_string(), options, |bytes| {
         bar.set_position(bytes);
     });
     bar.finish_and_clear();
-    match result {
-        Ok(counts) => {
-            emit(&format!(
-                "imported {} users, {} notary rows, {} CATS passes and {} CATS variants into {}\n",
-                counts.users,
-                counts.notary,
-                counts.cats_passed,
-                counts.cats_variant,
-                db.display()
-            ));
-            Exit::Success
-        }
+    let report = match result {
+        Ok(report) => report,
         Err(diagnostic) => {
             emit_error(&diagnostic.styled());
-            Exit::BadInput
+            return Exit::BadInput;
         }
+    };
+    if let Some(file) = quarantine
+        && let Err(e) = write_quarantine(file, &report.quarantined)
+    {
+        emit_error(
+            &Diagnostic::input_error("io", format!("{}: {e}", file.display()))
+                .help("the database was written; the quarantined rows could not be listed")
+                .styled(),
+        );
+        return Exit::BadInput;
     }
+    let counts = &report.counts;
+    let from = report
+        .database
+        .as_ref()
+        .map_or(String::new(), |d| format!(" of database `{d}`"));
+    emit(&format!(
+        "imported {} users, {} notary rows, {} CATS passes and {} CATS variants{from} into {}\n",
+        counts.users,
+        counts.notary,
+        counts.cats_passed,
+        counts.cats_variant,
+        db.display()
+    ));
+    for note in dump_notes(&report, quarantine) {
+        emit_error(&format!("note: {note}\n"));
+    }
+    Exit::Success
+}
+
+/// What an operator should know of an import that succeeded.
+fn dump_notes(report: &DumpReport, quarantine: Option<&Path>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if report.repaired_texts > 0 {
+        notes.push(format!(
+            "{} texts were written re-encoded by a UTF-8 connection (\"Jörg\" as \"JÃ¶rg\") and were read back as the webdb shows them",
+            report.repaired_texts
+        ));
+    }
+    if let Some((columns, zone, values)) = &report.timestamps_as_written {
+        notes.push(format!(
+            "{values} {} of {} {} read as the dump wrote {}, in {zone}: give `--time-zone` with the server's zone to read them in its local time",
+            if *values == 1 { "value" } else { "values" },
+            columns.join(", "),
+            if *values == 1 { "was" } else { "were" },
+            if *values == 1 { "it" } else { "them" },
+        ));
+    }
+    if report.unchecked_end {
+        notes.push("the dump has no mysqldump header and last line (`--compact` or `--skip-comments`): a dump cut between two statements cannot be told from a whole one".into());
+    }
+    if let Some(file) = quarantine {
+        notes.push(format!(
+            "{} rows failed validation and were left out: {}",
+            report.quarantined.len(),
+            file.display()
+        ));
+    }
+    notes
+}
+
+/// Writes the quarantined rows as JSON lines.
+fn write_quarantine(file: &Path, rows: &[Quarantined]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create_new(file)?);
+    for row in rows {
+        serde_json::to_writer(&mut out, row)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+fn parse_charset(text: &str) -> Result<crate::store::Charset, String> {
+    crate::store::Charset::named(text)
+        .ok_or_else(|| format!("`{text}` is not a character set the reader knows: latin1, utf8, utf8mb3, utf8mb4 or binary"))
+}
+
+fn parse_zone(text: &str) -> Result<crate::store::Zone, String> {
+    crate::store::Zone::parse(text)
 }

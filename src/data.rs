@@ -166,7 +166,7 @@ impl fmt::Display for Value {
             Value::Int(v) => write!(f, "{v}"),
             Value::Bool(v) => write!(f, "{v}"),
             Value::Text(t) => write!(f, "{}", escape_control(t)),
-            Value::Date(d) => write!(f, "{d}"),
+            Value::Date(d) => write!(f, "{}", ShownDate(*d)),
             Value::List(items) if items.is_empty() => write!(f, "[]"),
             Value::List(items) => {
                 for (index, item) in items.iter().enumerate() {
@@ -193,9 +193,28 @@ impl serde::Serialize for Value {
             Value::Int(v) => serializer.serialize_i64(*v),
             Value::Bool(v) => serializer.serialize_bool(*v),
             Value::Text(t) => serializer.serialize_str(t),
-            Value::Date(d) => serializer.collect_str(d),
+            Value::Date(d) => serializer.collect_str(&ShownDate(*d)),
             Value::List(items) => serializer.collect_seq(items.iter()),
             Value::Member(i) | Value::Record(i) => serializer.serialize_u64(*i as u64),
+        }
+    }
+}
+
+/// CAcert's zero date `0000-00-00` where it means a day that happened but is not known: a
+/// CATS pass whose `pass_date` the database does not hold. MariaDB orders a zero date before
+/// every other, so such a pass counts at every `as_of` and before every record (the webdb
+/// reads it so); it is shown as `0000-00-00`.
+pub const UNDATED: NaiveDate = NaiveDate::MIN;
+
+/// A date as `YYYY-MM-DD`, [`UNDATED`] as `0000-00-00`.
+pub struct ShownDate(pub NaiveDate);
+
+impl fmt::Display for ShownDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == UNDATED {
+            write!(f, "0000-00-00")
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
         }
     }
 }

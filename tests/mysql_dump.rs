@@ -101,7 +101,7 @@ fn a_dump_keeps_names_escapes_zero_dates_and_only_the_challenge_passes() {
     assert_eq!(
         run.stdout,
         format!(
-            "imported 2 users, 1 notary rows, 1 CATS passes and 1 CATS variants into {}\n",
+            "imported 2 users, 1 notary rows, 1 CATS passes and 1 CATS variants of database `cacert` into {}\n",
             db.display()
         )
     );
@@ -170,9 +170,22 @@ fn a_generated_dump_decides_exactly_as_the_generated_database() {
         "a table the store skips"
     );
     assert!(
-        dump.contains("(2,2,'Org Assurer Challenge')"),
+        dump.contains("(2,2,'Data Privacy Quiz (generated)')"),
         "a CATS variant that does not count"
     );
+    for production in [
+        "`test_text` varchar(255) NOT NULL",
+        "`lastLoginAttempt` datetime DEFAULT NULL",
+        "`pass_date` timestamp NOT NULL",
+        "CREATE TABLE `cats_type`",
+        ") ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;",
+        "/*!40101 SET NAMES latin1 */;",
+    ] {
+        assert!(
+            dump.contains(production),
+            "the production schema: {production}"
+        );
+    }
     let eval = |db: &str| {
         let run = wotrules(
             &root(),

@@ -347,7 +347,12 @@ impl Reader<'_> {
         let date = |text: &str| parse_date(text).map(Some);
         let help = "write a date as YYYY-MM-DD, or leave the field out when unknown";
         let dob = self.nullable(format.dob, &who, "dob", date, help);
-        let cats_passed = self.nullable(format.cats_passed, &who, "cats_passed", date, help);
+        let pass = |text: &str| match text.trim() {
+            "0000-00-00" => Ok(Some(crate::data::UNDATED)),
+            text => parse_date(text).map(Some),
+        };
+        let pass_help = "write a date as YYYY-MM-DD, `0000-00-00` for a pass without a date (it counts at every as_of), or leave the field out when there is no pass";
+        let cats_passed = self.nullable(format.cats_passed, &who, "cats_passed", pass, pass_help);
         let deleted = self.nullable(format.deleted, &who, "deleted", date, help);
         let flag = |field: Field<bool>| match field {
             Field::Present(value, _) => Some(value),

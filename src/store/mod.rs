@@ -12,7 +12,10 @@ pub use files::{
     RULE_TESTS_FOLDER, open_regular_file, read_text, rule_sources, rule_sources_at_revision,
     yaml_files_under,
 };
-pub use mysql::{DumpCounts, import_mysql_dump, write_mysql_dump};
+pub use mysql::{
+    Charset, DumpCounts, DumpOptions, DumpReport, DumpSource, Quarantined, Zone, import_mysql_dump,
+    write_mysql_dump,
+};
 pub use sqlite::{ReadOptions, import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS cats_passed (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL,
     variant_id INTEGER NOT NULL DEFAULT 1,
-    pass_date TEXT NOT NULL
+    pass_date TEXT
 );
 CREATE TABLE IF NOT EXISTS notary (
     id INTEGER PRIMARY KEY,
@@ -296,10 +296,12 @@ fn read_cats(
                 continue;
             }
         }
-        let text = at.text(row, 1, "pass_date")?;
-        let date = parse_datetime(&text).map_err(|m| at.error("pass_date", &m))?;
-        if let (Some(date), Ok(index)) = (date, members.binary_search_by_key(&user, |m| m.id)) {
-            members[index].cats_passes.push(date.date());
+        // NULL or CAcert's zero date: a pass without a date, which counts at every as_of.
+        let date = at.datetime(row, 1, "pass_date")?;
+        if let Ok(index) = members.binary_search_by_key(&user, |m| m.id) {
+            members[index]
+                .cats_passes
+                .push(date.map_or(crate::data::UNDATED, |d| d.date()));
         }
     }
     Ok(())
@@ -847,8 +849,8 @@ fn write_case(
             ])
             .map_err(sql)?;
         for pass in &member.cats_passes {
-            cats.execute(params![member.id, pass.to_string()])
-                .map_err(sql)?;
+            let date = (*pass != crate::data::UNDATED).then(|| pass.to_string());
+            cats.execute(params![member.id, date]).map_err(sql)?;
         }
     }
     let mut notary = transaction

@@ -44,6 +44,31 @@ pub fn wotrules(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Runs `wotrules` with `args` in `dir`, with `input` on its standard input.
+pub fn wotrules_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wotrules"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the wotrules binary runs");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("the run ends");
+    writer.join().expect("the input was written");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
 /// insta settings: snapshots in the top-level `snapshots/`, the rules digest redacted
 /// (it changes with every rule edit; the decisions are what is reviewed).
 pub fn snapshot_settings() -> insta::Settings {

@@ -1,0 +1,534 @@
+//! `mysqldump` files of CAcert's production database: read as a stream, statement by
+//! statement, into the SQLite store.
+//!
+//! A reader for exactly what `mysqldump` and `mariadb-dump` write, not a SQL parser
+//! (`split` cuts statements, `parse` reads the few that matter, `kept` converts the rows of
+//! the tables and columns the rules and the mailing read, `text` reads text and times as the
+//! webdb sees them). One database is read: the only one, or the one named. A dump that can
+//! be read twice (a file) is first read without writing, so that a truncated dump, a missing
+//! table or a second database is reported before anything is written.
+
+mod kept;
+mod parse;
+mod source;
+mod split;
+mod text;
+mod write;
+
+use rusqlite::types::Value as SqlValue;
+
+use self::kept::{DumpZone, KEPT, Reading, Shape, kept_index};
+use self::parse::{Parsed, TableDef};
+use self::split::{Piece, SplitError, Statements};
+use super::sqlite::{db_error, write_all_or_nothing};
+use crate::diag::Diagnostic;
+
+pub use self::source::DumpSource;
+pub use self::text::{Charset, Zone};
+pub use self::write::write_mysql_dump;
+
+/// How to read a dump where it does not say, and what to do with a bad row.
+#[derive(Debug, Clone, Default)]
+pub struct DumpOptions {
+    /// Read this database of a dump that holds several (`--database`).
+    pub database: Option<String>,
+    /// The character set the dump was written in, for a dump that does not say
+    /// (`--compact`, `--skip-set-charset`, `--compatible=ansi`).
+    pub charset: Option<Charset>,
+    /// The server's time zone, in which the webdb sees `timestamp` columns; a dump written
+    /// in UTC (mysqldump's `--tz-utc`, the default) is converted to it.
+    pub time_zone: Option<Zone>,
+    /// Leave rows that fail validation out, and report them, instead of refusing the dump.
+    pub quarantine: bool,
+}
+
+/// How many rows of each kept table an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DumpCounts {
+    /// Rows of `users`.
+    pub users: u64,
+    /// Rows of `notary`.
+    pub notary: u64,
+    /// Rows of `cats_passed`.
+    pub cats_passed: u64,
+    /// Rows of `cats_variant`.
+    pub cats_variant: u64,
+}
+
+/// A row left out of the import (`--quarantine`), and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Quarantined {
+    /// The dump's line the row stands on.
+    pub line: usize,
+    /// Its table.
+    pub table: &'static str,
+    /// Its id as the dump writes it.
+    pub id: String,
+    /// The column that failed, if one did.
+    pub column: Option<&'static str>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an import read and did.
+#[derive(Debug, Clone, Default)]
+pub struct DumpReport {
+    /// Rows written per table.
+    pub counts: DumpCounts,
+    /// The database read, when the dump names it.
+    pub database: Option<String>,
+    /// Texts the dump held re-encoded by a UTF-8 connection, repaired.
+    pub repaired_texts: u64,
+    /// `timestamp` columns read as the dump wrote them (no server zone was given), with the
+    /// zone they were written in and how many values: `(table.column…, zone, values)`.
+    pub timestamps_as_written: Option<(Vec<String>, String, u64)>,
+    /// Whether the dump lacks mysqldump's header and last line (`--compact`,
+    /// `--skip-comments`), so that a dump cut between two statements cannot be told apart.
+    pub unchecked_end: bool,
+    /// Rows left out (`--quarantine`).
+    pub quarantined: Vec<Quarantined>,
+}
+
+/// Imports a `mysqldump` of CAcert's database into a new SQLite database at `db`, replacing
+/// it only when the whole dump has been read: a bad or truncated dump is an error naming
+/// its line, and leaves the old file (or none) in place. `progress` is told how many bytes
+/// of the source have been read.
+pub fn import_mysql_dump(
+    source: &DumpSource,
+    db: &str,
+    options: &DumpOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<DumpReport, Diagnostic> {
+    if source.rereadable() {
+        let mut survey = DumpReader::new(source.shown(), options, None);
+        survey.read(source, &mut |_| {})?;
+    }
+    let mut report = DumpReport::default();
+    write_all_or_nothing(db, false, |transaction| {
+        let sql = |e: rusqlite::Error| db_error(db, e.to_string(), "nothing was written");
+        transaction
+            .execute_batch(
+                "CREATE TABLE cats_variant (id INTEGER PRIMARY KEY, type_id INTEGER NOT NULL);",
+            )
+            .map_err(sql)?;
+        let mut inserts = Vec::new();
+        for kept in KEPT {
+            let names: Vec<String> = kept
+                .columns
+                .iter()
+                .map(|(n, _)| format!("\"{n}\""))
+                .collect();
+            let holes: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+            let statement = transaction
+                .prepare(&format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    kept.table,
+                    names.join(", "),
+                    holes.join(", ")
+                ))
+                .map_err(sql)?;
+            inserts.push(statement);
+        }
+        let mut reader = DumpReader::new(source.shown(), options, Some(inserts));
+        reader.read(source, &mut progress)?;
+        report = reader.report();
+        Ok(())
+    })?;
+    Ok(report)
+}
+
+fn dump_error(path: &str, line: usize, message: String, help: &str) -> Diagnostic {
+    Diagnostic::input_error("mysql-dump", format!("{path}:{line}: {message}")).help(help)
+}
+
+impl SplitError {
+    fn at(self, path: &str) -> Diagnostic {
+        dump_error(path, self.line, self.message, self.help)
+    }
+}
+
+/// A database of the dump, as far as its kept tables go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Chosen {
+    /// Its name (`None`: the dump does not name it).
+    name: Option<String>,
+    /// The line its first kept table stands on.
+    line: usize,
+}
+
+/// Reads a dump's pieces; with `inserts`, writes the kept rows through them, else only
+/// checks what the dump holds (the survey).
+struct DumpReader<'a, 'c> {
+    path: &'a str,
+    options: &'a DumpOptions,
+    inserts: Option<Vec<rusqlite::Statement<'c>>>,
+    /// The database of the statements being read (`USE`), when the dump names one.
+    current: Option<String>,
+    /// The database read, once a kept table has been met.
+    chosen: Option<Chosen>,
+    /// Every database the dump names, in order.
+    databases: Vec<String>,
+    /// Per kept table: its `CREATE TABLE`, and whether the dump holds it.
+    tables: Vec<Option<TableDef>>,
+    present: Vec<bool>,
+    /// Per kept table: the shape of its rows without a column list.
+    shapes: Vec<Option<Shape>>,
+    /// Per kept table: the `timestamp` columns read.
+    timestamp_columns: Vec<String>,
+    reading: Reading,
+    counts: [u64; 4],
+    quarantined: Vec<Quarantined>,
+    unchecked_end: bool,
+}
+
+impl<'a, 'c> DumpReader<'a, 'c> {
+    fn new(
+        path: &'a str,
+        options: &'a DumpOptions,
+        inserts: Option<Vec<rusqlite::Statement<'c>>>,
+    ) -> Self {
+        Self {
+            path,
+            options,
+            inserts,
+            current: None,
+            chosen: None,
+            databases: Vec::new(),
+            tables: vec![None; KEPT.len()],
+            present: vec![false; KEPT.len()],
+            shapes: vec![None; KEPT.len()],
+            timestamp_columns: Vec::new(),
+            reading: Reading {
+                connection: options.charset,
+                server_zone: options.time_zone,
+                ..Reading::default()
+            },
+            counts: [0; 4],
+            quarantined: Vec::new(),
+            unchecked_end: false,
+        }
+    }
+
+    fn error(&self, line: usize, message: String, help: &str) -> Diagnostic {
+        dump_error(self.path, line, message, help)
+    }
+
+    /// Reads the whole dump.
+    fn read(
+        &mut self,
+        source: &DumpSource,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Diagnostic> {
+        let (input, position) = source.open()?;
+        let mut statements = Statements::new(input);
+        while let Some(piece) = statements.next_piece().map_err(|e| e.at(self.path))? {
+            progress(position.get());
+            if self.reading.dump_zone == DumpZone::Unknown && statements.has_header() == Some(true)
+            {
+                // mysqldump states the zone right after its header, unless `--skip-tz-utc`.
+                self.reading.dump_zone = DumpZone::Server;
+            }
+            match piece {
+                Piece::TableComment(table, line) => {
+                    if let Some(index) = kept_index(&table)
+                        && self.in_scope(line, statements.header_database.as_deref())?
+                    {
+                        self.present[index] = true;
+                    }
+                }
+                Piece::Statement(statement) => {
+                    self.statement(&statement, statements.header_database.as_deref())?
+                }
+            }
+        }
+        if self.chosen.is_none() {
+            return Err(self.nothing_read(statements.line));
+        }
+        statements.finish().map_err(|e| e.at(self.path))?;
+        self.unchecked_end = statements.has_header() != Some(true);
+        self.missing_table(statements.line)
+    }
+
+    /// Whether a kept table's statement at `line` belongs to the database read; a second
+    /// database with CAcert's tables is an error unless one was named.
+    fn in_scope(&mut self, line: usize, header: Option<&str>) -> Result<bool, Diagnostic> {
+        let name = self.current.clone().or_else(|| header.map(str::to_string));
+        if let Some(wanted) = &self.options.database {
+            let inside = name.as_ref().is_none_or(|n| n == wanted);
+            if inside && self.chosen.is_none() {
+                self.chosen = Some(Chosen { name, line });
+            }
+            return Ok(inside);
+        }
+        match &self.chosen {
+            None => {
+                self.chosen = Some(Chosen { name, line });
+                Ok(true)
+            }
+            Some(chosen) if chosen.name == name => Ok(true),
+            Some(chosen) => Err(self.error(
+                line,
+                format!(
+                    "the dump holds CAcert's tables in more than one database: {} (line {}) and {} (line {line})",
+                    shown_database(chosen.name.as_deref()),
+                    chosen.line,
+                    shown_database(name.as_deref())
+                ),
+                "read one of them with `--database NAME`",
+            )),
+        }
+    }
+
+    fn statement(
+        &mut self,
+        statement: &split::Statement,
+        header: Option<&str>,
+    ) -> Result<(), Diagnostic> {
+        let parsed = parse::parse(&statement.text).map_err(|(message, newlines)| {
+            self.error(statement.line + newlines, message, "check the dump")
+        })?;
+        match parsed {
+            Parsed::SetNames(name) => {
+                let Some(charset) = Charset::named(&name) else {
+                    return Err(self.error(
+                        statement.line,
+                        format!("the dump was written in the character set `{name}`"),
+                        "dump with `--default-character-set=latin1` (exact for CAcert's latin1 tables) or `utf8mb4`",
+                    ));
+                };
+                self.reading.connection = Some(charset);
+            }
+            Parsed::SetTimeZone(zone) => {
+                let zone = Zone::parse(&zone).map_err(|message| {
+                    self.error(statement.line, message, "check the dump's `SET TIME_ZONE`")
+                })?;
+                self.reading.dump_zone = DumpZone::Stated(zone);
+            }
+            Parsed::Use(database) => {
+                if !self.databases.contains(&database) {
+                    self.databases.push(database.clone());
+                }
+                self.current = Some(database);
+            }
+            Parsed::CreateTable(table) => {
+                let Some(index) = kept_index(&table.name) else {
+                    return Ok(());
+                };
+                if !self.in_scope(statement.line, header)? {
+                    return Ok(());
+                }
+                let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+                let shape = Shape::new(index, &columns, Some(&table)).map_err(|message| {
+                    self.error(
+                        statement.line,
+                        message,
+                        "this is not CAcert's production schema: the rules and the mailing need that column",
+                    )
+                })?;
+                self.present[index] = true;
+                self.shapes[index] = Some(shape);
+                self.tables[index] = Some(table);
+            }
+            Parsed::Insert {
+                table,
+                columns,
+                rows,
+            } => {
+                let Some(index) = kept_index(&table) else {
+                    return Ok(());
+                };
+                if !self.in_scope(statement.line, header)? {
+                    return Ok(());
+                }
+                self.present[index] = true;
+                let shape = match columns {
+                    Some(columns) => {
+                        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+                        Shape::new(index, &columns, self.tables[index].as_ref()).map_err(
+                            |message| {
+                                self.error(
+                                    statement.line,
+                                    message,
+                                    "this is not CAcert's production schema: the rules and the mailing need that column",
+                                )
+                            },
+                        )?
+                    }
+                    None => match &self.shapes[index] {
+                        Some(shape) => shape.clone(),
+                        None => {
+                            return Err(self.error(
+                                statement.line,
+                                format!(
+                                    "rows of `{table}` before its `CREATE TABLE`: the order of its columns is unknown"
+                                ),
+                                "dump with the table definitions, or with `--no-create-info --complete-insert`",
+                            ));
+                        }
+                    },
+                };
+                if self.inserts.is_some() {
+                    self.rows(index, &shape, rows, statement.line)?;
+                }
+            }
+            Parsed::Other => {}
+        }
+        Ok(())
+    }
+
+    /// Writes the rows of an `INSERT` into kept table `index`.
+    fn rows(
+        &mut self,
+        index: usize,
+        shape: &Shape,
+        mut cursor: parse::Cursor,
+        line: usize,
+    ) -> Result<(), Diagnostic> {
+        let table = KEPT[index].table;
+        for column in shape.timestamp_columns(index) {
+            let name = format!("{table}.{column}");
+            if !self.timestamp_columns.contains(&name) {
+                self.timestamp_columns.push(name);
+            }
+        }
+        loop {
+            cursor.skip_space();
+            let row_line = line + cursor.newlines();
+            let values = cursor.tuple().map_err(|message| {
+                self.error(
+                    line + cursor.newlines(),
+                    format!("`{table}`: {message}"),
+                    "the dump is damaged or truncated: dump the database again",
+                )
+            })?;
+            let id = shape
+                .positions
+                .first()
+                .and_then(|&i| values.get(i))
+                .map_or_else(String::new, parse::DumpValue::shown);
+            let written = match self.reading.row(index, shape, values) {
+                Ok(row) => self.insert(index, row).map_err(|reason| (None, reason)),
+                Err((column, reason)) => Err((Some(column), reason)),
+            };
+            match written {
+                Ok(()) => self.counts[index] += 1,
+                Err((column, reason)) if self.options.quarantine => {
+                    self.quarantined.push(Quarantined {
+                        line: row_line,
+                        table,
+                        id,
+                        column,
+                        reason,
+                    });
+                }
+                Err((column, reason)) => {
+                    let at = column.map_or(String::new(), |c| format!(", column `{c}`"));
+                    return Err(self.error(
+                        row_line,
+                        format!("`{table}` row {id}{at}: {reason}"),
+                        "fix the row in the database and dump it again, or leave such rows out with `--quarantine FILE`",
+                    ));
+                }
+            }
+            match cursor.next_byte() {
+                Some(b',') => continue,
+                None => return Ok(()),
+                Some(other) => {
+                    return Err(self.error(
+                        line + cursor.newlines(),
+                        format!(
+                            "`{table}`: `{}` after a row, where `,` or the end of the statement belongs",
+                            other as char
+                        ),
+                        "the dump is damaged: dump the database again",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Writes one row; a duplicate id is the reason it was not written.
+    fn insert(&mut self, index: usize, row: Vec<SqlValue>) -> Result<(), String> {
+        let Some(inserts) = &mut self.inserts else {
+            return Ok(());
+        };
+        inserts[index]
+            .execute(rusqlite::params_from_iter(row))
+            .map(|_| ())
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(failure, _)
+                    if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    "an earlier row has the same id (ids are unique in CAcert's tables)".into()
+                }
+                other => other.to_string(),
+            })
+    }
+
+    /// The error for a dump in which no kept table was met (in the database named).
+    fn nothing_read(&self, last_line: usize) -> Diagnostic {
+        if let Some(wanted) = &self.options.database {
+            let found = if self.databases.is_empty() {
+                "it names none".to_string()
+            } else {
+                let names: Vec<String> = self.databases.iter().map(|d| format!("`{d}`")).collect();
+                format!("it has {}", names.join(", "))
+            };
+            return self.error(
+                last_line,
+                format!("the dump has no database `{wanted}` with CAcert's tables ({found})"),
+                "name one of the dump's databases with `--database`",
+            );
+        }
+        self.error(
+            last_line,
+            "no `CREATE TABLE` or rows of CAcert's `users`, `notary`, `cats_passed` or `cats_variant`: this is not a dump of CAcert's database".into(),
+            "dump it with `mariadb-dump --default-character-set=latin1 cacert > cacert.sql`",
+        )
+    }
+
+    /// At the end: the database read has every kept table.
+    fn missing_table(&self, last_line: usize) -> Result<(), Diagnostic> {
+        if let Some(missing) = KEPT
+            .iter()
+            .zip(&self.present)
+            .find_map(|(kept, present)| (!present).then_some(kept.table))
+        {
+            return Err(self.error(
+                last_line,
+                format!("the dump has no table `{missing}` (no `CREATE TABLE` and no rows)"),
+                "dump CAcert's database with its `users`, `notary`, `cats_passed` and `cats_variant` tables",
+            ));
+        }
+        Ok(())
+    }
+
+    fn report(&self) -> DumpReport {
+        let [users, notary, cats_passed, cats_variant] = self.counts;
+        let as_written = self.reading.timestamps_as_written;
+        DumpReport {
+            counts: DumpCounts {
+                users,
+                notary,
+                cats_passed,
+                cats_variant,
+            },
+            database: self.chosen.as_ref().and_then(|c| c.name.clone()),
+            repaired_texts: self.reading.repaired,
+            timestamps_as_written: (as_written > 0).then(|| {
+                let zone = match self.reading.dump_zone {
+                    DumpZone::Stated(Zone::Offset(offset)) => format!("{offset} (its SET TIME_ZONE)"),
+                    DumpZone::Stated(Zone::Named(zone)) => format!("{zone} (its SET TIME_ZONE)"),
+                    DumpZone::Server | DumpZone::Unknown => "a zone the dump does not say (mysqldump writes UTC unless `--skip-tz-utc`; `--compact` drops the SET TIME_ZONE that says so)".into(),
+                };
+                (self.timestamp_columns.clone(), zone, as_written)
+            }),
+            unchecked_end: self.unchecked_end,
+            quarantined: self.quarantined.clone(),
+        }
+    }
+}
+
+fn shown_database(name: Option<&str>) -> String {
+    name.map_or("an unnamed database".into(), |n| format!("`{n}`"))
+}

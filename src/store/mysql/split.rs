@@ -1,0 +1,357 @@
+//! Dump import: a dump split into statements, one line of input at a time.
+//!
+//! Comments are dropped, except what they tell: `mysqldump`'s header (`-- MariaDB dump …`,
+//! with `Database: NAME`) and last line (`-- Dump completed`), and the tables its
+//! `-- Dumping data for table` comments name. Executable comments (`/*!40101 SET NAMES
+//! utf8mb4 */`) are code, as the server runs them; MariaDB's sandbox line is skipped.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+
+/// The longest statement read (`mysqldump` writes extended inserts of about 1 MiB by
+/// default; `max_allowed_packet` allows up to 1 GiB).
+const MAX_STATEMENT_BYTES: usize = 256 << 20;
+
+/// A problem found while splitting the dump into statements.
+#[derive(Debug)]
+pub struct SplitError {
+    /// The dump's line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: &'static str,
+}
+
+/// One statement: its text without comments, and the line it starts on.
+#[derive(Debug)]
+pub struct Statement {
+    /// The line of the dump it starts on.
+    pub line: usize,
+    /// The text, comments replaced by a space or a line end.
+    pub text: Vec<u8>,
+}
+
+/// What the dump holds, in order.
+#[derive(Debug)]
+pub enum Piece {
+    /// A statement.
+    Statement(Statement),
+    /// A `-- Dumping data for table `NAME`` comment at `line`: the table is in the dump,
+    /// with or without rows.
+    TableComment(String, usize),
+}
+
+/// Where the splitter stands inside the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Code,
+    Quoted(u8),
+    Escaped(u8),
+    BlockComment,
+}
+
+/// Splits a dump into statements.
+pub struct Statements<R> {
+    input: R,
+    /// The lines read so far.
+    pub line: usize,
+    state: State,
+    /// Inside `/*!…*/`, whose text is code.
+    executable: bool,
+    /// Whether the first line (after MariaDB's sandbox line) is `mysqldump`'s header.
+    header: Option<bool>,
+    /// The database the header names (`-- Host: …    Database: NAME`).
+    pub header_database: Option<String>,
+    completed: bool,
+    current: Statement,
+    /// Pieces complete but not yet handed out (a line may end several statements).
+    ready: VecDeque<Piece>,
+    buffer: Vec<u8>,
+    /// The statement's delimiter (`DELIMITER ;;` around triggers).
+    delimiter: Vec<u8>,
+}
+
+impl<R: BufRead> Statements<R> {
+    /// A splitter reading `input` from its start.
+    pub fn new(input: R) -> Self {
+        Self {
+            input,
+            line: 0,
+            state: State::Code,
+            executable: false,
+            header: None,
+            header_database: None,
+            completed: false,
+            current: Statement {
+                line: 1,
+                text: Vec::new(),
+            },
+            ready: VecDeque::new(),
+            buffer: Vec::new(),
+            delimiter: b";".to_vec(),
+        }
+    }
+
+    fn error(&self, line: usize, message: impl Into<String>, help: &'static str) -> SplitError {
+        SplitError {
+            line,
+            message: message.into(),
+            help,
+        }
+    }
+
+    /// Whether the dump opened with `mysqldump`'s header (so that it must end with its last
+    /// line); `None` before the first line.
+    pub fn has_header(&self) -> Option<bool> {
+        self.header
+    }
+
+    /// The next piece, or `None` at the end of the dump.
+    pub fn next_piece(&mut self) -> Result<Option<Piece>, SplitError> {
+        loop {
+            if let Some(piece) = self.ready.pop_front() {
+                return Ok(Some(piece));
+            }
+            self.buffer.clear();
+            let read = self
+                .input
+                .read_until(b'\n', &mut self.buffer)
+                .map_err(|e| {
+                    self.error(
+                        self.line + 1,
+                        format!("cannot read: {e}"),
+                        "check the file (a compressed dump that is damaged or cut short?)",
+                    )
+                })?;
+            if read == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            let line = std::mem::take(&mut self.buffer);
+            let split = self.split_line(&line);
+            self.buffer = line;
+            split?;
+        }
+    }
+
+    /// What a line between statements says about the dump; `true` when it is done with.
+    fn line_between_statements(&mut self, trimmed: &[u8]) -> Result<bool, SplitError> {
+        if trimmed.starts_with(b"/*M!999999\\-") {
+            // MariaDB's sandbox mode line: a command of its client, not a statement.
+            return Ok(true);
+        }
+        if self.header.is_none() && !trimmed.is_empty() {
+            if trimmed.starts_with(b"<?xml") {
+                return Err(self.error(
+                    self.line,
+                    "an XML dump (`mysqldump --xml`): wotrules reads the SQL that mysqldump writes by default",
+                    "dump the database again without `--xml`",
+                ));
+            }
+            self.header = Some(
+                trimmed.starts_with(b"-- MySQL dump") || trimmed.starts_with(b"-- MariaDB dump"),
+            );
+        }
+        if let Some(rest) = trimmed.strip_prefix(b"-- Host: ")
+            && let Some(at) = rest.windows(10).position(|w| w == b"Database: ")
+        {
+            let name = String::from_utf8_lossy(&rest[at + 10..]).trim().to_string();
+            self.header_database = (!name.is_empty()).then_some(name);
+        }
+        if let Some(name) = trimmed
+            .strip_prefix(b"-- Dumping data for table `")
+            .and_then(|rest| rest.strip_suffix(b"`"))
+        {
+            let name = String::from_utf8_lossy(name).replace("``", "`");
+            self.ready.push_back(Piece::TableComment(name, self.line));
+        }
+        if trimmed.starts_with(b"-- Dump completed") {
+            self.completed = true;
+        }
+        if trimmed.len() > 10 && trimmed[..10].eq_ignore_ascii_case(b"DELIMITER ") {
+            self.delimiter = trimmed[10..].trim_ascii().to_vec();
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Adds one line to the statement being read; the statements it completes are `ready`.
+    fn split_line(&mut self, line: &[u8]) -> Result<(), SplitError> {
+        let at_start = self.state == State::Code
+            && !self.executable
+            && self.current.text.iter().all(u8::is_ascii_whitespace);
+        if at_start {
+            self.current.text.clear();
+            self.current.line = self.line;
+            if self.line_between_statements(line.trim_ascii())? {
+                return Ok(());
+            }
+        }
+        let mut index = 0;
+        while index < line.len() {
+            let byte = line[index];
+            match self.state {
+                State::Code => {
+                    // Bytes that cannot start a quote, comment or delimiter are copied in bulk.
+                    let plain = line[index..]
+                        .iter()
+                        .position(|&b| self.special_in_code(b))
+                        .unwrap_or(line.len() - index);
+                    if plain > 0 {
+                        self.current
+                            .text
+                            .extend_from_slice(&line[index..index + plain]);
+                        index += plain;
+                        continue;
+                    }
+                    let rest = &line[index..];
+                    let comment = rest.starts_with(b"-- ")
+                        || rest.starts_with(b"--\t")
+                        || rest.trim_ascii_end() == b"--"
+                        || byte == b'#';
+                    if comment {
+                        // The line's end still separates what stands before and after it.
+                        self.current.text.push(b'\n');
+                        break;
+                    }
+                    if let Some(skip) = executable_comment(rest) {
+                        self.executable = true;
+                        self.current.text.push(b' ');
+                        index += skip;
+                        continue;
+                    }
+                    if rest.starts_with(b"/*") {
+                        self.state = State::BlockComment;
+                        index += 2;
+                        continue;
+                    }
+                    if self.executable && rest.starts_with(b"*/") {
+                        self.executable = false;
+                        self.current.text.push(b' ');
+                        index += 2;
+                        continue;
+                    }
+                    if rest.starts_with(&self.delimiter) {
+                        let text = std::mem::take(&mut self.current.text);
+                        index += self.delimiter.len();
+                        if !text.iter().all(u8::is_ascii_whitespace) {
+                            self.ready.push_back(Piece::Statement(Statement {
+                                line: self.current.line,
+                                text,
+                            }));
+                        }
+                        self.current.line = self.line;
+                        continue;
+                    }
+                    if matches!(byte, b'\'' | b'"' | b'`') {
+                        self.state = State::Quoted(byte);
+                    }
+                    self.current.text.push(byte);
+                }
+                State::Quoted(quote) => {
+                    let plain = line[index..]
+                        .iter()
+                        .position(|&b| b == quote || (b == b'\\' && quote != b'`'))
+                        .unwrap_or(line.len() - index);
+                    if plain > 0 {
+                        self.current
+                            .text
+                            .extend_from_slice(&line[index..index + plain]);
+                        index += plain;
+                        continue;
+                    }
+                    if byte == b'\\' && quote != b'`' {
+                        self.state = State::Escaped(quote);
+                    } else if byte == quote {
+                        self.state = State::Code;
+                    }
+                    self.current.text.push(byte);
+                }
+                State::Escaped(quote) => {
+                    self.state = State::Quoted(quote);
+                    self.current.text.push(byte);
+                }
+                State::BlockComment => {
+                    if line[index..].starts_with(b"*/") {
+                        self.state = State::Code;
+                        self.current.text.push(b' ');
+                        index += 2;
+                        continue;
+                    }
+                }
+            }
+            index += 1;
+        }
+        if self.current.text.len() > MAX_STATEMENT_BYTES {
+            return Err(self.error(
+                self.current.line,
+                format!("a statement longer than {} MiB", MAX_STATEMENT_BYTES >> 20),
+                "dump with a smaller `--net-buffer-length` (mysqldump's default is 1 MiB)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether `byte`, met outside quotes, may start a quote, a comment, the end of an
+    /// executable comment or the delimiter.
+    fn special_in_code(&self, byte: u8) -> bool {
+        matches!(byte, b'\'' | b'"' | b'`' | b'-' | b'#' | b'/' | b'*')
+            || self.delimiter.first() == Some(&byte)
+    }
+
+    /// At the end of the dump: nothing may be left open, and a dump that opened with
+    /// `mysqldump`'s header must end with its last line.
+    pub fn finish(&self) -> Result<(), SplitError> {
+        let help = "the dump is truncated: dump the database again";
+        match self.state {
+            State::Quoted(_) | State::Escaped(_) => {
+                return Err(self.error(
+                    self.current.line,
+                    "the dump ends inside a quoted value",
+                    help,
+                ));
+            }
+            State::BlockComment => {
+                return Err(self.error(
+                    self.line,
+                    "the dump ends inside a `/* … */` comment",
+                    help,
+                ));
+            }
+            State::Code => {}
+        }
+        if self.executable || !self.current.text.iter().all(u8::is_ascii_whitespace) {
+            return Err(self.error(
+                self.current.line,
+                "the dump ends inside a statement (no closing `;`)",
+                help,
+            ));
+        }
+        if self.header == Some(true) && !self.completed {
+            return Err(self.error(
+                self.line,
+                "the dump has mysqldump's header but not its last line `-- Dump completed`",
+                help,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The length of the opening of an executable comment (`/*!40101`, `/*M!100000`) at the
+/// start of `text`, whose content the server runs.
+fn executable_comment(text: &[u8]) -> Option<usize> {
+    let marker = if text.starts_with(b"/*!") {
+        3
+    } else if text.starts_with(b"/*M!") {
+        4
+    } else {
+        return None;
+    };
+    let digits = text[marker..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    Some(marker + digits)
+}
