@@ -18,6 +18,7 @@ pub mod load;
 pub mod report;
 pub mod rules;
 pub mod ruletest;
+pub mod session;
 pub mod store;
 pub(crate) mod suggest;
 pub mod syntax;

@@ -1,7 +1,9 @@
 //! Decisions: every output of the selected members and records, ready to report.
 
 use super::{Evaluation, TraceNode};
-use crate::data::Value;
+use crate::check::program::Program;
+use crate::data::{Dataset, Value};
+use crate::diag::Diagnostic;
 
 /// Which members and records to decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +14,41 @@ pub enum Selection {
     Member(usize),
     /// One record (by index into the dataset).
     Record(usize),
+}
+
+impl Selection {
+    /// The member `member` (with the records it received), else the record `record`, else
+    /// everything; an id the data does not hold is an error saying which.
+    pub fn of(
+        data: &Dataset,
+        member: Option<i64>,
+        record: Option<i64>,
+    ) -> Result<Self, Diagnostic> {
+        match (member, record) {
+            (Some(id), _) => data
+                .members
+                .iter()
+                .position(|m| m.evaluated && m.row.id == id)
+                .map(Selection::Member)
+                .ok_or_else(|| {
+                    Diagnostic::error("unknown-member", format!("member {id} is not in the data"))
+                        .help("`--member` takes the id of a listed member")
+                }),
+            (None, Some(id)) => data
+                .records
+                .iter()
+                .position(|r| r.id == id)
+                .map(Selection::Record)
+                .ok_or_else(|| {
+                    Diagnostic::error(
+                        "unknown-record",
+                        format!("record {id} is not in the data as of {}", data.as_of),
+                    )
+                    .help("`--record` takes the id of a notary row entered on or before the date")
+                }),
+            (None, None) => Ok(Selection::All),
+        }
+    }
 }
 
 /// Which outputs to explain.
@@ -26,6 +63,29 @@ pub enum Explain {
 }
 
 impl Explain {
+    /// The outputs named, or an error naming the first that `program` does not have.
+    pub fn outputs(names: Vec<String>, program: &Program) -> Result<Self, Diagnostic> {
+        if names.is_empty() {
+            return Ok(Self::Everything);
+        }
+        let known: Vec<&str> = program
+            .member_outputs
+            .iter()
+            .chain(&program.record_outputs)
+            .map(|o| o.name.as_str())
+            .collect();
+        if let Some(unknown) = names.iter().find(|name| !known.contains(&name.as_str())) {
+            let help = crate::suggest::did_you_mean(unknown, known.iter().copied())
+                .unwrap_or_else(|| format!("outputs: {}", known.join(", ")));
+            return Err(Diagnostic::error(
+                "usage",
+                format!("`--explain {unknown}`: no such output"),
+            )
+            .help(help));
+        }
+        Ok(Self::Outputs(names))
+    }
+
     fn wants(&self, output: &str) -> bool {
         match self {
             Self::Nothing => false,
@@ -65,6 +125,25 @@ impl Decisions {
             .chain(&self.records)
             .any(|e| e.outputs.iter().any(|(_, v)| v.is_err()))
     }
+}
+
+/// Decides every output of the selection, with the traces `explain` asks for: one member of
+/// a large database with a memo for it and its records only.
+pub fn decide(
+    program: &Program,
+    data: &Dataset,
+    selection: Selection,
+    explain: &Explain,
+) -> Decisions {
+    let mut evaluation = match selection {
+        Selection::All | Selection::Record(_) => Evaluation::new(program, data),
+        Selection::Member(index) => {
+            let mut evaluation = Evaluation::chunked(program, data);
+            evaluation.focus(&[index]);
+            evaluation
+        }
+    };
+    evaluation.decide_all(selection, explain)
 }
 
 impl Evaluation<'_> {

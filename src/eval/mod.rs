@@ -22,14 +22,16 @@ use crate::lang::Scope;
 use compile::{CompiledDefinition, CompiledRule, Compiler, compile_program};
 use memo::{Memo, Slot};
 
-pub use decisions::{Decisions, EntityDecisions, Explain, Selection};
+pub use decisions::{Decisions, EntityDecisions, Explain, Selection, decide};
 
 /// Members decided together when a whole dataset is evaluated chunk by chunk: with the
 /// records they received, their memo slots stay within the processor's caches.
 pub const CHUNK_MEMBERS: usize = 256;
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, TraceNode};
-pub use whynot::{Change, MAX_CHANGES, Obstacle, Rows, Suggestion, WhyNot, apply, why_not};
+pub use whynot::{
+    Change, MAX_CHANGES, Obstacle, Question, Rows, Suggestion, WhyNot, apply, why_not,
+};
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]

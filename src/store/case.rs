@@ -110,6 +110,12 @@ struct RecordFormat {
     deleted: Field<Option<String>>,
 }
 
+/// Reads the case file at `path` (see [`read_case`]).
+pub fn read_case_file(path: &std::path::Path) -> Result<CaseFile, Vec<Diagnostic>> {
+    let text = super::read_text(path).map_err(|e| vec![e])?;
+    read_case(&path.display().to_string(), &text)
+}
+
 /// Reads and validates a case file's text; every problem names the file, line and field.
 pub fn read_case(path: &str, text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
     let text = crate::yaml::without_bom(text);

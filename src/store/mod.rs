@@ -1,20 +1,23 @@
 //! The store: case files (YAML) and CAcert-shaped SQLite databases, read into [`Dataset`]s.
 
 mod case;
+mod directory;
 mod files;
 mod mysql;
 mod sqlite;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-pub use case::{CaseFile, read_case};
+pub use case::{CaseFile, read_case, read_case_file};
+pub use directory::NewDirectory;
 pub use files::{
     RULE_TESTS_FOLDER, open_regular_file, read_text, rule_sources, rule_sources_at_revision,
     yaml_files_under,
 };
+pub use mysql::write_quarantine;
 pub use mysql::{
     Charset, DumpCounts, DumpOptions, DumpReport, DumpSource, Quarantined, Zone, import_mysql_dump,
-    write_mysql_dump,
+    write_mysql_dump, write_mysql_dump_file,
 };
 pub use sqlite::{ReadOptions, import_case, read_database};
 

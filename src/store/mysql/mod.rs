@@ -25,7 +25,7 @@ use crate::diag::Diagnostic;
 
 pub use self::source::DumpSource;
 pub use self::text::{Charset, Zone};
-pub use self::write::write_mysql_dump;
+pub use self::write::{write_mysql_dump, write_mysql_dump_file};
 
 /// How to read a dump where it does not say, and what to do with a bad row.
 #[derive(Debug, Clone, Default)]
@@ -135,6 +135,17 @@ pub fn import_mysql_dump(
         Ok(())
     })?;
     Ok(report)
+}
+
+/// Writes the quarantined rows to a new file at `path`, as JSON lines.
+pub fn write_quarantine(path: &std::path::Path, rows: &[Quarantined]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create_new(path)?);
+    for row in rows {
+        serde_json::to_writer(&mut out, row)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 fn dump_error(path: &str, line: usize, message: String, help: &str) -> Diagnostic {

@@ -317,6 +317,25 @@ pub fn write_mysql_dump(
     )
 }
 
+/// Writes `case` as a new dump file at `path` (see [`write_mysql_dump`]); a file that
+/// could not be written whole is removed.
+pub fn write_mysql_dump_file(
+    case: &CaseFile,
+    path: &std::path::Path,
+    cats_type: i64,
+) -> Result<(), crate::diag::Diagnostic> {
+    let written = std::fs::File::create_new(path).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        write_mysql_dump(case, &mut out, cats_type)?;
+        out.flush()
+    });
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(path);
+        crate::diag::Diagnostic::input_error("io", format!("{}: {e}", path.display()))
+            .help("check the directory and the disk")
+    })
+}
+
 /// Text as a MySQL string literal, escaped as `mysqldump` does.
 fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

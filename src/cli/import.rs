@@ -1,0 +1,187 @@
+//! `wotrules import`: a case file, or a dump of CAcert's production database, into a
+//! SQLite database, all or nothing.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{Exit, emit, emit_error, fail};
+use crate::diag::{Diagnostic, render_styled};
+use crate::store::{
+    Charset, DumpOptions, DumpReport, DumpSource, Zone, import_case, import_mysql_dump,
+    read_case_file, write_quarantine,
+};
+
+#[derive(Args)]
+pub(super) struct ImportArgs {
+    /// The case file (its rows are added to the database).
+    #[arg(conflicts_with = "mysql_dump", required_unless_present = "mysql_dump")]
+    file: Option<PathBuf>,
+    /// Instead, a `mysqldump` of CAcert's database (`-` for standard input; gzip is
+    /// read as such): the database is replaced by its `users`, `notary`, `cats_passed`
+    /// and `cats_variant` rows once all have been read.
+    #[arg(long)]
+    mysql_dump: Option<PathBuf>,
+    /// The database (created when missing).
+    #[arg(long)]
+    db: PathBuf,
+    /// The database to read from a dump of several (`--databases`, `--all-databases`).
+    #[arg(long, requires = "mysql_dump")]
+    database: Option<String>,
+    /// The character set a dump was written in, where it does not say (`--compact`,
+    /// `--skip-set-charset`, `--compatible=ansi`): `latin1` or `utf8mb4`.
+    #[arg(long, requires = "mysql_dump", value_parser = parse_charset)]
+    dump_charset: Option<Charset>,
+    /// The MariaDB server's time zone (`+01:00`, `Europe/Berlin`): a dump written in UTC
+    /// (mysqldump's default `--tz-utc`) has its `timestamp` columns converted to it.
+    #[arg(long, requires = "mysql_dump", value_parser = Zone::parse)]
+    time_zone: Option<Zone>,
+    /// Leave the dump's rows that fail validation out of the import, and write each with
+    /// its line, table, id, column and reason to FILE (JSON lines).
+    #[arg(long, requires = "mysql_dump", value_name = "FILE")]
+    quarantine: Option<PathBuf>,
+}
+
+pub(super) fn run(args: &ImportArgs) -> Exit {
+    match (&args.file, &args.mysql_dump) {
+        (_, Some(dump)) => {
+            let options = DumpOptions {
+                database: args.database.clone(),
+                charset: args.dump_charset,
+                time_zone: args.time_zone,
+                quarantine: args.quarantine.is_some(),
+            };
+            import_dump(dump, &args.db, &options, args.quarantine.as_deref())
+        }
+        (Some(file), None) => import_case_file(file, &args.db),
+        (None, None) => Exit::BadInput,
+    }
+}
+
+fn import_case_file(file: &Path, db: &Path) -> Exit {
+    let case = match read_case_file(file) {
+        Ok(case) => case,
+        Err(diagnostics) => {
+            emit_error(&render_styled(&diagnostics));
+            return Exit::BadInput;
+        }
+    };
+    match import_case(&case, &db.display().to_string()) {
+        Ok(()) => {
+            emit(&format!(
+                "imported {} members and {} records into {}\n",
+                case.members.len(),
+                case.records.len(),
+                db.display(),
+            ));
+            Exit::Success
+        }
+        Err(diagnostic) => fail(&diagnostic, Exit::BadInput),
+    }
+}
+
+/// Imports a `mysqldump`, with a progress bar when standard error is a terminal, then says
+/// what was repaired, read as written or left out.
+fn import_dump(dump: &Path, db: &Path, options: &DumpOptions, quarantine: Option<&Path>) -> Exit {
+    use std::io::IsTerminal;
+    let source = match DumpSource::new(dump) {
+        Ok(source) => source,
+        Err(diagnostic) => {
+            emit_error(&diagnostic.styled());
+            return Exit::BadInput;
+        }
+    };
+    if let Some(file) = quarantine.filter(|file| file.exists()) {
+        emit_error(
+            &Diagnostic::input_error("usage", format!("{}: exists", file.display()))
+                .help("name a new file for the quarantined rows")
+                .styled(),
+        );
+        return Exit::BadInput;
+    }
+    let bar = match (std::io::stderr().is_terminal(), source.size()) {
+        (true, Some(size)) => indicatif::ProgressBar::new(size).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        ),
+        (true, None) => indicatif::ProgressBar::new_spinner(),
+        (false, _) => indicatif::ProgressBar::hidden(),
+    };
+    let result = import_mysql_dump(&source, &db.display().to_string(), options, |bytes| {
+        bar.set_position(bytes);
+    });
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(diagnostic) => {
+            emit_error(&diagnostic.styled());
+            return Exit::BadInput;
+        }
+    };
+    if let Some(file) = quarantine
+        && let Err(e) = write_quarantine(file, &report.quarantined)
+    {
+        emit_error(
+            &Diagnostic::input_error("io", format!("{}: {e}", file.display()))
+                .help("the database was written; the quarantined rows could not be listed")
+                .styled(),
+        );
+        return Exit::BadInput;
+    }
+    let counts = &report.counts;
+    let from = report
+        .database
+        .as_ref()
+        .map_or(String::new(), |d| format!(" of database `{d}`"));
+    emit(&format!(
+        "imported {} users, {} notary rows, {} CATS passes and {} CATS variants{from} into {}\n",
+        counts.users,
+        counts.notary,
+        counts.cats_passed,
+        counts.cats_variant,
+        db.display()
+    ));
+    for note in dump_notes(&report, quarantine) {
+        emit_error(&format!("note: {note}\n"));
+    }
+    Exit::Success
+}
+
+/// What an operator should know of an import that succeeded.
+fn dump_notes(report: &DumpReport, quarantine: Option<&Path>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if report.repaired_texts > 0 {
+        notes.push(format!(
+            "{} texts were written re-encoded by a UTF-8 connection (\"Jörg\" as \"JÃ¶rg\") and were read back as the webdb shows them",
+            report.repaired_texts
+        ));
+    }
+    if let Some((columns, zone, values)) = &report.timestamps_as_written {
+        notes.push(format!(
+            "{values} {} of {} {} read as the dump wrote {}, in {zone}: give `--time-zone` with the server's zone to read them in its local time",
+            if *values == 1 { "value" } else { "values" },
+            columns.join(", "),
+            if *values == 1 { "was" } else { "were" },
+            if *values == 1 { "it" } else { "them" },
+        ));
+    }
+    if report.unchecked_end {
+        notes.push("the dump has no mysqldump header and last line (`--compact` or `--skip-comments`): a dump cut between two statements cannot be told from a whole one".into());
+    }
+    if let Some(file) = quarantine {
+        notes.push(format!(
+            "{} rows failed validation and were left out: {}",
+            report.quarantined.len(),
+            file.display()
+        ));
+    }
+    notes
+}
+
+fn parse_charset(text: &str) -> Result<Charset, String> {
+    Charset::named(text).ok_or_else(|| {
+        format!("`{text}` is not a character set the reader knows: latin1, utf8, utf8mb3, utf8mb4 or binary")
+    })
+}

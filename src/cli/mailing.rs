@@ -1,0 +1,123 @@
+//! `wotrules mailing`: the messages a ruling's mailings order, written for an operator to
+//! review and send, or only counted.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::{DataArgs, Exit, dataset, emit, emit_error, parse_as_of, program};
+use crate::diag::Diagnostic;
+use crate::report::{
+    MailingError, compose, message_file, render_eml, render_index, summarize_mailing, summary_line,
+};
+use crate::session::RulesFrom;
+use crate::store::NewDirectory;
+
+#[derive(Args)]
+pub(super) struct MailingArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The date to evaluate as of (default: the case's `as_of`, else today).
+    #[arg(long, value_parser = parse_as_of)]
+    as_of: Option<NaiveDate>,
+    /// The rules directory.
+    #[arg(long, default_value = "rules")]
+    rules: PathBuf,
+    /// The directory to write the messages into (must not exist, or be empty).
+    #[arg(long, required_unless_present = "dry_run")]
+    out: Option<PathBuf>,
+    /// Print the summary only; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub(super) fn run(args: &MailingArgs) -> Exit {
+    let out = if args.dry_run {
+        None
+    } else {
+        args.out.as_deref()
+    };
+    compose_and_write(args, out)
+}
+
+/// Composes the rules' mailings and writes them into `out` (all files or none), or only
+/// prints the summary when there is no `out` (`--dry-run`).
+fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
+    let program = match program(&RulesFrom::Directory(args.rules.clone())) {
+        Ok(program) => program,
+        Err(exit) => return exit,
+    };
+    let data = match dataset(&program, &args.data.source(), args.as_of, true) {
+        Ok(data) => data,
+        Err(exit) => return exit,
+    };
+    let written = match out.map(NewDirectory::create).transpose() {
+        Ok(written) => written,
+        Err(diagnostic) => {
+            emit_error(&diagnostic.styled());
+            return Exit::BadInput;
+        }
+    };
+    let composed = compose(&program, &data, |bag, message| match &written {
+        Some(directory) => directory.write(
+            &message_file(bag, message.member),
+            &render_eml(bag, message, data.as_of),
+        ),
+        None => Ok(()),
+    });
+    let bags = match composed {
+        Ok(bags) => bags,
+        Err(error) => {
+            if let Some(directory) = written {
+                directory.abandon();
+            }
+            let (diagnostic, exit) = match error {
+                MailingError::None => (
+                    Diagnostic::input_error("usage", "the rules order no mailing")
+                        .help("a ruling orders one with `mailings:` (see rules/rulings/a20111001.1-part-2.yaml)"),
+                    Exit::BadInput,
+                ),
+                MailingError::NotInForce { id, path } => (
+                    Diagnostic::input_error(
+                        "usage",
+                        format!("mailing `{id}` ({path}) is not in force on {}", data.as_of),
+                    )
+                    .help("give an `--as-of` on or after the rule file's `effective_from`"),
+                    Exit::BadInput,
+                ),
+                MailingError::Selection { record, message } => (
+                    Diagnostic::error("evaluation", format!("record {record}: {message}"))
+                        .help("the mailing's selection could not be evaluated: fix the rule"),
+                    Exit::RuleErrors,
+                ),
+                MailingError::Delivery(message) => (
+                    Diagnostic::input_error("io", message).help("check the directory and the disk"),
+                    Exit::BadInput,
+                ),
+            };
+            emit_error(&diagnostic.styled());
+            return exit;
+        }
+    };
+    if let Some(directory) = written
+        && let Err(diagnostic) = directory.finish(&render_index(&bags, &data, &program.digest))
+    {
+        emit_error(&diagnostic.styled());
+        return Exit::BadInput;
+    }
+    let summary = summarize_mailing(&bags);
+    emit(&summary_line(&summary));
+    for not_mailed in bags.iter().flat_map(|b| &b.not_mailed).filter(|n| n.error) {
+        emit_error(&format!(
+            "error: member {}: {}\n",
+            not_mailed.member,
+            crate::data::escape_control(&not_mailed.reason)
+        ));
+    }
+    if summary.errors > 0 {
+        Exit::RuleErrors
+    } else {
+        Exit::Success
+    }
+}

@@ -1,0 +1,248 @@
+//! The command line: one file per command (arguments → session → feature → render → exit
+//! code); what is not argument handling lives in the library.
+
+mod check;
+mod diff;
+mod eval;
+mod generate;
+mod import;
+mod mailing;
+mod test;
+mod why_not;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::check::Program;
+use crate::diag::{Diagnostic, Kind, render_styled};
+use crate::session::{DataFrom, RulesFrom};
+
+/// How a run ended; the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked.
+    Success = 0,
+    /// The rules have errors (or an output failed to evaluate).
+    RuleErrors = 1,
+    /// Bad input: arguments, a case file, a database, a missing file.
+    BadInput = 2,
+}
+
+#[derive(Parser)]
+#[command(
+    name = "wotrules",
+    version,
+    about = "CAcert's Web of Trust rules as data: check them, evaluate them, explain them"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and check every rule file; report every problem.
+    #[command(
+        after_help = "Examples:\n  wotrules check\n  wotrules check --rules broken/\n  wotrules check --format json   # for CI and editors"
+    )]
+    Check(check::CheckArgs),
+    /// Decide every output for a case file or a database.
+    #[command(after_help = "Examples:\n  \
+        wotrules eval --case examples/a20111001.1.yaml --member 1500 --explain\n  \
+        wotrules eval --case examples/a20111001.1.yaml --record 123456 --explain reapply\n  \
+        wotrules eval --case examples/a20111001.1.yaml --member 1500 --why-not level=assurer\n  \
+        wotrules eval --db examples/sample.sqlite --format json\n  \
+        wotrules eval --case examples/a20111001.1.yaml --explain --format moin\n  \
+        wotrules eval --db cacert.sqlite --summary --as-of 2012-01-01")]
+    Eval(eval::EvalArgs),
+    /// Compare two versions of the rules over the same data: every output that changes.
+    #[command(after_help = "Examples:\n  \
+        wotrules diff --base git:HEAD --case tests/cases/topup.yaml\n  \
+        wotrules diff --base git:origin/main --db cacert.sqlite --fail-on-change")]
+    Diff(diff::DiffArgs),
+    /// Print the JSON Schema of the rule-file format (for editors' YAML language servers).
+    Schema,
+    /// List the expression language's built-in functions with their types.
+    Functions,
+    /// Run the rule tests in `RULES/tests/*.yaml`.
+    #[command(
+        after_help = "Examples:\n  wotrules test --coverage\n  wotrules test --filter cut-off"
+    )]
+    Test(test::TestArgs),
+    /// Write a deterministic synthetic CAcert database (for benchmarks and load tests).
+    #[command(after_help = "Examples:\n  \
+        wotrules gen --members 10000 --db /tmp/s.sqlite\n  \
+        wotrules gen --members 10000 --mysql-dump /tmp/s.sql   # CAcert's production schema")]
+    Gen(generate::GenArgs),
+    /// Load a case file, or a `mysqldump` of CAcert's database, into a SQLite database, all
+    /// or nothing.
+    #[command(after_help = "Examples:\n  \
+        wotrules import examples/a20111001.1.yaml --db /tmp/case.sqlite\n  \
+        wotrules import --mysql-dump cacert.sql.gz --db cacert.sqlite --time-zone Europe/Berlin\n  \
+        mariadb-dump --default-character-set=latin1 cacert | wotrules import --mysql-dump - --db cacert.sqlite")]
+    Import(import::ImportArgs),
+    /// Write the messages of the rules' scripted mailings (a20111001.1 Part II): one RFC 5322
+    /// file per recipient and `index.json`, for an operator to review and feed to their MTA.
+    /// Nothing is sent.
+    #[command(after_help = "Examples:\n  \
+        wotrules mailing --db cacert.sqlite --as-of 2011-12-01 --out /tmp/mailing\n  \
+        wotrules mailing --case examples/part-2-mailing.yaml --dry-run")]
+    Mailing(mailing::MailingArgs),
+    /// Print a completion script for a shell.
+    #[command(
+        after_help = "Example:\n  wotrules completions bash > /etc/bash_completion.d/wotrules"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> ExitCode {
+    let exit = match Cli::parse().command {
+        Command::Check(args) => check::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Schema => {
+            emit(&crate::rules::json_schema());
+            Exit::Success
+        }
+        Command::Functions => {
+            emit(&crate::builtins::reference());
+            Exit::Success
+        }
+        Command::Test(args) => test::run(&args),
+        Command::Gen(args) => generate::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Mailing(args) => mailing::run(&args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "wotrules", &mut script);
+            emit(&String::from_utf8_lossy(&script));
+            Exit::Success
+        }
+    };
+    ExitCode::from(exit as u8)
+}
+
+/// `--case FILE` or `--db FILE`: the data a command reads.
+#[derive(Args)]
+struct DataArgs {
+    /// A case file (YAML).
+    #[arg(long, conflicts_with = "db", required_unless_present = "db")]
+    case: Option<PathBuf>,
+    /// A SQLite database with CAcert's tables (opened read-only).
+    #[arg(long)]
+    db: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// The data named (clap requires exactly one of the two).
+    fn source(&self) -> DataFrom {
+        match (&self.case, &self.db) {
+            (Some(case), _) => DataFrom::Case(case.clone()),
+            (None, Some(db)) => DataFrom::Database(db.clone()),
+            (None, None) => DataFrom::Case(PathBuf::new()),
+        }
+    }
+}
+
+/// Text for a person, or one JSON document.
+#[derive(Clone, Copy, ValueEnum)]
+enum TextOrJson {
+    Text,
+    Json,
+}
+
+/// The formats of a decision.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Format {
+    /// Plain text for a terminal.
+    Text,
+    /// One JSON document.
+    Json,
+    /// Markdown, to paste into a ruling.
+    Markdown,
+    /// MoinMoin wiki markup, as on wiki.cacert.org.
+    Moin,
+}
+
+fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
+    crate::store::parse_date(text)
+}
+
+/// Writes diagnostics to standard error; a closed stderr is no reason to panic.
+fn emit_error(text: &str) {
+    use std::io::Write;
+    // Styles are kept on a terminal and dropped elsewhere or under NO_COLOR (anstream).
+    let mut stderr = anstream::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush());
+}
+
+/// Writes a report to standard output; a closed pipe (`| head`) ends the output quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// Prints one diagnostic and gives `exit`.
+fn fail(diagnostic: &Diagnostic, exit: Exit) -> Exit {
+    emit_error(&diagnostic.styled());
+    exit
+}
+
+/// A usage error: the arguments do not make sense together.
+fn usage(message: impl Into<String>, help: impl Into<String>) -> Exit {
+    fail(
+        &Diagnostic::error("usage", message).help(help),
+        Exit::BadInput,
+    )
+}
+
+/// The exit code for diagnostics that stopped a command: bad input when every error is the
+/// input's (a missing directory, an unreadable file, a git revision), else rule errors.
+fn exit_for(diagnostics: &[Diagnostic]) -> Exit {
+    let errors = diagnostics.iter().filter(|d| d.is_error());
+    if errors.clone().next().is_some() && errors.clone().all(|d| d.kind == Kind::Input) {
+        Exit::BadInput
+    } else {
+        Exit::RuleErrors
+    }
+}
+
+/// The checked program of `rules`, or the exit code after printing why not.
+fn program(rules: &RulesFrom) -> Result<Program, Exit> {
+    rules.program().map_err(|diagnostics| {
+        emit_error(&render_styled(&diagnostics));
+        exit_for(&diagnostics)
+    })
+}
+
+/// The dataset of `data` as `program` reads it, or the exit code after printing why not.
+fn dataset(
+    program: &Program,
+    data: &DataFrom,
+    as_of: Option<NaiveDate>,
+    contacts: bool,
+) -> Result<crate::data::Dataset, Exit> {
+    data.dataset(program, as_of, contacts)
+        .map_err(|diagnostics| {
+            emit_error(&render_styled(&diagnostics));
+            Exit::BadInput
+        })
+}
+
+/// Leaves a whole database to the system: the process ends now, and freeing millions of
+/// rows one by one takes longer than the system reclaiming them at exit.
+fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}

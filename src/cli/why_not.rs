@@ -1,0 +1,71 @@
+//! `wotrules eval --why-not OUTPUT=VALUE`: what stands in the way of a value for one member
+//! or record, and the smallest changes that give it.
+
+use chrono::NaiveDate;
+
+use super::{Exit, Format, emit, emit_error, fail, usage};
+use crate::check::Program;
+use crate::diag::render_styled;
+use crate::eval::{Question, Rows, why_not};
+use crate::lang::Scope;
+use crate::report::{Markup, render_why_not, render_why_not_json, render_why_not_wiki};
+use crate::session::{DataFrom, as_of_for};
+
+/// What `eval` was asked besides `--why-not`.
+pub(super) struct Asked<'a> {
+    pub data: &'a DataFrom,
+    pub member: Option<i64>,
+    pub record: Option<i64>,
+    pub as_of: Option<NaiveDate>,
+    pub format: Format,
+}
+
+pub(super) fn run(program: &Program, asked: &Asked, question: &str) -> Exit {
+    let (scope, id) = match (asked.member, asked.record) {
+        (Some(id), _) => (Scope::Member, id),
+        (None, Some(id)) => (Scope::Record, id),
+        (None, None) => {
+            return usage(
+                "`--why-not` asks about one member or record",
+                "add `--member ID` or `--record ID`",
+            );
+        }
+    };
+    let question = match Question::parse(program, scope, question) {
+        Ok(question) => question,
+        Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
+    };
+    let case = match asked.data.read(program, false) {
+        Ok(case) => case,
+        Err(diagnostics) => {
+            emit_error(&render_styled(&diagnostics));
+            return Exit::BadInput;
+        }
+    };
+    let as_of = as_of_for(asked.as_of, &case);
+    let rows = Rows {
+        request: &case.request,
+        members: &case.members,
+        records: &case.records,
+        texts: &case.texts,
+    };
+    let wanted = &question.wanted;
+    let Some(answer) = why_not(program, rows, as_of, id, question.definition, wanted) else {
+        return usage(
+            format!("{} {id} is not in the data as of {as_of}", scope.name()),
+            "give the id of a listed member, or of a record entered on or before the date",
+        );
+    };
+    let entity = format!("{} {id} as of {as_of}", scope.name());
+    let member = scope == Scope::Member;
+    let name = &question.output;
+    emit(&match asked.format {
+        Format::Text => render_why_not(&entity, name, wanted, &answer, member),
+        Format::Json => render_why_not_json((scope.name(), id), name, wanted, &answer),
+        Format::Markdown => {
+            render_why_not_wiki(Markup::Markdown, &entity, name, wanted, &answer, member)
+        }
+        Format::Moin => render_why_not_wiki(Markup::Moin, &entity, name, wanted, &answer, member),
+    });
+    Exit::Success
+}

@@ -1,0 +1,119 @@
+//! Sessions: the one way from sources to what a command runs on — rule sources (a
+//! directory, or the rules directory at a git revision) to a checked [`Program`], data
+//! sources (a case file, a SQLite database) to a [`Dataset`] as of a date. Every command,
+//! test, benchmark and fuzz target gets its program and its data here.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::check::Program;
+use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
+use crate::diag::Diagnostic;
+use crate::load::check_sources;
+use crate::store::{
+    CaseFile, ReadOptions, read_case_file, read_database, rule_sources, rule_sources_at_revision,
+};
+
+/// Where rules come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesFrom {
+    /// A rules directory.
+    Directory(PathBuf),
+    /// The rules directory `rules` as it was at a git revision of its repository.
+    Revision {
+        /// The rules directory in the working tree.
+        rules: PathBuf,
+        /// The revision (`HEAD`, `origin/main`, a commit).
+        revision: String,
+    },
+}
+
+impl RulesFrom {
+    /// `git:REV` for the rules directory `rules` at a revision, else a directory.
+    pub fn parse(text: &str, rules: &Path) -> Self {
+        match text.strip_prefix("git:") {
+            Some(revision) => Self::Revision {
+                rules: rules.to_path_buf(),
+                revision: revision.to_string(),
+            },
+            None => Self::Directory(PathBuf::from(text)),
+        }
+    }
+
+    /// The checked program of these rules and its warnings, or every diagnostic that
+    /// stopped it (their [`crate::diag::Kind`] says whether the rules or the input are at
+    /// fault).
+    pub fn check(&self) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
+        check_sources(match self {
+            Self::Directory(dir) => rule_sources(dir),
+            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
+        })
+    }
+
+    /// The checked program of these rules (warnings are for `check`).
+    pub fn program(&self) -> Result<Program, Vec<Diagnostic>> {
+        self.check().map(|(program, _)| program)
+    }
+}
+
+/// Where the data comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataFrom {
+    /// A case file (YAML).
+    Case(PathBuf),
+    /// A SQLite database with CAcert's tables.
+    Database(PathBuf),
+}
+
+impl DataFrom {
+    /// The rows, as `program`'s schema reads them (names and addresses only when
+    /// `contacts`).
+    pub fn read(&self, program: &Program, contacts: bool) -> Result<CaseFile, Vec<Diagnostic>> {
+        match self {
+            Self::Case(path) => read_case_file(path),
+            Self::Database(path) => {
+                let options = ReadOptions {
+                    cats_types: program.cats_types.clone(),
+                    contacts,
+                };
+                read_database(&path.display().to_string(), &options).map_err(|e| vec![e])
+            }
+        }
+    }
+
+    /// The dataset as of `as_of` (else the case's, else today), as `program`'s schema reads
+    /// it.
+    pub fn dataset(
+        &self,
+        program: &Program,
+        as_of: Option<NaiveDate>,
+        contacts: bool,
+    ) -> Result<Dataset, Vec<Diagnostic>> {
+        let case = self.read(program, contacts)?;
+        let as_of = as_of_for(as_of, &case);
+        dataset(case, as_of).map_err(|e| vec![e])
+    }
+}
+
+/// The date a case is evaluated as of: the one asked for, else the case's `as_of`, else
+/// today.
+pub fn as_of_for(asked: Option<NaiveDate>, case: &CaseFile) -> NaiveDate {
+    asked
+        .or(case.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The dataset of `case`'s rows as of `as_of`; a member with more records than the limit
+/// is an error.
+pub fn dataset(case: CaseFile, as_of: NaiveDate) -> Result<Dataset, Diagnostic> {
+    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
+    match data.overfull_member() {
+        None => Ok(data),
+        Some((id, count)) => Err(Diagnostic::error(
+            "limit",
+            format!("member {id} has {count} records, the limit is {MAX_RECORDS_PER_MEMBER}"),
+        )
+        .help("check the data: no member has assured or been assured that often")),
+    }
+}
