@@ -5,8 +5,7 @@
 use std::sync::OnceLock;
 
 use wotrules::check::{Program, check};
-use wotrules::data::Dataset;
-use wotrules::eval::{Evaluation, Explain, Selection};
+use wotrules::eval::{Explain, Selection, decide};
 use wotrules::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
 use wotrules::store::{CaseFile, read_case, rule_sources};
 
@@ -37,17 +36,14 @@ fn example() -> &'static CaseFile {
     })
 }
 
-fn decide(program: &Program, case: &CaseFile) {
+fn decide_case(program: &Program, case: &CaseFile) {
     let as_of = case
         .as_of
         .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
-    let data = Dataset::new(
-        as_of,
-        case.request.clone(),
-        case.members.clone(),
-        case.records.clone(),
-    );
-    let decisions = Evaluation::new(program, &data).decide_all(Selection::All, &Explain::Nothing);
+    let Ok(data) = wotrules::session::dataset(case.clone(), as_of) else {
+        return;
+    };
+    let decisions = decide(program, &data, Selection::All, &Explain::Nothing);
     let _ = wotrules::report::render_text(&data, &program.digest, &decisions);
 }
 
@@ -74,7 +70,7 @@ pub fn evaluate_with_rule_file(text: &str) {
     if let Some(program) = program
         && !diagnostics.iter().any(|d| d.is_error())
     {
-        decide(&program, example());
+        decide_case(&program, example());
     }
 }
 
@@ -90,7 +86,7 @@ pub fn evaluate_database(bytes: &[u8]) {
         contacts: true,
     };
     match wotrules::store::read_database(&path.display().to_string(), &options) {
-        Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
+        Ok(case) if case.records.len() < 2_000 => decide_case(shipped_program(), &case),
         Ok(_) => {}
         Err(diagnostic) => {
             let _ = diagnostic.to_string();
@@ -102,7 +98,7 @@ pub fn evaluate_database(bytes: &[u8]) {
 /// Reads `text` as a case file; evaluates it with the shipped rules when it is valid.
 pub fn evaluate_case(text: &str) {
     match read_case("fuzz.yaml", text) {
-        Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
+        Ok(case) if case.records.len() < 2_000 => decide_case(shipped_program(), &case),
         Ok(_) => {}
         Err(diagnostics) => {
             let _ = wotrules::diag::render(&diagnostics);
@@ -131,7 +127,7 @@ pub fn import_dump(bytes: &[u8]) {
                 contacts: true,
             };
             match wotrules::store::read_database(&db_text, &options) {
-                Ok(case) if case.records.len() < 2_000 => decide(shipped_program(), &case),
+                Ok(case) if case.records.len() < 2_000 => decide_case(shipped_program(), &case),
                 Ok(_) => {}
                 Err(diagnostic) => {
                     let _ = diagnostic.to_string();
