@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::data::{Value, parse_calendar_date};
+use crate::lang::{Value, parse_calendar_date};
 
 /// A parameter or result type of a built-in function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,7 +311,7 @@ fn format(template: &str, values: &[&Value]) -> Result<Value, String> {
         match value {
             Value::Int(v) => out.push_str(&v.to_string()),
             Value::Text(t) => out.push_str(t),
-            Value::Date(d) => out.push_str(&crate::data::ShownDate(*d).to_string()),
+            Value::Date(d) => out.push_str(&crate::lang::ShownDate(*d).to_string()),
             _ => return Err("`format` met a missing value".into()),
         }
         out.push_str(piece);

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::data::{escape_control, invisible};
+use crate::escape::{escape_control, invisible};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

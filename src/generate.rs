@@ -133,7 +133,7 @@ impl Random {
 }
 
 fn date(field: &str, text: &str) -> Result<NaiveDate, Diagnostic> {
-    crate::data::parse_calendar_date(text).ok_or_else(|| {
+    crate::lang::parse_calendar_date(text).ok_or_else(|| {
         Diagnostic::error("bad-profile", format!("`{field}`: `{text}` is not a date"))
             .help("write YYYY-MM-DD")
     })

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compare;
 pub mod data;
 pub mod diag;
+pub mod escape;
 pub mod eval;
 pub mod generate;
 pub mod lang;

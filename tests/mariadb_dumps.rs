@@ -327,7 +327,7 @@ fn a_zero_pass_date_is_a_pass_without_a_date_that_counts_at_every_as_of() {
             let shown = m
                 .cats_passes
                 .iter()
-                .map(|d| wotrules::data::ShownDate(*d).to_string());
+                .map(|d| wotrules::lang::ShownDate(*d).to_string());
             (m.id, shown.collect())
         })
         .collect();
@@ -342,7 +342,7 @@ fn a_zero_pass_date_is_a_pass_without_a_date_that_counts_at_every_as_of() {
         ],
         "900003 passed only the Data Privacy Quiz (type 5), which does not count"
     );
-    assert_eq!(case.members[1].cats_passes, [wotrules::data::UNDATED]);
+    assert_eq!(case.members[1].cats_passes, [wotrules::lang::UNDATED]);
 }
 
 #[test]

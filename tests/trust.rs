@@ -9,9 +9,10 @@ use std::path::Path;
 
 use wotrules::check::program::{Body, Program};
 use wotrules::check::{Program as Checked, check};
-use wotrules::data::{Dataset, Value};
+use wotrules::data::Dataset;
 use wotrules::diag::Diagnostic;
 use wotrules::eval::{Decision, Evaluation, Explain, Selection, TraceNode};
+use wotrules::lang::Value;
 use wotrules::rules::{RuleSources, SourceText, load_rule_set};
 use wotrules::store::{read_case, rule_sources};
 use wotrules::syntax::parse_expression;

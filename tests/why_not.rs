@@ -7,8 +7,9 @@ mod support;
 use proptest::prelude::*;
 use support::{root, wotrules, yaml_files};
 use wotrules::check::{Program, check};
-use wotrules::data::{Dataset, Value};
+use wotrules::data::Dataset;
 use wotrules::eval::{Evaluation, Rows, apply, why_not};
+use wotrules::lang::Value;
 use wotrules::rules::load_rule_set;
 use wotrules::store::{CaseFile, read_case, rule_sources};
 
@@ -129,7 +130,7 @@ proptest! {
         let profile = wotrules::generate::read_profile("profile", &text).expect("the profile reads");
         let mut case = wotrules::generate::generate(&profile, 12, seed).expect("a population");
         case.members.truncate(6);
-        let as_of = wotrules::data::parse_calendar_date("2016-01-01").expect("a date");
+        let as_of = wotrules::lang::parse_calendar_date("2016-01-01").expect("a date");
         check_case(&program, &case, as_of);
     }
 }

@@ -13,7 +13,7 @@ fn dataset() -> (wotrules::check::Program, Dataset) {
     let profile = std::fs::read_to_string(root.join("benches/population.yaml")).expect("profile");
     let profile = wotrules::generate::read_profile("population.yaml", &profile).expect("profile");
     let case = wotrules::generate::generate(&profile, 10_000, 7).expect("a population");
-    let as_of = wotrules::data::parse_calendar_date("2021-01-01").expect("a date");
+    let as_of = wotrules::lang::parse_calendar_date("2021-01-01").expect("a date");
     (
         program,
         Dataset::new(as_of, case.request, case.members, case.records, case.texts),

@@ -147,7 +147,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
         };
         // rulings/a20111001.1-ruling-1.yaml
         let entered_on =
-            date(r.when).or_else(|| wotrules::data::parse_calendar_date(data.text(r.date)));
+            date(r.when).or_else(|| wotrules::lang::parse_calendar_date(data.text(r.date)));
         let reduced = (counts == 0 && r.points == 0)
             || (r.awarded > 0 && r.awarded <= 35 && r.points < r.awarded)
             || (r.awarded == 0 && r.points < 35);

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 use wotrules::check::Program;
-use wotrules::data::{Dataset, Value};
+use wotrules::data::Dataset;
+use wotrules::lang::Value;
 use wotrules::eval::Evaluation;
 use wotrules::lang::Scope;
 
@@ -144,7 +145,7 @@ fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
         contacts: false,
     };
     let case = wotrules::store::read_database(db, &options).expect("the database reads");
-    let as_of = wotrules::data::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
+    let as_of = wotrules::lang::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
     let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
     (program, data)
 }

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::data::{Direction, MemberField, RecordField, RequestField, Type, Value};
+use crate::data::{MemberField, RecordField, RequestField};
 use crate::diag::Diagnostic;
+use crate::lang::{Direction, Type, Value};
 use crate::rules::{self, CaseValue, ExprSource, Located, RuleSet, Scope};
 use crate::suggest::did_you_mean;
 
@@ -1131,5 +1132,5 @@ fn outcome_constant(
     };
     checker
         .enum_member(|set| set.location(outcome.pos, width), name, &outcome.value)
-        .then(|| Code::Const(crate::data::Value::Text(outcome.value.as_str().into())))
+        .then(|| Code::Const(crate::lang::Value::Text(outcome.value.as_str().into())))
 }

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 
 use crate::builtins::BuiltinId;
-use crate::data::{Direction, MemberField, RecordField, RequestField, Type, Value};
+use crate::data::{MemberField, RecordField, RequestField};
 use crate::lang::{AggregateKind, DocumentKind, Scope};
+use crate::lang::{Direction, Type, Value};
 
 /// Index into [`Program::definitions`].
 pub type DefId = usize;

@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::data::{MemberField, RecordField, RequestField, Type, Value};
+use crate::data::{MemberField, RecordField, RequestField};
 use crate::diag::Diagnostic;
+use crate::lang::{Type, Value};
 use crate::rules::{ExprSource, RuleSet, Scope};
 use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{AggregateKind, BinaryOp, Expr, ExprKind, Span, UnaryOp};

@@ -112,7 +112,7 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         emit_error(&format!(
             "error: member {}: {}\n",
             not_mailed.member,
-            crate::data::escape_control(&not_mailed.reason)
+            crate::escape::escape_control(&not_mailed.reason)
         ));
     }
     if summary.errors > 0 {

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::check::program::{DefId, Output, Program};
-use crate::data::{Dataset, Value};
+use crate::data::Dataset;
 use crate::eval::{CHUNK_MEMBERS, Evaluation, TraceNode};
+use crate::lang::Value;
 
 mod equivalence;
 

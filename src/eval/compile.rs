@@ -8,8 +8,9 @@ use std::sync::Arc;
 use super::{Env, EvalError, Evaluation, Result, compare, fail};
 use crate::builtins::{Builtin, BuiltinId, Implementation, Param, Signature, missing_value};
 use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, Program, Rule};
-use crate::data::{Direction, RecordField, Type, Value};
+use crate::data::RecordField;
 use crate::lang::{AggregateKind, Scope};
+use crate::lang::{Direction, Type, Value};
 
 /// Compiled code yielding a `T` for the entity (and the aggregation variables) of an [`Env`].
 pub(super) type Run<'a, T> = Box<dyn Fn(&mut Evaluation<'a>, &mut Env) -> Result<T> + 'a>;

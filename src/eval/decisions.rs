@@ -2,8 +2,9 @@
 
 use super::{Evaluation, TraceNode};
 use crate::check::program::Program;
-use crate::data::{Dataset, Value};
+use crate::data::Dataset;
 use crate::diag::Diagnostic;
+use crate::lang::Value;
 
 /// Which members and records to decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

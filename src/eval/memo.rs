@@ -9,8 +9,9 @@ use rustc_hash::FxHashMap;
 
 use super::{Decision, Result};
 use crate::check::program::{DefId, Program};
-use crate::data::{Dataset, Value};
+use crate::data::Dataset;
 use crate::lang::Scope;
+use crate::lang::Value;
 
 const NOT_LOCAL: u32 = u32::MAX;
 

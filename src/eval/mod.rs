@@ -15,10 +15,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::check::program::{Body, Code, Compare, DefId, Program};
-use crate::data::{
-    Contact, Dataset, Direction, MemberField, RecordField, RequestField, Stamp, Value,
-};
+use crate::data::{Contact, Dataset, MemberField, RecordField, RequestField, Stamp};
 use crate::lang::Scope;
+use crate::lang::{Direction, Value};
 use compile::{CompiledDefinition, CompiledRule, Compiler, compile_program};
 use memo::{Memo, Slot};
 

@@ -6,7 +6,8 @@ use rayon::prelude::*;
 
 use super::{CHUNK_MEMBERS, Evaluation};
 use crate::check::program::{Output, Program};
-use crate::data::{Dataset, Type, Value};
+use crate::data::Dataset;
+use crate::lang::{Type, Value};
 
 /// Counts of every value of every enumerated (or boolean) output.
 #[derive(Debug, Clone, PartialEq, Default)]

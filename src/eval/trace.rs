@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use super::{Decision, Evaluation};
 use crate::check::program::{Body, Code, DefId, Rule};
-use crate::data::Value;
 use crate::lang::Scope;
+use crate::lang::Value;
 
 /// Why a definition has its value: the clause that decided, what it cites, what it read.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,8 +13,9 @@ use chrono::NaiveDate;
 use super::trace::FailedRow;
 use super::{Evaluation, Result};
 use crate::check::program::{Body, Code, DefId, Program, Rule};
-use crate::data::{Dataset, MemberRow, RecordRow, Request, Stamp, Texts, Value};
+use crate::data::{Dataset, MemberRow, RecordRow, Request, Stamp, Texts};
 use crate::lang::Scope;
+use crate::lang::Value;
 
 /// The most changes one suggestion combines.
 pub const MAX_CHANGES: usize = 3;
@@ -169,14 +170,14 @@ impl Question {
         let ty = &program.definitions[output.definition].ty;
         let wanted = match (ty.required(), value) {
             (_, "null") if ty.is_optional() => Value::Missing,
-            (crate::data::Type::Int, _) => value.parse().map(Value::Int).map_err(|_| {
+            (crate::lang::Type::Int, _) => value.parse().map(Value::Int).map_err(|_| {
                 usage(
                     format!("`{value}` is not a whole number"),
                     "write e.g. `assurance_points=100`".into(),
                 )
             })?,
-            (crate::data::Type::Bool, "true" | "false") => Value::Bool(value == "true"),
-            (crate::data::Type::Enum(enumeration), _) => {
+            (crate::lang::Type::Bool, "true" | "false") => Value::Bool(value == "true"),
+            (crate::lang::Type::Enum(enumeration), _) => {
                 let values = program
                     .enums
                     .get(&**enumeration)
@@ -190,7 +191,7 @@ impl Question {
                 }
                 Value::Text(value.into())
             }
-            (crate::data::Type::Text, _) => Value::Text(value.into()),
+            (crate::lang::Type::Text, _) => Value::Text(value.into()),
             _ => {
                 return Err(usage(
                     format!("`{name}` is of type `{ty}`: no value to ask for"),

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::json::{Stamp, to_text};
 use crate::compare::{Change, Changes, EntityChanges, Responsible, Summary, show};
-use crate::data::{Dataset, Value};
+use crate::data::Dataset;
+use crate::lang::Value;
 
 /// The two rule versions compared, as the report names them.
 pub struct Versions<'a> {

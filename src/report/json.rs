@@ -6,8 +6,9 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::data::{Dataset, Value};
+use crate::data::Dataset;
 use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode, WhyNot};
+use crate::lang::Value;
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning.
 pub const JSON_FORMAT: u32 = 1;

@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::json::{Stamp, to_text};
 use crate::check::Program;
 use crate::check::program::{Body, DefId, Mailing};
-use crate::data::{Dataset, Direction, Value};
+use crate::data::Dataset;
 use crate::eval::{Decision, Evaluation};
+use crate::lang::{Direction, Value};
 
 /// One message, ready to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -285,7 +286,7 @@ fn check_address(address: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "`{}` is not an email address a message can be sent to",
-            crate::data::escape_control(address)
+            crate::escape::escape_control(address)
         ))
     }
 }

@@ -18,4 +18,4 @@ pub use summary::{render_summary_json, render_summary_text};
 pub use text::{render_text, render_why_not};
 pub use wiki::{Markup, render_why_not_wiki, render_wiki};
 
-pub use crate::data::escape_control;
+pub use crate::escape::escape_control;

@@ -4,8 +4,9 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
-use crate::data::{Dataset, Direction, Stamp, Value};
+use crate::data::{Dataset, Stamp};
 use crate::eval::{Decisions, EntityDecisions, FailedRow, Obstacle, TraceNode, WhyNot};
+use crate::lang::{Direction, Value};
 
 /// Renders decisions for a person.
 pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> String {

@@ -8,8 +8,9 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
-use crate::data::{Dataset, Direction, Value};
+use crate::data::Dataset;
 use crate::eval::{Decisions, EntityDecisions, TraceNode, WhyNot};
+use crate::lang::{Direction, Value};
 
 /// The wiki dialect written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

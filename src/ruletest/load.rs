@@ -9,9 +9,9 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{CaseSource, Expectation, Expected, RuleTest, TestFile};
 use crate::check::Program;
-use crate::data::{Type, Value};
 use crate::diag::{Diagnostic, Location};
 use crate::lang::Scope;
+use crate::lang::{Type, Value};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Entries, Field, Place};
 
@@ -316,7 +316,7 @@ impl Reader<'_> {
                 _ => None,
             },
             Type::Int | Type::Bool => None,
-            Type::Date => crate::data::parse_calendar_date(&text).map(Value::Date),
+            Type::Date => crate::lang::parse_calendar_date(&text).map(Value::Date),
             Type::Text => Some(Value::Text(text.as_str().into())),
             Type::Enum(name) => {
                 let values = self.program.enums.get(&**name).cloned().unwrap_or_default();

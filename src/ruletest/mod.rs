@@ -15,10 +15,11 @@ pub use coverage::Coverage;
 pub use load::read_test_file;
 
 use crate::check::Program;
-use crate::data::{Dataset, Value};
+use crate::data::Dataset;
 use crate::diag::{Diagnostic, Location};
 use crate::eval::Evaluation;
 use crate::lang::Scope;
+use crate::lang::Value;
 use crate::store::CaseFile;
 
 /// One test file.

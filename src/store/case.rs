@@ -182,7 +182,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error_at(&mut self, place: Place, message: &str, help: &str) {
-        let message = crate::data::escape_control(message);
+        let message = crate::escape::escape_control(message);
         self.diagnostics.push(
             Diagnostic::error("bad-case", message)
                 .at(Location::in_text(
@@ -354,7 +354,7 @@ impl Reader<'_> {
         let help = "write a date as YYYY-MM-DD, or leave the field out when unknown";
         let dob = self.nullable(format.dob, &who, "dob", date, help);
         let pass = |text: &str| match text.trim() {
-            "0000-00-00" => Ok(Some(crate::data::UNDATED)),
+            "0000-00-00" => Ok(Some(crate::lang::UNDATED)),
             text => parse_date(text).map(Some),
         };
         let pass_help = "write a date as YYYY-MM-DD, `0000-00-00` for a pass without a date (it counts at every as_of), or leave the field out when there is no pass";

@@ -41,7 +41,7 @@ pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    crate::data::parse_calendar_date(text)
+    crate::lang::parse_calendar_date(text)
         .ok_or_else(|| format!("`{}` is not a calendar date: write YYYY-MM-DD", text.trim()))
 }
 
@@ -51,7 +51,7 @@ fn parse_fixed_datetime(text: &str) -> Option<NaiveDateTime> {
     if bytes.len() != 19 || bytes[10] != b' ' || bytes[13] != b':' || bytes[16] != b':' {
         return None;
     }
-    let date = crate::data::parse_calendar_date(&text[..10])?;
+    let date = crate::lang::parse_calendar_date(&text[..10])?;
     let mut parts = [0u32; 3];
     for (part, start) in parts.iter_mut().zip([11, 14, 17]) {
         let (high, low) = (bytes[start], bytes[start + 1]);

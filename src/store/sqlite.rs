@@ -301,7 +301,7 @@ fn read_cats(
         if let Ok(index) = members.binary_search_by_key(&user, |m| m.id) {
             members[index]
                 .cats_passes
-                .push(date.map_or(crate::data::UNDATED, |d| d.date()));
+                .push(date.map_or(crate::lang::UNDATED, |d| d.date()));
         }
     }
     Ok(())
@@ -849,7 +849,7 @@ fn write_case(
             ])
             .map_err(sql)?;
         for pass in &member.cats_passes {
-            let date = (*pass != crate::data::UNDATED).then(|| pass.to_string());
+            let date = (*pass != crate::lang::UNDATED).then(|| pass.to_string());
             cats.execute(params![member.id, date]).map_err(sql)?;
         }
     }

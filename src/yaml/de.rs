@@ -29,8 +29,8 @@ use serde::de::{
 };
 use serde::{Deserialize, Deserializer};
 
-use crate::data::escape_control;
 use crate::diag::{Diagnostic, Location};
+use crate::escape::escape_control;
 use crate::suggest::did_you_mean;
 
 /// Where a value starts: the source number given to [`super::parse`], 1-based line and column.

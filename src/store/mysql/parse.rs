@@ -151,7 +151,7 @@ impl DumpValue {
         match self {
             Self::Null => "NULL".into(),
             Self::Bare(text) => text.clone(),
-            Self::Quoted(bytes) => crate::data::escape_control(&String::from_utf8_lossy(bytes)),
+            Self::Quoted(bytes) => crate::escape::escape_control(&String::from_utf8_lossy(bytes)),
         }
     }
 }

@@ -97,8 +97,8 @@ impl TextError {
                 repaired,
             } => format!(
                 "reads as `{}` or as `{}`, and the dump does not say its character set",
-                crate::data::escape_control(as_written),
-                crate::data::escape_control(repaired)
+                crate::escape::escape_control(as_written),
+                crate::escape::escape_control(repaired)
             ),
         }
     }

@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use crate::data::UNDATED;
+use crate::lang::UNDATED;
 use crate::store::CaseFile;
 
 /// The production tables the store reads, with every column they have, and two it does

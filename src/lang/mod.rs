@@ -1,6 +1,13 @@
 //! The language's shared vocabulary: what a definition is computed for, the kinds of
 //! source document, the aggregations. Every stage names these; none owns them, so the
-//! checked program needs nothing of the front end (`syntax`, `rules`).
+//! checked program needs nothing of the front end (`syntax`, `rules`). The language's
+//! types and values are here too.
+
+mod types;
+mod value;
+
+pub use types::Type;
+pub use value::{ShownDate, UNDATED, Value, parse_calendar_date};
 
 /// The kind of document a rule file encodes.
 // The serde names `unknown-<what>` name the code of a value these enumerations do not know
@@ -84,4 +91,13 @@ impl AggregateKind {
             Self::Lines => "lines",
         }
     }
+}
+
+/// Which of a member's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Records the member received (`to` = member).
+    Received,
+    /// Records the member gave (`from` = member).
+    Given,
 }
