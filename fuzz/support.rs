@@ -4,9 +4,10 @@
 
 use std::sync::OnceLock;
 
-use wotrules::check::{Program, check};
+use wotrules::check::Program;
 use wotrules::eval::{Explain, Selection, decide};
 use wotrules::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
+use wotrules::session::{Rules, check_set};
 use wotrules::store::{CaseFile, read_case, rule_sources};
 
 fn root() -> std::path::PathBuf {
@@ -22,9 +23,13 @@ fn shipped() -> &'static RuleSet {
     })
 }
 
-fn shipped_program() -> &'static Program {
-    static PROGRAM: OnceLock<Program> = OnceLock::new();
-    PROGRAM.get_or_init(|| check(shipped()).0.expect("the shipped rules check"))
+fn shipped_rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        check_set(shipped(), Vec::new())
+            .expect("the shipped rules check")
+            .0
+    })
 }
 
 fn example() -> &'static CaseFile {
@@ -65,12 +70,14 @@ pub fn evaluate_with_rule_file(text: &str) {
     };
     let (set, diagnostics) = add_rule_file(shipped().clone(), source);
     let _ = wotrules::diag::render(&diagnostics);
-    let (program, diagnostics) = check(&set);
-    let _ = wotrules::diag::render(&diagnostics);
-    if let Some(program) = program
-        && !diagnostics.iter().any(|d| d.is_error())
-    {
-        decide_case(&program, example());
+    match check_set(&set, Vec::new()) {
+        Ok((rules, warnings)) => {
+            let _ = wotrules::diag::render(&warnings);
+            decide_case(&rules.program, example());
+        }
+        Err(diagnostics) => {
+            let _ = wotrules::diag::render(&diagnostics);
+        }
     }
 }
 
@@ -82,11 +89,11 @@ pub fn evaluate_database(bytes: &[u8]) {
         return;
     }
     let options = wotrules::store::ReadOptions {
-        cats_types: shipped_program().cats_types.clone(),
+        cats_types: shipped_rules().cats_types.clone(),
         contacts: true,
     };
     match wotrules::store::read_database(&path.display().to_string(), &options) {
-        Ok(case) if case.records.len() < 2_000 => decide_case(shipped_program(), &case),
+        Ok(case) if case.records.len() < 2_000 => decide_case(&shipped_rules().program, &case),
         Ok(_) => {}
         Err(diagnostic) => {
             let _ = diagnostic.to_string();
@@ -98,7 +105,7 @@ pub fn evaluate_database(bytes: &[u8]) {
 /// Reads `text` as a case file; evaluates it with the shipped rules when it is valid.
 pub fn evaluate_case(text: &str) {
     match read_case("fuzz.yaml", text) {
-        Ok(case) if case.records.len() < 2_000 => decide_case(shipped_program(), &case),
+        Ok(case) if case.records.len() < 2_000 => decide_case(&shipped_rules().program, &case),
         Ok(_) => {}
         Err(diagnostics) => {
             let _ = wotrules::diag::render(&diagnostics);
@@ -123,11 +130,13 @@ pub fn import_dump(bytes: &[u8]) {
     match imported {
         Ok(_) => {
             let options = wotrules::store::ReadOptions {
-                cats_types: shipped_program().cats_types.clone(),
+                cats_types: shipped_rules().cats_types.clone(),
                 contacts: true,
             };
             match wotrules::store::read_database(&db_text, &options) {
-                Ok(case) if case.records.len() < 2_000 => decide_case(shipped_program(), &case),
+                Ok(case) if case.records.len() < 2_000 => {
+                    decide_case(&shipped_rules().program, &case)
+                }
                 Ok(_) => {}
                 Err(diagnostic) => {
                     let _ = diagnostic.to_string();

@@ -1,19 +1,34 @@
 //! Sessions: the one way from sources to what a command runs on — rule sources (a
-//! directory, or the rules directory at a git revision) to a checked [`Program`], data
-//! sources (a case file, a SQLite database) to a [`Dataset`] as of a date. Every command,
-//! test, benchmark and fuzz target gets its program and its data here.
+//! directory, or the rules directory at a git revision) to checked [`Rules`], data sources
+//! (a case file, a SQLite database) to a [`Dataset`] as of a date. Every command, test,
+//! benchmark and fuzz target gets its rules and its data here.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::check::Program;
+use crate::check::{Program, check};
 use crate::data::{Dataset, MAX_RECORDS_PER_MEMBER};
 use crate::diag::Diagnostic;
-use crate::load::check_sources;
+use crate::mailing::{Mailing, MailingPlans};
+use crate::rules::{RuleSet, RuleSources, load_rule_set};
 use crate::store::{
     CaseFile, ReadOptions, read_case_file, read_database, rule_sources, rule_sources_at_revision,
 };
+use crate::whynot::WhyNotPlan;
+
+/// A checked rule set: the program (the language's part) and what the features plan.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The definitions, outputs and rule files, ready to evaluate.
+    pub program: Program,
+    /// The scripted mailings the rule files order.
+    pub mailings: Vec<Mailing>,
+    /// What `--why-not` may change in the data (the schema's `why_not`).
+    pub why_not: WhyNotPlan,
+    /// The CATS variant types whose passes count (the schema's `store.cats_types`).
+    pub cats_types: Vec<i64>,
+}
 
 /// Where rules come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,19 +56,50 @@ impl RulesFrom {
         }
     }
 
-    /// The checked program of these rules and its warnings, or every diagnostic that
-    /// stopped it (their [`crate::diag::Kind`] says whether the rules or the input are at
-    /// fault).
-    pub fn check(&self) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
+    /// The checked rules and their warnings, or every diagnostic that stopped them (their
+    /// [`crate::diag::Kind`] says whether the rules or the input are at fault).
+    pub fn check(&self) -> Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>> {
         check_sources(match self {
             Self::Directory(dir) => rule_sources(dir),
             Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
         })
     }
 
-    /// The checked program of these rules (warnings are for `check`).
-    pub fn program(&self) -> Result<Program, Vec<Diagnostic>> {
-        self.check().map(|(program, _)| program)
+    /// The checked rules (warnings are for `check`).
+    pub fn rules(&self) -> Result<Rules, Vec<Diagnostic>> {
+        self.check().map(|(rules, _)| rules)
+    }
+}
+
+/// The checked rules of rule sources already read (or the errors of reading them), with
+/// every feature's plan checked among them.
+pub fn check_sources(
+    sources: Result<RuleSources, Vec<Diagnostic>>,
+) -> Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (set, diagnostics) = load_rule_set(sources?);
+    check_set(&set, diagnostics)
+}
+
+/// The checked rules of a rule set already loaded, with the diagnostics of loading it.
+pub fn check_set(
+    set: &RuleSet,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut mailings = MailingPlans::default();
+    let mut why_not = WhyNotPlan::default();
+    let (program, check_diagnostics) = check(set, &mut [&mut mailings, &mut why_not]);
+    diagnostics.extend(check_diagnostics);
+    match program {
+        Some(program) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            let rules = Rules {
+                program,
+                mailings: mailings.mailings,
+                why_not,
+                cats_types: set.schema.cats_types.clone(),
+            };
+            Ok((rules, diagnostics))
+        }
+        _ => Err(diagnostics),
     }
 }
 
@@ -67,14 +113,13 @@ pub enum DataFrom {
 }
 
 impl DataFrom {
-    /// The rows, as `program`'s schema reads them (names and addresses only when
-    /// `contacts`).
-    pub fn read(&self, program: &Program, contacts: bool) -> Result<CaseFile, Vec<Diagnostic>> {
+    /// The rows, as `rules`' schema reads them (names and addresses only when `contacts`).
+    pub fn read(&self, rules: &Rules, contacts: bool) -> Result<CaseFile, Vec<Diagnostic>> {
         match self {
             Self::Case(path) => read_case_file(path),
             Self::Database(path) => {
                 let options = ReadOptions {
-                    cats_types: program.cats_types.clone(),
+                    cats_types: rules.cats_types.clone(),
                     contacts,
                 };
                 read_database(&path.display().to_string(), &options).map_err(|e| vec![e])
@@ -82,15 +127,14 @@ impl DataFrom {
         }
     }
 
-    /// The dataset as of `as_of` (else the case's, else today), as `program`'s schema reads
-    /// it.
+    /// The dataset as of `as_of` (else the case's, else today), as `rules`' schema reads it.
     pub fn dataset(
         &self,
-        program: &Program,
+        rules: &Rules,
         as_of: Option<NaiveDate>,
         contacts: bool,
     ) -> Result<Dataset, Vec<Diagnostic>> {
-        let case = self.read(program, contacts)?;
+        let case = self.read(rules, contacts)?;
         let as_of = as_of_for(as_of, &case);
         dataset(case, as_of).map_err(|e| vec![e])
     }
@@ -104,8 +148,8 @@ pub fn as_of_for(asked: Option<NaiveDate>, case: &CaseFile) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// The dataset of `case`'s rows as of `as_of`; a member with more records than the limit
-/// is an error.
+/// The dataset of `case`'s rows as of `as_of`: the one place a [`Dataset`] is built. A
+/// member with more records than the limit is an error.
 pub fn dataset(case: CaseFile, as_of: NaiveDate) -> Result<Dataset, Diagnostic> {
     let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
     match data.overfull_member() {

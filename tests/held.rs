@@ -9,9 +9,8 @@ use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 use support::{root, snapshot_settings, wotrules};
-use wotrules::data::Dataset;
 use wotrules::eval::{CHUNK_MEMBERS, Decision, Evaluation, summarize};
-use wotrules::store::{ReadOptions, read_database};
+use wotrules::session::DataFrom;
 
 #[test]
 fn the_decisions_of_s_are_held() {
@@ -31,20 +30,19 @@ fn the_decisions_of_s_are_held() {
     ];
     let run = wotrules(dir.path(), &args);
     assert_eq!(run.code, Some(0), "{}", run.transcript());
-    let (program, _) = wotrules::load::load_program(&root().join("rules")).expect("the rules");
-    let options = ReadOptions {
-        cats_types: program.cats_types.clone(),
-        contacts: false,
-    };
-    let path = dir.path().join("s.sqlite");
-    let case = read_database(&path.display().to_string(), &options).expect("S reads");
+    let rules = wotrules::session::RulesFrom::Directory(root().join("rules"))
+        .rules()
+        .expect("the rules");
+    let program = &rules.program;
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date");
-    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
+    let data = DataFrom::Database(dir.path().join("s.sqlite"))
+        .dataset(&rules, Some(as_of), false)
+        .expect("S reads");
 
     // Every decision, one line each, in member order; each member's received records after it.
     let mut hasher = Sha256::new();
     let (mut lines, mut line) = (0usize, String::new());
-    let mut evaluation = Evaluation::chunked(&program, &data);
+    let mut evaluation = Evaluation::chunked(program, &data);
     let members: Vec<usize> = (0..data.members.len()).collect();
     for chunk in members.chunks(CHUNK_MEMBERS) {
         evaluation.focus(chunk);
@@ -80,7 +78,7 @@ fn the_decisions_of_s_are_held() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let summary = summarize(&program, &data);
+    let summary = summarize(program, &data);
     assert!(lines > 100_000, "{lines} decisions");
     assert_eq!(summary.errors, 0, "no output of S fails");
     let mut held = format!("{lines} decisions, sha256 {digest}\n");

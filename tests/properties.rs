@@ -4,10 +4,8 @@
 //!   without panicking (evaluation errors are values, cited on their output).
 
 use proptest::prelude::*;
-use wotrules::check::check;
-use wotrules::data::Dataset;
 use wotrules::eval::{Evaluation, Explain, Selection};
-use wotrules::rules::{SourceText, load_rule_set};
+use wotrules::rules::SourceText;
 use wotrules::store::{read_case, rule_sources};
 use wotrules::syntax::ast::{Expr, ExprKind, Span};
 use wotrules::syntax::parse_expression;
@@ -142,23 +140,21 @@ fn check_or_evaluate(text: &str, ty: &str) -> Result<bool, TestCaseError> {
              \x20   then: 'if record.generated == null then \"none\" else \"some\"'\n"
         ),
     });
-    let (set, mut diagnostics) = load_rule_set(sources);
-    let (program, more) = check(&set);
-    diagnostics.extend(more);
-    let errors = diagnostics.iter().any(|d| d.is_error());
-    match program {
-        Some(program) if !errors => {
+    match wotrules::session::check_sources(Ok(sources)) {
+        Ok((rules, _)) => {
+            let program = rules.program;
             let case = std::fs::read_to_string(root.join("tests/cases/reapply-steps.yaml"))
                 .expect("a case");
             let case = read_case("case", &case).expect("a valid case");
             let as_of = case.as_of.expect("the case has as_of");
-            let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
+            let data = wotrules::session::dataset(case, as_of).expect("within the limits");
             let decisions =
                 Evaluation::new(&program, &data).decide_all(Selection::All, &Explain::Everything);
             prop_assert!(!decisions.records.is_empty());
             Ok(true)
         }
-        _ => {
+        Err(diagnostics) => {
+            let errors = diagnostics.iter().any(|d| d.is_error());
             prop_assert!(errors, "no program, yet no error diagnostic");
             Ok(false)
         }

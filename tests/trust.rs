@@ -8,23 +8,23 @@ mod support;
 use std::path::Path;
 
 use wotrules::check::program::{Body, Program};
-use wotrules::check::{Program as Checked, check};
 use wotrules::data::Dataset;
 use wotrules::diag::Diagnostic;
 use wotrules::eval::{Decision, Evaluation, Explain, Selection, TraceNode};
 use wotrules::lang::Value;
-use wotrules::rules::{RuleSources, SourceText, load_rule_set};
+use wotrules::rules::{RuleSources, SourceText};
+use wotrules::session::check_sources;
 use wotrules::store::{read_case, rule_sources};
 use wotrules::syntax::parse_expression;
 
 use support::{copy_dir, root, wotrules, yaml_files};
 
 /// Checks `sources`: the program (when there is no error) and every diagnostic.
-fn checked(sources: RuleSources) -> (Option<Checked>, Vec<Diagnostic>) {
-    let (set, mut diagnostics) = load_rule_set(sources);
-    let (program, more) = check(&set);
-    diagnostics.extend(more);
-    (program, diagnostics)
+fn checked(sources: RuleSources) -> (Option<Program>, Vec<Diagnostic>) {
+    match check_sources(Ok(sources)) {
+        Ok((rules, warnings)) => (Some(rules.program), warnings),
+        Err(diagnostics) => (None, diagnostics),
+    }
 }
 
 fn shipped_program() -> Program {
@@ -36,7 +36,7 @@ fn dataset(path: &Path) -> Dataset {
     let text = std::fs::read_to_string(path).expect("a case file");
     let case = read_case(&path.display().to_string(), &text).expect("a valid case");
     let as_of = case.as_of.expect("the case sets as_of");
-    Dataset::new(as_of, case.request, case.members, case.records, case.texts)
+    wotrules::session::dataset(case, as_of).expect("within the limits")
 }
 
 /// The rules of `program` that a trace node's citation must come from.

@@ -6,29 +6,29 @@ mod support;
 
 use proptest::prelude::*;
 use support::{root, wotrules, yaml_files};
-use wotrules::check::{Program, check};
-use wotrules::data::Dataset;
-use wotrules::eval::{Evaluation, Rows, apply, why_not};
+use wotrules::check::Program;
+use wotrules::eval::Evaluation;
 use wotrules::lang::Value;
-use wotrules::rules::load_rule_set;
-use wotrules::store::{CaseFile, read_case, rule_sources};
+use wotrules::session::{Rules, RulesFrom};
+use wotrules::store::{CaseFile, read_case};
+use wotrules::whynot::{Rows, apply, why_not};
 
-fn program() -> Program {
-    let sources = rule_sources(&root().join("rules")).expect("the rules read");
-    check(&load_rule_set(sources).0)
-        .0
+fn rules() -> Rules {
+    RulesFrom::Directory(root().join("rules"))
+        .rules()
         .expect("the shipped rules check")
 }
 
 /// `level` of `member` over the rows, by a fresh evaluation.
 fn level(program: &Program, rows: Rows, as_of: chrono::NaiveDate, member: i64) -> Value {
-    let data = Dataset::new(
-        as_of,
-        rows.request.clone(),
-        rows.members.to_vec(),
-        rows.records.to_vec(),
-        rows.texts.clone(),
-    );
+    let case = CaseFile {
+        as_of: Some(as_of),
+        request: rows.request.clone(),
+        members: rows.members.to_vec(),
+        records: rows.records.to_vec(),
+        texts: rows.texts.clone(),
+    };
+    let data = wotrules::session::dataset(case, as_of).expect("within the limits");
     let index = data
         .members
         .iter()
@@ -46,7 +46,8 @@ fn level(program: &Program, rows: Rows, as_of: chrono::NaiveDate, member: i64) -
 
 /// Asks why every member of `case` is not an assurer and checks every answer; returns how
 /// many suggestions were checked.
-fn check_case(program: &Program, case: &CaseFile, as_of: chrono::NaiveDate) -> usize {
+fn check_case(rules: &Rules, case: &CaseFile, as_of: chrono::NaiveDate) -> usize {
+    let program = &rules.program;
     let wanted = Value::Text("assurer".into());
     let output = program
         .member_outputs
@@ -62,8 +63,16 @@ fn check_case(program: &Program, case: &CaseFile, as_of: chrono::NaiveDate) -> u
     };
     let mut checked = 0;
     for member in &case.members {
-        let answer = why_not(program, rows, as_of, member.id, output, &wanted)
-            .expect("the member is listed");
+        let answer = why_not(
+            program,
+            &rules.why_not,
+            rows,
+            as_of,
+            member.id,
+            output,
+            &wanted,
+        )
+        .expect("the member is listed");
         let now = level(program, rows, as_of, member.id);
         assert_eq!(answer.current, now);
         if now == wanted {
@@ -105,7 +114,7 @@ fn check_case(program: &Program, case: &CaseFile, as_of: chrono::NaiveDate) -> u
 
 #[test]
 fn every_suggestion_for_the_shipped_cases_reaches_assurer() {
-    let program = program();
+    let rules = rules();
     let mut cases = yaml_files(&root().join("tests/cases"));
     cases.push(root().join("examples/a20111001.1.yaml"));
     let mut checked = 0;
@@ -113,7 +122,7 @@ fn every_suggestion_for_the_shipped_cases_reaches_assurer() {
         let text = std::fs::read_to_string(&path).expect("the case");
         let case = read_case("case", &text).expect("the case reads");
         let as_of = case.as_of.expect("the shipped cases name their date");
-        checked += check_case(&program, &case, as_of);
+        checked += check_case(&rules, &case, as_of);
     }
     assert!(checked >= 15, "many suggestions checked: {checked}");
 }
@@ -124,14 +133,14 @@ proptest! {
     /// Generated populations (the benchmark profile, small): every suggestion holds.
     #[test]
     fn every_suggestion_for_a_generated_population_reaches_assurer(seed in 1u64..10_000) {
-        let program = program();
+        let rules = rules();
         let profile_path = root().join("benches/population.yaml");
         let text = std::fs::read_to_string(&profile_path).expect("the profile");
         let profile = wotrules::generate::read_profile("profile", &text).expect("the profile reads");
         let mut case = wotrules::generate::generate(&profile, 12, seed).expect("a population");
         case.members.truncate(6);
         let as_of = wotrules::lang::parse_calendar_date("2016-01-01").expect("a date");
-        check_case(&program, &case, as_of);
+        check_case(&rules, &case, as_of);
     }
 }
 

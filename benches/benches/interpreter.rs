@@ -9,15 +9,15 @@ use wotrules::eval::{CHUNK_MEMBERS, Evaluation};
 
 fn dataset() -> (wotrules::check::Program, Dataset) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let (program, _) = wotrules::load::load_program(&root.join("rules")).expect("the rules check");
+    let rules = wotrules::session::RulesFrom::Directory(root.join("rules"))
+        .rules()
+        .expect("the rules check");
     let profile = std::fs::read_to_string(root.join("benches/population.yaml")).expect("profile");
     let profile = wotrules::generate::read_profile("population.yaml", &profile).expect("profile");
     let case = wotrules::generate::generate(&profile, 10_000, 7).expect("a population");
     let as_of = wotrules::lang::parse_calendar_date("2021-01-01").expect("a date");
-    (
-        program,
-        Dataset::new(as_of, case.request, case.members, case.records, case.texts),
-    )
+    let data = wotrules::session::dataset(case, as_of).expect("within the limits");
+    (rules.program, data)
 }
 
 fn rules_over_s(c: &mut Criterion) {

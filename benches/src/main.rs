@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 use wotrules::check::Program;
 use wotrules::data::Dataset;
-use wotrules::lang::Value;
 use wotrules::eval::Evaluation;
 use wotrules::lang::Scope;
+use wotrules::lang::Value;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -138,16 +138,14 @@ fn scan(db: &str) {
 }
 
 fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
-    let (program, _) = wotrules::load::load_program(Path::new(rules))
+    let rules = wotrules::session::RulesFrom::Directory(Path::new(rules).to_path_buf())
+        .rules()
         .unwrap_or_else(|_| panic!("the rules in {rules} check"));
-    let options = wotrules::store::ReadOptions {
-        cats_types: program.cats_types.clone(),
-        contacts: false,
-    };
-    let case = wotrules::store::read_database(db, &options).expect("the database reads");
     let as_of = wotrules::lang::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
-    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
-    (program, data)
+    let data = wotrules::session::DataFrom::Database(Path::new(db).to_path_buf())
+        .dataset(&rules, Some(as_of), false)
+        .expect("the database reads");
+    (rules.program, data)
 }
 
 /// Every output of every evaluated member and every record, by the interpreter on one core,

@@ -12,17 +12,55 @@ use sha2::{Digest, Sha256};
 
 use crate::data::{MemberField, RecordField, RequestField};
 use crate::diag::Diagnostic;
-use crate::lang::{Direction, Type, Value};
+use crate::lang::Type;
 use crate::rules::{self, CaseValue, ExprSource, Located, RuleSet, Scope};
 use crate::suggest::did_you_mean;
 
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind};
-use program::{Body, Conjunct, Definition, FileInfo, Mailing, Output, Rule, WhyNotPlan};
+use program::{Body, Conjunct, Definition, FileInfo, Output, Rule};
 pub use program::{Code, DefId, Program};
 use types::{ExprChecker, Facts, Names, Usage};
 
-/// Checks a rule set; returns the program when there is no error, and every diagnostic.
-pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
+/// What the checker tells a feature of the rule set: every definition declared, by scope
+/// and name, with its type (also when another part of the rule set has errors).
+pub struct Declared<'a> {
+    /// The rule set checked.
+    pub set: &'a RuleSet,
+    definitions: &'a HashMap<(Scope, String), (DefId, Type)>,
+}
+
+impl Declared<'_> {
+    /// The definition `name` of `scope`, with its type.
+    pub fn definition(&self, scope: Scope, name: &str) -> Option<(DefId, &Type)> {
+        self.definitions
+            .get(&(scope, name.to_string()))
+            .map(|(id, ty)| (*id, ty))
+    }
+
+    /// The names of `scope`'s definitions.
+    pub fn names(&self, scope: Scope) -> impl Iterator<Item = &str> + Clone {
+        self.definitions
+            .keys()
+            .filter(move |(s, _)| *s == scope)
+            .map(|(_, n)| n.as_str())
+    }
+}
+
+/// A feature with a plan of its own in the rule set (the mailings of rule files, the
+/// schema's `why_not`): checked with the rules, after their definitions, its diagnostics
+/// among theirs; the definitions it uses are not "unused".
+pub trait Feature {
+    /// Checks the feature's part of the rule set, reporting into `diagnostics`; returns the
+    /// definitions it uses.
+    fn check(&mut self, declared: &Declared, diagnostics: &mut Vec<Diagnostic>) -> Vec<DefId>;
+}
+
+/// Checks a rule set with `features`; returns the program when there is no error, and
+/// every diagnostic.
+pub fn check(
+    set: &RuleSet,
+    features: &mut [&mut dyn Feature],
+) -> (Option<Program>, Vec<Diagnostic>) {
     let mut checker = Checker {
         set,
         names: Names::default(),
@@ -37,12 +75,18 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
     checker.compile_definitions();
     checker.compile_overrides();
     let outputs = checker.outputs();
-    let mailings = checker.mailings();
-    let why_not = checker.why_not();
+    let mut used_by_features = Vec::new();
+    for feature in features {
+        let declared = Declared {
+            set,
+            definitions: &checker.names.definitions,
+        };
+        used_by_features.extend(feature.check(&declared, &mut checker.diagnostics));
+    }
     checker.cycles();
     // With an error the definition graph is incomplete: "not used" would be a guess.
     if !set.incomplete && !checker.diagnostics.iter().any(Diagnostic::is_error) {
-        checker.unused(&outputs, &mailings);
+        checker.unused(&outputs, &used_by_features);
     }
     let Checker {
         diagnostics,
@@ -60,9 +104,6 @@ pub fn check(set: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
         member_outputs,
         record_outputs,
         enums: set.schema.enums.clone(),
-        mailings,
-        why_not,
-        cats_types: set.schema.cats_types.clone(),
         digest: digest(set),
     };
     (Some(program), diagnostics)
@@ -723,229 +764,6 @@ impl Checker<'_> {
         (member_outputs, record_outputs)
     }
 
-    /// Resolves each mailing's parts to definitions of the scope and type they need.
-    fn mailings(&mut self) -> Vec<Mailing> {
-        let mut mailings: Vec<Mailing> = Vec::new();
-        let mut seen: HashMap<String, rules::Pos> = HashMap::new();
-        for (file, rule_file) in self.set.rule_files.iter().enumerate() {
-            for mailing in &rule_file.mailings {
-                if let Some(first) = seen.insert(mailing.id.value.clone(), mailing.id.pos) {
-                    let at = self.at(first);
-                    self.error(
-                        mailing.id.pos,
-                        mailing.id.value.chars().count(),
-                        "conflict",
-                        format!(
-                            "mailing `{}` is declared twice (first at {at})",
-                            mailing.id.value
-                        ),
-                        Some("give each mailing its own `id`".into()),
-                    );
-                    continue;
-                }
-                let part = |checker: &mut Self, name: &Located<String>, scope: Scope, ty: Type| {
-                    checker.mailing_part(&mailing.id.value, name, scope, &ty)
-                };
-                let records = part(self, &mailing.records, Scope::Record, Type::Bool);
-                let mailed = part(self, &mailing.mailed, Scope::Member, Type::Bool);
-                let address = part(self, &mailing.address, Scope::Member, Type::Text);
-                let subject = part(self, &mailing.subject, Scope::Member, Type::Text);
-                let body = part(self, &mailing.body, Scope::Member, Type::Text);
-                let (Some(records), Some(mailed), Some(address), Some(subject), Some(body)) =
-                    (records, mailed, address, subject, body)
-                else {
-                    continue;
-                };
-                mailings.push(Mailing {
-                    id: mailing.id.value.clone(),
-                    cite: mailing.cite.value.clone(),
-                    file,
-                    recipient: match mailing.to.value {
-                        rules::MailingRole::Assurer => Direction::Given,
-                        rules::MailingRole::Assuree => Direction::Received,
-                    },
-                    records,
-                    mailed,
-                    from: mailing.from.value.clone(),
-                    address,
-                    subject,
-                    body,
-                });
-            }
-        }
-        mailings
-    }
-
-    /// Resolves the schema's `why_not` settings.
-    fn why_not(&mut self) -> WhyNotPlan {
-        let mut plan = WhyNotPlan::default();
-        for (kind, settings) in &self.set.schema.why_not {
-            let get = |key: &str| settings.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-            let Some(cite) = get("cite") else {
-                continue;
-            };
-            match kind.value.as_str() {
-                "receive" => {
-                    let (Some(method), Some(points), Some(most)) =
-                        (get("method"), get("points"), get("most"))
-                    else {
-                        continue;
-                    };
-                    let number = |checker: &mut Self, text: &Located<String>| {
-                        let parsed = text.value.trim().parse::<i64>().ok().filter(|n| *n > 0);
-                        if parsed.is_none() {
-                            checker.error(
-                                text.pos,
-                                text.value.chars().count(),
-                                "wrong-shape",
-                                format!("`{}` is not a positive whole number", text.value),
-                                None,
-                            );
-                        }
-                        parsed
-                    };
-                    if let (Some(points), Some(most)) = (number(self, points), number(self, most)) {
-                        plan.receive = Some((
-                            method.value.clone(),
-                            points,
-                            most as usize,
-                            cite.value.clone(),
-                        ));
-                    }
-                }
-                "cats" => plan.cats = Some(cite.value.clone()),
-                _ => {
-                    let (Some(output), Some(value), Some(points)) =
-                        (get("output"), get("value"), get("points"))
-                    else {
-                        continue;
-                    };
-                    let output_ref = self.record_output(output);
-                    let points_ref = self.record_output(points);
-                    let (Some((output, ty)), Some((points, points_ty))) = (output_ref, points_ref)
-                    else {
-                        continue;
-                    };
-                    if !matches!(points_ty.required(), Type::Int) {
-                        self.error(
-                            get("points").map_or(kind.pos, |p| p.pos),
-                            1,
-                            "type-mismatch",
-                            format!("`why_not.repair.points` must name an integer output, not `{points_ty}`"),
-                            None,
-                        );
-                        continue;
-                    }
-                    let Some(enum_name) = (match ty.required() {
-                        Type::Enum(name) => Some(name.clone()),
-                        _ => None,
-                    }) else {
-                        continue;
-                    };
-                    let allowed = self
-                        .set
-                        .schema
-                        .enums
-                        .get(&*enum_name)
-                        .cloned()
-                        .unwrap_or_default();
-                    let Some(value_text) = get("value") else {
-                        continue;
-                    };
-                    if !allowed.contains(&value_text.value) {
-                        self.error(
-                            value_text.pos,
-                            value_text.value.chars().count(),
-                            "unknown-outcome",
-                            format!("`{}` is not a value of `{enum_name}`", value_text.value),
-                            Some(format!("one of: {}", allowed.join(", "))),
-                        );
-                        continue;
-                    }
-                    plan.repair = Some((
-                        output,
-                        Value::Text(value.value.as_str().into()),
-                        points,
-                        cite.value.clone(),
-                    ));
-                }
-            }
-        }
-        plan
-    }
-
-    /// A record output named in the schema's `why_not`, with its type.
-    fn record_output(&mut self, name: &Located<String>) -> Option<(DefId, Type)> {
-        let found = self
-            .names
-            .definitions
-            .get(&(Scope::Record, name.value.clone()))
-            .cloned();
-        if found.is_none() && !self.set.names_missing {
-            self.error(
-                name.pos,
-                name.value.chars().count(),
-                "unknown-definition",
-                format!("`why_not`: no record definition `{}`", name.value),
-                None,
-            );
-        }
-        found
-    }
-
-    /// The definition a mailing names for one of its parts, of `scope` and type `ty`.
-    fn mailing_part(
-        &mut self,
-        mailing: &str,
-        name: &Located<String>,
-        scope: Scope,
-        ty: &Type,
-    ) -> Option<DefId> {
-        let width = name.value.chars().count();
-        match self.names.definitions.get(&(scope, name.value.clone())) {
-            Some((id, found)) if found == ty => Some(*id),
-            Some((_, found)) => {
-                let found = found.clone();
-                self.error(
-                    name.pos,
-                    width,
-                    "type-mismatch",
-                    format!(
-                        "mailing `{mailing}`: `{}.{}` is `{found}`, this part needs `{ty}`",
-                        scope.name(),
-                        name.value
-                    ),
-                    None,
-                );
-                None
-            }
-            None if self.set.names_missing => None,
-            None => {
-                let known = self
-                    .names
-                    .definitions
-                    .keys()
-                    .filter(|(s, _)| *s == scope)
-                    .map(|(_, n)| n.as_str());
-                let help = did_you_mean(&name.value, known).unwrap_or_else(|| {
-                    format!("name a `for: {}` definition of type `{ty}`", scope.name())
-                });
-                self.error(
-                    name.pos,
-                    width,
-                    "unknown-definition",
-                    format!(
-                        "mailing `{mailing}`: no definition `{}.{}`",
-                        scope.name(),
-                        name.value
-                    ),
-                    Some(help),
-                );
-                None
-            }
-        }
-    }
-
     /// Reports each cycle of the definition graph once.
     fn cycles(&mut self) {
         #[derive(Clone, Copy, PartialEq)]
@@ -1061,7 +879,7 @@ impl Checker<'_> {
     }
 
     /// Warns about definitions no output reaches.
-    fn unused(&mut self, outputs: &(Vec<Output>, Vec<Output>), mailings: &[Mailing]) {
+    fn unused(&mut self, outputs: &(Vec<Output>, Vec<Output>), used_by_features: &[DefId]) {
         let mut reached = vec![false; self.references.len()];
         let mut stack: Vec<DefId> = outputs
             .0
@@ -1069,9 +887,7 @@ impl Checker<'_> {
             .chain(&outputs.1)
             .map(|o| o.definition)
             .collect();
-        for m in mailings {
-            stack.extend([m.records, m.mailed, m.address, m.subject, m.body]);
-        }
+        stack.extend(used_by_features);
         while let Some(id) = stack.pop() {
             if !std::mem::replace(&mut reached[id], true) {
                 stack.extend(self.references[id].iter().copied());

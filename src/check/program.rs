@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use crate::builtins::BuiltinId;
 use crate::data::{MemberField, RecordField, RequestField};
 use crate::lang::{AggregateKind, DocumentKind, Scope};
-use crate::lang::{Direction, Type, Value};
+use crate::lang::{Type, Value};
 
 /// Index into [`Program::definitions`].
 pub type DefId = usize;
@@ -23,53 +23,8 @@ pub struct Program {
     pub record_outputs: Vec<Output>,
     /// The schema's enumerations: name → values in order.
     pub enums: std::collections::HashMap<String, Vec<String>>,
-    /// The scripted mailings the rule files order.
-    pub mailings: Vec<Mailing>,
-    /// What `--why-not` may change in the data (the schema's `why_not`).
-    pub why_not: WhyNotPlan,
-    /// The CATS variant types whose passes count (the schema's `store.cats_types`).
-    pub cats_types: Vec<i64>,
     /// `sha256:<hex>` over the rule files' rules-relative paths and texts.
     pub digest: String,
-}
-
-/// A checked mailing: its parts are definitions, evaluated like any other.
-#[derive(Debug, Clone)]
-pub struct Mailing {
-    /// Its name.
-    pub id: String,
-    /// The clause ordering it.
-    pub cite: String,
-    /// Index into [`Program::files`].
-    pub file: usize,
-    /// Each member is written to about the selected records it gave (the assurer) or
-    /// received (the assuree).
-    pub recipient: Direction,
-    /// Record `bool`: the records the mailing is about.
-    pub records: DefId,
-    /// Member `bool`: whether the member may be written to.
-    pub mailed: DefId,
-    /// The `From:` header.
-    pub from: String,
-    /// Member `text`: the recipient's address.
-    pub address: DefId,
-    /// Member `text`: the subject.
-    pub subject: DefId,
-    /// Member `text`: the message text.
-    pub body: DefId,
-}
-
-/// The changes a counterfactual ("why not") may make to a member's data, each with the
-/// clause that makes it possible.
-#[derive(Debug, Clone, Default)]
-pub struct WhyNotPlan {
-    /// New records the member could receive: method, points each, at most how many.
-    pub receive: Option<(String, i64, usize, String)>,
-    /// The member could pass CATS (cite).
-    pub cats: Option<String>,
-    /// A record whose output (`DefId`, record scope) has this value may be repaired: it then
-    /// counts the points of the second output (an integer, possibly missing).
-    pub repair: Option<(DefId, Value, DefId, String)>,
 }
 
 /// A rule file's metadata.

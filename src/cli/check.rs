@@ -23,8 +23,8 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
     let result = RulesFrom::Directory(args.rules.clone()).check();
     if let TextOrJson::Json = args.format {
         let (counts, diagnostics) = match &result {
-            Ok((program, warnings)) => (
-                Some((program.files.len(), program.definitions.len())),
+            Ok((rules, warnings)) => (
+                Some((rules.program.files.len(), rules.program.definitions.len())),
                 warnings.as_slice(),
             ),
             Err(diagnostics) => (None, diagnostics.as_slice()),
@@ -47,12 +47,12 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         };
     }
     match result {
-        Ok((program, warnings)) => {
+        Ok((rules, warnings)) => {
             emit_error(&render_styled(&warnings));
             emit(&format!(
                 "{} rule files, {} definitions: ok\n",
-                program.files.len(),
-                program.definitions.len(),
+                rules.program.files.len(),
+                rules.program.definitions.len(),
             ));
             Exit::Success
         }

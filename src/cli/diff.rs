@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{DataArgs, Exit, TextOrJson, dataset, emit, parse_as_of, program};
-use crate::compare::compare;
-use crate::report::{Versions, render_diff_json, render_diff_text};
+use super::{DataArgs, Exit, TextOrJson, dataset, emit, parse_as_of, rules};
+use crate::diff::{Versions, compare, render_diff_json, render_diff_text};
 use crate::session::RulesFrom;
 
 #[derive(Args)]
@@ -33,19 +32,19 @@ pub(super) struct DiffArgs {
 }
 
 pub(super) fn run(args: &DiffArgs) -> Exit {
-    let mut programs = Vec::new();
-    for rules in [
+    let mut versions = Vec::new();
+    for from in [
         RulesFrom::parse(&args.base, &args.rules),
         RulesFrom::Directory(args.rules.clone()),
     ] {
-        match program(&rules) {
-            Ok(program) => programs.push(program),
+        match rules(&from) {
+            Ok(rules) => versions.push(rules),
             Err(exit) => return exit,
         }
     }
-    let (old_program, new_program) = (&programs[0], &programs[1]);
+    let (old_program, new_program) = (&versions[0].program, &versions[1].program);
     // Both programs decide over the data as the new rules' schema reads it.
-    let data = match dataset(new_program, &args.data.source(), args.as_of, false) {
+    let data = match dataset(&versions[1], &args.data.source(), args.as_of, false) {
         Ok(data) => data,
         Err(exit) => return exit,
     };

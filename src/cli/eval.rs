@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{DataArgs, Exit, Format, dataset, emit, emit_error, fail, parse_as_of, program, usage};
+use super::{DataArgs, Exit, Format, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
 use crate::eval::{Explain, Selection, decide, summarize};
 use crate::report::{
     Markup, render_json, render_summary_json, render_summary_text, render_text, render_wiki,
@@ -55,10 +55,11 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             "use `--format text` or `--format json` with `--summary`",
         );
     }
-    let program = match program(&RulesFrom::Directory(args.rules.clone())) {
-        Ok(program) => program,
+    let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
+        Ok(rules) => rules,
         Err(exit) => return exit,
     };
+    let program = &rules.program;
     let data_source = args.data.source();
     if let Some(question) = &args.why_not {
         let asked = super::why_not::Asked {
@@ -68,15 +69,15 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             as_of: args.as_of,
             format: args.format,
         };
-        return super::why_not::run(&program, &asked, question);
+        return super::why_not::run(&rules, &asked, question);
     }
-    let data = match dataset(&program, &data_source, args.as_of, false) {
+    let data = match dataset(&rules, &data_source, args.as_of, false) {
         Ok(data) => data,
         Err(exit) => return exit,
     };
     let explain = match args.explain.clone() {
         None => Explain::Nothing,
-        Some(names) => match Explain::outputs(names, &program) {
+        Some(names) => match Explain::outputs(names, program) {
             Ok(explain) => explain,
             Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
         },
@@ -86,7 +87,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };
     if args.summary {
-        let summary = summarize(&program, &data);
+        let summary = summarize(program, &data);
         emit(&match args.format {
             Format::Json => render_summary_json(&data, &program.digest, &summary),
             _ => render_summary_text(&data, &program.digest, &summary),
@@ -98,7 +99,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             Exit::Success
         };
     }
-    let decisions = decide(&program, &data, selection, &explain);
+    let decisions = decide(program, &data, selection, &explain);
     emit(&match args.format {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),

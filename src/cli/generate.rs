@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Exit, emit, fail, program};
+use super::{Exit, emit, fail, rules};
 use crate::diag::Diagnostic;
 use crate::generate::{generate, read_profile};
 use crate::session::RulesFrom;
@@ -59,11 +59,11 @@ pub(super) fn run(args: &GenArgs) -> Exit {
     let written = match &args.mysql_dump {
         None => import_case(&case, &target.display().to_string()),
         Some(dump) => {
-            let program = match program(&RulesFrom::Directory(args.rules.clone())) {
-                Ok(program) => program,
+            let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
+                Ok(rules) => rules,
                 Err(exit) => return exit,
             };
-            let Some(&cats_type) = program.cats_types.first() else {
+            let Some(&cats_type) = rules.cats_types.first() else {
                 return fail(
                     &Diagnostic::input_error("usage", "the schema's `store.cats_types` is empty")
                         .help("the dump's Assurer Challenge variant takes the first of them"),

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{DataArgs, Exit, dataset, emit, emit_error, parse_as_of, program};
+use super::{DataArgs, Exit, dataset, emit, emit_error, parse_as_of, rules};
 use crate::diag::Diagnostic;
-use crate::report::{
-    MailingError, compose, message_file, render_eml, render_index, summarize_mailing, summary_line,
+use crate::mailing::{
+    MailingError, compose, message_file, render_eml, render_index, summarize, summary_line,
 };
 use crate::session::RulesFrom;
 use crate::store::NewDirectory;
@@ -44,11 +44,11 @@ pub(super) fn run(args: &MailingArgs) -> Exit {
 /// Composes the rules' mailings and writes them into `out` (all files or none), or only
 /// prints the summary when there is no `out` (`--dry-run`).
 fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
-    let program = match program(&RulesFrom::Directory(args.rules.clone())) {
-        Ok(program) => program,
+    let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
+        Ok(rules) => rules,
         Err(exit) => return exit,
     };
-    let data = match dataset(&program, &args.data.source(), args.as_of, true) {
+    let data = match dataset(&rules, &args.data.source(), args.as_of, true) {
         Ok(data) => data,
         Err(exit) => return exit,
     };
@@ -59,13 +59,18 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
             return Exit::BadInput;
         }
     };
-    let composed = compose(&program, &data, |bag, message| match &written {
-        Some(directory) => directory.write(
-            &message_file(bag, message.member),
-            &render_eml(bag, message, data.as_of),
-        ),
-        None => Ok(()),
-    });
+    let composed = compose(
+        &rules.program,
+        &rules.mailings,
+        &data,
+        |bag, message| match &written {
+            Some(directory) => directory.write(
+                &message_file(bag, message.member),
+                &render_eml(bag, message, data.as_of),
+            ),
+            None => Ok(()),
+        },
+    );
     let bags = match composed {
         Ok(bags) => bags,
         Err(error) => {
@@ -101,12 +106,13 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         }
     };
     if let Some(directory) = written
-        && let Err(diagnostic) = directory.finish(&render_index(&bags, &data, &program.digest))
+        && let Err(diagnostic) =
+            directory.finish(&render_index(&bags, &data, &rules.program.digest))
     {
         emit_error(&diagnostic.styled());
         return Exit::BadInput;
     }
-    let summary = summarize_mailing(&bags);
+    let summary = summarize(&bags);
     emit(&summary_line(&summary));
     for not_mailed in bags.iter().flat_map(|b| &b.not_mailed).filter(|n| n.error) {
         emit_error(&format!(

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::check::Program;
 use crate::diag::{Diagnostic, Kind, render_styled};
+use crate::session::Rules;
 use crate::session::{DataFrom, RulesFrom};
 
 /// How a run ended; the process exit code.
@@ -219,26 +219,25 @@ fn exit_for(diagnostics: &[Diagnostic]) -> Exit {
     }
 }
 
-/// The checked program of `rules`, or the exit code after printing why not.
-fn program(rules: &RulesFrom) -> Result<Program, Exit> {
-    rules.program().map_err(|diagnostics| {
+/// The checked rules, or the exit code after printing why not.
+fn rules(from: &RulesFrom) -> Result<Rules, Exit> {
+    from.rules().map_err(|diagnostics| {
         emit_error(&render_styled(&diagnostics));
         exit_for(&diagnostics)
     })
 }
 
-/// The dataset of `data` as `program` reads it, or the exit code after printing why not.
+/// The dataset of `data` as `rules` read it, or the exit code after printing why not.
 fn dataset(
-    program: &Program,
+    rules: &Rules,
     data: &DataFrom,
     as_of: Option<NaiveDate>,
     contacts: bool,
 ) -> Result<crate::data::Dataset, Exit> {
-    data.dataset(program, as_of, contacts)
-        .map_err(|diagnostics| {
-            emit_error(&render_styled(&diagnostics));
-            Exit::BadInput
-        })
+    data.dataset(rules, as_of, contacts).map_err(|diagnostics| {
+        emit_error(&render_styled(&diagnostics));
+        Exit::BadInput
+    })
 }
 
 /// Leaves a whole database to the system: the process ends now, and freeing millions of

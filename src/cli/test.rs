@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Exit, emit, emit_error, fail, program};
+use super::{Exit, emit, emit_error, fail, rules};
 use crate::diag::{Diagnostic, render_styled};
-use crate::load::load_rule_tests;
-use crate::ruletest::{Coverage, run_test};
+use crate::ruletest::{Coverage, load_tests, run_test};
 use crate::session::RulesFrom;
 
 #[derive(Args)]
@@ -24,11 +23,12 @@ pub(super) struct TestArgs {
 }
 
 pub(super) fn run(args: &TestArgs) -> Exit {
-    let program = match program(&RulesFrom::Directory(args.rules.clone())) {
-        Ok(program) => program,
+    let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
+        Ok(rules) => rules,
         Err(exit) => return exit,
     };
-    let files = match load_rule_tests(&args.rules, &program) {
+    let program = &rules.program;
+    let files = match load_tests(&args.rules, program) {
         Ok(files) => files,
         Err(diagnostics) => {
             emit_error(&render_styled(&diagnostics));
@@ -36,7 +36,7 @@ pub(super) fn run(args: &TestArgs) -> Exit {
         }
     };
     let filter = args.filter.as_deref();
-    let mut coverage = args.coverage.then(|| Coverage::new(&program));
+    let mut coverage = args.coverage.then(|| Coverage::new(program));
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
     for (file, cases) in files {
@@ -45,7 +45,7 @@ pub(super) fn run(args: &TestArgs) -> Exit {
             if !chosen {
                 continue;
             }
-            match run_test(&program, &file, test, case, coverage.as_mut()) {
+            match run_test(program, &file, test, case, coverage.as_mut()) {
                 Ok(failures) if failures.is_empty() => passed += 1,
                 Ok(failures) => {
                     failed += 1;
@@ -72,7 +72,7 @@ pub(super) fn run(args: &TestArgs) -> Exit {
         );
     }
     if let Some(coverage) = &coverage {
-        out.push_str(&coverage.report(&program));
+        out.push_str(&coverage.report(program));
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
     emit(&out);

@@ -4,12 +4,14 @@
 use chrono::NaiveDate;
 
 use super::{Exit, Format, emit, emit_error, fail, usage};
-use crate::check::Program;
 use crate::diag::render_styled;
-use crate::eval::{Question, Rows, why_not};
 use crate::lang::Scope;
-use crate::report::{Markup, render_why_not, render_why_not_json, render_why_not_wiki};
+use crate::report::Markup;
+use crate::session::Rules;
 use crate::session::{DataFrom, as_of_for};
+use crate::whynot::{
+    Question, Rows, render_why_not, render_why_not_json, render_why_not_wiki, why_not,
+};
 
 /// What `eval` was asked besides `--why-not`.
 pub(super) struct Asked<'a> {
@@ -20,7 +22,8 @@ pub(super) struct Asked<'a> {
     pub format: Format,
 }
 
-pub(super) fn run(program: &Program, asked: &Asked, question: &str) -> Exit {
+pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
+    let program = &rules.program;
     let (scope, id) = match (asked.member, asked.record) {
         (Some(id), _) => (Scope::Member, id),
         (None, Some(id)) => (Scope::Record, id),
@@ -35,7 +38,7 @@ pub(super) fn run(program: &Program, asked: &Asked, question: &str) -> Exit {
         Ok(question) => question,
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };
-    let case = match asked.data.read(program, false) {
+    let case = match asked.data.read(rules, false) {
         Ok(case) => case,
         Err(diagnostics) => {
             emit_error(&render_styled(&diagnostics));
@@ -50,7 +53,15 @@ pub(super) fn run(program: &Program, asked: &Asked, question: &str) -> Exit {
         texts: &case.texts,
     };
     let wanted = &question.wanted;
-    let Some(answer) = why_not(program, rows, as_of, id, question.definition, wanted) else {
+    let Some(answer) = why_not(
+        program,
+        &rules.why_not,
+        rows,
+        as_of,
+        id,
+        question.definition,
+        wanted,
+    ) else {
         return usage(
             format!("{} {id} is not in the data as of {as_of}", scope.name()),
             "give the id of a listed member, or of a record entered on or before the date",

@@ -9,7 +9,6 @@ mod decisions;
 mod memo;
 mod summary;
 mod trace;
-mod whynot;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -28,9 +27,6 @@ pub use decisions::{Decisions, EntityDecisions, Explain, Selection, decide};
 pub const CHUNK_MEMBERS: usize = 256;
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, TraceNode};
-pub use whynot::{
-    Change, MAX_CHANGES, Obstacle, Question, Rows, Suggestion, WhyNot, apply, why_not,
-};
 
 /// An evaluation error: the output it hit and why (division by zero, overflow…).
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +156,7 @@ impl<'a> Evaluation<'a> {
     }
 
     /// The value of `code` for the entity at `entity` of `scope` (for explanations).
-    pub(super) fn value_of(
+    pub(crate) fn value_of(
         &mut self,
         code: &'a Code,
         scope: Scope,

@@ -295,7 +295,7 @@ impl<'a> Evaluation<'a> {
 
 impl<'a> Evaluation<'a> {
     /// Why row `row` (1-based) did not hold: its first part that was not true.
-    pub(super) fn failed_row(
+    pub(crate) fn failed_row(
         &mut self,
         row: usize,
         rule: &'a Rule,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::Dataset;
-use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode, WhyNot};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode};
 use crate::lang::Value;
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning.
@@ -121,7 +121,7 @@ impl Serialize for Trace<'_> {
             map.serialize_entry("tried", &node.tried)?;
         }
         if !node.failed.is_empty() {
-            let failed: Vec<Failed> = node.failed.iter().map(Failed).collect();
+            let failed: Vec<FailedRowJson> = node.failed.iter().map(FailedRowJson).collect();
             map.serialize_entry("failed", &failed)?;
         }
         if !node.fields.is_empty() {
@@ -152,10 +152,10 @@ impl Serialize for Place<'_> {
     }
 }
 
-/// A row tried before the one that held.
-struct Failed<'a>(&'a FailedRow);
+/// A row tried before the one that held, as JSON.
+pub struct FailedRowJson<'a>(pub &'a FailedRow);
 
-impl Serialize for Failed<'_> {
+impl Serialize for FailedRowJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let failed = self.0;
         let mut map = serializer.serialize_map(None)?;
@@ -212,78 +212,5 @@ pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         rules_digest: digest,
         members: decisions.members.iter().map(|m| entity(m, None)).collect(),
         records,
-    })
-}
-
-/// `--why-not` as one JSON document.
-pub fn render_why_not_json(
-    entity: (&str, i64),
-    output: &str,
-    wanted: &Value,
-    answer: &WhyNot,
-) -> String {
-    #[derive(Serialize)]
-    struct Document<'a> {
-        #[serde(flatten)]
-        stamp: Stamp,
-        scope: &'a str,
-        id: i64,
-        output: &'a str,
-        wanted: &'a Value,
-        current: &'a Value,
-        obstacles: Vec<ObstacleJson<'a>>,
-        suggestions: Vec<SuggestionJson>,
-        sets_evaluated: usize,
-        not_in_force: Vec<serde_json::Value>,
-    }
-    #[derive(Serialize)]
-    struct ObstacleJson<'a> {
-        definition: &'a str,
-        row: usize,
-        at: &'a str,
-        cite: &'a str,
-        earlier_row_holds: bool,
-        gap: Option<&'a str>,
-        failed: Failed<'a>,
-    }
-    #[derive(Serialize)]
-    struct SuggestionJson {
-        changes: Vec<String>,
-        cites: Vec<String>,
-    }
-    to_text(&Document {
-        stamp: Stamp::current(),
-        scope: entity.0,
-        id: entity.1,
-        output,
-        wanted,
-        current: &answer.current,
-        obstacles: answer
-            .obstacles
-            .iter()
-            .map(|o| ObstacleJson {
-                definition: &o.definition,
-                row: o.row,
-                at: &o.at,
-                cite: &o.cite,
-                earlier_row_holds: o.earlier_row_holds,
-                gap: o.gap.as_deref(),
-                failed: Failed(&o.failed),
-            })
-            .collect(),
-        suggestions: answer
-            .suggestions
-            .iter()
-            .map(|s| SuggestionJson {
-                changes: s.changes.iter().map(|c| c.to_string()).collect(),
-                cites: s.cites.clone(),
-            })
-            .collect(),
-        sets_evaluated: answer.evaluated,
-        not_in_force: answer
-            .not_in_force
-            .iter()
-            .map(|(file, from)| serde_json::json!({"rule_file": file, "effective_from": from.map(|d| d.to_string())}))
-            .collect(),
     })
 }

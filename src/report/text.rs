@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::{Dataset, Stamp};
-use crate::eval::{Decisions, EntityDecisions, FailedRow, Obstacle, TraceNode, WhyNot};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, TraceNode};
 use crate::lang::{Direction, Value};
 
 /// Renders decisions for a person.
@@ -148,7 +148,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
 }
 
 /// `<condition> — false (name = value, …)`: the part of a row that did not hold.
-pub(super) fn failed_text(failed: &FailedRow) -> String {
+pub fn failed_text(failed: &FailedRow) -> String {
     let shown = match &failed.value {
         Value::Bool(false) => "false".to_string(),
         Value::Missing => "missing".to_string(),
@@ -241,87 +241,4 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
             .collect();
         let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
     }
-}
-
-/// What fails in an obstacle: the part of its row, or the earlier row that holds first.
-pub(super) fn obstacle_text(obstacle: &Obstacle) -> String {
-    if obstacle.earlier_row_holds {
-        format!(
-            "row {} holds first: {}",
-            obstacle.failed.row,
-            failed_text(&obstacle.failed)
-        )
-    } else {
-        match &obstacle.gap {
-            Some(gap) => format!("{}: {gap} needed", failed_text(&obstacle.failed)),
-            None => failed_text(&obstacle.failed),
-        }
-    }
-}
-
-/// "Why not OUTPUT = VALUE": what stands in the way, and the smallest changes that give it.
-pub fn render_why_not(
-    entity: &str,
-    output: &str,
-    wanted: &Value,
-    answer: &WhyNot,
-    can_change: bool,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "why not {output} = {wanted} for {entity}? It is {}.",
-        answer.current
-    );
-    if answer.current == *wanted {
-        let _ = writeln!(out, "  it already is: nothing needs to change");
-        return out;
-    }
-    if !answer.obstacles.is_empty() {
-        let _ = writeln!(out, "  what stands in the way:");
-        for obstacle in &answer.obstacles {
-            let reason = obstacle_text(obstacle);
-            let _ = writeln!(
-                out,
-                "    {} row {} ({}): {reason}\n      cites {}",
-                obstacle.definition, obstacle.row, obstacle.at, obstacle.cite
-            );
-        }
-    }
-    for (file, from) in &answer.not_in_force {
-        let from = from.map_or("a later date".to_string(), |d| d.to_string());
-        let _ = writeln!(
-            out,
-            "  {file} is not in force as of this date (from {from}): no change of the data makes its rules apply; ask as of a later date"
-        );
-    }
-    if !can_change {
-        let _ = writeln!(
-            out,
-            "  the changes `why_not` allows (rules/schema.yaml) are to a member's data: a record's own fields are as they were entered"
-        );
-        return out;
-    }
-    if answer.suggestions.is_empty() {
-        let _ = writeln!(
-            out,
-            "  no set of at most {} changes of the kinds rules/schema.yaml `why_not` allows gives it ({} sets tried)",
-            crate::eval::MAX_CHANGES,
-            answer.evaluated
-        );
-        return out;
-    }
-    let _ = writeln!(
-        out,
-        "  the smallest changes that give it (each verified by re-evaluating the changed data with the same rules; {} sets tried):",
-        answer.evaluated
-    );
-    for (number, suggestion) in answer.suggestions.iter().enumerate() {
-        let changes: Vec<String> = suggestion.changes.iter().map(|c| c.to_string()).collect();
-        let _ = writeln!(out, "    {}. {}", number + 1, changes.join(", "));
-        let mut cites = suggestion.cites.clone();
-        cites.dedup();
-        let _ = writeln!(out, "       cites {}", cites.join("; "));
-    }
-    out
 }

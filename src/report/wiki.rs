@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::Dataset;
-use crate::eval::{Decisions, EntityDecisions, TraceNode, WhyNot};
+use crate::eval::{Decisions, EntityDecisions, TraceNode};
 use crate::lang::{Direction, Value};
 
 /// The wiki dialect written.
@@ -22,7 +22,7 @@ pub enum Markup {
 }
 
 impl Markup {
-    fn heading(self, level: usize, text: &str) -> String {
+    pub(crate) fn heading(self, level: usize, text: &str) -> String {
         match self {
             Markup::Markdown => format!("{} {}\n", "#".repeat(level), self.text(text)),
             Markup::Moin => {
@@ -33,7 +33,7 @@ impl Markup {
     }
 
     /// Text as data: markup characters escaped, control characters made visible.
-    fn text(self, text: &str) -> String {
+    pub(crate) fn text(self, text: &str) -> String {
         let text = escape_control(text);
         match self {
             Markup::Markdown => {
@@ -62,7 +62,7 @@ impl Markup {
     }
 
     /// Rule text (a condition) as code.
-    fn code(self, text: &str) -> String {
+    pub(crate) fn code(self, text: &str) -> String {
         let text = escape_control(text);
         match self {
             Markup::Markdown => {
@@ -76,14 +76,14 @@ impl Markup {
         }
     }
 
-    fn bold(self, text: &str) -> String {
+    pub(crate) fn bold(self, text: &str) -> String {
         match self {
             Markup::Markdown => format!("**{}**", self.text(text)),
             Markup::Moin => format!("'''{}'''", self.text(text)),
         }
     }
 
-    fn table(self, out: &mut String, header: &[String], rows: &[Vec<String>]) {
+    pub(crate) fn table(self, out: &mut String, header: &[String], rows: &[Vec<String>]) {
         match self {
             Markup::Markdown => {
                 let _ = writeln!(out, "| {} |", header.join(" | "));
@@ -107,7 +107,7 @@ impl Markup {
         }
     }
 
-    fn bullet(self, depth: usize, text: &str) -> String {
+    pub(crate) fn bullet(self, depth: usize, text: &str) -> String {
         match self {
             Markup::Markdown => format!("{}- {text}\n", "  ".repeat(depth)),
             Markup::Moin => format!("{} * {text}\n", " ".repeat(depth)),
@@ -353,76 +353,4 @@ fn explain(
     for child in &node.because {
         explain(markup, out, &child.definition, child, depth + 1, explained);
     }
-}
-
-/// "What would change this", for a ruling: what stands in the way of `wanted`, and the
-/// smallest changes that give it, each verified and cited.
-pub fn render_why_not_wiki(
-    markup: Markup,
-    entity: &str,
-    output: &str,
-    wanted: &Value,
-    answer: &WhyNot,
-    can_change: bool,
-) -> String {
-    let mut out = markup.heading(
-        2,
-        &format!("What would change this: {output} = {wanted} for {entity}"),
-    );
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "{}\n",
-        markup.text(&format!("Now: {output} = {}.", answer.current))
-    );
-    for obstacle in &answer.obstacles {
-        let reason = super::text::obstacle_text(obstacle);
-        out.push_str(&markup.bullet(
-            0,
-            &format!(
-                "{} ({} row {}, {}): {}",
-                markup.text(&obstacle.cite),
-                markup.text(&obstacle.definition),
-                obstacle.row,
-                markup.text(&obstacle.at),
-                markup.code(&reason)
-            ),
-        ));
-    }
-    for (file, from) in &answer.not_in_force {
-        let from = from.map_or("a later date".to_string(), |d| d.to_string());
-        out.push_str(&markup.bullet(
-            0,
-            &markup.text(&format!(
-                "{file} is not in force as of this date (from {from}): no change of the data makes its rules apply"
-            )),
-        ));
-    }
-    let closing = if answer.current == *wanted {
-        "It already is.".to_string()
-    } else if !can_change {
-        "A record's own fields are as they were entered: no change of the data gives it.".into()
-    } else if answer.suggestions.is_empty() {
-        format!(
-            "No set of at most {} changes of the kinds the rules allow gives it.",
-            crate::eval::MAX_CHANGES
-        )
-    } else {
-        "The smallest changes that give it (each verified by re-evaluating the changed data with the same rules):".into()
-    };
-    let _ = writeln!(out, "\n{}\n", markup.text(&closing));
-    for suggestion in &answer.suggestions {
-        let changes: Vec<String> = suggestion.changes.iter().map(|c| c.to_string()).collect();
-        let mut cites = suggestion.cites.clone();
-        cites.dedup();
-        out.push_str(&markup.bullet(
-            0,
-            &format!(
-                "{} ({})",
-                markup.text(&changes.join(", ")),
-                markup.text(&cites.join("; "))
-            ),
-        ));
-    }
-    out
 }

@@ -12,6 +12,7 @@ use crate::check::Program;
 use crate::diag::{Diagnostic, Location};
 use crate::lang::Scope;
 use crate::lang::{Type, Value};
+use crate::store::{CaseFile, RULE_TESTS_FOLDER, read_case, read_text, yaml_files_under};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Entries, Field, Place};
 
@@ -454,4 +455,64 @@ fn inline_case_text(text: &str, value: Place) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every rule test under `RULES/tests/` with the case of each test, or every problem of
+/// the test files and their cases.
+pub fn load_tests(
+    rules: &Path,
+    program: &Program,
+) -> Result<Vec<(TestFile, Vec<CaseFile>)>, Vec<Diagnostic>> {
+    let folder = rules.join(RULE_TESTS_FOLDER);
+    if !folder.is_dir() {
+        return Err(vec![
+            Diagnostic::input_error("io", format!("{}: no rule tests here", folder.display()))
+                .help(
+                    "write rule tests as `*.yaml` files in the rules directory's `tests/` folder",
+                ),
+        ]);
+    }
+    let paths = yaml_files_under(&folder)?;
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let file = read_text(&path)
+            .map_err(|e| vec![e])
+            .and_then(|text| read_test_file(&path, &text, program));
+        let file = match file {
+            Ok(file) => file,
+            Err(diagnostics) => {
+                errors.extend(diagnostics);
+                continue;
+            }
+        };
+        let mut cases = Vec::new();
+        for test in &file.tests {
+            let case = match &test.case {
+                CaseSource::Path(path, at) => read_text(path)
+                    .map_err(|e| vec![e])
+                    .and_then(|text| read_case(&path.display().to_string(), &text))
+                    .map_err(|diagnostics| {
+                        diagnostics
+                            .into_iter()
+                            .map(|d| match d.location {
+                                None => d.at(at.clone()),
+                                Some(_) => d,
+                            })
+                            .collect()
+                    }),
+                CaseSource::Inline { path, text } => read_case(path, text),
+            };
+            match case {
+                Ok(case) => cases.push(case),
+                Err(diagnostics) => errors.extend(diagnostics),
+            }
+        }
+        files.push((file, cases));
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }

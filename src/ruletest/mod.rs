@@ -12,10 +12,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 pub use coverage::Coverage;
-pub use load::read_test_file;
+pub use load::{load_tests, read_test_file};
 
 use crate::check::Program;
-use crate::data::Dataset;
 use crate::diag::{Diagnostic, Location};
 use crate::eval::Evaluation;
 use crate::lang::Scope;
@@ -129,7 +128,7 @@ pub fn run_test(
         .at(Location::bare(&file.path, test.line, 1))
         .help("add `as_of: YYYY-MM-DD` to the test"));
     };
-    let data = Dataset::new(as_of, case.request, case.members, case.records, case.texts);
+    let data = crate::session::dataset(case, as_of)?;
     let mut evaluation = Evaluation::new(program, &data);
     // An entity missing from the case is one failure, however many of its outputs are expected.
     let mut missing: Vec<(Scope, i64)> = Vec::new();

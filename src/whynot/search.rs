@@ -10,12 +10,12 @@
 
 use chrono::NaiveDate;
 
-use super::trace::FailedRow;
-use super::{Evaluation, Result};
+use super::WhyNotPlan;
 use crate::check::program::{Body, Code, DefId, Program, Rule};
 use crate::data::{Dataset, MemberRow, RecordRow, Request, Stamp, Texts};
-use crate::lang::Scope;
-use crate::lang::Value;
+use crate::eval::{EvalError, Evaluation, FailedRow};
+use crate::lang::{Scope, Value};
+use crate::store::CaseFile;
 
 /// The most changes one suggestion combines.
 pub const MAX_CHANGES: usize = 3;
@@ -118,95 +118,6 @@ pub struct WhyNot {
     pub not_in_force: Vec<(String, Option<NaiveDate>)>,
 }
 
-/// A question `OUTPUT=VALUE` about a member (or a record): the output's definition, its
-/// name and the value asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Question {
-    /// The output's definition.
-    pub definition: DefId,
-    /// The output's name.
-    pub output: String,
-    /// The value asked for.
-    pub wanted: Value,
-}
-
-impl Question {
-    /// Reads `OUTPUT=VALUE` for an output of `scope`: the output must exist, the value be
-    /// one of its type (a value of its enumeration, a whole number, `true`/`false`, text, or
-    /// `null` for an optional output).
-    pub fn parse(
-        program: &Program,
-        scope: Scope,
-        text: &str,
-    ) -> std::result::Result<Self, crate::diag::Diagnostic> {
-        let usage = |message: String, help: String| {
-            crate::diag::Diagnostic::error("usage", message).help(help)
-        };
-        let outputs = match scope {
-            Scope::Member => &program.member_outputs,
-            Scope::Record => &program.record_outputs,
-        };
-        let Some((name, value)) = text.split_once('=') else {
-            return Err(usage(
-                format!("`--why-not {text}`: write OUTPUT=VALUE"),
-                "such as `--why-not level=assurer`".into(),
-            ));
-        };
-        let (name, value) = (name.trim(), value.trim());
-        let Some(output) = outputs.iter().find(|o| o.name == name) else {
-            let known = outputs.iter().map(|o| o.name.as_str());
-            let help = crate::suggest::did_you_mean(name, known.clone()).unwrap_or_else(|| {
-                format!(
-                    "{} outputs: {}",
-                    scope.name(),
-                    known.collect::<Vec<_>>().join(", ")
-                )
-            });
-            return Err(usage(
-                format!("`{name}` is not a {} output", scope.name()),
-                help,
-            ));
-        };
-        let ty = &program.definitions[output.definition].ty;
-        let wanted = match (ty.required(), value) {
-            (_, "null") if ty.is_optional() => Value::Missing,
-            (crate::lang::Type::Int, _) => value.parse().map(Value::Int).map_err(|_| {
-                usage(
-                    format!("`{value}` is not a whole number"),
-                    "write e.g. `assurance_points=100`".into(),
-                )
-            })?,
-            (crate::lang::Type::Bool, "true" | "false") => Value::Bool(value == "true"),
-            (crate::lang::Type::Enum(enumeration), _) => {
-                let values = program
-                    .enums
-                    .get(&**enumeration)
-                    .cloned()
-                    .unwrap_or_default();
-                if !values.iter().any(|v| v == value) {
-                    return Err(usage(
-                        format!("`{value}` is not a value of `{name}`"),
-                        format!("one of: {}", values.join(", ")),
-                    ));
-                }
-                Value::Text(value.into())
-            }
-            (crate::lang::Type::Text, _) => Value::Text(value.into()),
-            _ => {
-                return Err(usage(
-                    format!("`{name}` is of type `{ty}`: no value to ask for"),
-                    "ask about an enumeration, integer, boolean or text output".into(),
-                ));
-            }
-        };
-        Ok(Self {
-            definition: output.definition,
-            output: output.name.clone(),
-            wanted,
-        })
-    }
-}
-
 /// The rows of a dataset, before it is linked as of a date.
 #[derive(Debug, Clone, Copy)]
 pub struct Rows<'a> {
@@ -221,15 +132,17 @@ pub struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// The rows linked into a dataset as of `as_of`.
-    fn dataset(&self, as_of: NaiveDate) -> Dataset {
-        Dataset::new(
-            as_of,
-            self.request.clone(),
-            self.members.to_vec(),
-            self.records.to_vec(),
-            self.texts.clone(),
-        )
+    /// The rows linked into a dataset as of `as_of` (none when a member would have more
+    /// records than the limit).
+    fn dataset(&self, as_of: NaiveDate) -> Option<Dataset> {
+        let case = CaseFile {
+            as_of: Some(as_of),
+            request: self.request.clone(),
+            members: self.members.to_vec(),
+            records: self.records.to_vec(),
+            texts: self.texts.clone(),
+        };
+        crate::session::dataset(case, as_of).ok()
     }
 }
 
@@ -241,8 +154,8 @@ fn evaluate(
     scope: Scope,
     id: i64,
     output: DefId,
-) -> Option<Result<Value>> {
-    let data = rows.dataset(as_of);
+) -> Option<Result<Value, EvalError>> {
+    let data = rows.dataset(as_of)?;
     let index = entity_index(&data, scope, id)?;
     let mut evaluation = focused(program, &data, scope, index);
     Some(evaluation.value(output, index))
@@ -339,6 +252,7 @@ pub fn apply(
 /// fields are not changed: for a record only the obstacles are given.
 pub fn why_not(
     program: &Program,
+    plan: &WhyNotPlan,
     rows: Rows,
     as_of: NaiveDate,
     id: i64,
@@ -346,7 +260,7 @@ pub fn why_not(
     wanted: &Value,
 ) -> Option<WhyNot> {
     let scope = program.definitions[output].scope;
-    let data = rows.dataset(as_of);
+    let data = rows.dataset(as_of)?;
     let index = entity_index(&data, scope, id)?;
     let member = id;
     let mut evaluation = focused(program, &data, scope, index);
@@ -363,7 +277,6 @@ pub fn why_not(
         }
     }
     // The changes allowed, each with its clause.
-    let plan = &program.why_not;
     let mut atoms: Vec<(Change, String)> = Vec::new();
     if scope == Scope::Record {
         return Some(WhyNot {
@@ -494,7 +407,7 @@ impl<'a> Evaluation<'a> {
         let _ = self.value(id, entity);
         // An override or a `value:` that hands the decision to another definition: follow it.
         let deciding: Option<&Rule> = match (self.decision(id, entity), &definition.body) {
-            (Some(super::Decision::Override(index)), _) => {
+            (Some(crate::eval::Decision::Override(index)), _) => {
                 definition.overrides.get(*index).map(|(_, r)| r)
             }
             (_, Body::Value(rule)) => Some(rule),
@@ -533,7 +446,7 @@ impl<'a> Evaluation<'a> {
                     }
                     let failed = FailedRow {
                         row: row + 1,
-                        location: super::Location::default(),
+                        location: crate::eval::Location::default(),
                         condition: earlier.condition_text.clone().unwrap_or_default(),
                         value: Value::Bool(true),
                         read,

@@ -4,10 +4,10 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::json::{Stamp, to_text};
-use crate::compare::{Change, Changes, EntityChanges, Responsible, Summary, show};
+use super::{Change, Changes, EntityChanges, Responsible, Summary, show};
 use crate::data::Dataset;
 use crate::lang::Value;
+use crate::report::{Stamp, to_text};
 
 /// The two rule versions compared, as the report names them.
 pub struct Versions<'a> {

@@ -1,4 +1,6 @@
-//! Comparing two versions of the rules over the same data: whose outputs a change alters.
+//! Diff: two versions of the rules over the same data — whose outputs a change alters,
+//! with the rule responsible on each side. The feature owns the comparison (`mod`), which
+//! outputs need no evaluation (`equivalence`) and the rendering (`render`).
 
 use std::collections::BTreeMap;
 
@@ -10,8 +12,10 @@ use crate::eval::{CHUNK_MEMBERS, Evaluation, TraceNode};
 use crate::lang::Value;
 
 mod equivalence;
+mod render;
 
 use equivalence::Equivalence;
+pub use render::{Versions, render_diff_json, render_diff_text};
 
 /// One output that differs between the old and the new rules.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,17 @@
+//! Scripted mailings: the messages a ruling's `mailings:` order, composed from the
+//! evaluation, written as RFC 5322 files an operator reviews and hands to their MTA.
+//!
+//! What is selected, who is written to and what the messages say are the rule file's
+//! definitions. The feature owns its plan (`plan`: the rule files' `mailings:`, checked with
+//! the rules), the composition (`compose`: the selected records grouped by recipient, one
+//! message per member and mailing) and the writing (`message`: RFC 5322 and `index.json`).
+
+mod compose;
+mod message;
+mod plan;
+
+pub use compose::{Mailbag, Mailed, MailingError, Message, NotMailed, compose};
+pub use message::{
+    Summary as MailingSummary, message_file, render_eml, render_index, summarize, summary_line,
+};
+pub use plan::{Mailing, MailingPlans};
