@@ -9,7 +9,9 @@ use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 use support::{root, snapshot_settings, wotrules};
-use wotrules::eval::{CHUNK_MEMBERS, Decision, Evaluation, summarize};
+use wotrules::check::Program;
+use wotrules::data::Dataset;
+use wotrules::eval::{Decision, Evaluation, over_chunks, quietly, summarize};
 use wotrules::session::DataFrom;
 
 #[test]
@@ -39,38 +41,20 @@ fn the_decisions_of_s_are_held() {
         .dataset(&rules, Some(as_of), false)
         .expect("S reads");
 
-    // Every decision, one line each, in member order; each member's received records after it.
+    // Every decision, one line each, in member order; each member's received records after
+    // it. Chunks are decided by the chunk driver (in parallel) and hashed in order.
+    let chunks = over_chunks(
+        data.members.len(),
+        &quietly,
+        || Evaluation::chunked(program, &data),
+        |evaluation, chunk| decision_lines(program, &data, evaluation, chunk),
+    );
     let mut hasher = Sha256::new();
-    let (mut lines, mut line) = (0usize, String::new());
-    let mut evaluation = Evaluation::chunked(program, &data);
-    let members: Vec<usize> = (0..data.members.len()).collect();
-    for chunk in members.chunks(CHUNK_MEMBERS) {
-        evaluation.focus(chunk);
-        for &member in chunk {
-            let mut entities = vec![(&program.member_outputs, member, "member")];
-            if !data.members[member].evaluated {
-                entities.clear();
-            }
-            for record in data.received(member) {
-                entities.push((&program.record_outputs, record, "record"));
-            }
-            for (outputs, entity, kind) in entities {
-                let id = match kind {
-                    "member" => data.members[entity].row.id,
-                    _ => data.records[entity].id,
-                };
-                for output in outputs {
-                    let value = match evaluation.value(output.definition, entity) {
-                        Ok(value) => value.to_string(),
-                        Err(error) => format!("error: {}", error.message),
-                    };
-                    let decision = clause(evaluation.decision(output.definition, entity));
-                    line.clear();
-                    let _ = writeln!(line, "{kind} {id} {}: {value} by {decision}", output.name);
-                    hasher.update(line.as_bytes());
-                    lines += 1;
-                }
-            }
+    let mut lines = 0usize;
+    for chunk in chunks {
+        for line in chunk {
+            hasher.update(line.as_bytes());
+            lines += 1;
         }
     }
     let digest: String = hasher
@@ -78,7 +62,7 @@ fn the_decisions_of_s_are_held() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let summary = summarize(program, &data);
+    let summary = summarize(program, &data, &quietly);
     assert!(lines > 100_000, "{lines} decisions");
     assert_eq!(summary.errors, 0, "no output of S fails");
     let mut held = format!("{lines} decisions, sha256 {digest}\n");
@@ -91,6 +75,44 @@ fn the_decisions_of_s_are_held() {
         }
     }
     snapshot_settings().bind(|| insta::assert_snapshot!("held_decisions_of_s", held));
+}
+
+/// The decisions of a chunk's members and the records they received, one line each.
+fn decision_lines(
+    program: &Program,
+    data: &Dataset,
+    evaluation: &mut Evaluation,
+    chunk: &[usize],
+) -> Vec<String> {
+    evaluation.focus(chunk);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for &member in chunk {
+        let mut entities = vec![(&program.member_outputs, member, "member")];
+        if !data.members[member].evaluated {
+            entities.clear();
+        }
+        for record in data.received(member) {
+            entities.push((&program.record_outputs, record, "record"));
+        }
+        for (outputs, entity, kind) in entities {
+            let id = match kind {
+                "member" => data.members[entity].row.id,
+                _ => data.records[entity].id,
+            };
+            for output in outputs {
+                let value = match evaluation.value(output.definition, entity) {
+                    Ok(value) => value.to_string(),
+                    Err(error) => format!("error: {}", error.message),
+                };
+                let decision = clause(evaluation.decision(output.definition, entity));
+                line.clear();
+                let _ = writeln!(line, "{kind} {id} {}: {value} by {decision}", output.name);
+                out.push(line.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The deciding clause in words that do not depend on how the evaluator stores it.

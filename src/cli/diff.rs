@@ -48,7 +48,9 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         Ok(data) => data,
         Err(exit) => return exit,
     };
-    let changes = compare(old_program, new_program, &data);
+    let bar = super::members_bar(data.members.len(), "comparing");
+    let changes = compare(old_program, new_program, &data, &|n| bar.inc(n as u64));
+    bar.finish_and_clear();
     let new_source = args.rules.display().to_string();
     let versions = Versions {
         old: (&args.base, &old_program.digest),

@@ -87,7 +87,9 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };
     if args.summary {
-        let summary = summarize(program, &data);
+        let bar = super::members_bar(data.members.len(), "deciding");
+        let summary = summarize(program, &data, &|n| bar.inc(n as u64));
+        bar.finish_and_clear();
         emit(&match args.format {
             Format::Json => render_summary_json(&data, &program.digest, &summary),
             _ => render_summary_text(&data, &program.digest, &summary),

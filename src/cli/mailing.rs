@@ -59,10 +59,12 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
             return Exit::BadInput;
         }
     };
+    let bar = super::members_bar(data.members.len() * rules.mailings.len(), "selecting");
     let composed = compose(
         &rules.program,
         &rules.mailings,
         &data,
+        &|n| bar.inc(n as u64),
         |bag, message| match &written {
             Some(directory) => directory.write(
                 &message_file(bag, message.member),
@@ -71,6 +73,7 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
             None => Ok(()),
         },
     );
+    bar.finish_and_clear();
     let bags = match composed {
         Ok(bags) => bags,
         Err(error) => {

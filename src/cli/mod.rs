@@ -245,3 +245,17 @@ fn dataset(
 fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
+
+/// A bar of members decided, on standard error when it is a terminal (whole databases take
+/// seconds to minutes); nothing elsewhere.
+fn members_bar(total: usize, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{what} {{bar:40}} {{pos}}/{{len}} members, eta {{eta}}"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    indicatif::ProgressBar::new(total as u64).with_style(style)
+}

@@ -4,11 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
 use crate::check::program::{DefId, Output, Program};
 use crate::data::Dataset;
-use crate::eval::{CHUNK_MEMBERS, Evaluation, TraceNode};
+use crate::eval::{Evaluation, Progress, TraceNode, over_chunks};
 use crate::lang::Value;
 
 mod equivalence;
@@ -139,7 +137,12 @@ pub fn show(value: Option<&Result<Value, String>>) -> String {
 /// Evaluates every evaluated member and every record under both rule versions and keeps
 /// the outputs that differ; chunks of members are compared in parallel. An output whose
 /// definition is the same in both versions (see [`Equivalence`]) is not evaluated.
-pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> Changes {
+pub fn compare(
+    old_program: &Program,
+    new_program: &Program,
+    data: &Dataset,
+    progress: Progress,
+) -> Changes {
     let mut equivalence = Equivalence::new(old_program, new_program, data.as_of);
     let outputs = Outputs {
         members: compared(
@@ -156,27 +159,26 @@ pub fn compare(old_program: &Program, new_program: &Program, data: &Dataset) -> 
     if outputs.members.is_empty() && outputs.records.is_empty() {
         return Changes::default();
     }
-    let members: Vec<usize> = (0..data.members.len()).collect();
-    let mut changes = members
-        .par_chunks(CHUNK_MEMBERS)
-        .map_init(
-            || {
-                (
-                    Evaluation::chunked(old_program, data),
-                    Evaluation::chunked(new_program, data),
-                )
-            },
-            |(old, new), chunk| {
-                old.focus(chunk);
-                new.focus(chunk);
-                compare_chunk(old, new, chunk, &outputs)
-            },
-        )
-        .reduce(Changes::default, |mut all, part| {
-            all.members.extend(part.members);
-            all.records.extend(part.records);
-            all
-        });
+    let parts = over_chunks(
+        data.members.len(),
+        progress,
+        || {
+            (
+                Evaluation::chunked(old_program, data),
+                Evaluation::chunked(new_program, data),
+            )
+        },
+        |(old, new), chunk| {
+            old.focus(chunk);
+            new.focus(chunk);
+            compare_chunk(old, new, chunk, &outputs)
+        },
+    );
+    let mut changes = parts.into_iter().fold(Changes::default(), |mut all, part| {
+        all.members.extend(part.members);
+        all.records.extend(part.records);
+        all
+    });
     changes.members.sort_by_key(|m| m.index);
     changes.records.sort_by_key(|r| r.index);
     changes

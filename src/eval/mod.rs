@@ -4,6 +4,7 @@
 //! graph and bounded expression depth; every definition is computed once per
 //! entity and memoised.
 
+mod chunks;
 mod compile;
 mod decisions;
 mod memo;
@@ -22,9 +23,7 @@ use memo::{Memo, Slot};
 
 pub use decisions::{Decisions, EntityDecisions, Explain, Selection, decide};
 
-/// Members decided together when a whole dataset is evaluated chunk by chunk: with the
-/// records they received, their memo slots stay within the processor's caches.
-pub const CHUNK_MEMBERS: usize = 256;
+pub use chunks::{CHUNK_MEMBERS, Progress, over_chunks, quietly};
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, TraceNode};
 

@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
-use super::{CHUNK_MEMBERS, Evaluation};
+use super::{Evaluation, Progress, over_chunks};
 use crate::check::program::{Output, Program};
 use crate::data::Dataset;
 use crate::lang::{Type, Value};
@@ -34,18 +32,18 @@ fn counted(ty: &Type) -> bool {
 
 /// Evaluates every output of every evaluated member and every record, keeping counts only;
 /// chunks of members are decided in parallel, each with its own memo.
-pub fn summarize(program: &Program, data: &Dataset) -> Summary {
-    let members: Vec<usize> = (0..data.members.len()).collect();
-    members
-        .par_chunks(CHUNK_MEMBERS)
-        .map_init(
-            || Evaluation::chunked(program, data),
-            |evaluation, chunk| {
-                evaluation.focus(chunk);
-                evaluation.summarize_chunk(chunk)
-            },
-        )
-        .reduce(Summary::default, Summary::merge)
+pub fn summarize(program: &Program, data: &Dataset, progress: Progress) -> Summary {
+    over_chunks(
+        data.members.len(),
+        progress,
+        || Evaluation::chunked(program, data),
+        |evaluation, chunk| {
+            evaluation.focus(chunk);
+            evaluation.summarize_chunk(chunk)
+        },
+    )
+    .into_iter()
+    .fold(Summary::default(), Summary::merge)
 }
 
 impl Summary {

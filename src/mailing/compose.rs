@@ -11,7 +11,7 @@ use super::plan::Mailing;
 use crate::check::Program;
 use crate::check::program::{Body, DefId};
 use crate::data::Dataset;
-use crate::eval::{Decision, Evaluation};
+use crate::eval::{Decision, Evaluation, Progress, over_chunks};
 use crate::lang::{Direction, Value};
 
 /// One message, ready to write.
@@ -93,15 +93,17 @@ pub enum MailingError {
     Delivery(String),
 }
 
-/// How many members one evaluation chunk holds: memory stays proportional to it.
-const CHUNK_MEMBERS: usize = 1024;
+/// How many recipients one evaluation of the messages holds: memory stays proportional to it.
+const RECIPIENTS_AT_ONCE: usize = 1024;
 
 /// Composes `mailings` of `program` over `data`, handing each message to `deliver` as soon
-/// as it is composed (a mailing to a million members is never held in memory).
+/// as it is composed (a mailing to a million members is never held in memory); `progress`
+/// is told the members whose records each mailing has selected from.
 pub fn compose(
     program: &Program,
     mailings: &[Mailing],
     data: &Dataset,
+    progress: Progress,
     mut deliver: impl FnMut(&Mailbag, &Message) -> Result<(), String>,
 ) -> Result<Vec<Mailbag>, MailingError> {
     if mailings.is_empty() {
@@ -110,13 +112,14 @@ pub fn compose(
     let mut evaluation = Evaluation::chunked(program, data);
     mailings
         .iter()
-        .map(|mailing| compose_one(&mut evaluation, mailing, &mut deliver))
+        .map(|mailing| compose_one(&mut evaluation, mailing, progress, &mut deliver))
         .collect()
 }
 
 fn compose_one(
     evaluation: &mut Evaluation,
     mailing: &Mailing,
+    progress: Progress,
     deliver: &mut impl FnMut(&Mailbag, &Message) -> Result<(), String>,
 ) -> Result<Mailbag, MailingError> {
     let (program, data) = (evaluation.program(), evaluation.data());
@@ -127,31 +130,17 @@ fn compose_one(
         });
     }
     // (recipient, record) for every selected record, chunk by chunk of the members who
-    // received them (every record is received by one member).
-    let members: Vec<usize> = (0..data.members.len()).collect();
+    // received them (every record is received by one member); the first error in member
+    // order stops the mailing.
+    let chunks = over_chunks(
+        data.members.len(),
+        progress,
+        || Evaluation::chunked(program, data),
+        |evaluation, chunk| selected_in(evaluation, mailing, chunk),
+    );
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for chunk in members.chunks(CHUNK_MEMBERS) {
-        evaluation.focus(chunk);
-        for &member in chunk {
-            for record in data.received(member) {
-                match evaluation.value(mailing.records, record) {
-                    Ok(Value::Bool(true)) => {}
-                    Ok(_) => continue,
-                    Err(error) => {
-                        return Err(MailingError::Selection {
-                            record: data.records[record].id,
-                            message: *error.message,
-                        });
-                    }
-                }
-                let link = data.links[record];
-                let recipient = match mailing.recipient {
-                    Direction::Given => link.assurer,
-                    Direction::Received => link.assuree,
-                };
-                pairs.push((recipient, record as u32));
-            }
-        }
+    for chunk in chunks {
+        pairs.extend(chunk?);
     }
     let mut selected: Vec<i64> = pairs
         .iter()
@@ -182,7 +171,7 @@ fn compose_one(
             (group[0].0 as usize, records)
         })
         .collect();
-    for chunk in groups.chunks(CHUNK_MEMBERS) {
+    for chunk in groups.chunks(RECIPIENTS_AT_ONCE) {
         let recipients: Vec<usize> = chunk.iter().map(|(member, _)| *member).collect();
         evaluation.focus(&recipients);
         for (member, records) in chunk {
@@ -224,6 +213,39 @@ fn compose_one(
 /// The address, subject and text for `member`; `Ok(Err(reason))` when the rules (or the
 /// member's address) exclude it; `Err` on an evaluation error.
 type Composed = Result<Result<(String, String, String), String>, String>;
+/// The selected records of a chunk of members (those they received), each with its
+/// recipient.
+fn selected_in(
+    evaluation: &mut Evaluation,
+    mailing: &Mailing,
+    chunk: &[usize],
+) -> Result<Vec<(u32, u32)>, MailingError> {
+    let data = evaluation.data();
+    evaluation.focus(chunk);
+    let mut pairs = Vec::new();
+    for &member in chunk {
+        for record in data.received(member) {
+            match evaluation.value(mailing.records, record) {
+                Ok(Value::Bool(true)) => {}
+                Ok(_) => continue,
+                Err(error) => {
+                    return Err(MailingError::Selection {
+                        record: data.records[record].id,
+                        message: *error.message,
+                    });
+                }
+            }
+            let link = data.links[record];
+            let recipient = match mailing.recipient {
+                Direction::Given => link.assurer,
+                Direction::Received => link.assuree,
+            };
+            pairs.push((recipient, record as u32));
+        }
+    }
+    Ok(pairs)
+}
+
 
 fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Composed {
     if evaluation.data().members[member].row.contact.is_none() {
