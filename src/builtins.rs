@@ -80,24 +80,29 @@ pub struct Builtin {
 #[derive(Debug, Clone, Copy)]
 pub enum Implementation {
     /// On values.
-    Values(fn(&[&Value]) -> Result<Value, String>),
+    Values(fn(&[&Value]) -> Result<Value, MetMissing>),
     /// A predicate of two texts, the first tested against the second: evaluated on text read
     /// in place (a record's column, a constant) without copying it.
     TextTest(fn(&str, &str) -> bool),
 }
 
 impl Implementation {
-    /// Calls the function `name` on `args`.
-    pub fn call(self, name: &str, args: &[&Value]) -> Result<Value, String> {
+    /// Calls the function on `args`.
+    pub fn call(self, args: &[&Value]) -> Result<Value, MetMissing> {
         match (self, args) {
             (Implementation::Values(call), _) => call(args),
             (Implementation::TextTest(test), [Value::Text(a), Value::Text(b)]) => {
                 Ok(Value::Bool(test(a, b)))
             }
-            (Implementation::TextTest(_), _) => missing(name),
+            (Implementation::TextTest(_), _) => Err(MetMissing),
         }
     }
 }
+
+/// A built-in function met a missing value where it needs one (the checker lets a missing
+/// value reach a function only where its type says it may be missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetMissing;
 
 /// Every built-in function.
 pub const BUILTINS: &[Builtin] = &[
@@ -122,7 +127,7 @@ pub const BUILTINS: &[Builtin] = &[
                 Ok(Value::Text(Arc::clone(text)))
             }
             [Value::Text(text)] => Ok(Value::Text(Arc::from(text.trim()))),
-            _ => missing("trim"),
+            _ => Err(MetMissing),
         }),
     },
     Builtin {
@@ -131,7 +136,7 @@ pub const BUILTINS: &[Builtin] = &[
         doc: "the text in lower case",
         call: Implementation::Values(|args| match args {
             [Value::Text(text)] => Ok(Value::Text(Arc::from(text.to_lowercase()))),
-            _ => missing("lower"),
+            _ => Err(MetMissing),
         }),
     },
     Builtin {
@@ -158,7 +163,7 @@ pub const BUILTINS: &[Builtin] = &[
         doc: "the template with each `{}` replaced by the next value",
         call: Implementation::Values(|args| match args {
             [Value::Text(template), values @ ..] => format(template, values),
-            _ => missing("format"),
+            _ => Err(MetMissing),
         }),
     },
     Builtin {
@@ -169,7 +174,7 @@ pub const BUILTINS: &[Builtin] = &[
             [Value::Text(text)] => {
                 Ok(parse_calendar_date(text).map_or(Value::Missing, Value::Date))
             }
-            _ => missing("parse_date"),
+            _ => Err(MetMissing),
         }),
     },
     Builtin {
@@ -180,7 +185,7 @@ pub const BUILTINS: &[Builtin] = &[
             [Value::Date(earlier), Value::Date(later)] => {
                 Ok(Value::Int(years_between(*earlier, *later)))
             }
-            _ => missing("years_between"),
+            _ => Err(MetMissing),
         }),
     },
 ];
@@ -222,20 +227,11 @@ pub fn reference() -> String {
         .collect()
 }
 
-fn missing(name: &str) -> Result<Value, String> {
-    Err(missing_value(name))
-}
-
-/// The error of function `name` called on a missing value.
-pub fn missing_value(name: &str) -> String {
-    format!("`{name}` met a missing value")
-}
-
-fn pick(args: &[&Value], smaller: bool) -> Result<Value, String> {
+fn pick(args: &[&Value], smaller: bool) -> Result<Value, MetMissing> {
     let first = match args {
         [Value::Int(x), Value::Int(y)] => (x <= y) == smaller || x == y,
         [Value::Date(x), Value::Date(y)] => (x <= y) == smaller || x == y,
-        _ => return Err("`min`/`max` met a missing value".into()),
+        _ => return Err(MetMissing),
     };
     Ok(if first {
         args[0].clone()
@@ -303,7 +299,7 @@ fn years_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     years
 }
 
-fn format(template: &str, values: &[&Value]) -> Result<Value, String> {
+fn format(template: &str, values: &[&Value]) -> Result<Value, MetMissing> {
     let mut out = String::with_capacity(template.len() + 16 * values.len());
     let mut pieces = template.split("{}");
     out.push_str(pieces.next().unwrap_or_default());
@@ -312,7 +308,7 @@ fn format(template: &str, values: &[&Value]) -> Result<Value, String> {
             Value::Int(v) => out.push_str(&v.to_string()),
             Value::Text(t) => out.push_str(t),
             Value::Date(d) => out.push_str(&crate::lang::ShownDate(*d).to_string()),
-            _ => return Err("`format` met a missing value".into()),
+            _ => return Err(MetMissing),
         }
         out.push_str(piece);
     }

@@ -103,7 +103,7 @@ fn decision_lines(
             for output in outputs {
                 let value = match evaluation.value(output.definition, entity) {
                     Ok(value) => value.to_string(),
-                    Err(error) => format!("error: {}", error.message),
+                    Err(error) => format!("error: {error}"),
                 };
                 let decision = clause(evaluation.decision(output.definition, entity));
                 line.clear();

@@ -94,8 +94,8 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
                     .help("give an `--as-of` on or after the rule file's `effective_from`"),
                     Exit::BadInput,
                 ),
-                MailingError::Selection { record, message } => (
-                    Diagnostic::error("evaluation", format!("record {record}: {message}"))
+                MailingError::Selection { record, error } => (
+                    Diagnostic::error("evaluation", format!("record {record}: {error}"))
                         .help("the mailing's selection could not be evaluated: fix the rule"),
                     Exit::RuleErrors,
                 ),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::check::program::{DefId, Output, Program};
 use crate::data::Dataset;
-use crate::eval::{Evaluation, Progress, TraceNode, over_chunks};
+use crate::eval::{EvalError, Evaluation, Progress, TraceNode, over_chunks};
 use crate::lang::Value;
 
 mod equivalence;
@@ -21,9 +21,9 @@ pub struct Change {
     /// Output name.
     pub output: String,
     /// The old value (`None`: the old rules have no such output; `Err`: it failed).
-    pub old: Option<Result<Value, String>>,
+    pub old: Option<Result<Value, EvalError>>,
     /// The new value.
-    pub new: Option<Result<Value, String>>,
+    pub new: Option<Result<Value, EvalError>>,
     /// The rule responsible for the old value.
     pub old_rule: Option<Responsible>,
     /// The rule responsible for the new value.
@@ -118,7 +118,7 @@ impl Changes {
 }
 
 /// A value in a change: `absent` for an output one side lacks, `error` for a failed one.
-pub fn show(value: Option<&Result<Value, String>>) -> String {
+pub fn show(value: Option<&Result<Value, EvalError>>) -> String {
     match value {
         None => "absent".into(),
         Some(Err(_)) => "error".into(),
@@ -283,8 +283,8 @@ fn changed_output(
     output: &Compared,
 ) -> Option<Change> {
     let (old_id, new_id) = (output.old, output.new);
-    let old_value = old_id.map(|id| old.value(id, entity).map_err(|e| *e.message));
-    let new_value = new_id.map(|id| new.value(id, entity).map_err(|e| *e.message));
+    let old_value = old_id.map(|id| old.value(id, entity));
+    let new_value = new_id.map(|id| new.value(id, entity));
     let same = match (&old_value, &new_value) {
         (Some(Ok(a)), Some(Ok(b))) => a == b,
         (Some(Err(_)), Some(Err(_))) => true,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Change, Changes, EntityChanges, Responsible, Summary, show};
 use crate::data::Dataset;
+use crate::eval::EvalError;
 use crate::lang::Value;
 use crate::report::{Stamp, to_text};
 
@@ -164,15 +165,17 @@ impl<'a> ChangeJson<'a> {
 #[serde(untagged)]
 enum SideJson<'a> {
     Value(Option<&'a Value>),
-    Error { error: &'a str },
+    Error { error: String },
 }
 
 impl<'a> SideJson<'a> {
-    fn of(side: Option<&'a Result<Value, String>>) -> Self {
+    fn of(side: Option<&'a Result<Value, EvalError>>) -> Self {
         match side {
             None => Self::Value(None),
             Some(Ok(value)) => Self::Value(Some(value)),
-            Some(Err(error)) => Self::Error { error },
+            Some(Err(error)) => Self::Error {
+                error: error.to_string(),
+            },
         }
     }
 }

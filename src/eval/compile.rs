@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use super::{Env, EvalError, Evaluation, Result, compare, fail};
-use crate::builtins::{Builtin, BuiltinId, Implementation, Param, Signature, missing_value};
+use super::{Env, EvalError, Evaluation, Failure, MissingUse, Result, compare, fail};
+use crate::builtins::{Builtin, BuiltinId, Implementation, Param, Signature};
 use crate::check::program::{AggregateCode, Arith, Body, Code, Compare, Program, Rule};
 use crate::data::RecordField;
 use crate::lang::{AggregateKind, Scope};
@@ -133,7 +133,7 @@ impl<'a> Compiler<'a> {
                         (Value::Text(a), Value::Text(b)) => {
                             Ok(Value::Text(Arc::from(format!("{a}{b}"))))
                         }
-                        _ => fail("`+` on text met a missing value"),
+                        _ => fail(Failure::Missing(MissingUse::TextJoin)),
                     }
                 })
             }
@@ -164,7 +164,10 @@ impl<'a> Compiler<'a> {
                     return Box::new(move |evaluation, env| test(evaluation, env).map(Value::Bool));
                 }
                 let Builtin { name, call, .. } = builtin.spec();
-                let call = move |values: &[&Value]| call.call(name, values).map_err(EvalError::new);
+                let call = move |values: &[&Value]| {
+                    call.call(values)
+                        .map_err(|_| EvalError::new(Failure::BuiltinMetMissing(name)))
+                };
                 let mut arguments: Vec<Run<'a, Value>> = arguments
                     .iter()
                     .map(|argument| self.value(argument))
@@ -248,7 +251,10 @@ impl<'a> Compiler<'a> {
         let value = self.value(code);
         Box::new(move |evaluation, env| match value(evaluation, env)? {
             Value::Bool(value) => Ok(value),
-            other => fail(format!("expected a boolean, found {other:?}")),
+            other => fail(Failure::Unexpected {
+                expected: "a boolean",
+                found: format!("{other:?}"),
+            }),
         })
     }
 
@@ -293,11 +299,11 @@ impl<'a> Compiler<'a> {
                 let field = *field;
                 Box::new(move |evaluation, env| {
                     let Some(index) = object(evaluation, env)? else {
-                        return fail("a missing value was used as an integer");
+                        return fail(Failure::Missing(MissingUse::Integer));
                     };
                     match evaluation.data.records[index].integer(field) {
                         Some(value) => Ok(value),
-                        None => fail("a missing value was used as an integer"),
+                        None => fail(Failure::Missing(MissingUse::Integer)),
                     }
                 })
             }
@@ -306,7 +312,7 @@ impl<'a> Compiler<'a> {
                 Box::new(
                     move |evaluation, env| match inner(evaluation, env)?.checked_neg() {
                         Some(value) => Ok(value),
-                        None => fail("integer overflow in `-`"),
+                        None => fail(Failure::Overflow("-".into())),
                     },
                 )
             }
@@ -320,8 +326,11 @@ impl<'a> Compiler<'a> {
                 let value = self.value(code);
                 Box::new(move |evaluation, env| match value(evaluation, env)? {
                     Value::Int(value) => Ok(value),
-                    Value::Missing => fail("a missing value was used as an integer"),
-                    other => fail(format!("expected an integer, found {other:?}")),
+                    Value::Missing => fail(Failure::Missing(MissingUse::Integer)),
+                    other => fail(Failure::Unexpected {
+                        expected: "an integer",
+                        found: format!("{other:?}"),
+                    }),
                 })
             }
         }
@@ -427,7 +436,7 @@ impl<'a> Compiler<'a> {
         Some(Box::new(move |evaluation, env| {
             match (a(evaluation, env), b(evaluation, env)) {
                 (Some(a), Some(b)) => Ok(test(a, b)),
-                _ => fail(missing_value(name)),
+                _ => fail(Failure::BuiltinMetMissing(name)),
             }
         }))
     }
@@ -437,7 +446,7 @@ impl<'a> Compiler<'a> {
         let source = self.value(&aggregate.source);
         Box::new(move |evaluation, env| match source(evaluation, env)? {
             Value::Records(member, direction) => Ok((member, direction)),
-            _ => fail("aggregation over a missing collection"),
+            _ => fail(Failure::Missing(MissingUse::Collection)),
         })
     }
 
@@ -466,7 +475,7 @@ impl<'a> Compiler<'a> {
                     (AggregateKind::Sum, Value::Int(v)) => {
                         sum = sum
                             .checked_add(v)
-                            .ok_or_else(|| EvalError::new("integer overflow in `sum`"))?;
+                            .ok_or_else(|| EvalError::new(Failure::Overflow("sum".into())))?;
                     }
                     (AggregateKind::Min | AggregateKind::Max, v) => {
                         let op = if kind == AggregateKind::Min {
@@ -525,13 +534,13 @@ fn arithmetic(op: Arith, a: i64, b: i64) -> Result<i64> {
         Arith::Add => (a.checked_add(b), "+"),
         Arith::Sub => (a.checked_sub(b), "-"),
         Arith::Mul => (a.checked_mul(b), "*"),
-        Arith::Div if b == 0 => return fail("division by zero"),
+        Arith::Div if b == 0 => return fail(Failure::DivisionByZero { remainder: false }),
         Arith::Div => (a.checked_div(b), "/"),
-        Arith::Rem if b == 0 => return fail("division by zero in `%`"),
+        Arith::Rem if b == 0 => return fail(Failure::DivisionByZero { remainder: true }),
         _ => (a.checked_rem(b), "%"),
     };
     match result {
         Some(value) => Ok(value),
-        None => fail(format!("integer overflow in `{a} {symbol} {b}`")),
+        None => fail(Failure::Overflow(format!("{a} {symbol} {b}"))),
     }
 }

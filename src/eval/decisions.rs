@@ -1,6 +1,6 @@
 //! Decisions: every output of the selected members and records, ready to report.
 
-use super::{Evaluation, TraceNode};
+use super::{EvalError, Evaluation, TraceNode};
 use crate::check::program::Program;
 use crate::data::Dataset;
 use crate::diag::Diagnostic;
@@ -103,8 +103,8 @@ pub struct EntityDecisions {
     pub index: usize,
     /// Member or notary id.
     pub id: i64,
-    /// Output name and value, in schema order; an evaluation error gives the message.
-    pub outputs: Vec<(String, Result<Value, String>)>,
+    /// Output name and value, in schema order, or the evaluation error.
+    pub outputs: Vec<(String, Result<Value, EvalError>)>,
     /// Output name and the trace behind it, when explanations were asked for.
     pub traces: Vec<(String, TraceNode)>,
 }
@@ -201,12 +201,7 @@ impl Evaluation<'_> {
     ) -> EntityDecisions {
         let values = outputs
             .iter()
-            .map(|output| {
-                (
-                    output.name.clone(),
-                    self.value(output.definition, index).map_err(|e| *e.message),
-                )
-            })
+            .map(|output| (output.name.clone(), self.value(output.definition, index)))
             .collect();
         let traces = outputs
             .iter()

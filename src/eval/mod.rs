@@ -7,6 +7,7 @@
 mod chunks;
 mod compile;
 mod decisions;
+mod error;
 mod memo;
 mod summary;
 mod trace;
@@ -22,32 +23,16 @@ use compile::{CompiledDefinition, CompiledRule, Compiler, compile_program};
 use memo::{Memo, Slot};
 
 pub use decisions::{Decisions, EntityDecisions, Explain, Selection, decide};
+pub use error::{EvalError, Failure, MissingUse, Place};
 
 pub use chunks::{CHUNK_MEMBERS, Progress, over_chunks, quietly};
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, TraceNode};
 
-/// An evaluation error: the output it hit and why (division by zero, overflow…).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvalError {
-    /// What went wrong (boxed: a `Result<Value, EvalError>` is then no larger than a
-    /// `Value`, and every compiled node returns one).
-    pub message: Box<String>,
-}
-
-impl EvalError {
-    /// An error saying `message`.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: Box::new(message.into()),
-        }
-    }
-}
-
 type Result<T> = std::result::Result<T, EvalError>;
 
-fn fail<T>(message: impl Into<String>) -> Result<T> {
-    Err(EvalError::new(message))
+fn fail<T>(failure: Failure) -> Result<T> {
+    Err(EvalError::new(failure))
 }
 
 /// Which clause decided a definition's value.
@@ -206,10 +191,10 @@ impl<'a> Evaluation<'a> {
             if definition.ty.is_optional() {
                 return Ok((Value::Missing, Decision::NotInForce));
             }
-            return fail(format!(
-                "no rule for `{}` is in force as of {}",
-                definition.name, self.data.as_of
-            ))
+            return fail(Failure::NotInForce {
+                definition: definition.name.clone(),
+                as_of: self.data.as_of,
+            })
             .map_err(located(&definition.at));
         }
         match &definition.body {
@@ -224,7 +209,7 @@ impl<'a> Evaluation<'a> {
                         return Ok((value, Decision::Case(index)));
                     }
                 }
-                fail("no row of the decision table holds").map_err(located(&definition.at))
+                fail(Failure::NoRowHolds).map_err(located(&definition.at))
             }
             Body::Collect(rules) => {
                 let mut items = Vec::new();
@@ -295,10 +280,9 @@ impl<'a> Evaluation<'a> {
         let member = &self.data.members[index];
         let contact = |part: fn(&Contact) -> &str| match &member.row.contact {
             Some(contact) => Ok(Value::Text(part(contact).into())),
-            None => fail(format!(
-                "member {}'s name and address were not read (a database's are read by `wotrules mailing` only; a member without a `users` row has none)",
-                member.row.id
-            )),
+            None => fail(Failure::ContactNotRead {
+                member: member.row.id,
+            }),
         };
         Ok(match field {
             MemberField::Id => Value::Int(member.row.id),
@@ -339,7 +323,7 @@ impl<'a> Evaluation<'a> {
 
 /// Adds to an error the definition and the clause (`path:line`) it arose in.
 fn located<'r>(definition: &'r str, at: &'r str) -> impl Fn(EvalError) -> EvalError + 'r {
-    move |error| EvalError::new(format!("{} (in `{definition}`, {at})", error.message))
+    move |error| error.within(definition, at)
 }
 
 /// Compares two values; a missing value equals only a missing value and orders before nothing.

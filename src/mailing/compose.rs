@@ -11,7 +11,7 @@ use super::plan::Mailing;
 use crate::check::Program;
 use crate::check::program::{Body, DefId};
 use crate::data::Dataset;
-use crate::eval::{Decision, Evaluation, Progress, over_chunks};
+use crate::eval::{Decision, EvalError, Evaluation, Progress, over_chunks};
 use crate::lang::{Direction, Value};
 
 /// One message, ready to write.
@@ -87,7 +87,7 @@ pub enum MailingError {
         /// The record id.
         record: i64,
         /// The evaluation error.
-        message: String,
+        error: EvalError,
     },
     /// Handing a message over failed (writing its file).
     Delivery(String),
@@ -231,7 +231,7 @@ fn selected_in(
                 Err(error) => {
                     return Err(MailingError::Selection {
                         record: data.records[record].id,
-                        message: *error.message,
+                        error,
                     });
                 }
             }
@@ -246,7 +246,6 @@ fn selected_in(
     Ok(pairs)
 }
 
-
 fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Composed {
     if evaluation.data().members[member].row.contact.is_none() {
         return Ok(Err(
@@ -256,7 +255,7 @@ fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Com
     match evaluation.value(mailing.mailed, member) {
         Ok(Value::Bool(true)) => {}
         Ok(_) => return Ok(Err(deciding_cite(evaluation, mailing.mailed, member))),
-        Err(error) => return Err(*error.message),
+        Err(error) => return Err(error.to_string()),
     }
     let mut text = |id: DefId| match evaluation.value(id, member) {
         Ok(Value::Text(text)) => Ok(text.to_string()),
@@ -264,7 +263,7 @@ fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Com
             "`{}` is {other}, not text",
             evaluation.program().definitions[id].name
         )),
-        Err(error) => Err(*error.message),
+        Err(error) => Err(error.to_string()),
     };
     let address = text(mailing.address)?;
     if let Err(why) = check_address(&address) {

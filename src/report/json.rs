@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::Dataset;
-use crate::eval::{Decisions, EntityDecisions, FailedRow, Location, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, EvalError, FailedRow, Location, TraceNode};
 use crate::lang::Value;
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning.
@@ -65,7 +65,7 @@ struct Entity<'a> {
 }
 
 /// The outputs of an entity in schema order, as keys of its object (a failed one is null).
-struct Outputs<'a>(&'a [(String, Result<Value, String>)]);
+struct Outputs<'a>(&'a [(String, Result<Value, EvalError>)]);
 
 impl Serialize for Outputs<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -80,7 +80,7 @@ impl Serialize for Outputs<'_> {
 #[derive(Serialize)]
 struct OutputError<'a> {
     output: &'a str,
-    error: &'a str,
+    error: String,
 }
 
 /// Each output's trace, by output name.
@@ -186,10 +186,10 @@ fn entity<'a>(decisions: &'a EntityDecisions, ends: Option<(i64, i64)>) -> Entit
             .outputs
             .iter()
             .filter_map(|(output, value)| {
-                value
-                    .as_ref()
-                    .err()
-                    .map(|error| OutputError { output, error })
+                value.as_ref().err().map(|error| OutputError {
+                    output,
+                    error: error.to_string(),
+                })
             })
             .collect(),
         trace: Traces(&decisions.traces),

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::Dataset;
-use crate::eval::{Decisions, EntityDecisions, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, EvalError, TraceNode};
 use crate::lang::{Direction, Value};
 
 /// The wiki dialect written.
@@ -232,7 +232,7 @@ fn explain_record(markup: Markup, out: &mut String, record: &EntityDecisions, le
 }
 
 /// A decision in a cell: `—` for a missing value or an empty list, never `null` or `[]`.
-fn shown(value: &Result<Value, String>) -> String {
+fn shown(value: &Result<Value, EvalError>) -> String {
     match value {
         Ok(Value::Missing) => "—".into(),
         Ok(Value::List(items)) if items.is_empty() => "—".into(),

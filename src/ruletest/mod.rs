@@ -210,7 +210,7 @@ fn check_expectation<'e>(
             format!(
                 "{subject}: expected {}, evaluation failed: {}",
                 show(&expectation.expected),
-                error.message
+                error
             ),
         )),
     }
