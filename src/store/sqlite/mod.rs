@@ -1,14 +1,23 @@
 //! SQLite databases with CAcert's tables: read-only reading, all-or-nothing import.
 
+mod cells;
+mod split;
+mod write;
+
+use cells::Cell;
+use split::{Ids, journal_mode, split_id};
+pub use write::import_case;
+pub(in crate::store) use write::write_all_or_nothing;
+
 use std::borrow::Cow;
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{CaseFile, parse_date, parse_datetime};
-use crate::data::{Contact, MAX_TABLE_ROWS, MemberRow, RecordRow, Request, Stamp, Texts};
+use super::{CaseFile, parse_date};
+use crate::data::{Contact, MAX_TABLE_ROWS, MemberRow, RecordRow, Request, Texts};
 use crate::diag::Diagnostic;
 
 /// CAcert's tables (real column names), plus `wotrules_case` for a case's date and request.
@@ -362,106 +371,6 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-/// Where a value read from the database stands: the table, the row's id, the column.
-struct Cell<'a> {
-    path: &'a str,
-    table: &'a str,
-    id: Option<i64>,
-}
-
-impl<'a> Cell<'a> {
-    fn new(path: &'a str, table: &'a str, id: Option<i64>) -> Self {
-        Self { path, table, id }
-    }
-
-    fn error(&self, column: &str, message: &str) -> Diagnostic {
-        let row = match self.id {
-            Some(id) => format!("row {id}"),
-            None => "a row".to_string(),
-        };
-        db_error(
-            self.path,
-            format!("{}.{column} of {row}: {message}", self.table),
-            "fix the row",
-        )
-    }
-
-    fn value<'r>(
-        &self,
-        row: &'r rusqlite::Row,
-        index: usize,
-        column: &str,
-    ) -> Result<ValueRef<'r>, Diagnostic> {
-        row.get_ref(index)
-            .map_err(|e| self.error(column, &e.to_string()))
-    }
-
-    fn integer(&self, row: &rusqlite::Row, index: usize, column: &str) -> Result<i64, Diagnostic> {
-        match self.value(row, index, column)? {
-            ValueRef::Integer(value) => Ok(value),
-            other => Err(self.error(column, &format!("is {}, not an integer", kind(other)))),
-        }
-    }
-
-    fn flag(&self, row: &rusqlite::Row, index: usize, column: &str) -> Result<bool, Diagnostic> {
-        self.integer(row, index, column).map(|value| value != 0)
-    }
-
-    /// Text, borrowed from the row where it is stored as text; a number stored in a text
-    /// column reads as its digits.
-    fn text<'r>(
-        &self,
-        row: &'r rusqlite::Row,
-        index: usize,
-        column: &str,
-    ) -> Result<Cow<'r, str>, Diagnostic> {
-        match self.value(row, index, column)? {
-            ValueRef::Text(bytes) => std::str::from_utf8(bytes)
-                .map(Cow::Borrowed)
-                .map_err(|_| self.error(column, "is not valid UTF-8 text")),
-            ValueRef::Integer(value) => Ok(Cow::Owned(value.to_string())),
-            other => Err(self.error(column, &format!("is {}, not text", kind(other)))),
-        }
-    }
-
-    /// Text or NULL.
-    fn optional_text<'r>(
-        &self,
-        row: &'r rusqlite::Row,
-        index: usize,
-        column: &str,
-    ) -> Result<Option<Cow<'r, str>>, Diagnostic> {
-        match self.value(row, index, column)? {
-            ValueRef::Null => Ok(None),
-            _ => self.text(row, index, column).map(Some),
-        }
-    }
-
-    /// A date-time, or NULL / CAcert's zero date for "not set".
-    fn datetime(
-        &self,
-        row: &rusqlite::Row,
-        index: usize,
-        column: &str,
-    ) -> Result<Option<NaiveDateTime>, Diagnostic> {
-        match self.optional_text(row, index, column)? {
-            None => Ok(None),
-            Some(text) => parse_datetime(&text).map_err(|m| self.error(column, &m)),
-        }
-    }
-}
-
-/// What kind of SQLite value a wrong one is, for messages.
-fn kind(value: ValueRef) -> &'static str {
-    match value {
-        ValueRef::Null => "NULL",
-        ValueRef::Integer(_) => "an integer",
-        ValueRef::Real(_) => "a real number",
-        ValueRef::Text(_) => "text",
-        ValueRef::Blob(_) => "a BLOB",
-    }
-}
-
 /// The case's date and request, from `wotrules_case` when the database has one (one row).
 fn read_case_table(
     connection: &Connection,
@@ -586,78 +495,6 @@ fn read_users(
     Ok(members)
 }
 
-/// Which rows of `notary` a reader reads, by id.
-#[derive(Debug, Clone, Copy)]
-enum Ids {
-    All,
-    UpTo(i64),
-    Above(i64),
-}
-
-impl Ids {
-    /// The SQL condition on `id` and its bound (`?1`).
-    fn condition(self) -> (&'static str, i64) {
-        match self {
-            Ids::All => ("?1 = ?1", 0),
-            Ids::UpTo(split) => ("id <= ?1", split),
-            Ids::Above(split) => ("id > ?1", split),
-        }
-    }
-}
-
-/// The database's journal mode (`wal`, `delete`, …).
-fn journal_mode(connection: &Connection) -> rusqlite::Result<String> {
-    connection.query_row("PRAGMA journal_mode", [], |row| row.get(0))
-}
-
-/// How long a `users` row (with its CATS passes) takes to read, as a share of a `notary` row
-/// (measured on the benchmark's L database, 2026-12-03: 0.5 against 0.8 µs).
-const USERS_ROW_COST: f64 = 0.6;
-
-/// The least and the greatest id of `table`, when `id` is its rowid (so that every id is an
-/// integer, never NULL, and a range of them is found without a scan: SQLite's plan for a
-/// range of ids says so) and it has rows. `min` and `max` are asked apart: SQLite finds
-/// each in the rowid's b-tree at once, but both in one query only by reading every row.
-fn id_range(connection: &Connection, table: &str) -> rusqlite::Result<Option<(i64, i64)>> {
-    let mut plan = connection.prepare(&format!(
-        "EXPLAIN QUERY PLAN SELECT id FROM {table} WHERE id > 0"
-    ))?;
-    let steps: Vec<String> = plan
-        .query_map([], |row| row.get(3))?
-        .collect::<rusqlite::Result<_>>()?;
-    if !steps
-        .iter()
-        .any(|step| step.contains("USING INTEGER PRIMARY KEY"))
-    {
-        return Ok(None);
-    }
-    let bound = |aggregate: &str| {
-        connection.query_row(&format!("SELECT {aggregate}(id) FROM {table}"), [], |row| {
-            row.get::<_, Option<i64>>(0)
-        })
-    };
-    Ok(bound("min")?.zip(bound("max")?))
-}
-
-/// The notary id that splits reading between two connections: the second reads the ids up
-/// to it, the first the ids above it and `users`, so the split lies above the middle by what
-/// evens out the work (the tables' id ranges standing for their sizes). `None` when
-/// `notary`'s `id` is not its rowid or there are no rows on both sides.
-fn split_id(connection: &Connection) -> rusqlite::Result<Option<i64>> {
-    let Some((least, greatest)) = id_range(connection, "notary")? else {
-        return Ok(None);
-    };
-    if least >= greatest {
-        return Ok(None);
-    }
-    let span = |(least, greatest): (i64, i64)| (greatest as f64 - least as f64) + 1.0;
-    let users = id_range(connection, "users")?.map_or(0.0, span);
-    let notary = span((least, greatest));
-    let lower_share = (0.5 + USERS_ROW_COST / 2.0 * users / notary).clamp(0.5, 0.95);
-    let split = least as f64 + (greatest as f64 - least as f64) * lower_share;
-    Ok(Some((split as i64).clamp(least, greatest - 1)))
-}
-
 /// Reads the rows `ids` of `notary` in id order, with their texts.
 fn read_notary(
     connection: &Connection,
@@ -722,163 +559,4 @@ fn read_notary(
         records.push(record);
     }
     Ok((records, texts))
-}
-
-/// Writes a case into a database: all of it, or nothing, and never a state that blocks
-/// readers (see [`write_all_or_nothing`]).
-pub fn import_case(case: &CaseFile, path: &str) -> Result<(), Diagnostic> {
-    write_all_or_nothing(path, true, |transaction| {
-        write_case(transaction, case, path)
-    })
-}
-
-/// Writes into the database at `path` with `fill`, in one transaction, all or nothing: the
-/// rows go into a copy beside the database (of the database when `keep` and it exists, else
-/// a new file), which is renamed over it once complete. A failed, killed or full-disk write
-/// leaves the old file as it was (and no file where there was none).
-pub(super) fn write_all_or_nothing(
-    path: &str,
-    keep: bool,
-    fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let target = Path::new(path);
-    let name = target
-        .file_name()
-        .map_or("database".into(), |n| n.to_string_lossy().into_owned());
-    let copy = target.with_file_name(format!(".{name}.wotrules-import-{}", std::process::id()));
-    let shown = copy.display().to_string();
-    let result = write_copy(path, &shown, keep, fill).and_then(|()| {
-        std::fs::rename(&copy, target).map_err(|e| {
-            db_error(
-                path,
-                format!("cannot replace the database: {e}"),
-                "check the permissions of its directory",
-            )
-        })
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&copy);
-        let _ = std::fs::remove_file(format!("{shown}-journal"));
-    }
-    result
-}
-
-/// Writes the database at `path` (when `keep`; else an empty one) with `fill`'s rows added
-/// into `copy`.
-fn write_copy(
-    path: &str,
-    copy: &str,
-    keep: bool,
-    fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
-    let _ = std::fs::remove_file(copy);
-    let log = format!("{path}-wal");
-    if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
-        return Err(db_error(
-            path,
-            format!(
-                "{log} holds changes not yet in the database (it is open in another program, or was not closed)"
-            ),
-            "close the other program, or run `sqlite3 FILE 'PRAGMA wal_checkpoint(TRUNCATE)'`, then import again",
-        ));
-    }
-    if keep && Path::new(path).exists() {
-        // The committed state copied in one statement.
-        let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| db_error(path, format!("cannot open: {e}"), "check the path"))?;
-        source.execute("VACUUM INTO ?1", [copy]).map_err(|e| {
-            db_error(
-                path,
-                format!("cannot copy: {e}"),
-                "check it is a SQLite database and the disk has room",
-            )
-        })?;
-    }
-    let mut connection = Connection::open(copy).map_err(|e| {
-        db_error(
-            path,
-            format!("cannot create {copy}: {e}"),
-            "check the permissions of the database's directory",
-        )
-    })?;
-    // The copy is new and private: no write-ahead log to leave behind beside the target.
-    connection
-        .execute_batch("PRAGMA journal_mode=DELETE;")
-        .map_err(sql)?;
-    let transaction = connection.transaction().map_err(sql)?;
-    transaction.execute_batch(SCHEMA).map_err(sql)?;
-    fill(&transaction)?;
-    transaction.commit().map_err(sql)?;
-    connection.close().map_err(|(_, e)| sql(e))?;
-    std::fs::File::open(copy)
-        .and_then(|file| file.sync_all())
-        .map_err(|e| db_error(path, format!("cannot write {copy}: {e}"), "check the disk"))
-}
-
-/// The rows of a case, and its date and request as the one `wotrules_case` row.
-fn write_case(
-    transaction: &rusqlite::Transaction,
-    case: &CaseFile,
-    path: &str,
-) -> Result<(), Diagnostic> {
-    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
-    let format_datetime = |d: Stamp| d.get().map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
-    let mut users = transaction.prepare("INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin, deleted, locked, email, fname, mname, lname, suffix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)").map_err(sql)?;
-    let mut cats = transaction
-        .prepare("INSERT INTO cats_passed (user_id, pass_date) VALUES (?1, ?2)")
-        .map_err(sql)?;
-    for member in &case.members {
-        let dob = member.dob.map(|d| d.to_string());
-        let deleted = member.deleted.map(|d| d.to_string());
-        let contact = member.contact.as_deref().cloned().unwrap_or_default();
-        users
-            .execute(params![
-                member.id,
-                dob,
-                member.assurer,
-                member.assurer_blocked,
-                member.ttpadmin,
-                deleted,
-                member.locked,
-                contact.email,
-                contact.fname,
-                contact.mname,
-                contact.lname,
-                contact.suffix
-            ])
-            .map_err(sql)?;
-        for pass in &member.cats_passes {
-            let date = (*pass != crate::lang::UNDATED).then(|| pass.to_string());
-            cats.execute(params![member.id, date]).map_err(sql)?;
-        }
-    }
-    let mut notary = transaction
-        .prepare(r#"INSERT INTO notary (id, "from", "to", points, awarded, method, location, date, "when", expire, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"#)
-        .map_err(sql)?;
-    for r in &case.records {
-        notary
-            .execute(params![
-                r.id,
-                r.from,
-                r.to,
-                r.points,
-                r.awarded,
-                case.texts.get(r.method),
-                case.texts.get(r.location),
-                case.texts.get(r.date),
-                format_datetime(r.when),
-                format_datetime(r.expire),
-                format_datetime(r.deleted)
-            ])
-            .map_err(sql)?;
-    }
-    let request = &case.request;
-    transaction
-        .execute("DELETE FROM wotrules_case", [])
-        .map_err(sql)?;
-    transaction
-        .execute("INSERT INTO wotrules_case (as_of, ticket, requested_by, mismatch) VALUES (?1, ?2, ?3, ?4)", params![case.as_of.map(|d| d.to_string()), request.ticket, request.by, request.mismatch])
-        .map_err(sql)?;
-    Ok(())
 }
