@@ -83,7 +83,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn files(&mut self) -> Vec<FileInfo> {
-        let mut seen: HashMap<&str, rules::Pos> = HashMap::new();
+        let mut seen: HashMap<&str, rules::Place> = HashMap::new();
         let mut files = Vec::new();
         for rule_file in &self.set.rule_files {
             if let (Some(from), Some(until)) =
@@ -330,7 +330,7 @@ impl Checker<'_> {
         ty: &Type,
         facts: &Facts,
         cite: &str,
-        pos: rules::Pos,
+        pos: rules::Place,
         references: &mut Vec<DefId>,
     ) -> Option<Rule> {
         let mut checker = ExprChecker {

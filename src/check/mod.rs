@@ -143,7 +143,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn error(
         &mut self,
-        pos: rules::Pos,
+        pos: rules::Place,
         width: usize,
         code: &'static str,
         message: String,
@@ -154,8 +154,8 @@ impl Checker<'_> {
     }
 
     /// `name:line` of a place: rules-relative, as traces cite it.
-    fn at(&self, pos: rules::Pos) -> String {
-        format!("{}:{}", self.set.files[pos.file].name, pos.line)
+    fn at(&self, pos: rules::Place) -> String {
+        format!("{}:{}", self.set.files[pos.source].name, pos.line)
     }
 }
 

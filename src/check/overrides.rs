@@ -12,7 +12,7 @@ use super::{Checker, DefId};
 
 impl Checker<'_> {
     pub(super) fn compile_overrides(&mut self) {
-        let mut by_target: HashMap<DefId, Vec<(i64, rules::Pos, usize, &str)>> = HashMap::new();
+        let mut by_target: HashMap<DefId, Vec<(i64, rules::Place, usize, &str)>> = HashMap::new();
         for (file_index, rule_file) in self.set.rule_files.iter().enumerate() {
             for exception in &rule_file.overrides {
                 let key = (exception.scope, exception.target.value.clone());

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::check::{Declared, DefId, Feature};
 use crate::diag::Diagnostic;
 use crate::lang::{Direction, Scope, Type};
-use crate::rules::{Located, MailingRole, Pos};
+use crate::rules::{Located, MailingRole, Place};
 use crate::suggest::did_you_mean;
 
 /// A checked mailing: its parts are definitions, evaluated like any other.
@@ -45,11 +45,11 @@ pub struct MailingPlans {
 impl Feature for MailingPlans {
     fn check(&mut self, declared: &Declared, diagnostics: &mut Vec<Diagnostic>) -> Vec<DefId> {
         let set = declared.set;
-        let mut seen: HashMap<String, Pos> = HashMap::new();
+        let mut seen: HashMap<String, Place> = HashMap::new();
         for (file, rule_file) in set.rule_files.iter().enumerate() {
             for mailing in &rule_file.mailings {
                 if let Some(first) = seen.insert(mailing.id.value.clone(), mailing.id.pos) {
-                    let at = format!("{}:{}", set.files[first.file].name, first.line);
+                    let at = format!("{}:{}", set.files[first.source].name, first.line);
                     diagnostics.push(set.error_at(
                         mailing.id.pos,
                         mailing.id.value.chars().count(),

@@ -8,7 +8,7 @@ use super::format::{
     RowFormat, RuleFileFormat, SchemaFormat, WhyNotFormat,
 };
 use super::{
-    Body, Case, CaseValue, Definition, ExprSource, Located, Mailing, Override, Pos, RuleFile,
+    Body, Case, CaseValue, Definition, ExprSource, Located, Mailing, Override, Place, RuleFile,
     RuleSet, Schema, Scope, SourceFile, WhyNotKind,
 };
 use crate::diag::Diagnostic;
@@ -96,7 +96,7 @@ impl Loader {
 
     fn error(
         &mut self,
-        pos: Pos,
+        pos: Place,
         width: usize,
         code: &'static str,
         message: String,
@@ -119,8 +119,8 @@ impl Loader {
                 source.text.len()
             );
             self.error(
-                Pos {
-                    file,
+                Place {
+                    source: file,
                     line: 1,
                     column: 1,
                 },
@@ -132,13 +132,14 @@ impl Loader {
             return None;
         }
         if source.text.trim().is_empty() {
-            self.error(Pos { file, line: 1, column: 1 }, 1, "empty-file", "rule file is empty".into(), Some("write a rule file, or delete it: every `*.yaml` under the rules directory is loaded".into()));
+            self.error(Place {
+                    source: file, line: 1, column: 1 }, 1, "empty-file", "rule file is empty".into(), Some("write a rule file, or delete it: every `*.yaml` under the rules directory is loaded".into()));
             return None;
         }
         if let Some(line) = second_document(&source.text) {
             self.error(
-                Pos {
-                    file,
+                Place {
+                    source: file,
                     line,
                     column: 1,
                 },
@@ -152,8 +153,8 @@ impl Loader {
         match crate::yaml::parse(file, &source.text) {
             Ok(node) => Some(node),
             Err(error) => {
-                let pos = Pos {
-                    file,
+                let pos = Place {
+                    source: file,
                     line: error.line,
                     column: error.column,
                 };
@@ -247,7 +248,7 @@ impl Loader {
                     .collect();
                 let name = Located {
                     value: name.to_string(),
-                    pos: place_pos(place),
+                    pos: place,
                 };
                 declared.push((name, values));
             };
@@ -305,10 +306,9 @@ impl Loader {
 
     /// A present value with its position.
     fn located<T>(field: Field<T>) -> Option<Located<T>> {
-        field.present().map(|(value, place)| Located {
-            value,
-            pos: place_pos(place),
-        })
+        field
+            .present()
+            .map(|(value, place)| Located { value, pos: place })
     }
 
     /// Text that must not be empty.
@@ -322,7 +322,7 @@ impl Loader {
     }
 
     /// A required value: absent is an error at `pos` (`owner` names what lacks it).
-    fn required<T>(&mut self, field: Field<T>, pos: Pos, owner: &str, key: &str) -> Field<T> {
+    fn required<T>(&mut self, field: Field<T>, pos: Place, owner: &str, key: &str) -> Field<T> {
         if !field.is_given() {
             self.error(
                 pos,
@@ -626,7 +626,7 @@ impl Loader {
         &mut self,
         then: Field<String>,
         outcome: Field<String>,
-        pos: Pos,
+        pos: Place,
     ) -> Option<CaseValue> {
         match (then, outcome) {
             (then, Field::Absent) if then.is_given() => self.expression(then).map(CaseValue::Expr),
@@ -703,14 +703,6 @@ impl Loader {
             then: then?,
             pos,
         })
-    }
-}
-
-fn place_pos(place: crate::yaml::Place) -> Pos {
-    Pos {
-        file: place.source,
-        line: place.line,
-        column: place.column,
     }
 }
 

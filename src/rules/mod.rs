@@ -11,21 +11,11 @@ use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Location};
 use crate::syntax::ast::{Expr, Span};
+pub use crate::yaml::Place;
 
 pub use crate::lang::{DocumentKind, Scope};
 pub use format::json_schema;
 pub use load::{RuleSources, SourceText, add_rule_file, load_rule_set};
-
-/// Where a YAML node starts: file index, 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pos {
-    /// Index into [`RuleSet::files`].
-    pub file: usize,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-}
 
 /// A scalar value with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +23,7 @@ pub struct Located<T> {
     /// The value.
     pub value: T,
     /// Where it was written.
-    pub pos: Pos,
+    pub pos: Place,
 }
 
 /// A parsed expression with the YAML scalar it came from.
@@ -42,7 +32,7 @@ pub struct ExprSource {
     /// The expression text, as YAML delivered it.
     pub text: String,
     /// Where the YAML scalar starts.
-    pub pos: Pos,
+    pub pos: Place,
     /// The syntax tree.
     pub expr: Expr,
 }
@@ -77,7 +67,7 @@ pub struct Case {
     /// The clause this row encodes (falls back to the definition's).
     pub cite: Option<Located<String>>,
     /// Where the row starts.
-    pub pos: Pos,
+    pub pos: Place,
 }
 
 /// How a definition computes its value.
@@ -126,7 +116,7 @@ pub struct Override {
     /// The value there (for a `collect` definition: the value added).
     pub then: CaseValue,
     /// Where it starts.
-    pub pos: Pos,
+    pub pos: Place,
 }
 
 /// One rule file.
@@ -198,7 +188,7 @@ pub struct Mailing {
     /// A member `text` definition: the message text.
     pub body: Located<String>,
     /// Where it starts.
-    pub pos: Pos,
+    pub pos: Place,
 }
 
 /// A declared name and its type, as written.
@@ -244,7 +234,7 @@ impl RuleSet {
     /// An error at a YAML node, underlining `width` characters.
     pub fn error_at(
         &self,
-        pos: Pos,
+        pos: Place,
         width: usize,
         code: &'static str,
         message: String,
@@ -256,8 +246,8 @@ impl RuleSet {
     }
 
     /// The location of a YAML node, underlining `width` characters.
-    pub fn location(&self, pos: Pos, width: usize) -> Location {
-        let file = &self.files[pos.file];
+    pub fn location(&self, pos: Place, width: usize) -> Location {
+        let file = &self.files[pos.source];
         Location::in_text(&file.path, &file.text, pos.line, pos.column, width)
     }
 
@@ -267,8 +257,8 @@ impl RuleSet {
     }
 
     /// The location of `span` inside `text`, a YAML scalar starting at `pos`.
-    pub fn text_location(&self, pos: Pos, text: &str, span: Span) -> Location {
-        let file = &self.files[pos.file];
+    pub fn text_location(&self, pos: Place, text: &str, span: Span) -> Location {
+        let file = &self.files[pos.source];
         let (line, column) = align(&file.text, pos, text, span.start);
         let width = text.get(span.start..span.end).map_or(1, |t| {
             t.lines().next().map_or(1, |first| first.chars().count())
@@ -282,7 +272,7 @@ impl RuleSet {
 /// The expression's characters appear in the file in order after the scalar's
 /// start, with quotes, escapes, block indicators and folding whitespace between
 /// them; a greedy walk that matches each character finds them.
-fn align(file_text: &str, pos: Pos, text: &str, offset: usize) -> (usize, usize) {
+fn align(file_text: &str, pos: Place, text: &str, offset: usize) -> (usize, usize) {
     let start = file_text
         .lines()
         .take(pos.line.saturating_sub(1))
