@@ -45,8 +45,12 @@ impl ExprChecker<'_> {
                     );
                     return None;
                 }
-                let wanted = left_type.required().clone();
                 let (right_code, right_type) = self.expr(source, right, facts)?;
+                // `null ?? x` is x: the literal `null` has no type of its own to keep.
+                let wanted = match left_type {
+                    Type::Null => right_type.required().clone(),
+                    _ => left_type.required().clone(),
+                };
                 let result_type = if right_type.is_optional() {
                     wanted.clone().optional()
                 } else {
