@@ -10,8 +10,6 @@ mod compose;
 mod message;
 mod plan;
 
-pub use compose::{Mailbag, Mailed, MailingError, Message, NotMailed, compose};
-pub use message::{
-    Summary as MailingSummary, message_file, render_eml, render_index, summarize, summary_line,
-};
+pub use compose::{MailingError, compose};
+pub use message::{message_file, render_eml, render_index, summarize, summary_line};
 pub use plan::{Mailing, MailingPlans};

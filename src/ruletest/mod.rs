@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 pub use coverage::Coverage;
-pub use load::{load_tests, read_test_file};
+pub use load::load_tests;
 
 use crate::check::Program;
 use crate::diag::{Diagnostic, Location};
