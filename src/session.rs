@@ -28,6 +28,9 @@ pub struct Rules {
     pub why_not: WhyNotPlan,
     /// The CATS variant types whose passes count (the schema's `store.cats_types`).
     pub cats_types: Vec<i64>,
+    /// The personal fields (`member.dob`) whose values the ruling formats withhold (the
+    /// schema's `personal`).
+    pub personal: Vec<String>,
 }
 
 /// Where rules come from.
@@ -96,6 +99,7 @@ pub fn check_set(
                 mailings: mailings.mailings,
                 why_not,
                 cats_types: set.schema.cats_types.clone(),
+                personal: set.schema.personal.clone(),
             };
             Ok((rules, diagnostics))
         }

@@ -179,7 +179,11 @@ fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_reco
         .lines()
         .skip_while(|l| !l.trim_start().starts_with("findings"))
         .collect();
-    assert_eq!(findings.len(), 2, "the value and one line: {findings:?}");
+    assert_eq!(
+        findings.len(),
+        3,
+        "the value, one line, and the override tried: {findings:?}"
+    );
     assert!(
         findings[1].contains("none of 3 rows held: tried row 1 (ttp/ttp-assisted.yaml:"),
         "{}",
@@ -189,6 +193,13 @@ fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_reco
         findings[1].contains("; cites reference §4"),
         "{}",
         findings[1]
+    );
+    assert!(
+        findings[2].ends_with(
+            "not override from a20111001.1-ruling-2 (priority 10, rulings/a20111001.1-ruling-2.yaml:12): its rule file is not in force (in force from 2011-12-05)"
+        ),
+        "{}",
+        findings[2]
     );
     // Each record's explanation (from its heading to the next) fits on a screen.
     let text = &run.stdout;
@@ -201,4 +212,125 @@ fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_reco
             block.lines().count()
         );
     }
+}
+
+/// Ruling #1's override of `reapply_points` was tried for record 100200 and did not apply:
+/// its condition (with the value it read), or, before 2011-11-30, its rule file not in
+/// force. Every format says so; none says only "AP has no re-apply procedure".
+#[test]
+fn an_override_tried_is_shown_with_why_it_did_not_apply_in_every_format() {
+    let run = |as_of: &str, format: &str| {
+        let run = wotrules(
+            &root(),
+            &[
+                "eval",
+                "--case",
+                "examples/a20111001.1.yaml",
+                "--record",
+                "100200",
+                "--explain",
+                "reapply_points",
+                "--as-of",
+                as_of,
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+    };
+    let condition = "not override from a20111001.1-ruling-1 (priority 10, rulings/a20111001.1-ruling-1.yaml:93): record.reapply == \"eligible\" — false (record.reapply = \"not-eligible\")";
+    let not_in_force = "not override from a20111001.1-ruling-1 (priority 10, rulings/a20111001.1-ruling-1.yaml:93): its rule file is not in force (in force from 2011-11-30)";
+    for format in ["text", "markdown", "moin"] {
+        let after = run("2011-12-01", format);
+        let before = run("2011-11-29", format);
+        let shown = |text: &str| text.replace('\\', "").replace("{{{", "").replace("}}}", "");
+        assert!(shown(&after).contains(condition), "{format}:\n{after}");
+        assert!(shown(&before).contains(not_in_force), "{format}:\n{before}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&run("2011-12-01", "json")).expect("JSON");
+    let tried = &json["records"][0]["trace"]["reapply_points"]["overrides_tried"][0];
+    assert_eq!(tried["rule_file"], "a20111001.1-ruling-1");
+    assert_eq!(
+        tried["failed"]["condition"],
+        "record.reapply == \"eligible\""
+    );
+    assert_eq!(tried["failed"]["read"]["record.reapply"], "not-eligible");
+    let json: serde_json::Value = serde_json::from_str(&run("2011-11-29", "json")).expect("JSON");
+    let tried = &json["records"][0]["trace"]["reapply_points"]["overrides_tried"][0];
+    assert_eq!(tried["not_in_force"]["effective_from"], "2011-11-30");
+}
+
+/// A ruling published on the wiki withholds the schema's personal fields (a date of
+/// birth read while explaining an age) unless asked; text and JSON, the arbitrator's,
+/// keep them. Only the parts of conditions actually evaluated are listed as read.
+#[test]
+fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_evaluated() {
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "eval",
+            "--case",
+            "tests/cases/ap-age-boundaries.yaml",
+            "--member",
+            "14",
+            "--explain",
+            "level",
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let run = wotrules(&root(), &args);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+    };
+    for format in ["markdown", "moin"] {
+        let withheld = run(format, &[]);
+        assert!(!withheld.contains("1998-06-15"), "{format}:\n{withheld}");
+        assert!(
+            withheld.contains("member.dob = (withheld)"),
+            "{format}:\n{withheld}"
+        );
+        let shown = run(format, &["--show-personal"]);
+        assert!(
+            shown.contains("member.dob = 1998-06-15"),
+            "{format}:\n{shown}"
+        );
+    }
+    for format in ["text", "json"] {
+        assert!(run(format, &[]).contains("1998-06-15"), "{format}");
+    }
+    // Member 1500's level is decided by row 2 (`member.assurer`) after row 1 failed on its
+    // first part: the CATS date and the blocked flag of row 1 were never read.
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--case",
+            "examples/a20111001.1.yaml",
+            "--member",
+            "1500",
+            "--explain",
+            "level",
+        ],
+    );
+    let level: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("member.level ="))
+        .take_while(|l| !l.contains("points_if_reapplied"))
+        .collect();
+    assert!(
+        level
+            .iter()
+            .any(|l| l.trim() == "read member.assurer = true"),
+        "{level:#?}"
+    );
+    assert!(
+        !level.iter().any(|l| l.contains("member.cats_passed")),
+        "{level:#?}"
+    );
+    assert!(
+        !level.iter().any(|l| l.contains("member.age")),
+        "{level:#?}"
+    );
 }

@@ -24,8 +24,8 @@ struct Fact {
 }
 
 fn facts() -> Vec<Fact> {
-    let text = std::fs::read_to_string(root().join("tests/data/semantics/facts.txt"))
-        .expect("the corpus");
+    let text =
+        std::fs::read_to_string(root().join("tests/data/semantics/facts.txt")).expect("the corpus");
     let mut facts = Vec::new();
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
@@ -109,7 +109,11 @@ fn every_fact_of_the_corpus_holds() {
     let as_of = case.as_of.expect("the case's date");
     let data = wotrules::session::dataset(case, as_of).expect("the dataset");
     let mut evaluation = wotrules::eval::Evaluation::new(program, &data);
-    let record = data.records.iter().position(|r| r.id == 10).expect("record 10");
+    let record = data
+        .records
+        .iter()
+        .position(|r| r.id == 10)
+        .expect("record 10");
     let member = data
         .members
         .iter()

@@ -84,16 +84,16 @@ fn assert_citation_true(program: &Program, evaluation: &Evaluation, node: &Trace
             );
             assert!(node.clause.starts_with("none of"), "{where_}");
             assert_eq!(node.value, Value::List(Vec::new().into()), "{where_}");
-            let tried = rows.iter().filter(|rule| in_force(rule.file)).count()
-                + definition
-                    .overrides
-                    .iter()
-                    .filter(|(_, rule)| in_force(rule.file))
-                    .count();
+            let tried = rows.iter().filter(|rule| in_force(rule.file)).count();
             assert_eq!(
                 node.tried.len(),
                 tried,
                 "{where_}: every row tried is named"
+            );
+            assert_eq!(
+                node.overrides_tried.len(),
+                definition.overrides.len(),
+                "{where_}: every override is named with why it did not apply"
             );
         }
         Decision::NotInForce => {

@@ -9,9 +9,10 @@ use clap::Args;
 use super::{DataArgs, Exit, Format, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
 use crate::eval::{Explain, Selection, decide, summarize};
 use crate::report::{
-    Markup, render_json, render_summary_json, render_summary_text, render_text, render_wiki,
+    Markup, Withheld, render_json, render_summary_json, render_summary_text, render_text,
+    render_wiki,
 };
-use crate::session::RulesFrom;
+use crate::session::{Rules, RulesFrom};
 
 #[derive(Args)]
 pub(super) struct EvalArgs {
@@ -46,6 +47,10 @@ pub(super) struct EvalArgs {
     /// JSON, over the whole input)
     #[arg(long, conflicts_with = "member")]
     summary: bool,
+    /// Show personal data (the schema's `personal` fields: date of birth, names, email) in
+    /// the ruling formats too; text and JSON always show it.
+    #[arg(long)]
+    show_personal: bool,
 }
 
 pub(super) fn run(args: &EvalArgs) -> Exit {
@@ -68,6 +73,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             record: args.record,
             as_of: args.as_of,
             format: args.format,
+            withheld: withheld(&rules, args.show_personal),
         };
         return super::why_not::run(&rules, &asked, question);
     }
@@ -105,12 +111,27 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
     emit(&match args.format {
         Format::Json => render_json(&data, &program.digest, &decisions),
         Format::Text => render_text(&data, &program.digest, &decisions),
-        Format::Markdown => render_wiki(Markup::Markdown, &data, &program.digest, &decisions),
-        Format::Moin => render_wiki(Markup::Moin, &data, &program.digest, &decisions),
+        Format::Markdown | Format::Moin => {
+            let markup = match args.format {
+                Format::Moin => Markup::Moin,
+                _ => Markup::Markdown,
+            };
+            let withheld = withheld(&rules, args.show_personal);
+            render_wiki(markup, &data, &program.digest, &decisions, withheld)
+        }
     });
     if decisions.has_errors() {
         emit_error("error: some outputs could not be evaluated; see `errors` in the output\n");
         return Exit::RuleErrors;
     }
     Exit::Success
+}
+
+/// What a ruling format withholds: the schema's personal fields, unless they are asked for.
+fn withheld(rules: &Rules, show_personal: bool) -> Withheld<'_> {
+    if show_personal {
+        Withheld::NONE
+    } else {
+        Withheld(&rules.personal)
+    }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{Exit, Format, emit, emit_error, fail, usage};
 use crate::diag::render_styled;
 use crate::lang::Scope;
-use crate::report::Markup;
+use crate::report::{Markup, Withheld};
 use crate::session::Rules;
 use crate::session::{DataFrom, as_of_for};
 use crate::whynot::{
@@ -20,6 +20,7 @@ pub(super) struct Asked<'a> {
     pub record: Option<i64>,
     pub as_of: Option<NaiveDate>,
     pub format: Format,
+    pub withheld: Withheld<'a>,
 }
 
 pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
@@ -73,10 +74,24 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
     emit(&match asked.format {
         Format::Text => render_why_not(&entity, name, wanted, &answer, member),
         Format::Json => render_why_not_json((scope.name(), id), name, wanted, &answer),
-        Format::Markdown => {
-            render_why_not_wiki(Markup::Markdown, &entity, name, wanted, &answer, member)
-        }
-        Format::Moin => render_why_not_wiki(Markup::Moin, &entity, name, wanted, &answer, member),
+        Format::Markdown => render_why_not_wiki(
+            Markup::Markdown,
+            &entity,
+            name,
+            wanted,
+            &answer,
+            member,
+            asked.withheld,
+        ),
+        Format::Moin => render_why_not_wiki(
+            Markup::Moin,
+            &entity,
+            name,
+            wanted,
+            &answer,
+            member,
+            asked.withheld,
+        ),
     });
     Exit::Success
 }

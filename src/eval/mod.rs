@@ -27,7 +27,7 @@ pub use error::{EvalError, Failure, MissingUse, Place};
 
 pub use chunks::{CHUNK_MEMBERS, Progress, over_chunks, quietly};
 pub use summary::{Summary, summarize};
-pub use trace::{FailedRow, Location, TraceNode};
+pub use trace::{FailedRow, Location, Skipped, SkippedOverride, TraceNode};
 
 type Result<T> = std::result::Result<T, EvalError>;
 

@@ -32,13 +32,18 @@ pub struct TraceNode {
     /// For a `cases:` table, the rows tried before the one that held, each with the part of
     /// its condition that did not hold and the values that part read.
     pub failed: Vec<FailedRow>,
+    /// The overrides of the definition tried before the clause that decided, each with why
+    /// it did not apply (its rule file not in force, or the part of its condition that did
+    /// not hold): a ruling's exception that did not apply is part of the explanation.
+    pub overrides_tried: Vec<SkippedOverride>,
     /// The rules-relative rule file and line of the deciding clause, and its row (1-based)
     /// when a `cases:` row decided.
     pub location: Location,
     /// Nothing worth a paragraph decided it: a `collect:` where nothing held, a rule file
     /// not in force, or a constant `value:`.
     pub trivial: bool,
-    /// Data fields the deciding clauses read, with their values.
+    /// Data fields the deciding clauses read, with their values (the rows and overrides that
+    /// did not hold show what their failing part read).
     pub fields: Vec<(String, Value)>,
     /// The definitions they read, explained in turn.
     pub because: Vec<TraceNode>,
@@ -57,6 +62,38 @@ pub struct FailedRow {
     pub value: Value,
     /// The fields and definitions that part read, with their values.
     pub read: Vec<(String, Value)>,
+    /// Which part of the condition did not hold (0-based; `None` when no part could be
+    /// singled out): the parts before it were evaluated and held.
+    pub part: Option<usize>,
+}
+
+/// An override tried before the clause that decided, and why it did not apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedOverride {
+    /// The id of the override's rule file.
+    pub rule_file: String,
+    /// Its priority.
+    pub priority: i64,
+    /// Where it is written.
+    pub location: Location,
+    /// What it cites.
+    pub cite: String,
+    /// Why it did not apply.
+    pub reason: Skipped,
+}
+
+/// Why an override did not apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Skipped {
+    /// Its rule file is not in force as of the date.
+    NotInForce {
+        /// The first day it is in force.
+        from: Option<chrono::NaiveDate>,
+        /// The first day it is no longer in force.
+        until: Option<chrono::NaiveDate>,
+    },
+    /// A part of its condition did not hold (the row number is 0).
+    Condition(FailedRow),
 }
 
 /// Where a deciding clause is written.
@@ -124,11 +161,8 @@ impl<'a> Evaluation<'a> {
                 } else {
                     format!("row {} of {}", index + 1, rows.len())
                 };
-                (
-                    clause,
-                    vec![&rows[*index]],
-                    rows[..=*index].iter().collect(),
-                )
+                // The rows before it show what their failing part read.
+                (clause, vec![&rows[*index]], vec![&rows[*index]])
             }
             Decision::Override(index) => {
                 let (priority, rule) = &definition.overrides[*index];
@@ -139,12 +173,13 @@ impl<'a> Evaluation<'a> {
                 )
             }
             Decision::Collected(None) => {
-                let read: Vec<&Rule> = rows
-                    .iter()
-                    .chain(definition.overrides.iter().map(|(_, r)| r))
-                    .collect();
-                let in_force = read.iter().filter(|r| self.in_force(r.file)).count();
-                (format!("none of {in_force} rows held"), Vec::new(), read)
+                // The overrides are reported with why each did not apply.
+                let in_force = rows.iter().filter(|r| self.in_force(r.file)).count();
+                (
+                    format!("none of {in_force} rows held"),
+                    Vec::new(),
+                    Vec::new(),
+                )
             }
             Decision::Collected(matched) => {
                 let (matched_rows, matched_overrides) =
@@ -172,21 +207,14 @@ impl<'a> Evaluation<'a> {
             }
             Decision::NotInForce => ("not in force".into(), Vec::new(), Vec::new()),
         };
+        // The rows; the overrides tried are reported with why each did not apply.
         let tried: Vec<String> = match &decision {
-            Decision::Collected(None) => {
-                let rows = rows
-                    .iter()
-                    .enumerate()
-                    .map(|(index, rule)| (format!("row {}", index + 1), rule));
-                let overrides = definition
-                    .overrides
-                    .iter()
-                    .map(|(_, rule)| (format!("override from {}", file_id(rule)), rule));
-                rows.chain(overrides)
-                    .filter(|(_, rule)| self.in_force(rule.file))
-                    .map(|(label, rule)| format!("{label} ({})", rule.at))
-                    .collect()
-            }
+            Decision::Collected(None) => rows
+                .iter()
+                .enumerate()
+                .filter(|(_, rule)| self.in_force(rule.file))
+                .map(|(index, rule)| format!("row {} ({})", index + 1, rule.at))
+                .collect(),
             _ => Vec::new(),
         };
         let cite = match &decision {
@@ -227,8 +255,47 @@ impl<'a> Evaluation<'a> {
         let (clause, read) = self.clause_and_reads(id, entity);
         let program = self.program;
         let definition = &program.definitions[id];
-        let mut fields: Vec<(String, Value)> = Vec::new();
+        let decision = self
+            .decision(id, entity)
+            .cloned()
+            .unwrap_or(Decision::Value);
+        let tried = self.overrides_tried(id, entity, &decision);
+        let failed: Vec<FailedRow> = match (&decision, &definition.body) {
+            (Decision::Case(index), Body::Cases(rows)) => rows[..*index]
+                .iter()
+                .enumerate()
+                .map(|(row, rule)| self.failed_row(row + 1, rule, definition.scope, entity))
+                .collect(),
+            _ => Vec::new(),
+        };
+        // The definitions read are explained in the order they were evaluated: those the
+        // overrides tried and the rows that failed read (up to their failing part), then
+        // those of the clause that decided.
         let mut uses: Vec<DefId> = Vec::new();
+        let rows: &[Rule] = match &definition.body {
+            Body::Cases(rows) => rows,
+            _ => &[],
+        };
+        let skipped = tried
+            .iter()
+            .filter_map(|(rule, skipped)| match &skipped.reason {
+                Skipped::Condition(failed) => Some((failed, *rule)),
+                Skipped::NotInForce { .. } => None,
+            });
+        for (failed, rule) in skipped.chain(failed.iter().zip(rows)) {
+            let parts = failed.part.map_or(0, |part| part + 1);
+            for conjunct in &rule.conjuncts[..parts.min(rule.conjuncts.len())] {
+                for (_, code) in &conjunct.reads {
+                    if let Code::Definition(object, used) = code
+                        && **object == Code::This
+                        && !uses.contains(used)
+                    {
+                        uses.push(*used);
+                    }
+                }
+            }
+        }
+        let mut fields: Vec<(String, Value)> = Vec::new();
         for rule in &read {
             for field in &rule.fields {
                 let name = match field {
@@ -250,24 +317,13 @@ impl<'a> Evaluation<'a> {
                 }
             }
         }
+        let overrides_tried = tried.into_iter().map(|(_, skipped)| skipped).collect();
         let mut because = Vec::new();
         for used in uses {
             if !seen.contains(&used) {
                 because.push(self.trace_node(used, entity, seen));
             }
         }
-        let decision = self
-            .decision(id, entity)
-            .cloned()
-            .unwrap_or(Decision::Value);
-        let failed = match (&decision, &definition.body) {
-            (Decision::Case(index), Body::Cases(rows)) => rows[..*index]
-                .iter()
-                .enumerate()
-                .map(|(row, rule)| self.failed_row(row + 1, rule, definition.scope, entity))
-                .collect(),
-            _ => Vec::new(),
-        };
         let location = self.location(id, &decision);
         let trivial = match (&decision, &definition.body) {
             (Decision::Collected(None) | Decision::NotInForce, _) => true,
@@ -285,6 +341,7 @@ impl<'a> Evaluation<'a> {
             condition: clause.condition,
             tried: clause.tried,
             failed,
+            overrides_tried,
             location,
             trivial,
             fields,
@@ -302,7 +359,7 @@ impl<'a> Evaluation<'a> {
         scope: Scope,
         entity: usize,
     ) -> FailedRow {
-        for conjunct in &rule.conjuncts {
+        for (part, conjunct) in rule.conjuncts.iter().enumerate() {
             let value = self
                 .value_of(&conjunct.code, scope, entity)
                 .unwrap_or(Value::Missing);
@@ -321,6 +378,7 @@ impl<'a> Evaluation<'a> {
                     condition: conjunct.text.clone(),
                     value,
                     read,
+                    part: Some(part),
                 };
             }
         }
@@ -330,7 +388,60 @@ impl<'a> Evaluation<'a> {
             condition: rule.condition_text.clone().unwrap_or_default(),
             value: Value::Bool(false),
             read: Vec::new(),
+            part: None,
         }
+    }
+
+    /// The overrides of definition `id` tried before the clause that decided, and why each
+    /// did not apply.
+    fn overrides_tried(
+        &mut self,
+        id: DefId,
+        entity: usize,
+        decision: &Decision,
+    ) -> Vec<(&'a Rule, SkippedOverride)> {
+        let program = self.program();
+        let definition = &program.definitions[id];
+        let tried: Vec<usize> = match decision {
+            Decision::Override(index) => (0..*index).collect(),
+            Decision::Collected(matched) => {
+                let matched = matched
+                    .as_deref()
+                    .map(|(_, o)| o.clone())
+                    .unwrap_or_default();
+                (0..definition.overrides.len())
+                    .filter(|i| !matched.contains(i))
+                    .collect()
+            }
+            Decision::Value | Decision::Case(_) | Decision::NotInForce => {
+                (0..definition.overrides.len()).collect()
+            }
+        };
+        tried
+            .into_iter()
+            .map(|index| {
+                let (priority, rule) = &definition.overrides[index];
+                let file = &program.files[rule.file];
+                let reason = if self.in_force(rule.file) {
+                    let mut failed = self.failed_row(0, rule, definition.scope, entity);
+                    failed.location.row = None;
+                    Skipped::Condition(failed)
+                } else {
+                    Skipped::NotInForce {
+                        from: file.effective_from,
+                        until: file.effective_until,
+                    }
+                };
+                let skipped = SkippedOverride {
+                    rule_file: file.id.clone(),
+                    priority: *priority,
+                    location: Location::of(&rule.at, None),
+                    cite: rule.cite.clone(),
+                    reason,
+                };
+                (rule, skipped)
+            })
+            .collect()
     }
 
     /// The rule file, line and row of the clause that decided `id`.

@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::Dataset;
-use crate::eval::{Decisions, EntityDecisions, EvalError, FailedRow, Location, TraceNode};
+use crate::eval::{
+    Decisions, EntityDecisions, EvalError, FailedRow, Location, Skipped, SkippedOverride, TraceNode,
+};
 use crate::lang::Value;
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning.
@@ -120,6 +122,10 @@ impl Serialize for Trace<'_> {
         if !node.tried.is_empty() {
             map.serialize_entry("tried", &node.tried)?;
         }
+        if !node.overrides_tried.is_empty() {
+            let tried: Vec<SkippedJson> = node.overrides_tried.iter().map(SkippedJson).collect();
+            map.serialize_entry("overrides_tried", &tried)?;
+        }
         if !node.failed.is_empty() {
             let failed: Vec<FailedRowJson> = node.failed.iter().map(FailedRowJson).collect();
             map.serialize_entry("failed", &failed)?;
@@ -148,6 +154,49 @@ impl Serialize for Place<'_> {
             map.serialize_entry("definition", definition)?;
         }
         map.serialize_entry("row", &location.row)?;
+        map.end()
+    }
+}
+
+/// An override tried before the clause that decided: `{"rule_file", "priority",
+/// "location", "cite"}` and either `"not_in_force": {"effective_from", "effective_until"}`
+/// or `"failed": {"condition", "value", "read"}`.
+struct SkippedJson<'a>(&'a SkippedOverride);
+
+impl Serialize for SkippedJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let skipped = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rule_file", &skipped.rule_file)?;
+        map.serialize_entry("priority", &skipped.priority)?;
+        map.serialize_entry("location", &Place(&skipped.location, None))?;
+        map.serialize_entry("cite", &skipped.cite)?;
+        match &skipped.reason {
+            Skipped::NotInForce { from, until } => map.serialize_entry(
+                "not_in_force",
+                &serde_json::json!({
+                    "effective_from": from.map(|d| d.to_string()),
+                    "effective_until": until.map(|d| d.to_string()),
+                }),
+            )?,
+            Skipped::Condition(failed) => {
+                map.serialize_entry("failed", &ConditionJson(failed))?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The part of a condition that did not hold: `{"condition", "value", "read"}`.
+struct ConditionJson<'a>(&'a FailedRow);
+
+impl Serialize for ConditionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let failed = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("condition", &failed.condition)?;
+        map.serialize_entry("value", &failed.value)?;
+        map.serialize_entry("read", &Fields(&failed.read))?;
         map.end()
     }
 }

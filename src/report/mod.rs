@@ -9,7 +9,7 @@ mod wiki;
 
 pub use json::{FailedRowJson, JSON_FORMAT, Stamp, render_json, to_text};
 pub use summary::{render_summary_json, render_summary_text};
-pub use text::{failed_text, render_text};
+pub use text::{Withheld, failed_text, render_text, skipped_text};
 pub use wiki::{Markup, render_wiki};
 
 pub use crate::escape::escape_control;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::escape_control;
 use crate::data::{Dataset, Stamp};
-use crate::eval::{Decisions, EntityDecisions, FailedRow, TraceNode};
+use crate::eval::{Decisions, EntityDecisions, FailedRow, Skipped, SkippedOverride, TraceNode};
 use crate::lang::{Direction, Value};
 
 /// Renders decisions for a person.
@@ -103,6 +103,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
             "{indent}{} = {} — {}{tried}; cites {}; at {}",
             node.definition, node.value, node.clause, node.cite, node.at
         );
+        overrides_tried(out, node, indent);
         return;
     }
     if !explained.insert(node.definition.clone()) {
@@ -118,12 +119,13 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
         "{indent}{} = {} — {}",
         node.definition, node.value, node.clause
     );
+    overrides_tried(out, node, indent);
     for failed in &node.failed {
         let _ = writeln!(
             out,
             "{indent}  not row {}: {}",
             failed.row,
-            failed_text(failed)
+            failed_text(failed, Withheld::NONE)
         );
     }
     if let Some(condition) = &node.condition {
@@ -147,8 +149,57 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
     }
 }
 
+/// The overrides tried before the clause that decided, one line each.
+fn overrides_tried(out: &mut String, node: &TraceNode, indent: &str) {
+    for skipped in &node.overrides_tried {
+        let _ = writeln!(
+            out,
+            "{indent}  not {}",
+            skipped_text(skipped, Withheld::NONE)
+        );
+    }
+}
+
+/// `override from FILE (priority P, PATH:LINE): why it did not apply`.
+pub fn skipped_text(skipped: &SkippedOverride, withheld: Withheld) -> String {
+    let reason = match &skipped.reason {
+        Skipped::Condition(failed) => failed_text(failed, withheld),
+        Skipped::NotInForce { from, until } => match (from, until) {
+            (Some(from), Some(until)) => {
+                format!("its rule file is not in force (in force from {from} until {until})")
+            }
+            (Some(from), None) => format!("its rule file is not in force (in force from {from})"),
+            (None, Some(until)) => format!("its rule file is no longer in force (until {until})"),
+            (None, None) => "its rule file is not in force".into(),
+        },
+    };
+    format!(
+        "override from {} (priority {}, {}:{}): {reason}",
+        skipped.rule_file, skipped.priority, skipped.location.rule_file, skipped.location.line
+    )
+}
+
+/// The values a rendering withholds: the schema's personal fields, in a ruling published
+/// on the wiki unless asked for (`--show-personal`).
+#[derive(Debug, Clone, Copy)]
+pub struct Withheld<'a>(pub &'a [String]);
+
+impl Withheld<'_> {
+    /// Nothing withheld (text and JSON: the arbitrator's own formats).
+    pub const NONE: Withheld<'static> = Withheld(&[]);
+
+    /// `name = value`, the value withheld when `name` is personal.
+    pub fn read(&self, name: &str, value: &Value) -> String {
+        if self.0.iter().any(|personal| personal == name) {
+            format!("{name} = (withheld)")
+        } else {
+            format!("{name} = {}", quoted(value))
+        }
+    }
+}
+
 /// `<condition> — false (name = value, …)`: the part of a row that did not hold.
-pub fn failed_text(failed: &FailedRow) -> String {
+pub fn failed_text(failed: &FailedRow, withheld: Withheld) -> String {
     let shown = match &failed.value {
         Value::Bool(false) => "false".to_string(),
         Value::Missing => "missing".to_string(),
@@ -157,7 +208,7 @@ pub fn failed_text(failed: &FailedRow) -> String {
     let reads: Vec<String> = failed
         .read
         .iter()
-        .map(|(name, value)| format!("{name} = {}", quoted(value)))
+        .map(|(name, value)| withheld.read(name, value))
         .collect();
     let condition = escape_control(&failed.condition);
     if reads.is_empty() {

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
+use super::text::Withheld;
 use crate::data::Dataset;
 use crate::eval::{Decisions, EntityDecisions, EvalError, TraceNode};
 use crate::lang::{Direction, Value};
@@ -140,7 +141,14 @@ fn moin_markup(text: &str) -> bool {
 }
 
 /// Renders decisions (with their traces, when explained) in `markup`.
-pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Decisions) -> String {
+/// Renders decisions for a ruling; the values of `withheld` fields are not shown.
+pub fn render_wiki(
+    markup: Markup,
+    data: &Dataset,
+    digest: &str,
+    decisions: &Decisions,
+    withheld: Withheld,
+) -> String {
     let mut out = String::new();
     out.push_str(&markup.heading(1, &format!("wotrules decision as of {}", data.as_of)));
     let mut head = format!("Rules {digest}");
@@ -184,11 +192,11 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
             out.push('\n');
             let mut explained = HashSet::new();
             for (name, node) in &member.traces {
-                explain(markup, &mut out, name, node, 0, &mut explained);
+                explain(markup, &mut out, name, node, 0, &mut explained, withheld);
             }
             for index in data.received(member.index) {
                 if let Some(record) = records.get(&index) {
-                    explain_record(markup, &mut out, record, 4);
+                    explain_record(markup, &mut out, record, 4, withheld);
                 }
             }
         }
@@ -210,7 +218,7 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
         out.push('\n');
         records_table(markup, &mut out, data, &others, true);
         for record in others {
-            explain_record(markup, &mut out, record, 3);
+            explain_record(markup, &mut out, record, 3, withheld);
         }
         out.push('\n');
     }
@@ -218,7 +226,13 @@ pub fn render_wiki(markup: Markup, data: &Dataset, digest: &str, decisions: &Dec
 }
 
 /// A record's explanations under a heading of `level`, when there are any.
-fn explain_record(markup: Markup, out: &mut String, record: &EntityDecisions, level: usize) {
+fn explain_record(
+    markup: Markup,
+    out: &mut String,
+    record: &EntityDecisions,
+    level: usize,
+    withheld: Withheld,
+) {
     if record.traces.is_empty() {
         return;
     }
@@ -227,7 +241,7 @@ fn explain_record(markup: Markup, out: &mut String, record: &EntityDecisions, le
     out.push('\n');
     let mut explained = HashSet::new();
     for (name, node) in &record.traces {
-        explain(markup, out, name, node, 0, &mut explained);
+        explain(markup, out, name, node, 0, &mut explained, withheld);
     }
 }
 
@@ -299,6 +313,7 @@ fn explain(
     node: &TraceNode,
     depth: usize,
     explained: &mut HashSet<String>,
+    withheld: Withheld,
 ) {
     let title = if depth == 0 {
         format!(
@@ -335,13 +350,17 @@ fn explain(
         let fields: Vec<String> = node
             .fields
             .iter()
-            .map(|(name, value)| format!("{name} = {value}"))
+            .map(|(name, value)| withheld.read(name, value))
             .collect();
         line.push_str(&format!("; read {}", markup.text(&fields.join(", "))));
     }
     out.push_str(&markup.bullet(depth, &line));
+    for skipped in &node.overrides_tried {
+        let text = super::text::skipped_text(skipped, withheld);
+        out.push_str(&markup.bullet(depth + 1, &format!("not {}", markup.text(&text))));
+    }
     for failed in &node.failed {
-        let text = super::text::failed_text(failed);
+        let text = super::text::failed_text(failed, withheld);
         out.push_str(&markup.bullet(
             depth + 1,
             &format!("not row {}: {}", failed.row, markup.text(&text)),
@@ -351,6 +370,14 @@ fn explain(
         return;
     }
     for child in &node.because {
-        explain(markup, out, &child.definition, child, depth + 1, explained);
+        explain(
+            markup,
+            out,
+            &child.definition,
+            child,
+            depth + 1,
+            explained,
+            withheld,
+        );
     }
 }

@@ -215,6 +215,22 @@ pub struct SchemaFormat {
     pub fields: Field<ObjectsFormat>,
     /// The outputs per scope: name → type.
     pub outputs: Field<OutputsFormat>,
+    /// Personal data: the fields whose values a ruling published on the wiki (Markdown,
+    /// MoinMoin) shows only when asked (`--show-personal`).
+    #[serde(default)]
+    pub personal: Field<PersonalFormat>,
+}
+
+/// `personal:` of the schema: field names per object.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "`personal`", deny_unknown_fields)]
+pub struct PersonalFormat {
+    /// A notary record's personal fields.
+    #[serde(default)]
+    pub record: Field<Vec<Field<String>>>,
+    /// A member's personal fields.
+    #[serde(default)]
+    pub member: Field<Vec<Field<String>>>,
 }
 
 /// A list of names and their types.

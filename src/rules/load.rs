@@ -1,15 +1,17 @@
 //! Loading: rule-file text → [`RuleFile`] and [`Schema`], every error collected.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use marked_yaml::Node;
 
 use super::format::{
     Declarations, DefinitionFormat, MailingFormat, ObjectsFormat, OutputsFormat, OverrideFormat,
-    RowFormat, RuleFileFormat, SchemaFormat, WhyNotFormat,
+    PersonalFormat, RowFormat, RuleFileFormat, SchemaFormat, WhyNotFormat,
 };
 use super::{
-    Body, Case, CaseValue, Definition, ExprSource, Located, Mailing, Override, Place, RuleFile,
-    RuleSet, Schema, Scope, SourceFile, WhyNotKind,
+    Body, Case, CaseValue, Definition, ExprSource, FieldDeclaration, Located, Mailing, Override,
+    Place, RuleFile, RuleSet, Schema, Scope, SourceFile, WhyNotKind,
 };
 use crate::diag::Diagnostic;
 use crate::syntax::{parse_expression, parse_template};
@@ -231,7 +233,42 @@ impl Loader {
                 }
             }
         }
+        if let Some(personal) = Self::located(format.personal) {
+            schema.personal = self.personal(personal.value, &schema.fields);
+        }
         self.set.schema = schema;
+    }
+
+    /// `personal:`: each a declared field of its object, as `object.field`.
+    fn personal(
+        &mut self,
+        format: PersonalFormat,
+        fields: &HashMap<String, Vec<FieldDeclaration>>,
+    ) -> Vec<String> {
+        let mut personal = Vec::new();
+        for (object, names) in [("record", format.record), ("member", format.member)] {
+            let declared: Vec<&str> = fields
+                .get(object)
+                .map(|list| list.iter().map(|(n, _)| n.value.as_str()).collect())
+                .unwrap_or_default();
+            let names = Self::located(names).map_or_else(Vec::new, |l| l.value);
+            for name in names.into_iter().filter_map(Self::located) {
+                if declared.contains(&name.value.as_str()) {
+                    personal.push(format!("{object}.{}", name.value));
+                    continue;
+                }
+                let help = crate::suggest::did_you_mean(&name.value, declared.iter().copied())
+                    .unwrap_or_else(|| format!("name a field of `fields.{object}`"));
+                self.error(
+                    name.pos,
+                    name.value.chars().count(),
+                    "unknown-field",
+                    format!("`personal.{object}`: no field `{}`", name.value),
+                    Some(help),
+                );
+            }
+        }
+        personal
     }
 
     /// `why_not:`: each kind of change a counterfactual may make, with its settings.

@@ -208,6 +208,8 @@ pub struct Schema {
     /// `why_not`: the kinds of change a counterfactual may make (`receive`, `cats`,
     /// `repair`), each with its settings as written.
     pub why_not: Vec<WhyNotKind>,
+    /// `personal`: the fields (`member.dob`) whose values the ruling formats withhold.
+    pub personal: Vec<String>,
 }
 
 /// One kind of change of the schema's `why_not` (`receive`, `cats`, `repair`) with its

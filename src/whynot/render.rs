@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{MAX_CHANGES, Obstacle, WhyNot};
 use crate::lang::Value;
-use crate::report::{FailedRowJson, Markup, Stamp, failed_text, to_text};
+use crate::report::{FailedRowJson, Markup, Stamp, Withheld, failed_text, to_text};
 
 /// "Why not OUTPUT = VALUE": what stands in the way, and the smallest changes that give it.
 pub fn render_why_not(
@@ -30,7 +30,7 @@ pub fn render_why_not(
     if !answer.obstacles.is_empty() {
         let _ = writeln!(out, "  what stands in the way:");
         for obstacle in &answer.obstacles {
-            let reason = obstacle_text(obstacle);
+            let reason = obstacle_text(obstacle, Withheld::NONE);
             let _ = writeln!(
                 out,
                 "    {} row {} ({}): {reason}\n      cites {}",
@@ -76,17 +76,17 @@ pub fn render_why_not(
 }
 
 /// What fails in an obstacle: the part of its row, or the earlier row that holds first.
-fn obstacle_text(obstacle: &Obstacle) -> String {
+fn obstacle_text(obstacle: &Obstacle, withheld: Withheld) -> String {
     if obstacle.earlier_row_holds {
         format!(
             "row {} holds first: {}",
             obstacle.failed.row,
-            failed_text(&obstacle.failed)
+            failed_text(&obstacle.failed, withheld)
         )
     } else {
         match &obstacle.gap {
-            Some(gap) => format!("{}: {gap} needed", failed_text(&obstacle.failed)),
-            None => failed_text(&obstacle.failed),
+            Some(gap) => format!("{}: {gap} needed", failed_text(&obstacle.failed, withheld)),
+            None => failed_text(&obstacle.failed, withheld),
         }
     }
 }
@@ -173,6 +173,7 @@ pub fn render_why_not_wiki(
     wanted: &Value,
     answer: &WhyNot,
     can_change: bool,
+    withheld: Withheld,
 ) -> String {
     let mut out = markup.heading(
         2,
@@ -185,7 +186,7 @@ pub fn render_why_not_wiki(
         markup.text(&format!("Now: {output} = {}.", answer.current))
     );
     for obstacle in &answer.obstacles {
-        let reason = obstacle_text(obstacle);
+        let reason = obstacle_text(obstacle, withheld);
         out.push_str(&markup.bullet(
             0,
             &format!(

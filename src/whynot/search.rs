@@ -450,6 +450,7 @@ impl<'a> Evaluation<'a> {
                         condition: earlier.condition_text.clone().unwrap_or_default(),
                         value: Value::Bool(true),
                         read,
+                        part: None,
                     };
                     (failed, true)
                 }
