@@ -90,7 +90,7 @@ round() {
   US_L=$(per_row "$EVAL_L" "$RECORDS_L")
   echo "$(ratio "$EVAL_L" "$SCAN_L") $(ratio "$EVAL_L" "$DUMP_L") $(ratio "$INTERP_S" "$PLAIN_S")" \
     "$(ratio "$WEBDB_L" "$EVAL_L") $(ratio "$REGO_S" "$INTERP_REGO_S")" \
-    "$(hyper "$W eval --case examples/a20111001.1.yaml") $(hyper "$W check")" \
+    "$(hyper "$W eval --case rules/tests/cases/a20111001.1.yaml") $(hyper "$W check")" \
     "$(ratio "$DIFF_L" "$EVAL_L") $(ratio "$DIFF_SAME_L" "$EVAL_L")" \
     "$(awk -v k="$RSS_L" 'BEGIN{printf "%.0f", k/1024}') $(ratio "$EVAL_L1" "$EVAL_L")" \
     "$US_S $(per_row "$EVAL_M" "$RECORDS_M") $US_L $(ratio "$US_L" "$US_S")" \

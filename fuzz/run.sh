@@ -14,7 +14,7 @@ mkdir -p corpus/expression corpus/rule_file corpus/case_file corpus/database cor
 grep -hoE '(value|when|then): .+' ../rules/[a-s]*/*.yaml ../rules/ttp/*.yaml | sed -E 's/^(value|when|then): //' |
   awk '{ f = sprintf("corpus/expression/seed-%04d", NR); print > f; close(f) }'
 for f in ../rules/*/*.yaml ../tests/bad_inputs/rules/*.yaml; do cp "$f" "corpus/rule_file/$(echo "$f" | tr / _)"; done
-for f in ../tests/cases/*.yaml ../examples/*.yaml ../tests/bad_inputs/cases/*.yaml; do
+for f in ../rules/tests/cases/*.yaml ../examples/*.yaml ../tests/bad_inputs/cases/*.yaml; do
   cp "$f" "corpus/case_file/$(echo "$f" | tr / _)"
 done
 cp ../examples/sample.sqlite corpus/database/sample.sqlite

@@ -35,7 +35,7 @@ fn shipped_rules() -> &'static Rules {
 fn example() -> &'static CaseFile {
     static CASE: OnceLock<CaseFile> = OnceLock::new();
     CASE.get_or_init(|| {
-        let path = root().join("examples/a20111001.1.yaml");
+        let path = root().join("rules/tests/cases/a20111001.1.yaml");
         let text = std::fs::read_to_string(&path).expect("the example reads");
         read_case("example", &text).expect("the example is valid")
     })

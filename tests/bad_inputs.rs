@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 
 use support::{Run, copy_dir, file_name, root, snapshot_settings, wotrules, yaml_files};
 
-/// A workspace with the shipped rules, the cases and the example.
+/// A workspace with the shipped rules (and their tests' cases) and the examples.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    for folder in ["rules", "tests/cases", "examples"] {
+    for folder in ["rules", "examples"] {
         copy_dir(&root().join(folder), &dir.path().join(folder));
     }
     dir
@@ -142,7 +142,7 @@ fn an_evaluation_error_is_cited_on_its_output_and_the_rest_is_decided() {
                 &[
                     "eval",
                     "--case",
-                    "tests/cases/reapply-steps.yaml",
+                    "rules/tests/cases/reapply-steps.yaml",
                     "--format",
                     "json",
                 ],
@@ -187,13 +187,13 @@ fn generated_bad_inputs_get_clear_errors() {
         ),
         (
             "a directory as the case file",
-            wotrules(&root(), &["eval", "--case", "tests/cases"]),
+            wotrules(&root(), &["eval", "--case", "rules/tests/cases"]),
             2,
             "is a directory, not a file",
         ),
         (
             "a missing case file",
-            wotrules(&root(), &["eval", "--case", "tests/cases/none.yaml"]),
+            wotrules(&root(), &["eval", "--case", "rules/tests/cases/none.yaml"]),
             2,
             "cannot read",
         ),

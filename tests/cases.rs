@@ -1,4 +1,4 @@
-//! Every case in `tests/cases/`: its JSON decisions and its `--explain` text, snapshotted.
+//! Every case in `rules/tests/cases/`: its JSON decisions and its `--explain` text, snapshotted.
 //!
 //! Adding a case is adding a file; its snapshots are reviewed against the reference.
 
@@ -9,10 +9,10 @@ use support::{file_name, root, snapshot_settings, wotrules, yaml_files};
 #[test]
 fn every_case_decides_as_snapshotted() {
     // One snapshot pair per file (insta::glob!): a mismatch in one case does not hide the rest.
-    assert!(yaml_files(&root().join("tests/cases")).len() >= 10);
+    assert!(yaml_files(&root().join("rules/tests/cases")).len() >= 10);
     snapshot_settings().bind(|| {
-        insta::glob!("cases/*.yaml", |case| {
-            let path = format!("tests/cases/{}", file_name(case));
+        insta::glob!("../rules/tests/cases", "*.yaml", |case| {
+            let path = format!("rules/tests/cases/{}", file_name(case));
             let json = wotrules(&root(), &["eval", "--case", &path, "--format", "json"]);
             assert_eq!(json.code, Some(0), "{path}: {}", json.stderr);
             let decisions: serde_json::Value =
@@ -37,7 +37,7 @@ fn example_case_decides_as_snapshotted() {
             &[
                 "eval",
                 "--case",
-                "examples/a20111001.1.yaml",
+                "rules/tests/cases/a20111001.1.yaml",
                 "--format",
                 "json",
             ],
@@ -55,7 +55,7 @@ fn eval_piped_into_a_reader_that_stops_early_exits_cleanly() {
         .args([
             "eval",
             "--case",
-            "tests/cases/ap-experience-boundaries.yaml",
+            "rules/tests/cases/ap-experience-boundaries.yaml",
             "--explain",
         ])
         .current_dir(root())

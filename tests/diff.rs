@@ -113,10 +113,13 @@ fn diff_lists_exactly_what_two_evaluations_disagree_on() {
         ),
     ];
     let inputs: [&[&str]; 5] = [
-        &["--case", "tests/cases/topup.yaml"],
-        &["--case", "tests/cases/reapply-steps.yaml"],
-        &["--case", "tests/cases/reapply-no-ticket-and-mismatch.yaml"],
-        &["--case", "tests/cases/ap-level-boundaries.yaml"],
+        &["--case", "rules/tests/cases/topup.yaml"],
+        &["--case", "rules/tests/cases/reapply-steps.yaml"],
+        &[
+            "--case",
+            "rules/tests/cases/reapply-no-ticket-and-mismatch.yaml",
+        ],
+        &["--case", "rules/tests/cases/ap-level-boundaries.yaml"],
         &["--db", "examples/sample.sqlite"],
     ];
     let shipped = root().join("rules");
@@ -149,7 +152,7 @@ fn diff_explains_a_change_by_the_rule_it_comes_from() {
             "--rules",
             edited.path().to_str().unwrap(),
             "--case",
-            "tests/cases/topup.yaml",
+            "rules/tests/cases/topup.yaml",
             "--fail-on-change",
         ],
     );
@@ -217,7 +220,7 @@ fn diff_takes_the_old_rules_from_a_git_revision() {
         ),
     )
     .unwrap();
-    let case = root().join("tests/cases/topup.yaml");
+    let case = root().join("rules/tests/cases/topup.yaml");
     let run = wotrules(
         dir,
         &[
@@ -255,5 +258,62 @@ fn diff_takes_the_old_rules_from_a_git_revision() {
         missing.stderr.contains("git:no-such-rev"),
         "{}",
         missing.stderr
+    );
+}
+
+/// A rules directory of another name, deeper in its repository, from any working
+/// directory; and, once it has moved, the old one named where it was (`git:REV:PATH`).
+#[test]
+fn diff_finds_the_rules_directory_at_a_revision_wherever_it_is() {
+    let repository = tempfile::tempdir().expect("a temporary directory");
+    let dir = repository.path();
+    copy_dir(&root().join("rules"), &dir.join("policy/cacert"));
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "policy"]);
+    git(&["commit", "-qm", "rules"]);
+    let case = root().join("rules/tests/cases/topup.yaml");
+    let case = case.to_str().expect("UTF-8");
+    let rules = dir.join("policy/cacert");
+    let rules = rules.to_str().expect("UTF-8");
+    let workspace = tempfile::tempdir().expect("another directory");
+    let diff = |base: &str, rules: &str| {
+        wotrules(
+            workspace.path(),
+            &["diff", "--base", base, "--rules", rules, "--case", case],
+        )
+    };
+    let run = diff("git:HEAD", rules);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("0 members and 0 records changed"),
+        "{}",
+        run.stdout
+    );
+    git(&["mv", "policy/cacert", "policy/moved"]);
+    git(&["commit", "-qm", "moved"]);
+    let moved = dir.join("policy/moved");
+    let moved = moved.to_str().expect("UTF-8");
+    let run = diff("git:HEAD~1", moved);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("`git:REV:PATH`"), "{}", run.stderr);
+    let run = diff("git:HEAD~1:policy/cacert", moved);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("0 members and 0 records changed"),
+        "{}",
+        run.stdout
     );
 }

@@ -10,7 +10,7 @@ fn eval_json(args: &[&str]) -> Value {
     let mut all = vec![
         "eval",
         "--case",
-        "examples/a20111001.1.yaml",
+        "rules/tests/cases/a20111001.1.yaml",
         "--format",
         "json",
     ];
@@ -38,7 +38,7 @@ fn a_row_that_failed_says_which_part_and_the_values_it_read() {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--member",
             "1500",
             "--explain",
@@ -119,7 +119,7 @@ fn explain_names_the_outputs_it_explains_and_record_selects_one_record() {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--explain",
             "levle",
         ],
@@ -135,7 +135,7 @@ fn explain_names_the_outputs_it_explains_and_record_selects_one_record() {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--record",
             "1",
         ],
@@ -155,7 +155,7 @@ fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_reco
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--member",
             "1500",
             "--explain",
@@ -168,7 +168,7 @@ fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_reco
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--record",
             "123456",
             "--explain",
@@ -225,7 +225,7 @@ fn an_override_tried_is_shown_with_why_it_did_not_apply_in_every_format() {
             &[
                 "eval",
                 "--case",
-                "examples/a20111001.1.yaml",
+                "rules/tests/cases/a20111001.1.yaml",
                 "--record",
                 "100200",
                 "--explain",
@@ -270,7 +270,7 @@ fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_eva
         let mut args = vec![
             "eval",
             "--case",
-            "tests/cases/ap-age-boundaries.yaml",
+            "rules/tests/cases/ap-age-boundaries.yaml",
             "--member",
             "14",
             "--explain",
@@ -306,7 +306,7 @@ fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_eva
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--member",
             "1500",
             "--explain",

@@ -13,7 +13,7 @@ fn the_example_case_reads_well_in_markdown_and_moin() {
                 &[
                     "eval",
                     "--case",
-                    "examples/a20111001.1.yaml",
+                    "rules/tests/cases/a20111001.1.yaml",
                     "--explain",
                     "--format",
                     format,
@@ -112,7 +112,7 @@ fn ruling_formats_show_no_null_and_name_the_when_column() {
             &[
                 "eval",
                 "--case",
-                "examples/a20111001.1.yaml",
+                "rules/tests/cases/a20111001.1.yaml",
                 "--explain",
                 "--format",
                 format,

@@ -1,7 +1,7 @@
 //! The held decisions of S, the benchmark's small population (`wotrules gen --members 10000
 //! --seed 7`, as of 2021-01-01 as `bench/run.sh` evaluates it): every output's value and
 //! deciding clause for every member and every record. Whatever the evaluator becomes, these
-//! stay identical; the cases of `tests/cases/` are held by their own snapshots.
+//! stay identical; the cases of `rules/tests/cases/` are held by their own snapshots.
 
 mod support;
 

@@ -148,7 +148,7 @@ fn check_mailing(
 fn the_example_mailing_reaches_each_party_once_and_says_why_others_are_not_mailed() {
     let workspace = tempfile::tempdir().expect("a temporary directory");
     let out = workspace.path().join("mailing");
-    let input = ["--case", "examples/part-2-mailing.yaml"];
+    let input = ["--case", "rules/tests/cases/part-2-mailing.yaml"];
     let (index, messages) = mail(&input, "2011-12-01", &out);
     let addresses: BTreeMap<i64, String> = [
         (2001, "ulrich@example.org"),
@@ -269,7 +269,7 @@ fn a_mailing_writes_nothing_where_it_would_mix_with_other_files_or_before_the_ru
     std::fs::create_dir(&out).expect("a directory");
     std::fs::write(out.join("old.eml"), "x").expect("a file");
     let out_text = out.to_str().expect("UTF-8");
-    let case = ["mailing", "--case", "examples/part-2-mailing.yaml"];
+    let case = ["mailing", "--case", "rules/tests/cases/part-2-mailing.yaml"];
     let busy = wotrules(&root(), &[&case[..], &["--out", out_text]].concat());
     assert_eq!(busy.code, Some(2), "{}", busy.stderr);
     assert!(

@@ -23,7 +23,7 @@ fn every_bad_dump_is_refused_with_its_line_and_leaves_the_database_as_it_was() {
         &root(),
         &[
             "import",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--db",
             existing.to_str().expect("UTF-8"),
         ],
@@ -322,7 +322,7 @@ fn rules_without_store_diff_and_refuse_a_database_with_variants() {
             "--base",
             old_text,
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--fail-on-change",
         ],
     );

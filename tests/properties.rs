@@ -143,7 +143,7 @@ fn check_or_evaluate(text: &str, ty: &str) -> Result<bool, TestCaseError> {
     match wotrules::session::check_sources(Ok(sources)) {
         Ok((rules, _)) => {
             let program = rules.program;
-            let case = std::fs::read_to_string(root.join("tests/cases/reapply-steps.yaml"))
+            let case = std::fs::read_to_string(root.join("rules/tests/cases/reapply-steps.yaml"))
                 .expect("a case");
             let case = read_case("case", &case).expect("a valid case");
             let as_of = case.as_of.expect("the case has as_of");

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use support::{copy_dir, root, snapshot_settings, wotrules};
 
-/// A workspace with the rules, the cases and the example the rule tests refer to.
+/// A workspace with the rules (and the cases their tests name) and the examples.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    for folder in ["rules", "tests/cases", "examples"] {
+    for folder in ["rules", "examples"] {
         copy_dir(&root().join(folder), &dir.path().join(folder));
     }
     dir
@@ -77,5 +77,25 @@ fn a_filter_that_matches_no_test_is_exit_2() {
         run.stderr.contains("no rule test matches `no such test`"),
         "{}",
         run.stderr
+    );
+}
+
+/// The rule set stands alone: copied anywhere, its tests find their cases (they travel in
+/// `tests/cases/`) and pass, from any working directory.
+#[test]
+fn the_rule_set_copied_anywhere_passes_its_own_tests() {
+    let elsewhere = tempfile::tempdir().expect("a temporary directory");
+    let copy = elsewhere.path().join("copy");
+    copy_dir(&root().join("rules"), &copy);
+    let cwd = tempfile::tempdir().expect("another directory");
+    let run = wotrules(
+        cwd.path(),
+        &["test", "--rules", copy.to_str().expect("UTF-8")],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.transcript());
+    assert!(
+        run.stdout.ends_with(" passed, 0 failed\n"),
+        "{}",
+        run.stdout
     );
 }

@@ -8,10 +8,10 @@ use std::path::Path;
 use support::{root, wotrules};
 
 fn copy_example(dir: &Path) {
-    std::fs::create_dir_all(dir.join("examples")).expect("create directory");
+    std::fs::create_dir_all(dir.join("rules/tests/cases")).expect("create directory");
     std::fs::copy(
-        root().join("examples/a20111001.1.yaml"),
-        dir.join("examples/a20111001.1.yaml"),
+        root().join("rules/tests/cases/a20111001.1.yaml"),
+        dir.join("rules/tests/cases/a20111001.1.yaml"),
     )
     .expect("copy the example");
 }
@@ -23,7 +23,7 @@ fn example_case_json() -> String {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--format",
             "json",
         ],
@@ -42,7 +42,10 @@ fn eval_db_gives_the_same_json_as_eval_case() {
         &root(),
         &[
             "import",
-            &format!("{}/examples/a20111001.1.yaml", workspace.path().display()),
+            &format!(
+                "{}/rules/tests/cases/a20111001.1.yaml",
+                workspace.path().display()
+            ),
             "--db",
             db,
         ],
@@ -95,7 +98,12 @@ fn import_with_a_conflicting_row_leaves_the_database_as_it_was() {
     copy_example(workspace.path());
     let first = wotrules(
         workspace.path(),
-        &["import", "examples/a20111001.1.yaml", "--db", "case.sqlite"],
+        &[
+            "import",
+            "rules/tests/cases/a20111001.1.yaml",
+            "--db",
+            "case.sqlite",
+        ],
     );
     assert_eq!(first.code, Some(0), "{}", first.stderr);
     let before = std::fs::read(workspace.path().join("case.sqlite")).expect("read the database");
@@ -151,7 +159,12 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
     let rules = rules.to_str().expect("UTF-8");
     let first = wotrules(
         dir,
-        &["import", "examples/a20111001.1.yaml", "--db", "case.sqlite"],
+        &[
+            "import",
+            "rules/tests/cases/a20111001.1.yaml",
+            "--db",
+            "case.sqlite",
+        ],
     );
     assert_eq!(first.code, Some(0), "{}", first.stderr);
     let eval_json = || {
@@ -209,7 +222,12 @@ fn a_failed_import_leaves_the_old_file_and_no_new_one() {
     let workspace = tempfile::tempdir().expect("a temporary directory");
     let dir = workspace.path();
     copy_example(dir);
-    let import = |db: &str| wotrules(dir, &["import", "examples/a20111001.1.yaml", "--db", db]);
+    let import = |db: &str| {
+        wotrules(
+            dir,
+            &["import", "rules/tests/cases/a20111001.1.yaml", "--db", db],
+        )
+    };
     assert_eq!(import("case.sqlite").code, Some(0));
     let before = std::fs::read(dir.join("case.sqlite")).expect("the database");
     // The same notary ids again: the database refuses them, nothing changes.
@@ -244,7 +262,7 @@ fn a_failed_import_leaves_the_old_file_and_no_new_one() {
 fn unconstrained_example(dir: &Path) -> std::path::PathBuf {
     copy_example(dir);
     let db = dir.join("case.sqlite");
-    let example = dir.join("examples/a20111001.1.yaml");
+    let example = dir.join("rules/tests/cases/a20111001.1.yaml");
     let run = wotrules(
         &root(),
         &[
@@ -440,7 +458,7 @@ fn a_bad_row_in_either_part_of_notary_is_reported() {
         let workspace = tempfile::tempdir().expect("a temporary directory");
         copy_example(workspace.path());
         let db = workspace.path().join("case.sqlite");
-        let example = workspace.path().join("examples/a20111001.1.yaml");
+        let example = workspace.path().join("rules/tests/cases/a20111001.1.yaml");
         let db_arg = db.to_str().expect("UTF-8");
         let args = ["import", example.to_str().expect("UTF-8"), "--db", db_arg];
         let run = wotrules(&root(), &args);

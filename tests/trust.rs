@@ -109,8 +109,8 @@ fn assert_citation_true(program: &Program, evaluation: &Evaluation, node: &Trace
 #[test]
 fn every_citation_in_an_explanation_names_a_clause_in_force_that_held() {
     let program = shipped_program();
-    let mut cases = yaml_files(&root().join("tests/cases"));
-    cases.push(root().join("examples/a20111001.1.yaml"));
+    let mut cases = yaml_files(&root().join("rules/tests/cases"));
+    cases.push(root().join("rules/tests/cases/a20111001.1.yaml"));
     let mut nodes = 0;
     for case in cases {
         let data = dataset(&case);
@@ -131,7 +131,7 @@ fn an_empty_collect_is_not_explained_as_not_in_force() {
     // The defect: `record.findings = []` of a face-to-face record cited "ttp-assist is not
     // in force", though ttp-assist has `effective_from: null`.
     let program = shipped_program();
-    let data = dataset(&root().join("examples/a20111001.1.yaml"));
+    let data = dataset(&root().join("rules/tests/cases/a20111001.1.yaml"));
     let mut evaluation = Evaluation::new(&program, &data);
     let record = data
         .records
@@ -243,7 +243,7 @@ fn printing_a_call_of_an_in_test_reads_back_as_a_call() {
 
 /// The `rules_digest` that `eval --format json` prints for `rules`, run in `dir`.
 fn digest(dir: &Path, rules: &str) -> String {
-    let case = root().join("tests/cases/topup.yaml");
+    let case = root().join("rules/tests/cases/topup.yaml");
     let run = wotrules(
         dir,
         &[
@@ -286,7 +286,7 @@ fn diff_against_git_head_works_from_any_rules_spelling_and_digests_content() {
         .output()
         .expect("git runs");
     let sha = String::from_utf8_lossy(&head.stdout).trim().to_string();
-    let case = root().join("tests/cases/topup.yaml");
+    let case = root().join("rules/tests/cases/topup.yaml");
     let case = case.to_str().expect("UTF-8");
     let absolute = root().join("rules").display().to_string();
     let mut digests = Vec::new();
@@ -326,7 +326,7 @@ fn a_revision_that_looks_like_an_option_is_refused() {
             "--base",
             "git:-h",
             "--case",
-            "tests/cases/topup.yaml",
+            "rules/tests/cases/topup.yaml",
         ],
     );
     assert_eq!(run.code, Some(2), "{}", run.transcript());
@@ -344,7 +344,12 @@ fn summary_refuses_what_it_cannot_honour() {
         &["--format", "markdown"][..],
         &["--format", "moin"][..],
     ] {
-        let mut args = vec!["eval", "--case", "examples/a20111001.1.yaml", "--summary"];
+        let mut args = vec![
+            "eval",
+            "--case",
+            "rules/tests/cases/a20111001.1.yaml",
+            "--summary",
+        ];
         args.extend_from_slice(extra);
         let run = wotrules(&root(), &args);
         assert_eq!(run.code, Some(2), "{extra:?}: {}", run.transcript());
@@ -354,7 +359,8 @@ fn summary_refuses_what_it_cannot_honour() {
 
 #[test]
 fn a_case_file_with_a_byte_order_mark_reads_as_without() {
-    let text = std::fs::read_to_string(root().join("examples/a20111001.1.yaml")).expect("example");
+    let text = std::fs::read_to_string(root().join("rules/tests/cases/a20111001.1.yaml"))
+        .expect("example");
     let plain = read_case("example", &text).expect("the example reads");
     let marked = read_case("example", &format!("\u{feff}{text}")).expect("with a BOM it reads");
     assert_eq!(plain, marked);
@@ -394,4 +400,46 @@ fn every_key_a_record_lacks_is_reported() {
         ["record 7 has no `from`", "record 7 has no `points`"],
         "{errors:#?}"
     );
+}
+
+/// Every `reference §N` a rule file cites leads to a heading `§N` of `rules/REFERENCE.md`,
+/// the interpretations the rule files take, shipped with them.
+#[test]
+fn every_reference_a_rule_file_cites_has_its_section_in_the_shipped_reference() {
+    let reference = std::fs::read_to_string(root().join("rules/REFERENCE.md"))
+        .expect("the rules carry their reference");
+    let headings: Vec<String> = reference
+        .lines()
+        .filter(|l| l.starts_with("## §") || l.starts_with("### §"))
+        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
+        .collect();
+    let mut cited = std::collections::BTreeSet::new();
+    let mut files = Vec::new();
+    let mut folders = vec![root().join("rules")];
+    while let Some(folder) = folders.pop() {
+        folders.extend(
+            std::fs::read_dir(&folder)
+                .expect("a folder")
+                .map(|e| e.expect("an entry").path())
+                .filter(|p| p.is_dir()),
+        );
+        files.extend(yaml_files(&folder));
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a rule file");
+        for (at, _) in text.match_indices("reference §") {
+            let section: String = text[at + "reference ".len()..]
+                .chars()
+                .take_while(|c| *c == '§' || c.is_ascii_alphanumeric() || *c == '.')
+                .collect();
+            cited.insert(section.trim_end_matches('.').to_string());
+        }
+    }
+    assert!(cited.len() >= 8, "{cited:?}");
+    for section in &cited {
+        assert!(
+            headings.contains(section),
+            "`reference {section}` is cited, and rules/REFERENCE.md has no heading {section}: {headings:?}"
+        );
+    }
 }

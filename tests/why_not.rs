@@ -115,8 +115,8 @@ fn check_case(rules: &Rules, case: &CaseFile, as_of: chrono::NaiveDate) -> usize
 #[test]
 fn every_suggestion_for_the_shipped_cases_reaches_assurer() {
     let rules = rules();
-    let mut cases = yaml_files(&root().join("tests/cases"));
-    cases.push(root().join("examples/a20111001.1.yaml"));
+    let mut cases = yaml_files(&root().join("rules/tests/cases"));
+    cases.push(root().join("rules/tests/cases/a20111001.1.yaml"));
     let mut checked = 0;
     for path in cases {
         let text = std::fs::read_to_string(&path).expect("the case");
@@ -151,7 +151,7 @@ fn the_command_line_explains_the_member_of_the_ruling() {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--member",
             "1500",
             "--why-not",
@@ -174,7 +174,7 @@ fn the_command_line_explains_the_member_of_the_ruling() {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--record",
             "124001",
             "--why-not",
@@ -194,7 +194,7 @@ fn the_command_line_explains_the_member_of_the_ruling() {
         &[
             "eval",
             "--case",
-            "examples/a20111001.1.yaml",
+            "rules/tests/cases/a20111001.1.yaml",
             "--member",
             "1500",
             "--why-not",
@@ -217,7 +217,7 @@ fn why_not_in_every_format_is_pinned() {
             &[
                 "eval",
                 "--case",
-                "examples/a20111001.1.yaml",
+                "rules/tests/cases/a20111001.1.yaml",
                 "--member",
                 "1500",
                 "--why-not",

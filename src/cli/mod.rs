@@ -51,16 +51,16 @@ enum Command {
     Check(check::CheckArgs),
     /// Decide every output for a case file or a database.
     #[command(after_help = "Examples:\n  \
-        wotrules eval --case examples/a20111001.1.yaml --member 1500 --explain\n  \
-        wotrules eval --case examples/a20111001.1.yaml --record 123456 --explain reapply\n  \
-        wotrules eval --case examples/a20111001.1.yaml --member 1500 --why-not level=assurer\n  \
+        wotrules eval --case rules/tests/cases/a20111001.1.yaml --member 1500 --explain\n  \
+        wotrules eval --case rules/tests/cases/a20111001.1.yaml --record 123456 --explain reapply\n  \
+        wotrules eval --case rules/tests/cases/a20111001.1.yaml --member 1500 --why-not level=assurer\n  \
         wotrules eval --db examples/sample.sqlite --format json\n  \
-        wotrules eval --case examples/a20111001.1.yaml --explain --format moin\n  \
+        wotrules eval --case rules/tests/cases/a20111001.1.yaml --explain --format moin\n  \
         wotrules eval --db cacert.sqlite --summary --as-of 2012-01-01")]
     Eval(eval::EvalArgs),
     /// Compare two versions of the rules over the same data: every output that changes.
     #[command(after_help = "Examples:\n  \
-        wotrules diff --base git:HEAD --case tests/cases/topup.yaml\n  \
+        wotrules diff --base git:HEAD --case rules/tests/cases/topup.yaml\n  \
         wotrules diff --base git:origin/main --db cacert.sqlite --fail-on-change")]
     Diff(diff::DiffArgs),
     /// Print the JSON Schema of the rule-file format (for editors' YAML language servers).
@@ -80,7 +80,7 @@ enum Command {
     /// Load a case file, or a `mysqldump` of CAcert's database, into a SQLite database, all
     /// or nothing.
     #[command(after_help = "Examples:\n  \
-        wotrules import examples/a20111001.1.yaml --db /tmp/case.sqlite\n  \
+        wotrules import rules/tests/cases/a20111001.1.yaml --db /tmp/case.sqlite\n  \
         wotrules import --mysql-dump cacert.sql.gz --db cacert.sqlite --time-zone Europe/Berlin\n  \
         mariadb-dump --default-character-set=latin1 cacert | wotrules import --mysql-dump - --db cacert.sqlite")]
     Import(import::ImportArgs),
@@ -89,7 +89,7 @@ enum Command {
     /// Nothing is sent.
     #[command(after_help = "Examples:\n  \
         wotrules mailing --db cacert.sqlite --as-of 2011-12-01 --out /tmp/mailing\n  \
-        wotrules mailing --case examples/part-2-mailing.yaml --dry-run")]
+        wotrules mailing --case rules/tests/cases/part-2-mailing.yaml --dry-run")]
     Mailing(mailing::MailingArgs),
     /// Print a completion script for a shell.
     #[command(

@@ -457,8 +457,12 @@ fn inline_case_text(text: &str, value: Place) -> String {
     out
 }
 
-/// Every rule test under `RULES/tests/` with the case of each test, or every problem of
-/// the test files and their cases.
+/// The folder of the case files rule tests name, inside the rule tests' folder: they travel
+/// with the rules, and are not tests themselves.
+pub const CASES_FOLDER: &str = "cases";
+
+/// Every rule test under `RULES/tests/` (but `RULES/tests/cases/`) with the case of each
+/// test, or every problem of the test files and their cases.
 pub fn load_tests(
     rules: &Path,
     program: &Program,
@@ -472,7 +476,11 @@ pub fn load_tests(
                 ),
         ]);
     }
-    let paths = yaml_files_under(&folder)?;
+    let cases = folder.join(CASES_FOLDER);
+    let paths: Vec<_> = yaml_files_under(&folder)?
+        .into_iter()
+        .filter(|path| !path.starts_with(&cases))
+        .collect();
     let mut errors = Vec::new();
     let mut files = Vec::new();
     for path in paths {

@@ -174,12 +174,18 @@ fn relative_name(dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// The rule files of `dir` as they were at git revision `revision` of the repository `dir` is in.
+/// The rule files of `dir` as they were at git revision `revision` of the repository `dir`
+/// is in; `REV:PATH` names the rules directory at that revision by its path from the
+/// repository's root (where it was elsewhere then).
 pub fn rule_sources_at_revision(
     dir: &Path,
     revision: &str,
 ) -> Result<RuleSources, Vec<Diagnostic>> {
     let shown = format!("git:{revision}");
+    let (revision, named_folder) = match revision.split_once(':') {
+        Some((revision, folder)) => (revision, Some(folder.trim_matches('/'))),
+        None => (revision, None),
+    };
     if revision.is_empty() || revision.starts_with('-') {
         return Err(vec![
             Diagnostic::input_error("git", format!("`{shown}` does not name a revision"))
@@ -214,11 +220,16 @@ pub fn rule_sources_at_revision(
         }
         Ok(output.stdout)
     };
-    let prefix = git(&["rev-parse", "--show-prefix"]).map_err(|e| vec![e])?;
-    let folder = String::from_utf8_lossy(&prefix)
-        .trim()
-        .trim_end_matches('/')
-        .to_string();
+    let folder = match named_folder {
+        Some(folder) => folder.to_string(),
+        None => {
+            let prefix = git(&["rev-parse", "--show-prefix"]).map_err(|e| vec![e])?;
+            String::from_utf8_lossy(&prefix)
+                .trim()
+                .trim_end_matches('/')
+                .to_string()
+        }
+    };
     let listing = git(&[
         "ls-tree",
         "-r",
@@ -255,9 +266,9 @@ pub fn rule_sources_at_revision(
         return Err(vec![
             Diagnostic::input_error(
                 "git",
-                format!("{shown}: no rule files under `{}`", dir.display()),
+                format!("{shown}: no rule files under `{folder}`"),
             )
-            .help("the revision must contain the rules directory"),
+            .help("the revision must contain the rules directory; name it where it was then with `git:REV:PATH` (PATH from the repository's root)"),
         ]);
     }
     sources_from(files, &shown)
