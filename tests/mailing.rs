@@ -16,7 +16,14 @@ fn mail(input: &[&str], as_of: &str, out: &Path) -> (Value, BTreeMap<String, Str
     let out_text = out.to_str().expect("UTF-8");
     let mut args = vec!["mailing"];
     args.extend(input);
-    args.extend(["--as-of", as_of, "--out", out_text]);
+    args.extend([
+        "--as-of",
+        as_of,
+        "--out",
+        out_text,
+        "--date",
+        "2011-12-02T09:30:00+01:00",
+    ]);
     let run = wotrules(&root(), &args);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let index: Value =
@@ -290,10 +297,22 @@ fn a_mailing_writes_nothing_where_it_would_mix_with_other_files_or_before_the_ru
     );
     let dry = wotrules(&root(), &[&case[..], &["--dry-run"]].concat());
     assert_eq!(dry.code, Some(0), "{}", dry.stderr);
+    let lines: Vec<&str> = dry.stdout.lines().collect();
     assert_eq!(
-        dry.stdout,
-        "2 assurers, 2 assurees, 7 records; 4 members not mailed\n"
+        lines.last(),
+        Some(&"2 assurers, 2 assurees, 7 records; 4 members not mailed")
     );
+    // Who would be mailed, in which role, about which records; who not, and why.
+    for expected in [
+        "  mail assurer 2001: records 123456, 123457, 123458",
+        "  mail assuree 1501: records 123457, 124500",
+        "  not assurer 9002: the member has no row in `users` (no name, no address) (records 120100)",
+        "  not assuree 1503: the member has no email address (records 120100, 123458)",
+    ] {
+        assert!(lines.contains(&expected), "{expected}\n{}", dry.stdout);
+    }
+    assert_eq!(lines.iter().filter(|l| l.starts_with("  mail ")).count(), 4);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("  not ")).count(), 4);
 
     let leftovers: Vec<_> = std::fs::read_dir(workspace.path())
         .expect("the workspace")
@@ -338,4 +357,46 @@ fn template_braces_and_nested_holes_evaluate_as_written() {
     );
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
+}
+
+/// A message is dated when it is written (or as `--date` pins it), never back-dated to the
+/// date its decisions are as of; that date is a header of its own.
+#[test]
+fn messages_are_dated_when_written_and_say_the_date_of_their_decisions() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let case = ["--case", "rules/tests/cases/part-2-mailing.yaml"];
+    let (_, messages) = mail(&case, "2011-12-01", &workspace.path().join("pinned"));
+    for (name, message) in &messages {
+        assert!(
+            message.contains("\r\nDate: Fri, 2 Dec 2011 09:30:00 +0100\r\n"),
+            "{name}: {message}"
+        );
+        assert!(message.contains("\r\nX-Wotrules-As-Of: 2011-12-01\r\n"), "{name}");
+    }
+    let out = workspace.path().join("now");
+    let run = wotrules(
+        &root(),
+        &[
+            "mailing",
+            case[0],
+            case[1],
+            "--as-of",
+            "2011-12-01",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let year = chrono::Local::now().format("%Y").to_string();
+    for entry in std::fs::read_dir(&out).expect("the mailing") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "eml") {
+            let message = std::fs::read_to_string(&path).expect("a message");
+            let date = message
+                .lines()
+                .find(|l| l.starts_with("Date: "))
+                .expect("a Date header");
+            assert!(date.contains(&year) && !date.contains("2011"), "{date}");
+        }
+    }
 }

@@ -9,7 +9,8 @@ use clap::Args;
 use super::{DataArgs, Exit, dataset, emit, emit_error, parse_as_of, rules};
 use crate::diag::Diagnostic;
 use crate::mailing::{
-    MailingError, compose, message_file, render_eml, render_index, summarize, summary_line,
+    MailingError, compose, message_file, render_dry_run, render_eml, render_index, summarize,
+    summary_line,
 };
 use crate::session::RulesFrom;
 use crate::store::NewDirectory;
@@ -27,9 +28,14 @@ pub(super) struct MailingArgs {
     /// The directory to write the messages into (must not exist, or be empty).
     #[arg(long, required_unless_present = "dry_run")]
     out: Option<PathBuf>,
-    /// Print the summary only; write nothing.
+    /// Write nothing: list who would be mailed, in which role, about which records, and who
+    /// not and why, then the summary.
     #[arg(long)]
     dry_run: bool,
+    /// The messages' `Date:` (RFC 3339, such as `2011-12-01T10:00:00+01:00`, or a day
+    /// `YYYY-MM-DD` at midnight UTC); default: now.
+    #[arg(long, value_parser = parse_written)]
+    date: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 pub(super) fn run(args: &MailingArgs) -> Exit {
@@ -59,6 +65,9 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
             return Exit::BadInput;
         }
     };
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().fixed_offset());
     let bar = super::members_bar(data.members.len() * rules.mailings.len(), "selecting");
     let composed = compose(
         &rules.program,
@@ -68,7 +77,7 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         |bag, message| match &written {
             Some(directory) => directory.write(
                 &message_file(bag, message.member),
-                &render_eml(bag, message, data.as_of),
+                &render_eml(bag, message, data.as_of, date),
             ),
             None => Ok(()),
         },
@@ -116,6 +125,9 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         return Exit::BadInput;
     }
     let summary = summarize(&bags);
+    if out.is_none() {
+        emit(&render_dry_run(&bags));
+    }
     emit(&summary_line(&summary));
     for not_mailed in bags.iter().flat_map(|b| &b.not_mailed).filter(|n| n.error) {
         emit_error(&format!(
@@ -129,4 +141,14 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// `--date`: RFC 3339, or a day at midnight UTC.
+fn parse_written(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    if let Ok(written) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(written);
+    }
+    crate::store::parse_date(text)
+        .map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset())
+        .map_err(|_| format!("`{text}` is not a date: write 2011-12-01T10:00:00+01:00 or 2011-12-01"))
 }

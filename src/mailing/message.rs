@@ -9,15 +9,19 @@ use crate::report::{Stamp, to_text};
 
 /// The message as an RFC 5322 file: UTF-8 text, CRLF line ends, a subject encoded as RFC
 /// 2047 words when it is not plain ASCII, quoted-printable when a line is too long for 8bit.
-pub fn render_eml(bag: &Mailbag, message: &Message, as_of: chrono::NaiveDate) -> String {
+/// `Date:` is when the message was written (`written`); the decisions it reports are as of
+/// `as_of` (`X-Wotrules-As-Of:`, and part of the `Message-ID`).
+pub fn render_eml(
+    bag: &Mailbag,
+    message: &Message,
+    as_of: chrono::NaiveDate,
+    written: chrono::DateTime<chrono::FixedOffset>,
+) -> String {
     let domain = bag
         .from
         .rsplit_once('@')
         .map_or("wotrules.invalid", |(_, d)| d.trim_end_matches('>'));
-    let date = as_of
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc()
-        .format("%a, %d %b %Y %H:%M:%S +0000");
+    let date = written.to_rfc2822();
     let body = message.body.replace("\r\n", "\n");
     let body = body.trim_end_matches('\n');
     let long_line = body.lines().any(|line| line.len() > 998);
@@ -30,7 +34,7 @@ pub fn render_eml(bag: &Mailbag, message: &Message, as_of: chrono::NaiveDate) ->
         "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\n\
          Message-ID: <{id}.{member}.{as_of}@{domain}>\r\nMIME-Version: 1.0\r\n\
          Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: {encoding}\r\n\
-         X-Wotrules-Mailing: {id}\r\n\r\n{body}\r\n",
+         X-Wotrules-Mailing: {id}\r\nX-Wotrules-As-Of: {as_of}\r\n\r\n{body}\r\n",
         from = header_text(&bag.from),
         to = message.address,
         subject = header_text(&message.subject),
@@ -110,6 +114,43 @@ fn quoted_printable(text: &str) -> String {
             }
             width += piece.len();
             out.push_str(&piece);
+        }
+    }
+    out
+}
+
+/// Who a mailing would write to, in which role, about which records, and who not and why:
+/// the operator's list before anything is written (`--dry-run`).
+pub fn render_dry_run(bags: &[Mailbag]) -> String {
+    let mut out = String::new();
+    let ids = |records: &[i64]| {
+        records
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for bag in bags {
+        out.push_str(&format!(
+            "mailing {} (to the {} of each selected record; {}):\n",
+            bag.id, bag.role, bag.cite
+        ));
+        for mailed in &bag.mailed {
+            out.push_str(&format!(
+                "  mail {} {}: records {}\n",
+                bag.role,
+                mailed.member,
+                ids(&mailed.records)
+            ));
+        }
+        for not in &bag.not_mailed {
+            out.push_str(&format!(
+                "  not {} {}: {} (records {})\n",
+                bag.role,
+                not.member,
+                crate::escape::escape_control(&not.reason),
+                ids(&not.records)
+            ));
         }
     }
     out

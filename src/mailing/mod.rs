@@ -11,5 +11,7 @@ mod message;
 mod plan;
 
 pub use compose::{MailingError, compose};
-pub use message::{message_file, render_eml, render_index, summarize, summary_line};
+pub use message::{
+    message_file, render_dry_run, render_eml, render_index, summarize, summary_line,
+};
 pub use plan::{Mailing, MailingPlans};
