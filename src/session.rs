@@ -72,6 +72,34 @@ impl RulesFrom {
     pub fn rules(&self) -> Result<Rules, Vec<Diagnostic>> {
         self.check().map(|(rules, _)| rules)
     }
+
+    /// As [`Self::check`], with how many rule files were read and definitions declared
+    /// (also when the rules do not check).
+    pub fn check_counted(&self) -> (Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>>, Counts) {
+        let sources = match self {
+            Self::Directory(dir) => rule_sources(dir),
+            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
+        };
+        let sources = match sources {
+            Ok(sources) => sources,
+            Err(diagnostics) => return (Err(diagnostics), Counts::default()),
+        };
+        let (set, diagnostics) = load_rule_set(sources);
+        let counts = Counts {
+            rule_files: set.rule_files.len(),
+            definitions: set.rule_files.iter().map(|f| f.definitions.len()).sum(),
+        };
+        (check_set(&set, diagnostics), counts)
+    }
+}
+
+/// What a rule set holds, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rule files read.
+    pub rule_files: usize,
+    /// Definitions declared.
+    pub definitions: usize,
 }
 
 /// The checked rules of rule sources already read (or the errors of reading them), with

@@ -158,8 +158,8 @@ fn diff_explains_a_change_by_the_rule_it_comes_from() {
     );
     assert_eq!(
         run.code,
-        Some(1),
-        "--fail-on-change exits 1: {}",
+        Some(3),
+        "--fail-on-change exits 3 (a change, not an error): {}",
         run.stderr
     );
     let shown = run.stdout.replace(edited.path().to_str().unwrap(), "NEW");

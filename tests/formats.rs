@@ -235,3 +235,102 @@ fn moin_cells_keep_their_shape_whatever_the_text() {
     }
     assert!(run.stdout.contains("{{{|}}}"), "{}", run.stdout);
 }
+
+/// Every JSON document says its format (2), and the same thing has the same type in all of
+/// them: a diff's summary values are its changes' values, a why-not gap is a number,
+/// `check`'s counts are numbers even when the rules do not check, `eval` says the request.
+#[test]
+fn json_documents_give_one_thing_one_type() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let run = wotrules(&root(), args);
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr))
+    };
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let edited = workspace.path().join("rules");
+    support::copy_dir(&root().join("rules"), &edited);
+    let path = edited.join("ttp/ttp-assisted.yaml");
+    let text = std::fs::read_to_string(&path).expect("a rule file");
+    std::fs::write(
+        &path,
+        text.replacen(
+            "then min(35, record.value)",
+            "then min(30, record.value)",
+            1,
+        ),
+    )
+    .expect("written");
+    let edited = edited.to_str().expect("UTF-8");
+    let diff = json(&[
+        "diff",
+        "--base",
+        "rules",
+        "--rules",
+        edited,
+        "--case",
+        "rules/tests/cases/topup.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(diff["format"], 2);
+    let change = &diff["records"][0]["changes"][0];
+    let count = &diff["summary"]["records"][0];
+    assert_eq!(
+        (change["old"].clone(), change["new"].clone()),
+        (35.into(), 30.into())
+    );
+    assert_eq!(
+        (count["old"].clone(), count["new"].clone()),
+        (35.into(), 30.into())
+    );
+    assert_eq!(count["count"], 1);
+
+    let why_not = json(&[
+        "eval",
+        "--case",
+        "rules/tests/cases/a20111001.1.yaml",
+        "--member",
+        "1500",
+        "--why-not",
+        "level=assurer",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(why_not["format"], 2);
+    assert_eq!(why_not["obstacles"][0]["gap"], 55, "{why_not:#}");
+
+    let broken = workspace.path().join("broken");
+    support::copy_dir(&root().join("rules"), &broken);
+    let path = broken.join("ap/points.yaml");
+    let text = std::fs::read_to_string(&path).expect("a rule file");
+    std::fs::write(&path, text.replacen("record.awarded", "record.awared", 1)).expect("written");
+    let check = json(&[
+        "check",
+        "--rules",
+        broken.to_str().expect("UTF-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(check["ok"], false);
+    assert!(
+        check["rule_files"].as_u64().is_some_and(|n| n >= 8),
+        "{check:#}"
+    );
+    assert!(
+        check["definitions"].as_u64().is_some_and(|n| n >= 40),
+        "{check:#}"
+    );
+
+    let eval = json(&[
+        "eval",
+        "--case",
+        "rules/tests/cases/a20111001.1.yaml",
+        "--member",
+        "1500",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(eval["format"], 2);
+    assert_eq!(eval["request"]["ticket"], "s20111128.6822");
+    assert_eq!(eval["request"]["by"], "assuree");
+    assert!(eval["request"]["mismatch"].is_null());
+}

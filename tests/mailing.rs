@@ -371,7 +371,10 @@ fn messages_are_dated_when_written_and_say_the_date_of_their_decisions() {
             message.contains("\r\nDate: Fri, 2 Dec 2011 09:30:00 +0100\r\n"),
             "{name}: {message}"
         );
-        assert!(message.contains("\r\nX-Wotrules-As-Of: 2011-12-01\r\n"), "{name}");
+        assert!(
+            message.contains("\r\nX-Wotrules-As-Of: 2011-12-01\r\n"),
+            "{name}"
+        );
     }
     let out = workspace.path().join("now");
     let run = wotrules(

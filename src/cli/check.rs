@@ -20,21 +20,18 @@ pub(super) struct CheckArgs {
 }
 
 pub(super) fn run(args: &CheckArgs) -> Exit {
-    let result = RulesFrom::Directory(args.rules.clone()).check();
+    let (result, counts) = RulesFrom::Directory(args.rules.clone()).check_counted();
     if let TextOrJson::Json = args.format {
-        let (counts, diagnostics) = match &result {
-            Ok((rules, warnings)) => (
-                Some((rules.program.files.len(), rules.program.definitions.len())),
-                warnings.as_slice(),
-            ),
-            Err(diagnostics) => (None, diagnostics.as_slice()),
+        let diagnostics = match &result {
+            Ok((_, warnings)) => warnings.as_slice(),
+            Err(diagnostics) => diagnostics.as_slice(),
         };
         let document = serde_json::json!({
             "format": crate::report::JSON_FORMAT,
             "tool": concat!("wotrules ", env!("CARGO_PKG_VERSION")),
-            "ok": counts.is_some(),
-            "rule_files": counts.map(|c| c.0),
-            "definitions": counts.map(|c| c.1),
+            "ok": result.is_ok(),
+            "rule_files": counts.rule_files,
+            "definitions": counts.definitions,
             "diagnostics": diagnostics.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
         });
         emit(&format!(
@@ -47,12 +44,11 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         };
     }
     match result {
-        Ok((rules, warnings)) => {
+        Ok((_, warnings)) => {
             emit_error(&render_styled(&warnings));
             emit(&format!(
                 "{} rule files, {} definitions: ok\n",
-                rules.program.files.len(),
-                rules.program.definitions.len(),
+                counts.rule_files, counts.definitions,
             ));
             Exit::Success
         }

@@ -26,7 +26,7 @@ pub(super) struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     format: TextOrJson,
-    /// Exit 1 when any output changed.
+    /// Exit 3 when any output changed (for CI on a pull request).
     #[arg(long)]
     fail_on_change: bool,
 }
@@ -64,7 +64,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
     drop(changes);
     super::leave_to_exit(data);
     if changed && args.fail_on_change {
-        Exit::RuleErrors
+        Exit::Changed
     } else {
         Exit::Success
     }

@@ -149,6 +149,12 @@ fn parse_written(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, St
         return Ok(written);
     }
     crate::store::parse_date(text)
-        .map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset())
-        .map_err(|_| format!("`{text}` is not a date: write 2011-12-01T10:00:00+01:00 or 2011-12-01"))
+        .map(|day| {
+            day.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .fixed_offset()
+        })
+        .map_err(|_| {
+            format!("`{text}` is not a date: write 2011-12-01T10:00:00+01:00 or 2011-12-01")
+        })
 }

@@ -20,15 +20,19 @@ use crate::diag::{Diagnostic, Kind, render_styled};
 use crate::session::Rules;
 use crate::session::{DataFrom, RulesFrom};
 
-/// How a run ended; the process exit code.
+/// How a run ended; the process exit code (the README's table lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Everything worked.
     Success = 0,
-    /// The rules have errors (or an output failed to evaluate).
+    /// The rules are at fault: they have errors (`check`, every command), an output failed
+    /// to evaluate (`eval`, `mailing`), a rule test failed (`test`).
     RuleErrors = 1,
-    /// Bad input: arguments, a case file, a database, a missing file.
+    /// Bad input: arguments, a case file, a test file, a database, a dump, a git revision, a
+    /// missing file or directory.
     BadInput = 2,
+    /// `diff --fail-on-change`: the rules decide something differently (nothing is wrong).
+    Changed = 3,
 }
 
 #[derive(Parser)]

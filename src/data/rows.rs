@@ -134,8 +134,9 @@ pub struct Contact {
     pub suffix: String,
 }
 
-/// The support request a case is about.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// The support request a case is about (in JSON: `{"ticket", "by", "mismatch"}`, each
+/// text or null).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Request {
     /// Ticket number such as `s20111128.6822`.
     pub ticket: Option<String>,

@@ -93,8 +93,20 @@ pub struct Changes {
     pub records: Vec<EntityChanges>,
 }
 
-/// How many members or records an output moved from one value to another.
-pub type Summary = BTreeMap<(String, String, String), usize>;
+/// How many members or records an output moved from one value to another: by output and
+/// the two values as shown, the count and the two values themselves.
+pub type Summary = BTreeMap<(String, String, String), Tally>;
+
+/// The members or records an output moved from `old` to `new`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    /// How many.
+    pub count: usize,
+    /// The old value (`None`: the old rules have no such output).
+    pub old: Option<Result<Value, EvalError>>,
+    /// The new value.
+    pub new: Option<Result<Value, EvalError>>,
+}
 
 impl Changes {
     /// Counts per `(output, old, new)`, for members and for records.
@@ -108,7 +120,14 @@ impl Changes {
                         show(change.old.as_ref()),
                         show(change.new.as_ref()),
                     );
-                    *summary.entry(key).or_default() += 1;
+                    summary
+                        .entry(key)
+                        .or_insert_with(|| Tally {
+                            count: 0,
+                            old: change.old.clone(),
+                            new: change.new.clone(),
+                        })
+                        .count += 1;
                 }
             }
             summary

@@ -78,7 +78,8 @@ fn entity_text(out: &mut String, entity: &EntityChanges) {
 }
 
 fn summary_text(out: &mut String, summary: &Summary, noun: &str) {
-    for ((output, old, new), count) in summary {
+    for ((output, old, new), tally) in summary {
+        let count = tally.count;
         let _ = writeln!(out, "  {output}: {old} → {new}: {count} {noun}");
     }
 }
@@ -207,22 +208,24 @@ struct SummaryJson<'a> {
     records: Vec<CountJson<'a>>,
 }
 
+/// A count of the summary: the values as in `changes` (a value, `{"error": …}`, or null
+/// where a side has no such output).
 #[derive(Serialize)]
 struct CountJson<'a> {
     output: &'a str,
-    old: &'a str,
-    new: &'a str,
+    old: SideJson<'a>,
+    new: SideJson<'a>,
     count: usize,
 }
 
 fn counts(summary: &Summary) -> Vec<CountJson<'_>> {
     summary
         .iter()
-        .map(|((output, old, new), count)| CountJson {
+        .map(|((output, _, _), tally)| CountJson {
             output,
-            old,
-            new,
-            count: *count,
+            old: SideJson::of(tally.old.as_ref()),
+            new: SideJson::of(tally.new.as_ref()),
+            count: tally.count,
         })
         .collect()
 }

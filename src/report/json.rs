@@ -6,14 +6,16 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::data::Dataset;
+use crate::data::{Dataset, Request};
 use crate::eval::{
     Decisions, EntityDecisions, EvalError, FailedRow, Location, Skipped, SkippedOverride, TraceNode,
 };
 use crate::lang::Value;
 
-/// The version of the JSON documents' shape; it changes when a field changes meaning.
-pub const JSON_FORMAT: u32 = 1;
+/// The version of the JSON documents' shape; it changes when a field changes meaning or
+/// type. 2: the same thing has the same type everywhere (a diff's summary values as its
+/// changes', a why-not gap a number, `check`'s counts numbers), and `eval` says the request.
+pub const JSON_FORMAT: u32 = 2;
 
 /// What opens every JSON document: its format version and the tool that wrote it.
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ struct Document<'a> {
     stamp: Stamp,
     as_of: String,
     rules_digest: &'a str,
+    request: &'a Request,
     members: Vec<Entity<'a>>,
     records: Vec<Entity<'a>>,
 }
@@ -259,6 +262,7 @@ pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         stamp: Stamp::current(),
         as_of: data.as_of.to_string(),
         rules_digest: digest,
+        request: &data.request,
         members: decisions.members.iter().map(|m| entity(m, None)).collect(),
         records,
     })

@@ -85,7 +85,14 @@ fn obstacle_text(obstacle: &Obstacle, withheld: Withheld) -> String {
         )
     } else {
         match &obstacle.gap {
-            Some(gap) => format!("{}: {gap} needed", failed_text(&obstacle.failed, withheld)),
+            Some(gap) => {
+                let gap = if *gap < 0 {
+                    format!("{} fewer", gap.unsigned_abs())
+                } else {
+                    format!("{gap} more")
+                };
+                format!("{}: {gap} needed", failed_text(&obstacle.failed, withheld))
+            }
             None => failed_text(&obstacle.failed, withheld),
         }
     }
@@ -119,7 +126,7 @@ pub fn render_why_not_json(
         at: &'a str,
         cite: &'a str,
         earlier_row_holds: bool,
-        gap: Option<&'a str>,
+        gap: Option<i64>,
         failed: FailedRowJson<'a>,
     }
     #[derive(Serialize)]
@@ -143,7 +150,7 @@ pub fn render_why_not_json(
                 at: &o.at,
                 cite: &o.cite,
                 earlier_row_holds: o.earlier_row_holds,
-                gap: o.gap.as_deref(),
+                gap: o.gap,
                 failed: FailedRowJson(&o.failed),
             })
             .collect(),

@@ -96,9 +96,9 @@ pub struct Obstacle {
     pub failed: FailedRow,
     /// Whether the failing part is an earlier row that holds (rather than this row's own).
     pub earlier_row_holds: bool,
-    /// For a part `x >= n` (or `>`, `<=`, `<`) of integers: how far `x` is from holding
-    /// (`55 more`, `3 fewer`).
-    pub gap: Option<String>,
+    /// For a part `x >= n` (or `>`, `<=`, `<`) of integers: how much `x` must change for
+    /// it to hold (55: 55 more; -3: 3 fewer).
+    pub gap: Option<i64>,
 }
 
 /// The answer to "why not OUTPUT = VALUE".
@@ -482,7 +482,7 @@ impl<'a> Evaluation<'a> {
 
     /// How far the first failing part of `rule` is from holding, when it compares an
     /// integer with an integer constant.
-    fn gap(&mut self, rule: &'a Rule, scope: Scope, entity: usize) -> Option<String> {
+    fn gap(&mut self, rule: &'a Rule, scope: Scope, entity: usize) -> Option<i64> {
         use crate::check::program::Compare;
         for conjunct in &rule.conjuncts {
             if self.value_of(&conjunct.code, scope, entity).ok() == Some(Value::Bool(true)) {
@@ -498,10 +498,10 @@ impl<'a> Evaluation<'a> {
                 return None;
             };
             return match op {
-                Compare::Ge => Some(format!("{} more", bound - now)),
-                Compare::Gt => Some(format!("{} more", bound - now + 1)),
-                Compare::Le => Some(format!("{} fewer", now - bound)),
-                Compare::Lt => Some(format!("{} fewer", now - bound + 1)),
+                Compare::Ge => bound.checked_sub(now),
+                Compare::Gt => bound.checked_sub(now)?.checked_add(1),
+                Compare::Le => bound.checked_sub(now),
+                Compare::Lt => bound.checked_sub(now)?.checked_sub(1),
                 _ => None,
             };
         }
