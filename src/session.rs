@@ -33,6 +33,9 @@ pub struct Rules {
     pub personal: Vec<String>,
 }
 
+/// Checked rules and their warnings, or every diagnostic that stopped them.
+pub type Checked = Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Where rules come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RulesFrom {
@@ -61,7 +64,7 @@ impl RulesFrom {
 
     /// The checked rules and their warnings, or every diagnostic that stopped them (their
     /// [`crate::diag::Kind`] says whether the rules or the input are at fault).
-    pub fn check(&self) -> Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn check(&self) -> Checked {
         check_sources(match self {
             Self::Directory(dir) => rule_sources(dir),
             Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
@@ -75,7 +78,7 @@ impl RulesFrom {
 
     /// As [`Self::check`], with how many rule files were read and definitions declared
     /// (also when the rules do not check).
-    pub fn check_counted(&self) -> (Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>>, Counts) {
+    pub fn check_counted(&self) -> (Checked, Counts) {
         let sources = match self {
             Self::Directory(dir) => rule_sources(dir),
             Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
@@ -104,18 +107,13 @@ pub struct Counts {
 
 /// The checked rules of rule sources already read (or the errors of reading them), with
 /// every feature's plan checked among them.
-pub fn check_sources(
-    sources: Result<RuleSources, Vec<Diagnostic>>,
-) -> Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn check_sources(sources: Result<RuleSources, Vec<Diagnostic>>) -> Checked {
     let (set, diagnostics) = load_rule_set(sources?);
     check_set(&set, diagnostics)
 }
 
 /// The checked rules of a rule set already loaded, with the diagnostics of loading it.
-pub fn check_set(
-    set: &RuleSet,
-    mut diagnostics: Vec<Diagnostic>,
-) -> Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn check_set(set: &RuleSet, mut diagnostics: Vec<Diagnostic>) -> Checked {
     let mut mailings = MailingPlans::default();
     let mut why_not = WhyNotPlan::default();
     let (program, check_diagnostics) = check(set, &mut [&mut mailings, &mut why_not]);
