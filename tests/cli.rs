@@ -54,3 +54,46 @@ fn the_readme_lists_the_functions_the_language_has() {
     );
     assert!(run.stdout.contains("has_word(text, text) → bool"));
 }
+
+/// What a newcomer types: `eval` without input names both inputs, `md` is Markdown,
+/// `--member` may repeat, and completions offer the rules' outputs and their values.
+#[test]
+fn the_command_line_helps_where_a_newcomer_guesses() {
+    let run = wotrules(&root(), &["eval"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("<--case <CASE>|--db <DB>>"),
+        "{}",
+        run.stderr
+    );
+    let case = ["eval", "--case", "rules/tests/cases/a20111001.1.yaml"];
+    let md = wotrules(&root(), &[&case[..], &["--format", "md"]].concat());
+    let markdown = wotrules(&root(), &[&case[..], &["--format", "markdown"]].concat());
+    assert_eq!(md.code, Some(0), "{}", md.stderr);
+    assert_eq!(md.stdout, markdown.stdout);
+    let two = wotrules(
+        &root(),
+        &[
+            &case[..],
+            &["--member", "1500", "--member", "2001", "--format", "json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(two.code, Some(0), "{}", two.stderr);
+    let json: serde_json::Value = serde_json::from_str(&two.stdout).expect("JSON");
+    let ids: Vec<i64> = json["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["id"].as_i64().expect("an id"))
+        .collect();
+    assert_eq!(ids, [1500, 2001]);
+    let bash = wotrules(&root(), &["completions", "bash"]);
+    for offered in [
+        "reapply_points",
+        "level=assurer-on-hold",
+        "reapply=eligible",
+    ] {
+        assert!(bash.stdout.contains(offered), "{offered}");
+    }
+}

@@ -18,9 +18,9 @@ use crate::session::{Rules, RulesFrom};
 pub(super) struct EvalArgs {
     #[command(flatten)]
     data: DataArgs,
-    /// Only this member and the records it received.
+    /// Only this member and the records it received (may be given more than once).
     #[arg(long, conflicts_with = "record")]
-    member: Option<i64>,
+    member: Vec<i64>,
     /// Only this record (by notary id).
     #[arg(long, conflicts_with = "summary")]
     record: Option<i64>,
@@ -69,7 +69,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
     if let Some(question) = &args.why_not {
         let asked = super::why_not::Asked {
             data: &data_source,
-            member: args.member,
+            members: &args.member,
             record: args.record,
             as_of: args.as_of,
             format: args.format,
@@ -88,7 +88,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
         },
     };
-    let selection = match Selection::of(&data, args.member, args.record) {
+    let selection = match Selection::of(&data, &args.member, args.record) {
         Ok(selection) => selection,
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };

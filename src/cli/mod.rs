@@ -95,13 +95,17 @@ enum Command {
         wotrules mailing --db cacert.sqlite --as-of 2011-12-01 --out /tmp/mailing\n  \
         wotrules mailing --case rules/tests/cases/part-2-mailing.yaml --dry-run")]
     Mailing(mailing::MailingArgs),
-    /// Print a completion script for a shell.
+    /// Print a completion script for a shell (with the outputs of the rules for `--explain`
+    /// and `--why-not`).
     #[command(
         after_help = "Example:\n  wotrules completions bash > /etc/bash_completion.d/wotrules"
     )]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+        /// The rules whose outputs `--explain` and `--why-not` complete.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
     },
 }
 
@@ -123,9 +127,14 @@ pub fn run() -> ExitCode {
         Command::Gen(args) => generate::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Mailing(args) => mailing::run(&args),
-        Command::Completions { shell } => {
+        Command::Completions { shell, rules } => {
+            let mut command = Cli::command();
+            // Rules that do not check complete without their outputs.
+            if let Ok(rules) = RulesFrom::Directory(rules).rules() {
+                command = command.mut_subcommand("eval", |eval| with_outputs(eval, &rules));
+            }
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "wotrules", &mut script);
+            clap_complete::generate(shell, &mut command, "wotrules", &mut script);
             emit(&String::from_utf8_lossy(&script));
             Exit::Success
         }
@@ -135,9 +144,10 @@ pub fn run() -> ExitCode {
 
 /// `--case FILE` or `--db FILE`: the data a command reads.
 #[derive(Args)]
+#[group(required = true, multiple = false)]
 struct DataArgs {
     /// A case file (YAML).
-    #[arg(long, conflicts_with = "db", required_unless_present = "db")]
+    #[arg(long)]
     case: Option<PathBuf>,
     /// A SQLite database with CAcert's tables (opened read-only).
     #[arg(long)]
@@ -169,7 +179,8 @@ enum Format {
     Text,
     /// One JSON document.
     Json,
-    /// Markdown, to paste into a ruling.
+    /// Markdown, to paste into a ruling (`md` for short).
+    #[value(alias = "md")]
     Markdown,
     /// MoinMoin wiki markup, as on wiki.cacert.org.
     Moin,
@@ -262,4 +273,28 @@ fn members_bar(total: usize, what: &str) -> indicatif::ProgressBar {
     ))
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     indicatif::ProgressBar::new(total as u64).with_style(style)
+}
+
+/// `eval` with the outputs of `rules` as the values `--explain` and `--why-not` complete
+/// (`level`; `level=assurer`, one for each value of an enumerated or boolean output).
+fn with_outputs(eval: clap::Command, rules: &Rules) -> clap::Command {
+    use crate::lang::Type;
+    let program = &rules.program;
+    let outputs = program.member_outputs.iter().chain(&program.record_outputs);
+    let names: Vec<String> = outputs.clone().map(|o| o.name.clone()).collect();
+    let mut questions = Vec::new();
+    for output in outputs {
+        let values = match program.definitions[output.definition].ty.required() {
+            Type::Enum(name) => program.enums.get(&**name).cloned().unwrap_or_default(),
+            Type::Bool => vec!["true".into(), "false".into()],
+            _ => Vec::new(),
+        };
+        questions.extend(values.iter().map(|v| format!("{}={v}", output.name)));
+    }
+    eval.mut_arg("explain", |arg| {
+        arg.value_parser(clap::builder::PossibleValuesParser::new(names))
+    })
+    .mut_arg("why_not", |arg| {
+        arg.value_parser(clap::builder::PossibleValuesParser::new(questions))
+    })
 }

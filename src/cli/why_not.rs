@@ -16,7 +16,7 @@ use crate::whynot::{
 /// What `eval` was asked besides `--why-not`.
 pub(super) struct Asked<'a> {
     pub data: &'a DataFrom,
-    pub member: Option<i64>,
+    pub members: &'a [i64],
     pub record: Option<i64>,
     pub as_of: Option<NaiveDate>,
     pub format: Format,
@@ -25,13 +25,13 @@ pub(super) struct Asked<'a> {
 
 pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
     let program = &rules.program;
-    let (scope, id) = match (asked.member, asked.record) {
-        (Some(id), _) => (Scope::Member, id),
-        (None, Some(id)) => (Scope::Record, id),
-        (None, None) => {
+    let (scope, id) = match (asked.members, asked.record) {
+        ([id], _) => (Scope::Member, *id),
+        ([], Some(id)) => (Scope::Record, id),
+        _ => {
             return usage(
                 "`--why-not` asks about one member or record",
-                "add `--member ID` or `--record ID`",
+                "add one `--member ID` or `--record ID`",
             );
         }
     };

@@ -7,35 +7,38 @@ use crate::diag::Diagnostic;
 use crate::lang::Value;
 
 /// Which members and records to decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
     /// Every evaluated member and every record.
     All,
-    /// One member (by index into the dataset) and the records it received.
-    Member(usize),
+    /// Members (by index into the dataset), each with the records it received.
+    Members(Vec<usize>),
     /// One record (by index into the dataset).
     Record(usize),
 }
 
 impl Selection {
-    /// The member `member` (with the records it received), else the record `record`, else
-    /// everything; an id the data does not hold is an error saying which.
-    pub fn of(
-        data: &Dataset,
-        member: Option<i64>,
-        record: Option<i64>,
-    ) -> Result<Self, Diagnostic> {
-        match (member, record) {
-            (Some(id), _) => data
-                .members
+    /// The members `members` (each with the records it received), else the record
+    /// `record`, else everything; an id the data does not hold is an error saying which.
+    pub fn of(data: &Dataset, members: &[i64], record: Option<i64>) -> Result<Self, Diagnostic> {
+        match (members, record) {
+            ([_, ..], _) => members
                 .iter()
-                .position(|m| m.evaluated && m.row.id == id)
-                .map(Selection::Member)
-                .ok_or_else(|| {
-                    Diagnostic::error("unknown-member", format!("member {id} is not in the data"))
-                        .help("`--member` takes the id of a listed member")
-                }),
-            (None, Some(id)) => data
+                .map(|&id| {
+                    data.members
+                        .iter()
+                        .position(|m| m.evaluated && m.row.id == id)
+                        .ok_or_else(|| {
+                            Diagnostic::error(
+                                "unknown-member",
+                                format!("member {id} is not in the data"),
+                            )
+                            .help("`--member` takes the id of a listed member")
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Selection::Members),
+            ([], Some(id)) => data
                 .records
                 .iter()
                 .position(|r| r.id == id)
@@ -47,7 +50,7 @@ impl Selection {
                     )
                     .help("`--record` takes the id of a notary row entered on or before the date")
                 }),
-            (None, None) => Ok(Selection::All),
+            ([], None) => Ok(Selection::All),
         }
     }
 }
@@ -128,19 +131,19 @@ impl Decisions {
     }
 }
 
-/// Decides every output of the selection, with the traces `explain` asks for: one member of
-/// a large database with a memo for it and its records only.
+/// Decides every output of the selection, with the traces `explain` asks for: members of a
+/// large database with a memo for them and their records only.
 pub fn decide(
     program: &Program,
     data: &Dataset,
     selection: Selection,
     explain: &Explain,
 ) -> Decisions {
-    let mut evaluation = match selection {
+    let mut evaluation = match &selection {
         Selection::All | Selection::Record(_) => Evaluation::new(program, data),
-        Selection::Member(index) => {
+        Selection::Members(members) => {
             let mut evaluation = Evaluation::chunked(program, data);
-            evaluation.focus(&[index]);
+            evaluation.focus(members);
             evaluation
         }
     };
@@ -151,17 +154,23 @@ impl Evaluation<'_> {
     /// Decides every output of the selection, with the traces `explain` asks for.
     pub fn decide_all(&mut self, selection: Selection, explain: &Explain) -> Decisions {
         let data = self.data;
-        let members: Vec<usize> = match selection {
+        let members: Vec<usize> = match &selection {
             Selection::All => (0..data.members.len())
                 .filter(|i| data.members[*i].evaluated)
                 .collect(),
-            Selection::Member(index) => vec![index],
+            Selection::Members(members) => members.clone(),
             Selection::Record(_) => Vec::new(),
         };
-        let records: Vec<usize> = match selection {
+        let records: Vec<usize> = match &selection {
             Selection::All => (0..data.records.len()).collect(),
-            Selection::Member(index) => data.received(index).collect(),
-            Selection::Record(index) => vec![index],
+            Selection::Members(members) => {
+                let mut records: Vec<usize> =
+                    members.iter().flat_map(|&m| data.received(m)).collect();
+                records.sort_unstable();
+                records.dedup();
+                records
+            }
+            Selection::Record(index) => vec![*index],
         };
         let program = self.program;
         let member_decisions = members

@@ -352,7 +352,18 @@ impl Loader {
     fn text(&mut self, field: Field<String>, what: &str) -> Option<Located<String>> {
         let text = Self::located(field)?;
         if text.value.trim().is_empty() {
-            self.error(text.pos, 1, "empty-value", format!("{what} is empty"), None);
+            let help = match what {
+                "`cite`" => "cite the clause this rule encodes, such as `AP 4.4 Table 2` or `a20111001.1 ruling #1, step 4`: every decision carries it into explanations and rulings".to_string(),
+                "`id`" => "give the rule file a short id, such as the document's number `a20111001.1`".to_string(),
+                other => format!("write {other}: it may not be blank"),
+            };
+            self.error(
+                text.pos,
+                1,
+                "empty-value",
+                format!("{what} is empty"),
+                Some(help),
+            );
             return None;
         }
         Some(text)

@@ -255,19 +255,18 @@ impl Reader<'_> {
             Field::Absent => Some(Request::default()),
             Field::Invalid => None,
         };
+        // Ids are checked before the items are read, so that a duplicate is reported with
+        // every other problem of the file, also where an item has one of its own.
+        let member_ids = listed_ids(&format.members, |m: &MemberFormat| &m.id);
+        let record_ids = listed_ids(&format.records, |r: &RecordFormat| &r.id);
+        self.unique(member_ids.into_iter(), "member", "list each member once");
+        self.unique(record_ids.into_iter(), "record", "notary ids are unique");
         let members = self.list(format.members, Self::member);
         let records = self.list(format.records, Self::record);
         let (members, records) = (members?, records?);
-        self.unique(
-            members.iter().map(|(m, place)| (m.id, *place)),
-            "member",
-            "list each member once",
-        );
-        self.unique(
-            records.iter().map(|(r, place)| (r.id, *place)),
-            "record",
-            "notary ids are unique",
-        );
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
         Some(CaseFile {
             as_of: as_of?,
             request: request?,
@@ -471,4 +470,24 @@ impl Reader<'_> {
             deleted: deleted?.into(),
         })
     }
+}
+
+/// The ids the items of a list give, with the place of each item.
+fn listed_ids<F>(
+    items: &Field<Vec<Field<F>>>,
+    id: impl Fn(&F) -> &Field<i64>,
+) -> Vec<(i64, Place)> {
+    let Field::Present(items, _) = items else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Field::Present(format, place) => match id(format) {
+                Field::Present(id, _) => Some((*id, *place)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
