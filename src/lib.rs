@@ -24,4 +24,5 @@ pub mod store;
 pub(crate) mod suggest;
 pub mod syntax;
 pub mod whynot;
+pub(crate) mod words;
 pub mod yaml;

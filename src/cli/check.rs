@@ -7,6 +7,7 @@ use clap::Args;
 use super::{Exit, TextOrJson, emit, emit_error, exit_for};
 use crate::diag::{Diagnostic, render_styled};
 use crate::session::RulesFrom;
+use crate::words::counted;
 
 #[derive(Args)]
 pub(super) struct CheckArgs {
@@ -47,15 +48,16 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         Ok((_, warnings)) => {
             emit_error(&render_styled(&warnings));
             emit(&format!(
-                "{} rule files, {} definitions: ok\n",
-                counts.rule_files, counts.definitions,
+                "{}, {}: ok\n",
+                counted(counts.rule_files, "rule file"),
+                counted(counts.definitions, "definition"),
             ));
             Exit::Success
         }
         Err(diagnostics) => {
             emit_error(&render_styled(&diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            emit_error(&format!("{errors} error(s)\n"));
+            emit_error(&format!("{}\n", counted(errors, "error")));
             exit_for(&diagnostics)
         }
     }

@@ -10,6 +10,10 @@ use crate::diag::Diagnostic;
 use crate::generate::{generate, read_profile};
 use crate::session::RulesFrom;
 use crate::store::{import_case, read_text, write_mysql_dump_file};
+use crate::words::counted;
+
+/// The profile `gen` uses unless told otherwise, so that it runs anywhere.
+const BUILT_IN_PROFILE: &str = include_str!("../../benches/population.yaml");
 
 #[derive(Args)]
 pub(super) struct GenArgs {
@@ -29,9 +33,10 @@ pub(super) struct GenArgs {
     /// Instead, a `mysqldump` of CAcert's production schema to create (must not exist).
     #[arg(long)]
     mysql_dump: Option<PathBuf>,
-    /// The distributions.
-    #[arg(long, default_value = "benches/population.yaml")]
-    profile: PathBuf,
+    /// The distributions [default: the built-in profile, `benches/population.yaml` of the
+    /// source tree].
+    #[arg(long)]
+    profile: Option<PathBuf>,
     /// The rules whose `store.cats_types` the dump's Assurer Challenge variant takes.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
@@ -48,10 +53,13 @@ pub(super) fn run(args: &GenArgs) -> Exit {
             Exit::BadInput,
         );
     }
-    let shown = args.profile.display().to_string();
-    let case = read_text(&args.profile)
-        .and_then(|text| read_profile(&shown, &text))
-        .and_then(|profile| generate(&profile, args.members, args.seed));
+    let profile = match &args.profile {
+        Some(path) => {
+            read_text(path).and_then(|text| read_profile(&path.display().to_string(), &text))
+        }
+        None => read_profile("benches/population.yaml (built in)", BUILT_IN_PROFILE),
+    };
+    let case = profile.and_then(|profile| generate(&profile, args.members, args.seed));
     let case = match case {
         Ok(case) => case,
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
@@ -76,9 +84,9 @@ pub(super) fn run(args: &GenArgs) -> Exit {
     match written {
         Ok(()) => {
             emit(&format!(
-                "generated {} members and {} records into {}\n",
-                case.members.len(),
-                case.records.len(),
+                "generated {} and {} into {}\n",
+                counted(case.members.len(), "member"),
+                counted(case.records.len(), "record"),
                 target.display()
             ));
             Exit::Success

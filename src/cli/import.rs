@@ -11,6 +11,7 @@ use crate::store::{
     Charset, DumpOptions, DumpReport, DumpSource, Zone, import_case, import_mysql_dump,
     read_case_file, write_quarantine,
 };
+use crate::words::counted;
 
 #[derive(Args)]
 pub(super) struct ImportArgs {
@@ -69,9 +70,9 @@ fn import_case_file(file: &Path, db: &Path) -> Exit {
     match import_case(&case, &db.display().to_string()) {
         Ok(()) => {
             emit(&format!(
-                "imported {} members and {} records into {}\n",
-                case.members.len(),
-                case.records.len(),
+                "imported {} and {} into {}\n",
+                counted(case.members.len(), "member"),
+                counted(case.records.len(), "record"),
                 db.display(),
             ));
             Exit::Success

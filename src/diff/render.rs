@@ -9,6 +9,7 @@ use crate::data::Dataset;
 use crate::eval::EvalError;
 use crate::lang::Value;
 use crate::report::{Stamp, to_text};
+use crate::words::counted;
 
 /// The two rule versions compared, as the report names them.
 pub struct Versions<'a> {
@@ -41,13 +42,13 @@ pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) 
     }
     let (members, records) = changes.summary();
     let _ = writeln!(out, "\nsummary:");
-    summary_text(&mut out, &members, "members");
-    summary_text(&mut out, &records, "records");
+    summary_text(&mut out, &members, "member");
+    summary_text(&mut out, &records, "record");
     let _ = writeln!(
         out,
-        "{} members and {} records changed",
-        changes.members.len(),
-        changes.records.len()
+        "{} and {} changed",
+        counted(changes.members.len(), "member"),
+        counted(changes.records.len(), "record")
     );
     out
 }
@@ -79,8 +80,8 @@ fn entity_text(out: &mut String, entity: &EntityChanges) {
 
 fn summary_text(out: &mut String, summary: &Summary, noun: &str) {
     for ((output, old, new), tally) in summary {
-        let count = tally.count;
-        let _ = writeln!(out, "  {output}: {old} → {new}: {count} {noun}");
+        let count = counted(tally.count, noun);
+        let _ = writeln!(out, "  {output}: {old} → {new}: {count}");
     }
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::compose::{Mailbag, Message, NotMailed};
 use crate::data::Dataset;
 use crate::report::{Stamp, to_text};
+use crate::words::counted;
 
 /// The message as an RFC 5322 file: UTF-8 text, CRLF line ends, a subject encoded as RFC
 /// 2047 words when it is not plain ASCII, quoted-printable when a line is too long for 8bit.
@@ -229,11 +230,14 @@ pub fn summarize(bags: &[Mailbag]) -> Summary {
 /// The summary line: `N assurers, M assurees, K records` (and who was not mailed).
 pub fn summary_line(summary: &Summary) -> String {
     let mut line = format!(
-        "{} assurers, {} assurees, {} records",
-        summary.assurers, summary.assurees, summary.records
+        "{}, {}, {}",
+        counted(summary.assurers, "assurer"),
+        counted(summary.assurees, "assuree"),
+        counted(summary.records, "record")
     );
     if summary.not_mailed > 0 {
-        line.push_str(&format!("; {} members not mailed", summary.not_mailed));
+        let not_mailed = counted(summary.not_mailed, "member");
+        line.push_str(&format!("; {not_mailed} not mailed"));
         if summary.errors > 0 {
             line.push_str(&format!(" ({} for an error)", summary.errors));
         }

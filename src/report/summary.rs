@@ -16,10 +16,10 @@ pub fn render_summary_text(data: &Dataset, digest: &str, summary: &Summary) -> S
     let mut out = String::new();
     let _ = writeln!(out, "as of {} — rules {digest}", data.as_of);
     for (noun, total, counts) in [
-        ("members", summary.members, &summary.member_counts),
-        ("records", summary.records, &summary.record_counts),
+        ("member", summary.members, &summary.member_counts),
+        ("record", summary.records, &summary.record_counts),
     ] {
-        let _ = writeln!(out, "{total} {noun}");
+        let _ = writeln!(out, "{}", crate::words::counted(total, noun));
         for (output, values) in counts.iter() {
             let shown: Vec<String> = values.iter().map(|(v, n)| format!("{v} {n}")).collect();
             let _ = writeln!(out, "  {output}: {}", shown.join(", "));

@@ -56,10 +56,11 @@ impl std::fmt::Display for Change {
                 method,
                 points,
                 count,
-            } => write!(
-                f,
-                "receive {count} more \"{method}\" assurance(s) of {points} points"
-            ),
+            } => {
+                let assurances =
+                    crate::words::counted(*count, &format!("more \"{method}\" assurance"));
+                write!(f, "receive {assurances} of {points} points")
+            }
             Self::PassCats => write!(f, "pass CATS (the Assurer Challenge)"),
             Self::Repair { record, points } => {
                 write!(

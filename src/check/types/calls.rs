@@ -7,6 +7,7 @@ use crate::lang::{Type, Value};
 use crate::rules::ExprSource;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{AggregateKind, Expr, ExprKind, Span};
+use crate::words::counted;
 
 use super::{Checked, ExprChecker, Facts, param_type};
 
@@ -52,8 +53,8 @@ impl ExprChecker<'_> {
                 expr.span,
                 "arity",
                 format!(
-                    "`{name}` takes {} argument(s), not {}",
-                    parameters.len(),
+                    "`{name}` takes {}, not {}",
+                    counted(parameters.len(), "argument"),
                     arguments.len()
                 ),
                 Some(&format!("`{name}{}`", builtin.spec().signature.describe())),
@@ -82,7 +83,7 @@ impl ExprChecker<'_> {
                 source,
                 expr.span,
                 "arity",
-                format!("`{name}` takes 2 argument(s), not {}", arguments.len()),
+                format!("`{name}` takes 2 arguments, not {}", arguments.len()),
                 Some(&format!(
                     "write `{name}(a, b)`; for more values nest calls: `{name}(a, {name}(b, c))`"
                 )),
@@ -135,8 +136,11 @@ impl ExprChecker<'_> {
                 expr.span,
                 "arity",
                 format!(
-                    "the template has {holes} `{{}}` but {} value(s) are given",
-                    values.len()
+                    "the template has {holes} `{{}}` but {} given",
+                    match values.len() {
+                        1 => "1 value is".to_string(),
+                        n => format!("{n} values are"),
+                    }
                 ),
                 None,
             );
