@@ -31,6 +31,9 @@ pub struct Rules {
     /// The personal fields (`member.dob`) whose values the ruling formats withhold (the
     /// schema's `personal`).
     pub personal: Vec<String>,
+    /// What the rule files' paths (as traces cite them) are relative to, as a reader opens
+    /// them: `rules/`, `git:HEAD:rules/`.
+    pub root: String,
 }
 
 /// Checked rules and their warnings, or every diagnostic that stopped them.
@@ -126,6 +129,12 @@ pub fn check_set(set: &RuleSet, mut diagnostics: Vec<Diagnostic>) -> Checked {
                 why_not,
                 cats_types: set.schema.cats_types.clone(),
                 personal: set.schema.personal.clone(),
+                root: set
+                    .files
+                    .first()
+                    .and_then(|file| file.path.strip_suffix(&file.name))
+                    .unwrap_or_default()
+                    .to_string(),
             };
             Ok((rules, diagnostics))
         }

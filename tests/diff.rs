@@ -163,6 +163,13 @@ fn diff_explains_a_change_by_the_rule_it_comes_from() {
         run.stderr
     );
     let shown = run.stdout.replace(edited.path().to_str().unwrap(), "NEW");
+    // Each side names the clause where it is: the two can be told apart and opened.
+    for side in [
+        "old: record.method_points = 35, override from ttp-assist (priority 11) at rules/ttp/ttp-assisted.yaml:72: ",
+        "new: record.method_points = 30, override from ttp-assist (priority 11) at NEW/ttp/ttp-assisted.yaml:72: ",
+    ] {
+        assert!(shown.contains(side), "{side}\n{shown}");
+    }
     snapshot_settings().bind(|| insta::assert_snapshot!("diff__topup_35_to_30", shown));
 }
 
@@ -243,6 +250,27 @@ fn diff_takes_the_old_rules_from_a_git_revision() {
         .collect();
     assert_eq!(records, vec![13]);
     assert_eq!(document["old_rules"]["source"], "git:HEAD");
+    let text = wotrules(
+        dir,
+        &[
+            "diff",
+            "--base",
+            "git:HEAD",
+            "--case",
+            case.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("old: record.method_points = 35, override from ttp-assist (priority 11) at git:HEAD:rules/ttp/ttp-assisted.yaml:72: "),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("at rules/ttp/ttp-assisted.yaml:72: "),
+        "{}",
+        text.stdout
+    );
     let missing = wotrules(
         dir,
         &[

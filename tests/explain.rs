@@ -149,7 +149,7 @@ fn explain_names_the_outputs_it_explains_and_record_selects_one_record() {
 }
 
 #[test]
-fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_record() {
+fn an_empty_collect_takes_one_line_a_long_citation_is_quoted_once_and_a_record_fits_a_screen() {
     let run = wotrules(
         &root(),
         &[
@@ -201,8 +201,19 @@ fn an_empty_collect_takes_one_line_and_the_readme_command_fits_a_screen_per_reco
         "{}",
         findings[2]
     );
-    // Each record's explanation (from its heading to the next) fits on a screen.
+    // A citation that takes a paragraph (ruling #1's condition 3) is quoted once, then
+    // named with where it is.
     let text = &run.stdout;
+    let quoted = "cites a20111001.1 ruling #1, condition 3: \"reduced assurance points count:";
+    assert_eq!(text.matches(quoted).count(), 1, "{text}");
+    let named = "cites a20111001.1 ruling #1, condition 3 (quoted above) — at a20111001.1-ruling-1 (rulings/a20111001.1-ruling-1.yaml:45)";
+    assert_eq!(text.matches(named).count(), 2, "{text}");
+    assert!(text.find(quoted) < text.find(named));
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 800),
+        "no line runs on: {text}"
+    );
+    // Each record's explanation (from its heading to the next) fits on a screen.
     let blocks: Vec<&str> = text.split("\n  record ").skip(1).collect();
     assert_eq!(blocks.len(), 7, "the seven records member 1500 received");
     for block in blocks {

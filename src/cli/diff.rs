@@ -55,6 +55,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
     let versions = Versions {
         old: (&args.base, &old_program.digest),
         new: (&new_source, &new_program.digest),
+        roots: (&versions[0].root, &versions[1].root),
     };
     emit(&match args.format {
         TextOrJson::Text => render_diff_text(&data, &versions, &changes),

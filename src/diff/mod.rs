@@ -42,6 +42,8 @@ pub struct Responsible {
     pub clause: String,
     /// The rule file id and `path:line` of the clause.
     pub at: String,
+    /// `path:line` of the clause, the path relative to its rules directory.
+    pub place: String,
     /// What it cites.
     pub cite: String,
 }
@@ -53,6 +55,7 @@ impl Responsible {
             value: node.value.clone(),
             clause: node.clause.clone(),
             at: node.at.clone(),
+            place: format!("{}:{}", node.location.rule_file, node.location.line),
             cite: node.cite.clone(),
         }
     }

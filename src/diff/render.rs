@@ -17,6 +17,9 @@ pub struct Versions<'a> {
     pub old: (&'a str, &'a str),
     /// Where the new rules came from and their digest.
     pub new: (&'a str, &'a str),
+    /// What the old and the new rule files' paths are relative to, as a reader opens them
+    /// (`rules/`, `git:HEAD:rules/`), so that the two sides' clauses can be told apart.
+    pub roots: (&'a str, &'a str),
 }
 
 /// Renders the changes for a person: each changed entity, then the summary.
@@ -29,7 +32,7 @@ pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) 
     );
     for member in &changes.members {
         let _ = writeln!(out, "\nmember {}", member.id);
-        entity_text(&mut out, member);
+        entity_text(&mut out, member, versions);
     }
     for record in &changes.records {
         let row = &data.records[record.index];
@@ -38,7 +41,7 @@ pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) 
             "\nrecord {} (from {} to {})",
             record.id, row.from, row.to
         );
-        entity_text(&mut out, record);
+        entity_text(&mut out, record, versions);
     }
     let (members, records) = changes.summary();
     let _ = writeln!(out, "\nsummary:");
@@ -53,7 +56,7 @@ pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) 
     out
 }
 
-fn entity_text(out: &mut String, entity: &EntityChanges) {
+fn entity_text(out: &mut String, entity: &EntityChanges, versions: &Versions) {
     for change in &entity.changes {
         let _ = writeln!(
             out,
@@ -62,15 +65,19 @@ fn entity_text(out: &mut String, entity: &EntityChanges) {
             show(change.old.as_ref()),
             show(change.new.as_ref())
         );
-        for (side, clause) in [("old", &change.old_rule), ("new", &change.new_rule)] {
+        let sides = [
+            ("old", &change.old_rule, versions.roots.0),
+            ("new", &change.new_rule, versions.roots.1),
+        ];
+        for (side, clause, root) in sides {
             if let Some(clause) = clause {
                 let _ = writeln!(
                     out,
-                    "    {side}: {} = {}, {} at {}: {}",
+                    "    {side}: {} = {}, {} at {root}{}: {}",
                     clause.definition,
                     show(Some(&Ok(clause.value.clone()))),
                     clause.clause,
-                    clause.at,
+                    clause.place,
                     clause.cite
                 );
             }

@@ -16,11 +16,12 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         let _ = writeln!(out, "request {}", escape_control(ticket));
     }
     let mut shown = vec![false; data.records.len()];
+    let mut cited = Cited::default();
     let by_index: std::collections::HashMap<usize, &EntityDecisions> =
         decisions.records.iter().map(|r| (r.index, r)).collect();
     for member in &decisions.members {
         let _ = writeln!(out, "\nmember {}", member.id);
-        outputs(&mut out, member, "  ");
+        outputs(&mut out, member, "  ", &mut cited);
         for (title, direction) in [
             ("received", Direction::Received),
             ("given", Direction::Given),
@@ -45,6 +46,7 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
                 data,
                 data.received(member.index)
                     .filter_map(|i| by_index.get(&i).copied()),
+                &mut cited,
             );
         }
     }
@@ -62,13 +64,35 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         let _ = writeln!(out, "\n{title}:");
         table(&mut out, data, &others);
         if others.iter().any(|r| !r.traces.is_empty()) {
-            explain_records(&mut out, data, others.iter().copied());
+            explain_records(&mut out, data, others.iter().copied(), &mut cited);
         }
     }
     out
 }
 
-fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
+/// The clauses whose citation the report has quoted. A citation names its clause, then
+/// (after `: `) quotes or explains it, which can take a paragraph (a ruling's condition): a
+/// citation longer than a line is printed whole the first time, its clause's name after.
+#[derive(Default)]
+struct Cited(HashSet<String>);
+
+/// A citation longer than this (in characters) is quoted once per report.
+const QUOTED_ONCE_BEYOND: usize = 120;
+
+impl Cited {
+    /// `cites …` for `node`: its citation, or the clause's name where it was quoted before.
+    fn line(&mut self, node: &TraceNode) -> String {
+        let first = self.0.insert(node.at.clone());
+        match node.cite.split_once(": ") {
+            Some((clause, _)) if !first && node.cite.chars().count() > QUOTED_ONCE_BEYOND => {
+                format!("cites {clause} (quoted above)")
+            }
+            _ => format!("cites {}", node.cite),
+        }
+    }
+}
+
+fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, cited: &mut Cited) {
     // A definition several outputs read is explained once, then referred to.
     let mut explained: HashSet<String> = HashSet::new();
     let width = entity
@@ -85,12 +109,18 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str) {
         let _ = writeln!(out, "{indent}{name:width$}  {shown}");
         if let Some((_, node)) = entity.traces.iter().find(|(n, _)| n == name) {
             explained.remove(&node.definition);
-            explain(out, node, &format!("{indent}    "), &mut explained);
+            explain(out, node, &format!("{indent}    "), &mut explained, cited);
         }
     }
 }
 
-fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut HashSet<String>) {
+fn explain(
+    out: &mut String,
+    node: &TraceNode,
+    indent: &str,
+    explained: &mut HashSet<String>,
+    cited: &mut Cited,
+) {
     if node.trivial {
         // Nothing held, or a constant: one line, its citation included.
         let tried = if node.tried.is_empty() {
@@ -100,8 +130,12 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
         };
         let _ = writeln!(
             out,
-            "{indent}{} = {} — {}{tried}; cites {}; at {}",
-            node.definition, node.value, node.clause, node.cite, node.at
+            "{indent}{} = {} — {}{tried}; {}; at {}",
+            node.definition,
+            node.value,
+            node.clause,
+            cited.line(node),
+            node.at
         );
         overrides_tried(out, node, indent);
         return;
@@ -135,7 +169,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
             condition.split_whitespace().collect::<Vec<_>>().join(" ")
         );
     }
-    let _ = writeln!(out, "{indent}  cites {} — at {}", node.cite, node.at);
+    let _ = writeln!(out, "{indent}  {} — at {}", cited.line(node), node.at);
     if !node.fields.is_empty() {
         let fields: Vec<String> = node
             .fields
@@ -145,7 +179,7 @@ fn explain(out: &mut String, node: &TraceNode, indent: &str, explained: &mut Has
         let _ = writeln!(out, "{indent}  read {}", fields.join(", "));
     }
     for child in &node.because {
-        explain(out, child, &format!("{indent}  "), explained);
+        explain(out, child, &format!("{indent}  "), explained, cited);
     }
 }
 
@@ -229,6 +263,7 @@ fn explain_records<'a>(
     out: &mut String,
     data: &Dataset,
     records: impl Iterator<Item = &'a EntityDecisions>,
+    cited: &mut Cited,
 ) {
     for record in records {
         let row = &data.records[record.index];
@@ -237,7 +272,7 @@ fn explain_records<'a>(
             "\n  record {} (from {} to {}):",
             record.id, row.from, row.to
         );
-        outputs(out, record, "    ");
+        outputs(out, record, "    ", cited);
     }
 }
 

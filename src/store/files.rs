@@ -255,9 +255,10 @@ pub fn rule_sources_at_revision(
         }
         let object = format!("{revision}:{path}");
         let bytes = git(&["show", "--end-of-options", &object]).map_err(|e| vec![e])?;
-        let text = utf8(&format!("{shown}:{path}"), bytes).map_err(|e| vec![e])?;
+        let shown_path = format!("git:{object}");
+        let text = utf8(&shown_path, bytes).map_err(|e| vec![e])?;
         files.push(SourceText {
-            path: format!("{shown}:{path}"),
+            path: shown_path,
             name: name.to_string(),
             text,
         });
