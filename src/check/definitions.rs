@@ -1,7 +1,7 @@
 //! Checking: the schema, the rule files' metadata, and every definition declared and
 //! compiled (its table's rows, their conditions and values).
 
-use super::program::{Body, Conjunct, Definition, FileInfo, Rule};
+use super::program::{Body, Conjunct, Definition, FileInfo, LineColumn, Rule};
 use super::types::{ExprChecker, Facts, Usage};
 use crate::data::{MemberField, RecordField, RequestField};
 use crate::diag::Diagnostic;
@@ -372,6 +372,11 @@ impl Checker<'_> {
             then: value?,
             cite: cite.to_string(),
             at: self.at(pos),
+            when_at: when.map(|w| line_column(w.pos)),
+            then_at: line_column(match then {
+                CaseValue::Expr(expr) => expr.pos,
+                CaseValue::Outcome(outcome) => outcome.pos,
+            }),
             file,
             condition_text: when.map(|w| w.text.trim().to_string()),
             conjuncts,
@@ -450,5 +455,12 @@ impl Checker<'_> {
         for child in children(expr) {
             self.direct_reads(scope, child, out);
         }
+    }
+}
+
+fn line_column(place: rules::Place) -> LineColumn {
+    LineColumn {
+        line: place.line,
+        column: place.column,
     }
 }

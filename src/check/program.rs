@@ -106,6 +106,10 @@ pub struct Rule {
     pub cite: String,
     /// `path:line` of the clause.
     pub at: String,
+    /// Where the condition is written in the rule file (`None`: no condition).
+    pub when_at: Option<LineColumn>,
+    /// Where the value (or outcome) is written in the rule file.
+    pub then_at: LineColumn,
     /// The rule file it belongs to.
     pub file: usize,
     /// The condition as written, for explanations.
@@ -116,6 +120,16 @@ pub struct Rule {
     pub uses: Vec<DefId>,
     /// Data fields of the same entity the clause reads.
     pub fields: Vec<FieldUse>,
+}
+
+/// A place in a rule file, for the diagnostics of the stages after checking (the SQL
+/// translation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineColumn {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
 }
 
 /// One part of a condition `a and b and …`, with what it reads of the entity decided.

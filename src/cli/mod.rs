@@ -7,6 +7,7 @@ mod eval;
 mod generate;
 mod import;
 mod mailing;
+mod sql;
 mod test;
 mod why_not;
 
@@ -95,6 +96,12 @@ enum Command {
         wotrules mailing --db cacert.sqlite --as-of 2011-12-01 --out /tmp/mailing\n  \
         wotrules mailing --case rules/tests/cases/part-2-mailing.yaml --dry-run")]
     Mailing(mailing::MailingArgs),
+    /// Print SQL that creates views deciding every output over CAcert's tables
+    /// (`wotrules_records`, `wotrules_members`), for SQLite, MariaDB, PostgreSQL or Spark.
+    #[command(after_help = "Examples:\n  \
+        wotrules sql --dialect mariadb | mariadb cacert\n  \
+        wotrules sql --dialect sqlite --as-of 2011-12-01 | sqlite3 cacert.sqlite")]
+    Sql(sql::SqlArgs),
     /// Print a completion script for a shell (with the outputs of the rules for `--explain`
     /// and `--why-not`).
     #[command(
@@ -127,6 +134,7 @@ pub fn run() -> ExitCode {
         Command::Gen(args) => generate::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Mailing(args) => mailing::run(&args),
+        Command::Sql(args) => sql::run(&args),
         Command::Completions { shell, rules } => {
             let mut command = Cli::command();
             // Rules that do not check complete without their outputs.

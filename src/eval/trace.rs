@@ -444,6 +444,13 @@ impl<'a> Evaluation<'a> {
             .collect()
     }
 
+    /// Where the clause that decided definition `id` for `entity` is written (after
+    /// [`Self::value`]): what `wotrules sql` names in an output's `_rule` column.
+    pub fn deciding_clause(&self, id: DefId, entity: usize) -> Option<Location> {
+        self.decision(id, entity)
+            .map(|decision| self.location(id, decision))
+    }
+
     /// The rule file, line and row of the clause that decided `id`.
     fn location(&self, id: DefId, decision: &Decision) -> Location {
         let definition = &self.program().definitions[id];
