@@ -15,7 +15,7 @@ use wotrules::eval::Evaluation;
 use wotrules::lang::Value;
 use wotrules::plan::Plan;
 use wotrules::session::{DataFrom, Rules, RulesFrom};
-use wotrules::sql::{Dialect, Origin, script};
+use wotrules::sql::{Dialect, Form, Origin, script};
 use wotrules::store::{CaseFile, import_case};
 
 fn shipped_rules() -> Rules {
@@ -61,7 +61,7 @@ fn compare(rules: &Rules, path: &Path, as_of: NaiveDate, fixed: bool, tally: &mu
         tool: "wotrules test",
         digest: &program.digest,
     };
-    let sql = script(&plan, Dialect::Sqlite, &origin).expect("a script");
+    let sql = script(&plan, Dialect::Sqlite, Form::Views, &origin).expect("a script");
     let connection = rusqlite::Connection::open(path).expect("opens");
     connection.execute_batch(&sql).expect("the script runs");
     let request = &data.request;

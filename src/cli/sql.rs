@@ -9,7 +9,7 @@ use super::{Exit, emit, emit_error, parse_as_of, rules};
 use crate::diag::{Diagnostic, Location, render_styled};
 use crate::plan::{Plan, Refusal};
 use crate::session::RulesFrom;
-use crate::sql::{Dialect, Origin, script};
+use crate::sql::{Dialect, Form, Origin, script};
 use crate::words::counted;
 
 #[derive(Args)]
@@ -24,9 +24,23 @@ pub(super) struct SqlArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
+    /// Keep the steps between CAcert's tables and the views in tables, computed by the
+    /// procedure `wotrules_refresh()` (call it after the data or the date changed). MariaDB
+    /// computes a common table expression again for every reference to it, which makes the
+    /// plain views slow beyond a few hundred members.
+    #[arg(long)]
+    tables: bool,
 }
 
 pub(super) fn run(args: &SqlArgs) -> Exit {
+    if args.tables && args.dialect != Dialect::Mariadb {
+        emit_error(
+            &Diagnostic::input_error("usage", "--tables is for the mariadb dialect")
+                .help("the other engines compute each step once inside the views")
+                .styled(),
+        );
+        return Exit::BadInput;
+    }
     let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
         Ok(rules) => rules,
         Err(exit) => return exit,
@@ -37,7 +51,12 @@ pub(super) fn run(args: &SqlArgs) -> Exit {
                 tool: concat!("wotrules ", env!("CARGO_PKG_VERSION")),
                 digest: &rules.program.digest,
             };
-            script(&plan, args.dialect, &origin)
+            let form = if args.tables {
+                Form::Tables
+            } else {
+                Form::Views
+            };
+            script(&plan, args.dialect, form, &origin)
         });
     match printed {
         Ok(script) => {

@@ -204,12 +204,7 @@ impl Printer<'_, '_, '_> {
         let list = if items.is_empty() {
             d.text("[]")
         } else {
-            let concat_ws = match d {
-                Dialect::Mariadb => "CONCAT_WS",
-                _ => "concat_ws",
-            };
-            let joined = format!("{concat_ws}(',', {})", items.join(", "));
-            d.concat(&[d.text("["), joined, d.text("]")])
+            d.concat(&[d.text("["), d.comma_joined(&items), d.text("]")])
         };
         (list, self.at(&definition.at))
     }

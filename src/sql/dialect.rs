@@ -164,6 +164,22 @@ impl Dialect {
         }
     }
 
+    /// The texts that are not NULL, joined by commas (`concat_ws`, which SQLite has only
+    /// from 3.44 on).
+    pub fn comma_joined(self, items: &[String]) -> String {
+        match self {
+            Self::Sqlite => {
+                let each: Vec<String> = items
+                    .iter()
+                    .map(|item| format!("COALESCE(',' || {item}, '')"))
+                    .collect();
+                format!("substr({}, 2)", each.join(" || "))
+            }
+            Self::Mariadb => format!("CONCAT_WS(',', {})", items.join(", ")),
+            Self::Postgres | Self::Spark => format!("concat_ws(',', {})", items.join(", ")),
+        }
+    }
+
     /// The smaller (`least`) or larger of two values that are never missing.
     pub fn pick(self, least: bool, a: &str, b: &str) -> String {
         match (self, least) {

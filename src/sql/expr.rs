@@ -367,24 +367,6 @@ impl<'a, 'p> Scene<'a, 'p> {
             Some(f) => format!("CASE WHEN {f} THEN {v} END"),
             None => v.to_string(),
         };
-        let value_or_one = value.clone().unwrap_or_else(|| "1".into());
-        let bit = |v: &str| format!("CASE WHEN {v} THEN 1 ELSE 0 END");
-        let kind = aggregate.kind;
-        let aggregated = match kind {
-            AggregateKind::Count => format!("COUNT({})", when("1")),
-            AggregateKind::Sum => format!("SUM({})", when(&value_or_one)),
-            AggregateKind::Min => format!("MIN({})", when(&value_or_one)),
-            AggregateKind::Max => format!("MAX({})", when(&value_or_one)),
-            AggregateKind::CountDistinct => format!("COUNT(DISTINCT {})", when(&value_or_one)),
-            AggregateKind::Any => match &value {
-                Some(v) => format!("MAX({})", when(&bit(v))),
-                None => format!("MAX({})", when("1")),
-            },
-            AggregateKind::All => format!("MIN({})", when(&bit(&value_or_one))),
-            AggregateKind::Lines => {
-                functions::lines(d, &when(&value_or_one), &filter, &value_or_one, &r)
-            }
-        };
         let key = |alias: &str, this_scope: Scope| match object {
             Code::This if this_scope == Scope::Member => Ok(format!("{alias}.f_id")),
             Code::RecordField(_, RecordField::Assuree) => Ok(format!("{alias}.f_to")),
@@ -410,6 +392,28 @@ impl<'a, 'p> Scene<'a, 'p> {
                 key(&self.this, self.scope)?,
             )
         };
+        let value_or_one = value.clone().unwrap_or_else(|| "1".into());
+        let bit = |v: &str| format!("CASE WHEN {v} THEN 1 ELSE 0 END");
+        let kind = aggregate.kind;
+        let aggregated = match kind {
+            AggregateKind::Count => format!("COUNT({})", when("1")),
+            AggregateKind::Sum => format!("SUM({})", when(&value_or_one)),
+            AggregateKind::Min => format!("MIN({})", when(&value_or_one)),
+            AggregateKind::Max => format!("MAX({})", when(&value_or_one)),
+            AggregateKind::CountDistinct => format!("COUNT(DISTINCT {})", when(&value_or_one)),
+            AggregateKind::Any => match &value {
+                Some(v) => format!("MAX({})", when(&bit(v))),
+                None => format!("MAX({})", when("1")),
+            },
+            AggregateKind::All => format!("MIN({})", when(&bit(&value_or_one))),
+            AggregateKind::Lines => functions::lines(
+                d,
+                &when(&value_or_one),
+                &filter,
+                &value_or_one,
+                (&r, &group),
+            ),
+        };
         let params = if inner.params {
             " CROSS JOIN wotrules_params p"
         } else {
@@ -417,9 +421,15 @@ impl<'a, 'p> Scene<'a, 'p> {
         };
         let joins: String = inner.joins.iter().map(|j| format!(" {j}")).collect();
         let a = format!("a{n}");
-        self.joins.push(format!(
-            "LEFT JOIN (SELECT {group} AS k, {aggregated} AS v {from}{params}{joins} GROUP BY {group}) {a} ON {a}.k = {outer}"
-        ));
+        let rows = format!("SELECT {group} AS k, {aggregated} AS v {from}{params}{joins}");
+        let grouped = if kind == AggregateKind::Lines && d == Dialect::Sqlite {
+            // A window function over each group's rows: every row holds the group's lines.
+            format!("SELECT k, MAX(v) AS v FROM ({rows}) GROUP BY k")
+        } else {
+            format!("{rows} GROUP BY {group}")
+        };
+        self.joins
+            .push(format!("LEFT JOIN ({grouped}) {a} ON {a}.k = {outer}"));
         let v = format!("{a}.v");
         Ok(match kind {
             AggregateKind::Count | AggregateKind::Sum | AggregateKind::CountDistinct => {

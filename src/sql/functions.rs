@@ -193,16 +193,23 @@ fn parse_date(scene: &mut Scene, text: &str) -> String {
     )
 }
 
-/// The texts of the aggregated records joined by newlines, in record order.
+/// The texts of the aggregated records joined by newlines, in record order; `aggregation`
+/// is the alias of the record aggregated and the expression its rows are grouped by.
+/// SQLite orders a `group_concat` only from 3.44 on (Debian 12 ships 3.40), so there it is a
+/// window over the group, ordered, whose every row holds the group's lines.
 pub fn lines(
     d: Dialect,
     element: &str,
     filter: &Option<String>,
     value: &str,
-    record: &str,
+    aggregation: (&str, &str),
 ) -> String {
+    let (record, group) = aggregation;
     match d {
-        Dialect::Sqlite => format!("group_concat({element}, char(10) ORDER BY {record}.f_id)"),
+        Dialect::Sqlite => format!(
+            "group_concat({element}, char(10)) OVER (PARTITION BY {group} ORDER BY {record}.f_id \
+             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+        ),
         Dialect::Mariadb => {
             format!("GROUP_CONCAT({element} ORDER BY {record}.f_id SEPARATOR '\\n')")
         }

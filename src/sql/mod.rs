@@ -28,11 +28,31 @@ pub struct Origin<'a> {
     pub digest: &'a str,
 }
 
+/// How the levels between CAcert's tables and the two views are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Common table expressions inside each view: always current, computed per query.
+    Views,
+    /// Tables `wotrules_wr0`, `wotrules_wm0`, … computed by the procedure
+    /// `wotrules_refresh()` (MariaDB, which computes a common table expression again for
+    /// every reference to it), the views reading the last of them.
+    Tables,
+}
+
 /// The script creating the views (and `wotrules_params`), or the rules the dialect cannot
 /// express.
-pub fn script(plan: &Plan, dialect: Dialect, origin: &Origin) -> Result<String, Vec<Refusal>> {
-    let chain = chain(plan, dialect)?;
+pub fn script(
+    plan: &Plan,
+    dialect: Dialect,
+    form: Form,
+    origin: &Origin,
+) -> Result<String, Vec<Refusal>> {
     let d = dialect;
+    let prefix = match form {
+        Form::Views => "",
+        Form::Tables => "wotrules_",
+    };
+    let chain = chain(plan, d, prefix)?;
     let program = plan.program;
     let mut out = String::new();
     out.push_str(&format!(
@@ -41,16 +61,35 @@ pub fn script(plan: &Plan, dialect: Dialect, origin: &Origin) -> Result<String, 
         origin.digest,
         d.name()
     ));
-    out.push_str(&match plan.as_of {
-        Some(date) => {
+    out.push_str(&match (plan.as_of, form) {
+        (Some(date), _) => {
             format!("-- Decided as of {date}; the support request is read from wotrules_params.\n")
         }
-        None => {
+        (None, Form::Views) => {
             "-- Decided as of wotrules_params.as_of (today, until set), with its support request.\n"
+                .into()
+        }
+        (None, Form::Tables) => {
+            "-- Decided as of wotrules_params.as_of (today, until set), with its support request, \
+             when wotrules_refresh() last ran.\n"
                 .into()
         }
     });
     out.push_str(&params(d));
+    let with = match form {
+        Form::Views => {
+            let ctes: Vec<String> = chain
+                .steps
+                .iter()
+                .map(|(name, select)| format!("{}{select})", d.cte(name)))
+                .collect();
+            format!("WITH\n{}\n", ctes.join(",\n"))
+        }
+        Form::Tables => {
+            out.push_str(&refresh(&chain));
+            String::new()
+        }
+    };
     let outputs = |scope: Scope| -> Vec<(String, DefId)> {
         let list = match scope {
             Scope::Record => &program.record_outputs,
@@ -85,12 +124,31 @@ pub fn script(plan: &Plan, dialect: Dialect, origin: &Origin) -> Result<String, 
         }
         out.push_str(&create_view(d, view));
         out.push_str(&format!(
-            "WITH\n{}\nSELECT {} FROM {last} o{filter};\n",
-            chain.ctes.join(",\n"),
+            "{with}SELECT {} FROM {last} o{filter};\n",
             columns.join(", ")
         ));
     }
     Ok(out)
+}
+
+/// The MariaDB procedure computing every step into its table, indexed for the joins of
+/// the next, and its first call.
+fn refresh(chain: &Chain) -> String {
+    let mut out = String::from(
+        "DROP PROCEDURE IF EXISTS wotrules_refresh;\nDELIMITER //\nCREATE PROCEDURE wotrules_refresh()\nBEGIN\n",
+    );
+    for (name, select) in &chain.steps {
+        let keys = if name.contains("wr") {
+            "PRIMARY KEY (f_id), KEY (f_from), KEY (f_to)"
+        } else {
+            "PRIMARY KEY (f_id)"
+        };
+        out.push_str(&format!(
+            "  CREATE OR REPLACE TABLE {name} ({keys}) AS {select};\n"
+        ));
+    }
+    out.push_str("END//\nDELIMITER ;\nCALL wotrules_refresh();\n");
+    out
 }
 
 /// `wotrules_params`: the date (today until set) and the support request.
@@ -133,19 +191,21 @@ fn create_view(d: Dialect, name: &str) -> String {
     }
 }
 
-/// The common table expressions of every level, and the last of each table.
+/// Every level's step (a table's name and the SELECT computing it from earlier steps), and
+/// the last step of each table.
 struct Chain {
-    ctes: Vec<String>,
+    steps: Vec<(String, String)>,
     last_record: String,
     last_member: String,
 }
 
-fn chain(plan: &Plan, d: Dialect) -> Result<Chain, Vec<Refusal>> {
-    let mut ctes = vec![
-        format!("{}{})", d.cte("wr0"), base::records(plan, d)),
-        format!("{}{})", d.cte("wm0"), base::members(plan, d, "wr0")),
+/// The steps, named `<prefix>wr<level>` (records) and `<prefix>wm<level>` (members).
+fn chain(plan: &Plan, d: Dialect, prefix: &str) -> Result<Chain, Vec<Refusal>> {
+    let (mut record, mut member) = (format!("{prefix}wr0"), format!("{prefix}wm0"));
+    let mut steps = vec![
+        (record.clone(), base::records(plan, d)),
+        (member.clone(), base::members(plan, d, &record)),
     ];
-    let (mut record, mut member) = ("wr0".to_string(), "wm0".to_string());
     let mut refusals = Vec::new();
     for (index, level) in plan.levels.iter().enumerate() {
         let number = index + 1;
@@ -158,8 +218,8 @@ fn chain(plan: &Plan, d: Dialect) -> Result<Chain, Vec<Refusal>> {
                 continue;
             }
             let (this_table, name) = match scope {
-                Scope::Record => (&record, format!("wr{number}")),
-                Scope::Member => (&member, format!("wm{number}")),
+                Scope::Record => (&record, format!("{prefix}wr{number}")),
+                Scope::Member => (&member, format!("{prefix}wm{number}")),
             };
             let mut scene = Scene::new(plan, d, scope, (this_table, &record, &member));
             let mut columns = Vec::new();
@@ -175,10 +235,12 @@ fn chain(plan: &Plan, d: Dialect) -> Result<Chain, Vec<Refusal>> {
                 ""
             };
             let joins: String = scene.joins.iter().map(|j| format!(" {j}")).collect();
-            ctes.push(format!(
-                "{}SELECT o.*, {} FROM {this_table} o{params}{joins})",
-                d.cte(&name),
-                columns.join(", ")
+            steps.push((
+                name.clone(),
+                format!(
+                    "SELECT o.*, {} FROM {this_table} o{params}{joins}",
+                    columns.join(", ")
+                ),
             ));
             match scope {
                 Scope::Record => next.0 = name,
@@ -191,7 +253,7 @@ fn chain(plan: &Plan, d: Dialect) -> Result<Chain, Vec<Refusal>> {
         return Err(refusals);
     }
     Ok(Chain {
-        ctes,
+        steps,
         last_record: record,
         last_member: member,
     })

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Compares the rows of the views `wotrules_records` and `wotrules_members`, as an engine
+returned them, with the evaluator's decisions.
+
+    compare.py EVAL_JSON RECORDS_JSONL MEMBERS_JSONL LABEL
+
+EVAL_JSON is `wotrules eval --db … --format json --explain` (its trace names the clause that
+decided each output); the JSON lines hold one view row each, as the engine wrote it
+(`JSON_OBJECT` in MariaDB, `row_to_json` in PostgreSQL, `toJSON` in Spark, which leaves
+NULLs out). Every output and every `<output>_rule` must equal the evaluator's: a boolean
+may come as 1/0 or true/false, a list as its JSON text. Prints one line of counts, and the
+first disagreements; exits 1 on any.
+"""
+import json
+import sys
+
+
+def same(expected, got):
+    if expected is None:
+        return got is None
+    if isinstance(expected, bool):
+        return got in (True, 1, "1", "t", "true") if expected else got in (False, 0, "0", "f", "false")
+    if isinstance(expected, int):
+        return isinstance(got, (int, str)) and not isinstance(got, bool) and str(got) == str(expected)
+    if isinstance(expected, list):
+        if isinstance(got, str):
+            try:
+                got = json.loads(got)
+            except ValueError:
+                return False
+        return got == expected
+    return got == expected
+
+
+def main():
+    evaluation_file, records_file, members_file, label = sys.argv[1:5]
+    with open(evaluation_file, encoding="utf-8") as f:
+        evaluation = json.load(f)
+    compared = disagreements = 0
+    shown = []
+    for kind, path in (("records", records_file), ("members", members_file)):
+        rows = {}
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    row = json.loads(line)
+                    rows[int(row["id"])] = row
+        decided = evaluation[kind]
+        if len(rows) != len(decided):
+            disagreements += 1
+            shown.append(f"{kind}: the view has {len(rows)} rows, the evaluator {len(decided)}")
+        for entity in decided:
+            row = rows.get(entity["id"])
+            if row is None:
+                disagreements += 1
+                shown.append(f"{kind} {entity['id']}: no row in the view")
+                continue
+            for output, trace in entity["trace"].items():
+                location = trace["location"]
+                wanted = {
+                    output: entity[output],
+                    f"{output}_rule": f"{location['rule_file']}:{location['line']}",
+                }
+                for column, value in wanted.items():
+                    compared += 1
+                    if not same(value, row.get(column)):
+                        disagreements += 1
+                        shown.append(
+                            f"{kind} {entity['id']} {column}: evaluator {value!r}, view {row.get(column)!r}"
+                        )
+    print(
+        f"{label}: {compared} values compared over {len(evaluation['records'])} records "
+        f"and {len(evaluation['members'])} members, {disagreements} disagreements"
+    )
+    for line in shown[:20]:
+        print("  " + line)
+    sys.exit(1 if disagreements else 0)
+
+
+if __name__ == "__main__":
+    main()
