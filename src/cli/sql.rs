@@ -24,18 +24,19 @@ pub(super) struct SqlArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
-    /// Keep the steps between CAcert's tables and the views in tables, computed by the
-    /// procedure `wotrules_refresh()` (call it after the data or the date changed). MariaDB
-    /// computes a common table expression again for every reference to it, which makes the
-    /// plain views slow beyond a few hundred members.
+    /// Keep the steps between CAcert's tables and the views in tables (mariadb, spark):
+    /// in MariaDB computed by the procedure `wotrules_refresh()`, to call after the data or
+    /// the date changed; in Spark by the script. Both compute a common table expression
+    /// again for every reference to it, which makes the plain views slow beyond a few
+    /// hundred members.
     #[arg(long)]
     tables: bool,
 }
 
 pub(super) fn run(args: &SqlArgs) -> Exit {
-    if args.tables && args.dialect != Dialect::Mariadb {
+    if args.tables && !matches!(args.dialect, Dialect::Mariadb | Dialect::Spark) {
         emit_error(
-            &Diagnostic::input_error("usage", "--tables is for the mariadb dialect")
+            &Diagnostic::input_error("usage", "--tables is for the mariadb and spark dialects")
                 .help("the other engines compute each step once inside the views")
                 .styled(),
         );

@@ -3,6 +3,7 @@
 //! in the language's terms (dates without time, `0000-00-00` missing, text as UTF-8).
 
 use super::dialect::{Dialect, SqlType};
+use super::expr::parameter;
 use crate::plan::Plan;
 
 /// The date a CATS pass without a date is stored as in a table: the earliest date every
@@ -54,17 +55,14 @@ fn flag(column: &str) -> String {
 pub fn records(plan: &Plan, d: Dialect) -> String {
     let q = |name: &str| format!("n.{}", d.ident(name));
     let when = date(d, &q("when"));
-    let (as_of, params) = match plan.as_of {
-        Some(date) => (d.date(date), String::new()),
-        None => (
-            "p.as_of".to_string(),
-            " CROSS JOIN wotrules_params p".to_string(),
-        ),
+    let as_of = match plan.as_of {
+        Some(date) => d.date(date),
+        None => parameter("as_of"),
     };
     format!(
         "SELECT {} AS f_id, {} AS f_from, {} AS f_to, {} AS f_points, {} AS f_awarded, \
          {} AS f_method, {} AS f_location, {} AS f_date, {when} AS f_when, {} AS f_expire, \
-         {} AS f_deleted FROM notary n{params} WHERE {when} IS NULL OR {when} <= {as_of}",
+         {} AS f_deleted FROM notary n WHERE {when} IS NULL OR {when} <= {as_of}",
         int(d, &q("id")),
         int(d, &q("from")),
         int(d, &q("to")),
@@ -81,12 +79,9 @@ pub fn records(plan: &Plan, d: Dialect) -> String {
 /// The members: `users` rows with their first CATS pass on or before the date, then (when
 /// a record reads a definition of its member) the members records name without a row.
 pub fn members(plan: &Plan, d: Dialect, records: &str) -> String {
-    let (as_of, params) = match plan.as_of {
-        Some(date) => (d.date(date), String::new()),
-        None => (
-            "p.as_of".to_string(),
-            " CROSS JOIN wotrules_params p".to_string(),
-        ),
+    let as_of = match plan.as_of {
+        Some(date) => d.date(date),
+        None => parameter("as_of"),
     };
     let pass = match d {
         Dialect::Sqlite => format!(
@@ -109,7 +104,7 @@ pub fn members(plan: &Plan, d: Dialect, records: &str) -> String {
     };
     let cats = format!(
         "SELECT c.user_id AS k, MIN({pass}) AS v FROM cats_passed c \
-         JOIN cats_variant t ON t.id = c.variant_id{params} \
+         JOIN cats_variant t ON t.id = c.variant_id \
          WHERE t.type_id IN ({types}) AND {pass} <= {as_of} GROUP BY c.user_id"
     );
     let u = |name: &str| format!("u.{}", d.ident(name));

@@ -32,8 +32,6 @@ pub struct Scene<'a, 'p> {
     pub members: String,
     /// Joins the expressions need, in order.
     pub joins: Vec<String>,
-    /// Whether `wotrules_params` (alias `p`) is read.
-    pub params: bool,
     /// Members joined for a record's link: (record alias, assuree?) → alias.
     links: Vec<((String, bool), String)>,
     /// The next number for an alias.
@@ -62,7 +60,6 @@ impl<'a, 'p> Scene<'a, 'p> {
             records: records.into(),
             members: members.into(),
             joins: Vec::new(),
-            params: false,
             links: Vec::new(),
             counter: 0,
         }
@@ -95,17 +92,11 @@ impl<'a, 'p> Scene<'a, 'p> {
             Code::Const(value) => self.constant(value)?,
             Code::AsOf => self.as_of(),
             Code::This | Code::Bound(_) => self.entity_id(code)?,
-            Code::Request(field) => {
-                self.params = true;
-                format!(
-                    "p.{}",
-                    match field {
-                        RequestField::Ticket => "ticket",
-                        RequestField::By => "requested_by",
-                        RequestField::Mismatch => "mismatch",
-                    }
-                )
-            }
+            Code::Request(field) => parameter(match field {
+                RequestField::Ticket => "ticket",
+                RequestField::By => "requested_by",
+                RequestField::Mismatch => "mismatch",
+            }),
             Code::RecordField(object, field) => self.record_field(object, *field)?,
             Code::MemberField(object, field) => self.member_field(object, *field)?,
             Code::Definition(object, id) => {
@@ -183,13 +174,10 @@ impl<'a, 'p> Scene<'a, 'p> {
     }
 
     /// The date decided as of.
-    pub fn as_of(&mut self) -> String {
+    pub fn as_of(&self) -> String {
         match self.plan.as_of {
             Some(date) => self.dialect.date(date),
-            None => {
-                self.params = true;
-                "p.as_of".into()
-            }
+            None => parameter("as_of"),
         }
     }
 
@@ -414,14 +402,10 @@ impl<'a, 'p> Scene<'a, 'p> {
                 (&r, &group),
             ),
         };
-        let params = if inner.params {
-            " CROSS JOIN wotrules_params p"
-        } else {
-            ""
-        };
+
         let joins: String = inner.joins.iter().map(|j| format!(" {j}")).collect();
         let a = format!("a{n}");
-        let rows = format!("SELECT {group} AS k, {aggregated} AS v {from}{params}{joins}");
+        let rows = format!("SELECT {group} AS k, {aggregated} AS v {from}{joins}");
         let grouped = if kind == AggregateKind::Lines && d == Dialect::Sqlite {
             // A window function over each group's rows: every row holds the group's lines.
             format!("SELECT k, MAX(v) AS v FROM ({rows}) GROUP BY k")
@@ -506,4 +490,9 @@ pub fn member_column(field: MemberField) -> &'static str {
         MemberField::Lname => "lname",
         MemberField::Suffix => "suffix",
     }
+}
+
+/// A column of the one row of `wotrules_params` (the date, the support request).
+pub fn parameter(column: &str) -> String {
+    format!("(SELECT {column} FROM wotrules_params)")
 }

@@ -33,9 +33,9 @@ pub struct Origin<'a> {
 pub enum Form {
     /// Common table expressions inside each view: always current, computed per query.
     Views,
-    /// Tables `wotrules_wr0`, `wotrules_wm0`, … computed by the procedure
-    /// `wotrules_refresh()` (MariaDB, which computes a common table expression again for
-    /// every reference to it), the views reading the last of them.
+    /// Tables `wotrules_wr0`, `wotrules_wm0`, … (for engines that compute a common table
+    /// expression again for every reference to it), the views reading the last of them:
+    /// computed by the procedure `wotrules_refresh()` in MariaDB, by the script in Spark.
     Tables,
 }
 
@@ -86,7 +86,7 @@ pub fn script(
             format!("WITH\n{}\n", ctes.join(",\n"))
         }
         Form::Tables => {
-            out.push_str(&refresh(&chain));
+            out.push_str(&tables(d, &chain));
             String::new()
         }
     };
@@ -131,23 +131,34 @@ pub fn script(
     Ok(out)
 }
 
-/// The MariaDB procedure computing every step into its table, indexed for the joins of
-/// the next, and its first call.
-fn refresh(chain: &Chain) -> String {
-    let mut out = String::from(
-        "DROP PROCEDURE IF EXISTS wotrules_refresh;\nDELIMITER //\nCREATE PROCEDURE wotrules_refresh()\nBEGIN\n",
-    );
-    for (name, select) in &chain.steps {
-        let keys = if name.contains("wr") {
-            "PRIMARY KEY (f_id), KEY (f_from), KEY (f_to)"
-        } else {
-            "PRIMARY KEY (f_id)"
-        };
-        out.push_str(&format!(
-            "  CREATE OR REPLACE TABLE {name} ({keys}) AS {select};\n"
-        ));
+/// The statements computing every step into its table: in MariaDB a procedure (indexed
+/// for the joins of the next step) and its first call; in Spark Parquet tables.
+fn tables(d: Dialect, chain: &Chain) -> String {
+    let mut out = String::new();
+    if d == Dialect::Mariadb {
+        out.push_str(
+            "DROP PROCEDURE IF EXISTS wotrules_refresh;\nDELIMITER //\nCREATE PROCEDURE wotrules_refresh()\nBEGIN\n",
+        );
     }
-    out.push_str("END//\nDELIMITER ;\nCALL wotrules_refresh();\n");
+    for (name, select) in &chain.steps {
+        if d == Dialect::Mariadb {
+            let keys = if name.contains("wr") {
+                "PRIMARY KEY (f_id), KEY (f_from), KEY (f_to)"
+            } else {
+                "PRIMARY KEY (f_id)"
+            };
+            out.push_str(&format!(
+                "  CREATE OR REPLACE TABLE {name} ({keys}) AS {select};\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "DROP TABLE IF EXISTS {name};\nCREATE TABLE {name} USING parquet AS {select};\n"
+            ));
+        }
+    }
+    if d == Dialect::Mariadb {
+        out.push_str("END//\nDELIMITER ;\nCALL wotrules_refresh();\n");
+    }
     out
 }
 
@@ -229,16 +240,11 @@ fn chain(plan: &Plan, d: Dialect, prefix: &str) -> Result<Chain, Vec<Refusal>> {
                     Err(mut refused) => refusals.append(&mut refused),
                 }
             }
-            let params = if scene.params {
-                " CROSS JOIN wotrules_params p"
-            } else {
-                ""
-            };
             let joins: String = scene.joins.iter().map(|j| format!(" {j}")).collect();
             steps.push((
                 name.clone(),
                 format!(
-                    "SELECT o.*, {} FROM {this_table} o{params}{joins}",
+                    "SELECT o.*, {} FROM {this_table} o{joins}",
                     columns.join(", ")
                 ),
             ));
