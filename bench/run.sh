@@ -139,3 +139,8 @@ cat "$ROUNDS"
 echo
 echo "Costliest definitions (S, 1 core, each with what it reads; wotrules-bench definitions):"
 taskset -c 1 $B definitions "$SDB" $AS_OF rules | head -11
+
+# The rules as SQL views, against eval --db (bench/sql.sh; MariaDB when installed).
+echo
+echo "The SQL views (bench/sql.sh):"
+bench/sql.sh "$L"

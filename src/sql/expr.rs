@@ -153,8 +153,7 @@ impl<'a, 'p> Scene<'a, 'p> {
                 for argument in arguments {
                     values.push(self.value(argument)?);
                 }
-                let kinds: Vec<Typed> = arguments.iter().map(|a| self.typed(a)).collect();
-                functions::call(self, name, arguments, &values, &kinds)?
+                functions::call(self, name, arguments, &values)?
             }
             Code::Aggregate(aggregate) => self.aggregate(aggregate)?,
         })

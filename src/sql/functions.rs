@@ -2,20 +2,14 @@
 
 use crate::check::program::Code;
 use crate::lang::Value;
-use crate::plan::{Kind, Typed};
+use crate::plan::Kind;
 
 use super::dialect::{DatePart, Dialect};
 use super::expr::{Scene, Sql};
 use super::text::{plain_word, space_class_escaped, white_space, word_class};
 
-/// A call of the built-in `name` on `arguments` (printed as `values`, of `kinds`).
-pub fn call(
-    scene: &mut Scene,
-    name: &str,
-    arguments: &[Code],
-    values: &[String],
-    kinds: &[Typed],
-) -> Sql {
+/// A call of the built-in `name` on `arguments` (printed as `values`).
+pub fn call(scene: &mut Scene, name: &str, arguments: &[Code], values: &[String]) -> Sql {
     let d = scene.dialect;
     Ok(match (name, values) {
         ("min", [a, b]) => d.pick(true, a, b),
@@ -67,10 +61,7 @@ pub fn call(
                 part(DatePart::Day, earlier),
             )
         }
-        _ => {
-            let _ = kinds;
-            return Err(format!("the function `{name}` has no SQL form"));
-        }
+        _ => return Err(format!("the function `{name}` has no SQL form")),
     })
 }
 
