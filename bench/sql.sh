@@ -48,9 +48,7 @@ if command -v mariadbd >/dev/null; then
     trap 'mariadb_stop; rm -rf "$work"' EXIT
     mariadb_start "$work"
     mariadb_schema cacert
-    { echo "SET SESSION sql_mode = '';"
-      awk '/^LOCK TABLES/{on=1; next} /^UNLOCK TABLES/{on=0} on' "$DUMP"; } |
-        sql --default-character-set=latin1 cacert
+    mariadb_load_generated cacert "$DUMP"
     "$WOTRULES" sql --dialect mariadb --tables --as-of "$AS_OF" | sql cacert
     REFRESH=$(best sql cacert -e "CALL wotrules_refresh(); SELECT * FROM wotrules_records; SELECT * FROM wotrules_members;")
     echo "| MariaDB $(sql -N -e 'SELECT VERSION()' | cut -d- -f1): wotrules_refresh() and reading both views ÷ eval --db --format json | $(ratio "$REFRESH" "$EVAL") ($(seconds "$REFRESH") ÷ $(seconds "$EVAL")) |"

@@ -51,15 +51,9 @@ if [ -n "$migrations" ]; then
     done
 fi
 
-# The data sections of a dump `wotrules gen` wrote, as INSERT IGNORE (the migrations'
-# own CATS types and variants stay).
-data_of() {
-    awk '/^LOCK TABLES/{on=1; next} /^UNLOCK TABLES/{on=0} on' "$1" | sed 's/^INSERT INTO/INSERT IGNORE INTO/'
-}
-
 "$WOTRULES" gen --members "$members" --seed 11 --db "$work/generated.sqlite" >/dev/null
 "$WOTRULES" gen --members "$members" --seed 11 --mysql-dump "$work/generated.sql" >/dev/null
-{ echo "SET SESSION sql_mode = '';"; data_of "$work/generated.sql"; } | sql --default-character-set=latin1 cacert
+mariadb_load_generated cacert "$work/generated.sql"
 mariadb_dump --default-character-set=latin1 --skip-tz-utc cacert >"$work/population.sql"
 "$WOTRULES" import --mysql-dump "$work/population.sql" --db "$work/population.sqlite" >/dev/null
 for db in generated population; do

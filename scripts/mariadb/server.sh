@@ -10,6 +10,11 @@
 #                              `wotrules gen --mysql-dump` writes, or, with DIR, by running
 #                              CAcert's own migrations (DIR = a cacert-devel checkout's
 #                              scripts/db_migrations, version0.sh … version7.sh)
+#   mariadb_load_generated DB DUMP
+#                              loads the rows of a dump `wotrules gen --mysql-dump` wrote
+#                              into DB's tables (INSERT IGNORE: the migrations' own CATS
+#                              types and variants stay), through a latin1 connection as the
+#                              webdb writes
 #
 # Needs Debian's mariadb-server (apt-get install mariadb-server).
 
@@ -62,4 +67,13 @@ mariadb_schema() {
             "$work/schema-only.sql" | sql "$db"
         rm "$work/schema-only.sql"
     fi
+}
+
+mariadb_load_generated() {
+    local db="$1" dump="$2"
+    {
+        echo "SET SESSION sql_mode = '';"
+        awk '/^LOCK TABLES/{on=1; next} /^UNLOCK TABLES/{on=0} on' "$dump" |
+            sed 's/^INSERT INTO/INSERT IGNORE INTO/'
+    } | sql --default-character-set=latin1 "$db"
 }

@@ -37,11 +37,7 @@ failures=0
 
 mariadb_schema cacert "$migrations"
 "$WOTRULES" gen --members "$members" --seed 31 --mysql-dump "$work/generated.sql" >/dev/null
-{
-    echo "SET SESSION sql_mode = '';"
-    awk '/^LOCK TABLES/{on=1; next} /^UNLOCK TABLES/{on=0} on' "$work/generated.sql" |
-        sed 's/^INSERT INTO/INSERT IGNORE INTO/'
-} | sql --default-character-set=latin1 cacert
+mariadb_load_generated cacert "$work/generated.sql"
 sql --default-character-set=latin1 cacert <scripts/mariadb/hostile-rows.sql
 mariadb_dump --default-character-set=latin1 --skip-tz-utc cacert >"$work/cacert.sql"
 "$WOTRULES" import --mysql-dump "$work/cacert.sql" --db "$work/cacert.sqlite" >/dev/null

@@ -65,6 +65,18 @@ pub struct Refusal {
     pub reason: String,
 }
 
+impl Refusal {
+    /// A refusal of `rule` at `place` (the file is the one `rule.at` names).
+    pub fn of(rule: &Rule, place: LineColumn, reason: String) -> Self {
+        let file = rule.at.rsplit_once(':').map_or(&*rule.at, |(file, _)| file);
+        Self {
+            rule_file: file.to_string(),
+            place,
+            reason,
+        }
+    }
+}
+
 impl<'p> Plan<'p> {
     /// Plans `program` as of `as_of` (or a date read when run), or says which rules are
     /// outside the fragment.
@@ -191,33 +203,32 @@ fn levels(program: &Program) -> Vec<Level> {
 /// Calls `f` on `code` and every code inside it.
 pub fn each(code: &Code, f: &mut impl FnMut(&Code)) {
     f(code);
+    for child in children(code) {
+        each(child, f);
+    }
+}
+
+/// The codes directly inside `code` (an aggregation's source, filter and value included).
+fn children(code: &Code) -> Vec<&Code> {
     match code {
-        Code::Const(_) | Code::AsOf | Code::This | Code::Bound(_) | Code::Request(_) => {}
+        Code::Const(_) | Code::AsOf | Code::This | Code::Bound(_) | Code::Request(_) => vec![],
         Code::RecordField(inner, _)
         | Code::MemberField(inner, _)
         | Code::Definition(inner, _)
         | Code::Not(inner)
         | Code::Negate(inner)
-        | Code::In(inner, ..) => each(inner, f),
+        | Code::In(inner, ..) => vec![inner],
         Code::Arith(_, a, b)
         | Code::Compare(_, a, b)
         | Code::And(a, b)
         | Code::Or(a, b)
-        | Code::Coalesce(a, b) => {
-            each(a, f);
-            each(b, f);
-        }
-        Code::If(a, b, c) => {
-            each(a, f);
-            each(b, f);
-            each(c, f);
-        }
-        Code::Call(_, arguments) => arguments.iter().for_each(|a| each(a, f)),
-        Code::Aggregate(aggregate) => {
-            each(&aggregate.source, f);
-            aggregate.filter.iter().for_each(|c| each(c, f));
-            aggregate.value.iter().for_each(|c| each(c, f));
-        }
+        | Code::Coalesce(a, b) => vec![a, b],
+        Code::If(a, b, c) => vec![a, b, c],
+        Code::Call(_, arguments) => arguments.iter().collect(),
+        Code::Aggregate(aggregate) => std::iter::once(&aggregate.source)
+            .chain(&aggregate.filter)
+            .chain(&aggregate.value)
+            .collect(),
     }
 }
 
@@ -245,14 +256,6 @@ mod fragment {
     /// Refuses what in `rule`'s condition or value is outside the fragment.
     pub fn check_rule(program: &Program, scope: Scope, rule: &Rule, out: &mut Vec<Refusal>) {
         let kinds = Kinds { program, scope };
-        let file = rule.at.rsplit_once(':').map_or(&*rule.at, |(file, _)| file);
-        let mut refuse = |place: LineColumn, reason: String| {
-            out.push(Refusal {
-                rule_file: file.to_string(),
-                place,
-                reason,
-            })
-        };
         for (code, place) in rule
             .when
             .iter()
@@ -260,7 +263,7 @@ mod fragment {
             .chain(std::iter::once((&rule.then, rule.then_at)))
         {
             if let Some(reason) = refused(&kinds, code, 0) {
-                refuse(place, reason);
+                out.push(Refusal::of(rule, place, reason));
             }
         }
     }
@@ -275,11 +278,11 @@ mod fragment {
             code => kinds.of(code).kind == Kind::Int && !kinds.of(code).optional,
         };
         if !plain {
-            out.push(Refusal {
-                rule_file: rule.at.rsplit_once(':').map_or(&*rule.at, |(f, _)| f).to_string(),
-                place: rule.then_at,
-                reason: "a `collect:` row's value must be an outcome or an integer that is never missing to be a list column".into(),
-            });
+            out.push(Refusal::of(
+                rule,
+                rule.then_at,
+                "a `collect:` row's value must be an outcome or an integer that is never missing to be a list column".into(),
+            ));
         }
     }
 
@@ -357,32 +360,10 @@ mod fragment {
                 *reason = Some("a list outside `in`".into());
             }
             _ => {
-                let mut children = Vec::new();
-                direct_children(code, &mut children);
-                for child in children {
+                for child in super::children(code) {
                     visit(kinds, child, depth, reason);
                 }
             }
-        }
-    }
-
-    fn direct_children<'c>(code: &'c Code, out: &mut Vec<&'c Code>) {
-        match code {
-            Code::Const(_) | Code::AsOf | Code::This | Code::Bound(_) | Code::Request(_) => {}
-            Code::RecordField(inner, _)
-            | Code::MemberField(inner, _)
-            | Code::Definition(inner, _)
-            | Code::Not(inner)
-            | Code::Negate(inner)
-            | Code::In(inner, ..) => out.push(inner),
-            Code::Arith(_, a, b)
-            | Code::Compare(_, a, b)
-            | Code::And(a, b)
-            | Code::Or(a, b)
-            | Code::Coalesce(a, b) => out.extend([&**a, &**b]),
-            Code::If(a, b, c) => out.extend([&**a, &**b, &**c]),
-            Code::Call(_, arguments) => out.extend(arguments.iter()),
-            Code::Aggregate(_) => {}
         }
     }
 }

@@ -63,12 +63,7 @@ impl Printer<'_, '_, '_> {
     /// `code` of `rule` as an expression of type `ty` (NULL, and a refusal, if it cannot be).
     fn code(&mut self, rule: &Rule, code: &Code, place: LineColumn, ty: SqlType) -> String {
         self.scene.value_as(code, ty).unwrap_or_else(|reason| {
-            let file = rule.at.rsplit_once(':').map_or(&*rule.at, |(f, _)| f);
-            self.refusals.push(Refusal {
-                rule_file: file.to_string(),
-                place,
-                reason,
-            });
+            self.refusals.push(Refusal::of(rule, place, reason));
             "NULL".into()
         })
     }
