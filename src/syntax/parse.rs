@@ -45,7 +45,8 @@ pub fn parse_expression(text: &str) -> Result<Expr, ParseError> {
         ));
     }
     check_nesting(text)?;
-    let mut pairs = ExpressionParser::parse(Rule::expression, text).map_err(from_pest_error)?;
+    let mut pairs = ExpressionParser::parse(Rule::expression, text)
+        .map_err(|error| what_was_meant(text).unwrap_or_else(|| from_pest_error(error)))?;
     let Some(expression) = pairs.next() else {
         return Err(ParseError::new(0, "empty expression", None));
     };
@@ -220,6 +221,106 @@ fn from_pest_error(error: pest::error::Error<Rule>) -> ParseError {
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
     ParseError::new(offset, message, Some("see the rule language in README.md"))
+}
+
+/// A mistake a reader of other languages makes, said in their terms: `=` for `==`, `&&` and
+/// `||` for `and` and `or`, single quotes around a text, a date with a letter in it. The
+/// first such mistake outside a double-quoted text, or `None` when the text has none.
+fn what_was_meant(text: &str) -> Option<ParseError> {
+    let bytes = text.as_bytes();
+    let (mut index, mut in_text) = (0, false);
+    while index < bytes.len() {
+        let rest = &text[index..];
+        let previous = index.checked_sub(1).map(|i| bytes[i]);
+        let mistake = match bytes[index] {
+            b'\\' if in_text => {
+                index += 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+                continue;
+            }
+            b'"' => {
+                in_text = !in_text;
+                None
+            }
+            _ if in_text => None,
+            b'&' => Some((
+                if rest.starts_with("&&") {
+                    "`&&`"
+                } else {
+                    "`&`"
+                },
+                "is not an operator".to_string(),
+                "write `and`: `a and b`".to_string(),
+            )),
+            b'|' => Some((
+                if rest.starts_with("||") {
+                    "`||`"
+                } else {
+                    "`|`"
+                },
+                "is not an operator".to_string(),
+                "write `or`: `a or b`".to_string(),
+            )),
+            b'=' if rest.starts_with("===") && previous != Some(b'=') => Some((
+                "`===`",
+                "is not an operator".to_string(),
+                "write `==` to test equality".to_string(),
+            )),
+            b'=' if !rest.starts_with("==")
+                && !matches!(previous, Some(b'=' | b'!' | b'<' | b'>')) =>
+            {
+                Some((
+                    "`=`",
+                    "is not a comparison".to_string(),
+                    "write `==` to test equality".to_string(),
+                ))
+            }
+            b'\'' => Some((
+                "`'`",
+                "does not start a text".to_string(),
+                "texts take double quotes: `\"TTP-Assisted\"`".to_string(),
+            )),
+            b'0'..=b'9' if !previous.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                let token: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                let date_shaped = token.len() == 10 && token.as_bytes()[4] == b'-';
+                let digits = token.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                if date_shaped && token.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    Some((
+                        "",
+                        format!("`{token}` is not a date"),
+                        "a date is written with digits, YYYY-MM-DD, without quotes: `2006-09-01`"
+                            .to_string(),
+                    ))
+                } else if token.bytes().any(|b| b.is_ascii_alphabetic())
+                    && !token.contains('-')
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    Some((
+                        "",
+                        format!("`{token}` is not a number"),
+                        "a number is written with digits only; a name starts with a letter"
+                            .to_string(),
+                    ))
+                } else {
+                    index += token.len().max(1);
+                    continue;
+                }
+            }
+            _ => None,
+        };
+        if let Some((what, message, help)) = mistake {
+            let message = if what.is_empty() {
+                message
+            } else {
+                format!("{what} {message}")
+            };
+            return Some(ParseError::new(index, message, Some(&help)));
+        }
+        index += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// Human names for the grammar rules a parse error can expect.

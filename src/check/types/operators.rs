@@ -154,7 +154,22 @@ impl ExprChecker<'_> {
             }
         };
         if !comparable {
-            let help = if !equality && (left_type.is_optional() || right_type.is_optional()) {
+            let has_date = [&left_type, &right_type]
+                .iter()
+                .any(|t| t.required() == &Type::Date);
+            let quoted_date = [&left_code, &right_code]
+                .into_iter()
+                .find_map(|code| match code {
+                    Code::Const(Value::Text(text))
+                        if has_date && text.parse::<chrono::NaiveDate>().is_ok() =>
+                    {
+                        Some(text.clone())
+                    }
+                    _ => None,
+                });
+            let help = if let Some(date) = quoted_date {
+                format!("a date is written without quotes: `{date}`, not `\"{date}\"`")
+            } else if !equality && (left_type.is_optional() || right_type.is_optional()) {
                 "the value may be missing: test `… != null and …` first, or write `… ?? <default>`"
                     .to_string()
             } else if matches!((&left_type, &right_type), (Type::Null, _) | (_, Type::Null)) {
