@@ -4,11 +4,25 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use super::{DataArgs, Exit, TextOrJson, dataset, emit, parse_as_of, rules};
-use crate::diff::{Versions, compare, render_diff_json, render_diff_text};
+use super::{DataArgs, Exit, dataset, emit, parse_as_of, rules};
+use crate::diff::{
+    Versions, compare, count_changes, render_diff_json, render_diff_markdown, render_diff_text,
+};
 use crate::session::RulesFrom;
+
+/// The forms of a diff.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum DiffFormat {
+    /// Plain text for a terminal.
+    Text,
+    /// One JSON document.
+    Json,
+    /// Markdown, for a pull-request comment (`md` for short).
+    #[value(alias = "md")]
+    Markdown,
+}
 
 #[derive(Args)]
 pub(super) struct DiffArgs {
@@ -23,9 +37,13 @@ pub(super) struct DiffArgs {
     /// The date to evaluate as of (default: the case's `as_of`, else today).
     #[arg(long, value_parser = parse_as_of)]
     as_of: Option<NaiveDate>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    format: TextOrJson,
+    /// Output format: text, JSON, or Markdown for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Only the counts: how many members and records moved from which value to which, with
+    /// no changed entity listed and no trace taken (for a million members).
+    #[arg(long)]
+    summary: bool,
     /// Exit 3 when any output changed (for CI on a pull request).
     #[arg(long)]
     fail_on_change: bool,
@@ -49,7 +67,15 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         Err(exit) => return exit,
     };
     let bar = super::members_bar(data.members.len(), "comparing");
-    let changes = compare(old_program, new_program, &data, &|n| bar.inc(n as u64));
+    let progress = |n: usize| bar.inc(n as u64);
+    let (changes, counts) = if args.summary {
+        let counts = count_changes(old_program, new_program, &data, &progress);
+        (None, counts)
+    } else {
+        let changes = compare(old_program, new_program, &data, &progress);
+        let counts = changes.counts();
+        (Some(changes), counts)
+    };
     bar.finish_and_clear();
     let new_source = args.rules.display().to_string();
     let versions = Versions {
@@ -57,11 +83,13 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         new: (&new_source, &new_program.digest),
         roots: (&versions[0].root, &versions[1].root),
     };
-    emit(&match args.format {
-        TextOrJson::Text => render_diff_text(&data, &versions, &changes),
-        TextOrJson::Json => render_diff_json(&data, &versions, &changes),
-    });
-    let changed = !changes.members.is_empty() || !changes.records.is_empty();
+    let render = match args.format {
+        DiffFormat::Text => render_diff_text,
+        DiffFormat::Json => render_diff_json,
+        DiffFormat::Markdown => render_diff_markdown,
+    };
+    emit(&render(&data, &versions, changes.as_ref(), &counts));
+    let changed = counts.members_changed + counts.records_changed > 0;
     drop(changes);
     super::leave_to_exit(data);
     if changed && args.fail_on_change {

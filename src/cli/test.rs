@@ -1,12 +1,13 @@
-//! `wotrules test`: the rules' own tests, with branch coverage on request.
+//! `wotrules test`: the rules' own tests, with branch coverage on request, as text, JSON or
+//! JUnit XML.
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{Exit, emit, emit_error, fail, rules};
 use crate::diag::{Diagnostic, render_styled};
-use crate::ruletest::{Coverage, load_tests, run_test};
+use crate::ruletest::{Suite, load_tests, render};
 use crate::session::RulesFrom;
 
 #[derive(Args)]
@@ -20,6 +21,33 @@ pub(super) struct TestArgs {
     /// Report the branches, rows and overrides no test exercised.
     #[arg(long)]
     coverage: bool,
+    /// Fail (exit 1) when branch coverage is below this percentage (0–100).
+    #[arg(long, value_name = "PERCENT", requires = "coverage", value_parser = parse_percent)]
+    threshold: Option<f64>,
+    /// The report's form: text for a person, JSON for a program, JUnit XML for a CI system.
+    #[arg(long, value_enum, default_value = "text")]
+    format: TestFormat,
+    /// List every test with its result, not only the failures (text).
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// The forms of a test report.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum TestFormat {
+    /// Plain text for a terminal.
+    Text,
+    /// One JSON document.
+    Json,
+    /// JUnit XML, as CI systems read test results.
+    Junit,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').trim().parse::<f64>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 pub(super) fn run(args: &TestArgs) -> Exit {
@@ -36,49 +64,25 @@ pub(super) fn run(args: &TestArgs) -> Exit {
         }
     };
     let filter = args.filter.as_deref();
-    let mut coverage = args.coverage.then(|| Coverage::new(program));
-    let (mut passed, mut failed) = (0, 0);
-    let mut out = String::new();
-    for (file, cases) in files {
-        for (test, case) in file.tests.iter().zip(cases) {
-            let chosen = filter.is_none_or(|f| test.name.contains(f) || file.path.contains(f));
-            if !chosen {
-                continue;
-            }
-            match run_test(program, &file, test, case, coverage.as_mut()) {
-                Ok(failures) if failures.is_empty() => passed += 1,
-                Ok(failures) => {
-                    failed += 1;
-                    for failure in failures {
-                        out.push_str(&format!(
-                            "{}: test `{}`: {}\n",
-                            failure.at, failure.test, failure.message
-                        ));
-                    }
-                }
-                Err(diagnostic) => {
-                    emit(&out);
-                    return fail(&diagnostic, Exit::BadInput);
-                }
-            }
-        }
-    }
-    if let Some(filter) = filter.filter(|_| passed + failed == 0) {
-        emit(&out);
+    let suite = match Suite::run(program, files, filter, args.coverage, args.threshold) {
+        Ok(suite) => suite,
+        Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
+    };
+    if let Some(filter) = filter.filter(|_| suite.outcomes.is_empty()) {
         return fail(
             &Diagnostic::error("no-tests", format!("no rule test matches `{filter}`"))
                 .help("`--filter` keeps the tests whose name or file contains its text"),
             Exit::BadInput,
         );
     }
-    if let Some(coverage) = &coverage {
-        out.push_str(&coverage.report(program));
-    }
-    out.push_str(&format!("{passed} passed, {failed} failed\n"));
-    emit(&out);
-    if failed > 0 {
-        Exit::RuleErrors
-    } else {
+    emit(&match args.format {
+        TestFormat::Text => render::text(&suite, args.verbose),
+        TestFormat::Json => render::json(&suite),
+        TestFormat::Junit => render::junit(&suite),
+    });
+    if suite.passed() {
         Exit::Success
+    } else {
+        Exit::RuleErrors
     }
 }

@@ -10,9 +10,11 @@ use crate::eval::{EvalError, Evaluation, Progress, TraceNode, over_chunks};
 use crate::lang::Value;
 
 mod equivalence;
+mod markdown;
 mod render;
 
 use equivalence::Equivalence;
+pub use markdown::render_diff_markdown;
 pub use render::{Versions, render_diff_json, render_diff_text};
 
 /// One output that differs between the old and the new rules.
@@ -112,30 +114,74 @@ pub struct Tally {
 }
 
 impl Changes {
-    /// Counts per `(output, old, new)`, for members and for records.
-    pub fn summary(&self) -> (Summary, Summary) {
-        let count = |entities: &[EntityChanges]| {
-            let mut summary = Summary::new();
-            for entity in entities {
-                for change in &entity.changes {
-                    let key = (
-                        change.output.clone(),
-                        show(change.old.as_ref()),
-                        show(change.new.as_ref()),
-                    );
-                    summary
-                        .entry(key)
-                        .or_insert_with(|| Tally {
-                            count: 0,
-                            old: change.old.clone(),
-                            new: change.new.clone(),
-                        })
-                        .count += 1;
+    /// The counts: per `(output, old, new)`, for members and for records, and how many
+    /// changed.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts {
+            members_changed: self.members.len(),
+            records_changed: self.records.len(),
+            ..Counts::default()
+        };
+        for (summary, entities) in [
+            (&mut counts.members, &self.members),
+            (&mut counts.records, &self.records),
+        ] {
+            for change in entities.iter().flat_map(|entity| &entity.changes) {
+                tally(summary, change);
+            }
+        }
+        counts
+    }
+}
+
+/// Counts one more entity whose output moved as `change` did.
+fn tally(summary: &mut Summary, change: &Change) {
+    let key = (
+        change.output.clone(),
+        show(change.old.as_ref()),
+        show(change.new.as_ref()),
+    );
+    summary
+        .entry(key)
+        .or_insert_with(|| Tally {
+            count: 0,
+            old: change.old.clone(),
+            new: change.new.clone(),
+        })
+        .count += 1;
+}
+
+/// The counts of a comparison without the changes themselves: what `diff --summary` shows,
+/// in memory of the order of the distinct value pairs rather than of the changed entities.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Counts {
+    /// Per member output and pair of values, how many members.
+    pub members: Summary,
+    /// Per record output and pair of values, how many records.
+    pub records: Summary,
+    /// Members with at least one changed output.
+    pub members_changed: usize,
+    /// Records with at least one changed output.
+    pub records_changed: usize,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        for (into, from) in [
+            (&mut self.members, other.members),
+            (&mut self.records, other.records),
+        ] {
+            for (key, tally) in from {
+                match into.get_mut(&key) {
+                    Some(mine) => mine.count += tally.count,
+                    None => {
+                        into.insert(key, tally);
+                    }
                 }
             }
-            summary
-        };
-        (count(&self.members), count(&self.records))
+        }
+        self.members_changed += other.members_changed;
+        self.records_changed += other.records_changed;
     }
 }
 
@@ -165,6 +211,44 @@ pub fn compare(
     data: &Dataset,
     progress: Progress,
 ) -> Changes {
+    let parts = compare_chunks(old_program, new_program, data, progress, true, |part| part);
+    let mut changes = parts.into_iter().fold(Changes::default(), |mut all, part| {
+        all.members.extend(part.members);
+        all.records.extend(part.records);
+        all
+    });
+    changes.members.sort_by_key(|m| m.index);
+    changes.records.sort_by_key(|r| r.index);
+    changes
+}
+
+/// Like [`compare`], only counted: no trace is taken and no changed entity kept, so that a
+/// million members are summarised in the memory of their chunks.
+pub fn count_changes(
+    old_program: &Program,
+    new_program: &Program,
+    data: &Dataset,
+    progress: Progress,
+) -> Counts {
+    let parts = compare_chunks(old_program, new_program, data, progress, false, |part| {
+        part.counts()
+    });
+    parts.into_iter().fold(Counts::default(), |mut all, part| {
+        all.add(part);
+        all
+    })
+}
+
+/// Compares chunk by chunk in parallel (with the responsible rules when `explain`), each
+/// chunk's changes passed through `keep`.
+fn compare_chunks<T: Send>(
+    old_program: &Program,
+    new_program: &Program,
+    data: &Dataset,
+    progress: Progress,
+    explain: bool,
+    keep: impl Fn(Changes) -> T + Sync,
+) -> Vec<T> {
     let mut equivalence = Equivalence::new(old_program, new_program, data.as_of);
     let outputs = Outputs {
         members: compared(
@@ -177,11 +261,12 @@ pub fn compare(
             &new_program.record_outputs,
             &mut equivalence,
         ),
+        explain,
     };
     if outputs.members.is_empty() && outputs.records.is_empty() {
-        return Changes::default();
+        return Vec::new();
     }
-    let parts = over_chunks(
+    over_chunks(
         data.members.len(),
         progress,
         || {
@@ -193,17 +278,9 @@ pub fn compare(
         |(old, new), chunk| {
             old.focus(chunk);
             new.focus(chunk);
-            compare_chunk(old, new, chunk, &outputs)
+            keep(compare_chunk(old, new, chunk, &outputs))
         },
-    );
-    let mut changes = parts.into_iter().fold(Changes::default(), |mut all, part| {
-        all.members.extend(part.members);
-        all.records.extend(part.records);
-        all
-    });
-    changes.members.sort_by_key(|m| m.index);
-    changes.records.sort_by_key(|r| r.index);
-    changes
+    )
 }
 
 /// An output that may differ: its name and its definition in the old and in the new rules
@@ -214,10 +291,12 @@ struct Compared<'a> {
     new: Option<DefId>,
 }
 
-/// The member and the record outputs to evaluate.
+/// The member and the record outputs to evaluate, and whether to find the responsible
+/// rules of a change.
 struct Outputs<'a> {
     members: Vec<Compared<'a>>,
     records: Vec<Compared<'a>>,
+    explain: bool,
 }
 
 /// The outputs of either version, the new rules' first, in schema order, without those
@@ -259,12 +338,18 @@ fn compare_chunk(
     let data = new.data();
     let (members, records) = data.chunk_entities(chunk);
     Changes {
-        members: changed_outputs((old, new), &members, &outputs.members, |index| {
-            data.members[index].row.id
-        }),
-        records: changed_outputs((old, new), &records, &outputs.records, |index| {
-            data.records[index].id
-        }),
+        members: changed_outputs(
+            (old, new),
+            &members,
+            (&outputs.members, outputs.explain),
+            |index| data.members[index].row.id,
+        ),
+        records: changed_outputs(
+            (old, new),
+            &records,
+            (&outputs.records, outputs.explain),
+            |index| data.records[index].id,
+        ),
     }
 }
 
@@ -274,13 +359,13 @@ fn compare_chunk(
 fn changed_outputs(
     (old, new): (&mut Evaluation, &mut Evaluation),
     entities: &[usize],
-    outputs: &[Compared],
+    (outputs, explain): (&[Compared], bool),
     id: impl Fn(usize) -> i64,
 ) -> Vec<EntityChanges> {
     let mut changes = vec![Vec::new(); entities.len()];
     for output in outputs {
         for (changes, &entity) in changes.iter_mut().zip(entities) {
-            if let Some(change) = changed_output(old, new, entity, output) {
+            if let Some(change) = changed_output(old, new, entity, output, explain) {
                 changes.push(change);
             }
         }
@@ -297,12 +382,13 @@ fn changed_outputs(
         .collect()
 }
 
-/// `output` of `entity`, if its value differs.
+/// `output` of `entity`, if its value differs, with the responsible rules when `explain`.
 fn changed_output(
     old: &mut Evaluation,
     new: &mut Evaluation,
     entity: usize,
     output: &Compared,
+    explain: bool,
 ) -> Option<Change> {
     let (old_id, new_id) = (output.old, output.new);
     let old_value = old_id.map(|id| old.value(id, entity));
@@ -314,6 +400,15 @@ fn changed_output(
     };
     if same {
         return None;
+    }
+    if !explain {
+        return Some(Change {
+            output: output.name.to_string(),
+            old_rule: None,
+            new_rule: None,
+            old: old_value,
+            new: new_value,
+        });
     }
     let old_trace = old_id.map(|id| old.trace(id, entity));
     let new_trace = new_id.map(|id| new.trace(id, entity));

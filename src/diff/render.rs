@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{Change, Changes, EntityChanges, Responsible, Summary, show};
+use super::{Change, Changes, Counts, EntityChanges, Responsible, Summary, show};
 use crate::data::Dataset;
 use crate::eval::EvalError;
 use crate::lang::Value;
@@ -22,19 +22,28 @@ pub struct Versions<'a> {
     pub roots: (&'a str, &'a str),
 }
 
-/// Renders the changes for a person: each changed entity, then the summary.
-pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) -> String {
+/// Renders the changes for a person: each changed entity (unless only the counts were
+/// taken), then the summary.
+pub fn render_diff_text(
+    data: &Dataset,
+    versions: &Versions,
+    changes: Option<&Changes>,
+    counts: &Counts,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "as of {}: {} ({}) → {} ({})",
         data.as_of, versions.old.0, versions.old.1, versions.new.0, versions.new.1
     );
-    for member in &changes.members {
+    let (members, records) = changes.map_or((&[][..], &[][..]), |changes| {
+        (&changes.members[..], &changes.records[..])
+    });
+    for member in members {
         let _ = writeln!(out, "\nmember {}", member.id);
         entity_text(&mut out, member, versions);
     }
-    for record in &changes.records {
+    for record in records {
         let row = &data.records[record.index];
         let _ = writeln!(
             out,
@@ -43,15 +52,14 @@ pub fn render_diff_text(data: &Dataset, versions: &Versions, changes: &Changes) 
         );
         entity_text(&mut out, record, versions);
     }
-    let (members, records) = changes.summary();
     let _ = writeln!(out, "\nsummary:");
-    summary_text(&mut out, &members, "member");
-    summary_text(&mut out, &records, "record");
+    summary_text(&mut out, &counts.members, "member");
+    summary_text(&mut out, &counts.records, "record");
     let _ = writeln!(
         out,
         "{} and {} changed",
-        counted(changes.members.len(), "member"),
-        counted(changes.records.len(), "record")
+        counted(counts.members_changed, "member"),
+        counted(counts.records_changed, "record")
     );
     out
 }
@@ -92,9 +100,14 @@ fn summary_text(out: &mut String, summary: &Summary, noun: &str) {
     }
 }
 
-/// Renders the changes as one JSON document; only changed members and records are listed.
-pub fn render_diff_json(data: &Dataset, versions: &Versions, changes: &Changes) -> String {
-    let (members, records) = changes.summary();
+/// Renders the changes as one JSON document; only changed members and records are listed,
+/// and none when only the counts were taken.
+pub fn render_diff_json(
+    data: &Dataset,
+    versions: &Versions,
+    changes: Option<&Changes>,
+    counts: &Counts,
+) -> String {
     to_text(&DiffDocument {
         stamp: Stamp::current(),
         as_of: data.as_of.to_string(),
@@ -106,11 +119,15 @@ pub fn render_diff_json(data: &Dataset, versions: &Versions, changes: &Changes) 
             source: versions.new.0,
             digest: versions.new.1,
         },
-        members: changes.members.iter().map(EntityJson::of).collect(),
-        records: changes.records.iter().map(EntityJson::of).collect(),
+        members: changes.map(|c| c.members.iter().map(EntityJson::of).collect()),
+        records: changes.map(|c| c.records.iter().map(EntityJson::of).collect()),
         summary: SummaryJson {
-            members: counts(&members),
-            records: counts(&records),
+            members: count_json(&counts.members),
+            records: count_json(&counts.records),
+        },
+        changed: ChangedJson {
+            members: counts.members_changed,
+            records: counts.records_changed,
         },
     })
 }
@@ -122,9 +139,19 @@ struct DiffDocument<'a> {
     as_of: String,
     old_rules: RulesJson<'a>,
     new_rules: RulesJson<'a>,
-    members: Vec<EntityJson<'a>>,
-    records: Vec<EntityJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<Vec<EntityJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    records: Option<Vec<EntityJson<'a>>>,
     summary: SummaryJson<'a>,
+    changed: ChangedJson,
+}
+
+/// How many members and records have at least one changed output.
+#[derive(Serialize)]
+struct ChangedJson {
+    members: usize,
+    records: usize,
 }
 
 #[derive(Serialize)]
@@ -226,7 +253,7 @@ struct CountJson<'a> {
     count: usize,
 }
 
-fn counts(summary: &Summary) -> Vec<CountJson<'_>> {
+fn count_json(summary: &Summary) -> Vec<CountJson<'_>> {
     summary
         .iter()
         .map(|((output, _, _), tally)| CountJson {

@@ -4,8 +4,6 @@
 //! deciding row held, the rows before it were tried and failed, and so did every
 //! override in force ranked above it. No instrumentation of the evaluator.
 
-use std::fmt::Write;
-
 use crate::check::program::{Body, Program, Rule};
 use crate::eval::{Decision, Evaluation};
 use crate::lang::Scope;
@@ -143,38 +141,75 @@ impl Coverage {
         count(self.branches.iter())
     }
 
-    /// The report: per rule file, covered/total and every branch outcome never seen.
-    pub fn report(&self, program: &Program) -> String {
-        let mut out = String::from("coverage:\n");
-        for (file, info) in program.files.iter().enumerate() {
-            let mine: Vec<&Branch> = self.branches.iter().filter(|b| b.file == file).collect();
-            let (covered, total) = count(mine.iter().copied());
-            let _ = writeln!(
-                out,
-                "  {}: {covered}/{total} branches, {}",
-                info.path,
-                percent(covered, total)
-            );
-            for branch in mine {
-                let missing = match (branch.conditional, branch.seen_true, branch.seen_false) {
-                    (false, false, _) => Some("never reached"),
-                    (true, false, false) => Some("never tried"),
-                    (true, false, true) => Some("never true"),
-                    (true, true, false) => Some("never false"),
-                    _ => None,
-                };
-                if let Some(missing) = missing {
-                    let _ = writeln!(out, "    {}: {missing} ({})", branch.at, branch.what);
+    /// Per rule file of the program: covered and total branch outcomes, and every outcome
+    /// never seen.
+    pub fn files(&self, program: &Program) -> Vec<FileCoverage> {
+        program
+            .files
+            .iter()
+            .enumerate()
+            .map(|(file, info)| {
+                let mine: Vec<&Branch> = self.branches.iter().filter(|b| b.file == file).collect();
+                let (covered, total) = count(mine.iter().copied());
+                let gaps = mine
+                    .into_iter()
+                    .filter_map(|branch| {
+                        let missing =
+                            match (branch.conditional, branch.seen_true, branch.seen_false) {
+                                (false, false, _) => "never reached",
+                                (true, false, false) => "never tried",
+                                (true, false, true) => "never true",
+                                (true, true, false) => "never false",
+                                _ => return None,
+                            };
+                        Some(Gap {
+                            at: branch.at.clone(),
+                            what: branch.what.clone(),
+                            missing,
+                        })
+                    })
+                    .collect();
+                FileCoverage {
+                    path: info.path.clone(),
+                    covered,
+                    total,
+                    gaps,
                 }
-            }
-        }
-        let (covered, total) = self.totals();
-        let _ = writeln!(
-            out,
-            "total: {covered}/{total} branches, {}",
-            percent(covered, total)
-        );
-        out
+            })
+            .collect()
+    }
+}
+
+/// The coverage of one rule file.
+#[derive(Debug, Clone)]
+pub struct FileCoverage {
+    /// The rule file, as shown in messages.
+    pub path: String,
+    /// Branch outcomes the tests exercised.
+    pub covered: usize,
+    /// Branch outcomes there are (a condition counts two, a plain clause one).
+    pub total: usize,
+    /// The outcomes never seen.
+    pub gaps: Vec<Gap>,
+}
+
+/// A branch outcome no test exercised.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    /// `path:line` of the clause.
+    pub at: String,
+    /// Which clause: "row 2 of 4 of `level`", "override of `reapply`, priority 10".
+    pub what: String,
+    /// "never reached", "never tried", "never true" or "never false".
+    pub missing: &'static str,
+}
+
+/// Covered outcomes as a percentage of all (100 when there are none).
+pub fn ratio(covered: usize, total: usize) -> f64 {
+    if total == 0 {
+        100.0
+    } else {
+        covered as f64 * 100.0 / total as f64
     }
 }
 
@@ -189,11 +224,4 @@ fn count<'a>(branches: impl Iterator<Item = &'a Branch>) -> (usize, usize) {
             (covered + b.seen_true as usize, total + 1)
         }
     })
-}
-
-fn percent(covered: usize, total: usize) -> String {
-    if total == 0 {
-        return "100.0 %".into();
-    }
-    format!("{:.1} %", covered as f64 * 100.0 / total as f64)
 }

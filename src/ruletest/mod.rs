@@ -6,13 +6,16 @@
 
 mod coverage;
 mod load;
+pub mod render;
+mod suite;
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-pub use coverage::Coverage;
+pub use coverage::{Coverage, FileCoverage, Gap};
 pub use load::load_tests;
+pub use suite::{Outcome, Suite};
 
 use crate::check::Program;
 use crate::diag::{Diagnostic, Location};
