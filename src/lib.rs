@@ -15,6 +15,7 @@ pub(crate) mod escape;
 pub mod eval;
 pub mod generate;
 pub mod lang;
+pub mod lsp;
 pub(crate) mod mailing;
 pub mod plan;
 pub mod report;

@@ -6,6 +6,7 @@ mod diff;
 mod eval;
 mod generate;
 mod import;
+mod lsp;
 mod mailing;
 mod sql;
 mod test;
@@ -102,6 +103,12 @@ enum Command {
         wotrules sql --dialect mariadb | mariadb cacert\n  \
         wotrules sql --dialect sqlite --as-of 2011-12-01 | sqlite3 cacert.sqlite")]
     Sql(sql::SqlArgs),
+    /// Serve the Language Server Protocol over standard input and output: diagnostics as
+    /// you type, hover, go to definition, references, completion, document symbols.
+    #[command(
+        after_help = "Examples (an editor starts it):\n  wotrules lsp\n  wotrules lsp --rules my-rules"
+    )]
+    Lsp(lsp::LspArgs),
     /// Print a completion script for a shell (with the outputs of the rules for `--explain`
     /// and `--why-not`).
     #[command(
@@ -135,6 +142,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Mailing(args) => mailing::run(&args),
         Command::Sql(args) => sql::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Completions { shell, rules } => {
             let mut command = Cli::command();
             // Rules that do not check complete without their outputs.

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 pub use coverage::{Coverage, FileCoverage, Gap};
-pub use load::load_tests;
+pub use load::{CASES_FOLDER, load_tests, read_test_file};
 pub use suite::{Outcome, Suite};
 
 use crate::check::Program;

@@ -1,0 +1,200 @@
+//! `wotrules lsp`: a language server for rule files, rule tests, case files and the schema.
+//!
+//! The whole rule set is re-checked on every change, from the unsaved text of every open
+//! file over the files on disk (`workspace`); hover, definitions, references, completion
+//! and symbols are answered from the last rule set that checked (`knowledge`). Documents
+//! are synchronised whole. Positions are counted in UTF-16, as the protocol's default.
+
+mod knowledge;
+mod text;
+mod workspace;
+
+use std::error::Error;
+use std::path::PathBuf;
+
+use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Request as _,
+};
+use lsp_types::{
+    CompletionOptions, CompletionParams, CompletionResponse, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, MarkupContent, MarkupKind, OneOf,
+    PublishDiagnosticsParams, ReferenceParams, ServerCapabilities, TextDocumentSyncKind, Uri,
+};
+
+pub use text::{path_to_uri, uri_to_path};
+pub use workspace::Workspace;
+
+/// Serves one client on `connection` until it shuts down, for the rules directory `rules`.
+pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Error + Sync + Send>> {
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncKind::FULL.into()),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into(), " ".into()]),
+            ..CompletionOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    };
+    connection.initialize(serde_json::to_value(capabilities)?)?;
+    let mut workspace = Workspace::new(rules);
+    publish(connection, &mut workspace)?;
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    return Ok(());
+                }
+                let response = answer(&workspace, request);
+                connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(notification) => {
+                if changed(&mut workspace, notification) {
+                    publish(connection, &mut workspace)?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Takes a document's new text (or its closing); whether the rule set must be re-checked.
+fn changed(workspace: &mut Workspace, notification: Notification) -> bool {
+    let path = |uri: &Uri| uri_to_path(uri);
+    match notification.method.as_str() {
+        DidOpenTextDocument::METHOD => {
+            let Ok(params) = notification
+                .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+            else {
+                return false;
+            };
+            let Some(path) = path(&params.text_document.uri) else {
+                return false;
+            };
+            workspace.open.insert(path, params.text_document.text);
+            true
+        }
+        DidChangeTextDocument::METHOD => {
+            let Ok(params) = notification
+                .extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
+            else {
+                return false;
+            };
+            let (Some(path), Some(change)) = (
+                path(&params.text_document.uri),
+                params.content_changes.into_iter().last(),
+            ) else {
+                return false;
+            };
+            workspace.open.insert(path, change.text);
+            true
+        }
+        DidCloseTextDocument::METHOD => {
+            let Ok(params) = notification
+                .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+            else {
+                return false;
+            };
+            path(&params.text_document.uri)
+                .is_some_and(|path| workspace.open.remove(&path).is_some())
+        }
+        DidSaveTextDocument::METHOD => true,
+        _ => false,
+    }
+}
+
+/// Re-checks and publishes every file's diagnostics (an empty list clears a file's).
+fn publish(
+    connection: &Connection,
+    workspace: &mut Workspace,
+) -> Result<(), Box<dyn Error + Sync + Send>> {
+    for (path, diagnostics) in workspace.check() {
+        let Some(uri) = path_to_uri(&path) else {
+            continue;
+        };
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        connection
+            .sender
+            .send(Message::Notification(Notification::new(
+                PublishDiagnostics::METHOD.into(),
+                params,
+            )))?;
+    }
+    Ok(())
+}
+
+/// The response to one request (an unknown method is "method not found").
+fn answer(workspace: &Workspace, request: Request) -> Response {
+    let id = request.id.clone();
+    let result = match request.method.as_str() {
+        HoverRequest::METHOD => with::<HoverParams, _>(request, |p| {
+            let at = p.text_document_position_params;
+            let path = uri_to_path(&at.text_document.uri)?;
+            let text = workspace.hover(&path, at.position)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: text,
+                }),
+                range: None,
+            })
+        }),
+        GotoDefinition::METHOD => with::<GotoDefinitionParams, _>(request, |p| {
+            let at = p.text_document_position_params;
+            let path = uri_to_path(&at.text_document.uri)?;
+            workspace
+                .definition(&path, at.position)
+                .map(GotoDefinitionResponse::Scalar)
+        }),
+        References::METHOD => with::<ReferenceParams, _>(request, |p| {
+            let at = p.text_document_position;
+            let path = uri_to_path(&at.text_document.uri)?;
+            Some(workspace.references(&path, at.position))
+        }),
+        Completion::METHOD => with::<CompletionParams, _>(request, |p| {
+            let at = p.text_document_position;
+            let path = uri_to_path(&at.text_document.uri)?;
+            Some(CompletionResponse::Array(
+                workspace.completion(&path, at.position),
+            ))
+        }),
+        DocumentSymbolRequest::METHOD => with::<DocumentSymbolParams, _>(request, |p| {
+            let path = uri_to_path(&p.text_document.uri)?;
+            Some(DocumentSymbolResponse::Nested(workspace.symbols(&path)))
+        }),
+        _ => {
+            return Response::new_err(
+                id,
+                lsp_server::ErrorCode::MethodNotFound as i32,
+                format!("wotrules lsp does not answer `{}`", request.method),
+            );
+        }
+    };
+    match result {
+        Ok(value) => Response::new_ok(id, value),
+        Err(message) => Response::new_err(id, lsp_server::ErrorCode::InvalidParams as i32, message),
+    }
+}
+
+/// Reads a request's parameters and answers with `answer` (null when it has nothing).
+fn with<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    request: Request,
+    answer: impl FnOnce(P) -> Option<R>,
+) -> Result<serde_json::Value, String> {
+    let params: P = serde_json::from_value(request.params)
+        .map_err(|e| format!("bad parameters of `{}`: {e}", request.method))?;
+    serde_json::to_value(answer(params)).map_err(|e| e.to_string())
+}
