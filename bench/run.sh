@@ -144,3 +144,8 @@ taskset -c 1 $B definitions "$SDB" $AS_OF rules | head -11
 echo
 echo "The SQL views (bench/sql.sh):"
 bench/sql.sh "$L"
+
+# The language server: re-check latency after an edit of the shipped rules (bench/lsp.py).
+echo
+echo "The language server (bench/lsp.py):"
+python3 bench/lsp.py 200

@@ -366,3 +366,34 @@ fn document_symbols_are_the_definitions_and_overrides_of_the_file() {
         ]
     );
 }
+
+#[test]
+fn a_second_shutdown_is_answered_and_other_requests_are_refused_until_exit() {
+    let mut session = Session::start();
+    assert_eq!(session.request("shutdown", Json::Null), Json::Null);
+    // Neovim 0.7 asks twice; the server answers both, refuses anything else, and stops on
+    // `exit` (which `Drop` sends after a third `shutdown`).
+    assert_eq!(session.request("shutdown", Json::Null), Json::Null);
+    session.next_id += 1;
+    let id = RequestId::from(session.next_id);
+    let params = json!({"textDocument": {"uri": session.uri(RULING)}});
+    let message = Message::Request(Request::new(
+        id.clone(),
+        "textDocument/documentSymbol".into(),
+        params,
+    ));
+    session
+        .client
+        .sender
+        .send(message)
+        .expect("the server listens");
+    loop {
+        if let Message::Response(response) = session.receive()
+            && response.id == id
+        {
+            let error = response.response_result.expect_err("refused");
+            assert_eq!(error.message, "the server is shutting down");
+            break;
+        }
+    }
+}

@@ -14,11 +14,12 @@ use std::path::PathBuf;
 
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Exit,
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Request as _,
+    Shutdown,
 };
 use lsp_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DocumentSymbolParams,
@@ -47,17 +48,31 @@ pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Erro
     connection.initialize(serde_json::to_value(capabilities)?)?;
     let mut workspace = Workspace::new(rules);
     publish(connection, &mut workspace)?;
+    // After `shutdown` every request but another `shutdown` is refused, until `exit`
+    // (Neovim 0.7 asks twice).
+    let mut shut_down = false;
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
-                }
-                let response = answer(&workspace, request);
+                let response = if request.method == Shutdown::METHOD {
+                    shut_down = true;
+                    Response::new_ok(request.id, ())
+                } else if shut_down {
+                    Response::new_err(
+                        request.id,
+                        lsp_server::ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    )
+                } else {
+                    answer(&workspace, request)
+                };
                 connection.sender.send(Message::Response(response))?;
             }
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
+                return Ok(());
+            }
             Message::Notification(notification) => {
-                if changed(&mut workspace, notification) {
+                if !shut_down && changed(&mut workspace, notification) {
                     publish(connection, &mut workspace)?;
                 }
             }
