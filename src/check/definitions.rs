@@ -339,6 +339,7 @@ impl Checker<'_> {
             scope,
             diagnostics: &mut self.diagnostics,
             usage: Usage::default(),
+            overriding: self.overriding.clone(),
         };
         let condition = when.map(|when| checker.check(when, Some(&Type::Bool), facts));
         let mut then_facts = facts.clone();
@@ -355,6 +356,7 @@ impl Checker<'_> {
             references: read,
             mut uses,
             mut fields,
+            overridden: reads_overridden,
         } = checker.usage;
         references.extend(read);
         uses.dedup();
@@ -382,6 +384,7 @@ impl Checker<'_> {
             conjuncts,
             uses,
             fields,
+            reads_overridden,
         })
     }
 

@@ -71,7 +71,11 @@ impl Checker<'_> {
         .at(self
             .set
             .location(first.name.pos, first.name.value.chars().count()))
-        .help("one of them must be computed without the others");
+        .help(if cycle.len() == 1 {
+            "a definition cannot read itself; an override that needs the value it replaces reads it as `overridden`"
+        } else {
+            "one of them must be computed without the others"
+        });
         for id in &cycle[1..] {
             let d = self.definition_source(*id);
             diagnostic = diagnostic.note(

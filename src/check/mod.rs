@@ -69,6 +69,7 @@ pub fn check(
         definitions: Vec::new(),
         references: Vec::new(),
         positions: Vec::new(),
+        overriding: None,
     };
     checker.schema();
     let files = checker.files();
@@ -138,6 +139,8 @@ struct Checker<'a> {
     references: Vec<Vec<DefId>>,
     /// Where each definition was declared: (rule file index, definition index).
     positions: Vec<(usize, usize)>,
+    /// While an override is compiled: what `overridden` stands for in it.
+    overriding: Option<types::Overriding>,
 }
 
 impl Checker<'_> {

@@ -1,7 +1,7 @@
 //! Checking: overrides (their targets, precedence and overlap) and the schema's outputs.
 
 use super::program::Output;
-use super::types::Facts;
+use super::types::{Facts, Overriding};
 use crate::diag::Diagnostic;
 use crate::lang::Type;
 use crate::rules::{self, Scope};
@@ -73,6 +73,13 @@ impl Checker<'_> {
                     _ => ty.clone(),
                 };
                 let mut references = Vec::new();
+                self.overriding = Some(Overriding {
+                    definition: id,
+                    ty: ty.clone(),
+                    priority: priority.value,
+                    file: file_index,
+                    collecting: matches!(self.definition_source(id).body, rules::Body::Collect(_)),
+                });
                 let rule = self.rule(
                     exception.scope,
                     file_index,
@@ -84,6 +91,7 @@ impl Checker<'_> {
                     exception.pos,
                     &mut references,
                 );
+                self.overriding = None;
                 self.references[id].extend(references);
                 let siblings = by_target.entry(id).or_default();
                 if let Some((_, first, _, first_cite)) = siblings

@@ -120,6 +120,8 @@ pub struct Rule {
     pub uses: Vec<DefId>,
     /// Data fields of the same entity the clause reads.
     pub fields: Vec<FieldUse>,
+    /// The clause reads `overridden` (an override's value without it).
+    pub reads_overridden: bool,
 }
 
 /// A place in a rule file, for the diagnostics of the stages after checking (the SQL
@@ -194,6 +196,17 @@ pub enum Code {
     Call(BuiltinId, Vec<Code>),
     /// An aggregation.
     Aggregate(Box<AggregateCode>),
+    /// `overridden` in an override: the value of `definition` for the entity decided as if
+    /// the override with this `priority` in rule file `file` (and those ranked above it,
+    /// which did not hold) were not there.
+    Overridden {
+        /// The definition the override amends.
+        definition: DefId,
+        /// The override's priority.
+        priority: i64,
+        /// The override's rule file.
+        file: usize,
+    },
 }
 
 /// Arithmetic operators.

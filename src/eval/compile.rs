@@ -195,6 +195,24 @@ impl<'a> Compiler<'a> {
                 }
             }
             Code::Aggregate(aggregate) => self.aggregate(aggregate),
+            Code::Overridden {
+                definition,
+                priority,
+                file,
+            } => {
+                let id = *definition;
+                // The overrides ranked below this one, then the body.
+                let from = self.program.definitions[id]
+                    .overrides
+                    .iter()
+                    .position(|(p, rule)| p == priority && rule.file == *file)
+                    .map_or(usize::MAX, |index| index + 1);
+                Box::new(move |evaluation, env| {
+                    evaluation
+                        .value_from(id, env.this, from)
+                        .map(|(value, _)| value)
+                })
+            }
         }
     }
 

@@ -131,12 +131,29 @@ impl<'a> Evaluation<'a> {
             bound: Vec::new(),
         };
         let code = Rc::clone(&self.code);
-        let (value, decision) = match self.decide(id, &code[id], &mut env) {
+        let (value, decision) = match self.decide(id, &code[id], &mut env, 0) {
             Ok((value, decision)) => (Ok(value), decision),
             Err(error) => (Err(error), Decision::Value),
         };
         self.memo.set(place, Slot::Done(value.clone(), decision));
         value
+    }
+
+    /// The value of definition `id` for `entity` and the clause that decided it, trying only
+    /// its overrides from index `from` on (what `overridden` in override `from - 1` reads);
+    /// not memoised.
+    pub(crate) fn value_from(
+        &mut self,
+        id: DefId,
+        entity: usize,
+        from: usize,
+    ) -> Result<(Value, Decision)> {
+        let mut env = Env {
+            this: entity,
+            bound: Vec::new(),
+        };
+        let code = Rc::clone(&self.code);
+        self.decide(id, &code[id], &mut env, from)
     }
 
     /// The value of `code` for the entity at `entity` of `scope` (for explanations).
@@ -163,21 +180,27 @@ impl<'a> Evaluation<'a> {
         }
     }
 
-    /// The value of definition `id` for the entity in `env` and the clause that decided it;
-    /// an error names the definition and the clause (`path:line`) it arose in.
+    /// The value of definition `id` for the entity in `env` and the clause that decided it,
+    /// its overrides tried from index `from` on; an error names the definition and the
+    /// clause (`path:line`) it arose in.
     fn decide(
         &mut self,
         id: DefId,
         code: &CompiledDefinition<'a>,
         env: &mut Env,
+        from: usize,
     ) -> Result<(Value, Decision)> {
         let program = self.program;
         let definition = &program.definitions[id];
         let located = |at: &'a str| located(&definition.name, at);
         let collecting = matches!(definition.body, Body::Collect(_));
         let mut collected_overrides = Vec::new();
-        for (index, ((_, rule), compiled)) in
-            definition.overrides.iter().zip(&code.overrides).enumerate()
+        for (index, ((_, rule), compiled)) in definition
+            .overrides
+            .iter()
+            .zip(&code.overrides)
+            .enumerate()
+            .skip(from)
         {
             if self.in_force[rule.file] && self.holds(compiled, env).map_err(located(&rule.at))? {
                 if !collecting {

@@ -140,20 +140,15 @@ impl<'a> Evaluation<'a> {
         self.trace_node(id, entity, &mut seen)
     }
 
-    fn clause_and_reads(&mut self, id: DefId, entity: usize) -> (Clause, Vec<&'a Rule>) {
-        let _ = self.value(id, entity);
+    fn clause_and_reads(&mut self, id: DefId, decision: &Decision) -> (Clause, Vec<&'a Rule>) {
         let program = self.program;
         let definition = &program.definitions[id];
-        let decision = self
-            .decision(id, entity)
-            .cloned()
-            .unwrap_or(Decision::Value);
         let rows: &[Rule] = match &definition.body {
             Body::Value(rule) => std::slice::from_ref(rule),
             Body::Cases(rules) | Body::Collect(rules) => rules,
         };
         let file_id = |rule: &Rule| program.files[rule.file].id.clone();
-        let (clause, deciding, read): (String, Vec<&'a Rule>, Vec<&'a Rule>) = match &decision {
+        let (clause, deciding, read): (String, Vec<&'a Rule>, Vec<&'a Rule>) = match decision {
             Decision::Value => ("value".into(), vec![&rows[0]], vec![&rows[0]]),
             Decision::Case(index) => {
                 let clause = if rows[*index].when.is_none() {
@@ -252,14 +247,27 @@ impl<'a> Evaluation<'a> {
     fn trace_node(&mut self, id: DefId, entity: usize, seen: &mut HashSet<DefId>) -> TraceNode {
         seen.insert(id);
         let value = self.value(id, entity).unwrap_or(Value::Missing);
-        let (clause, read) = self.clause_and_reads(id, entity);
-        let program = self.program;
-        let definition = &program.definitions[id];
         let decision = self
             .decision(id, entity)
             .cloned()
             .unwrap_or(Decision::Value);
-        let tried = self.overrides_tried(id, entity, &decision);
+        self.trace_decided(id, entity, (value, decision), 0, seen)
+    }
+
+    /// The trace of definition `id` for `entity` decided as `decision` with the value
+    /// `value`, its overrides tried from index `from` on.
+    fn trace_decided(
+        &mut self,
+        id: DefId,
+        entity: usize,
+        (value, decision): (Value, Decision),
+        from: usize,
+        seen: &mut HashSet<DefId>,
+    ) -> TraceNode {
+        let (clause, read) = self.clause_and_reads(id, &decision);
+        let program = self.program;
+        let definition = &program.definitions[id];
+        let tried = self.overrides_tried(id, entity, &decision, from);
         let failed: Vec<FailedRow> = match (&decision, &definition.body) {
             (Decision::Case(index), Body::Cases(rows)) => rows[..*index]
                 .iter()
@@ -319,6 +327,20 @@ impl<'a> Evaluation<'a> {
         }
         let overrides_tried = tried.into_iter().map(|(_, skipped)| skipped).collect();
         let mut because = Vec::new();
+        // An override that read `overridden`: the value without it, explained in turn.
+        if let Decision::Override(index) = decision
+            && let (priority, rule) = &definition.overrides[index]
+            && rule.reads_overridden
+            && let Ok(without) = self.value_from(id, entity, index + 1)
+        {
+            let mut node = self.trace_decided(id, entity, without, index + 1, seen);
+            node.definition = format!(
+                "overridden: {}.{} without the override of priority {priority}",
+                definition.scope.name(),
+                definition.name
+            );
+            because.push(node);
+        }
         for used in uses {
             if !seen.contains(&used) {
                 because.push(self.trace_node(used, entity, seen));
@@ -399,6 +421,7 @@ impl<'a> Evaluation<'a> {
         id: DefId,
         entity: usize,
         decision: &Decision,
+        from: usize,
     ) -> Vec<(&'a Rule, SkippedOverride)> {
         let program = self.program();
         let definition = &program.definitions[id];
@@ -419,6 +442,7 @@ impl<'a> Evaluation<'a> {
         };
         tried
             .into_iter()
+            .filter(|index| *index >= from)
             .map(|index| {
                 let (priority, rule) = &definition.overrides[index];
                 let file = &program.files[rule.file];

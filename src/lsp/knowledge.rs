@@ -15,8 +15,23 @@ use crate::lang::{Scope, Type, Value};
 
 /// The words of the language an expression may start with, besides names.
 const KEYWORDS: &[&str] = &[
-    "if", "then", "else", "and", "or", "not", "in", "for", "where", "true", "false", "null",
-    "record", "member", "as_of", "request",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "in",
+    "for",
+    "where",
+    "true",
+    "false",
+    "null",
+    "record",
+    "member",
+    "as_of",
+    "request",
+    "overridden",
 ];
 
 impl Workspace {

@@ -103,7 +103,9 @@ impl Kinds<'_> {
                 MemberField::Received | MemberField::Given => Typed::required(Kind::Records),
                 field => Typed::of(&field.ty()),
             },
-            Code::Definition(_, id) => Typed::of(&self.program.definitions[*id].ty),
+            Code::Definition(_, id) | Code::Overridden { definition: id, .. } => {
+                Typed::of(&self.program.definitions[*id].ty)
+            }
             Code::Not(_) | Code::And(..) | Code::Or(..) | Code::Compare(..) | Code::In(..) => {
                 Typed::required(Kind::Bool)
             }

@@ -211,7 +211,12 @@ pub fn each(code: &Code, f: &mut impl FnMut(&Code)) {
 /// The codes directly inside `code` (an aggregation's source, filter and value included).
 fn children(code: &Code) -> Vec<&Code> {
     match code {
-        Code::Const(_) | Code::AsOf | Code::This | Code::Bound(_) | Code::Request(_) => vec![],
+        Code::Const(_)
+        | Code::AsOf
+        | Code::This
+        | Code::Bound(_)
+        | Code::Request(_)
+        | Code::Overridden { .. } => vec![],
         Code::RecordField(inner, _)
         | Code::MemberField(inner, _)
         | Code::Definition(inner, _)
@@ -352,6 +357,11 @@ mod fragment {
                     "reads the list `{}`: a list is a column of its own, not a value to compute with",
                     kinds.program.definitions[*id].name
                 ));
+            }
+            Code::Overridden { .. } => {
+                *reason = Some(
+                    "`overridden`: the definition's value without one of its overrides is not a column of the views yet".into(),
+                );
             }
             Code::In(_, list, _) if list.contains(&Value::Missing) => {
                 *reason = Some("`null` in a list of `in`".into());

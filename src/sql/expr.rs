@@ -91,6 +91,7 @@ impl<'a, 'p> Scene<'a, 'p> {
         Ok(match code {
             Code::Const(value) => self.constant(value)?,
             Code::AsOf => self.as_of(),
+            Code::Overridden { .. } => return Err("`overridden` has no SQL form yet".into()),
             Code::This | Code::Bound(_) => self.entity_id(code)?,
             Code::Request(field) => parameter(match field {
                 RequestField::Ticket => "ticket",

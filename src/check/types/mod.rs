@@ -42,6 +42,24 @@ pub struct Usage {
     pub uses: Vec<DefId>,
     /// Fields of the entity being decided.
     pub fields: Vec<FieldUse>,
+    /// Whether `overridden` is read.
+    pub overridden: bool,
+}
+
+/// What `overridden` stands for in an override: the amended definition's value without it.
+#[derive(Debug, Clone)]
+pub struct Overriding {
+    /// The definition amended.
+    pub definition: DefId,
+    /// Its type.
+    pub ty: Type,
+    /// The override's priority.
+    pub priority: i64,
+    /// The override's rule file.
+    pub file: usize,
+    /// The definition collects a list (an override adds an element): `overridden` is
+    /// refused there.
+    pub collecting: bool,
 }
 
 /// Checks expressions of one clause.
@@ -56,6 +74,8 @@ pub struct ExprChecker<'a> {
     pub diagnostics: &'a mut Vec<Diagnostic>,
     /// What the clause reads.
     pub usage: Usage,
+    /// In an override: what `overridden` stands for.
+    pub overriding: Option<Overriding>,
 }
 
 /// Paths known to be present (narrowed from `T?` to `T`) and bound variables.
@@ -281,7 +301,10 @@ impl ExprChecker<'_> {
                 );
                 return None;
             }
-            ExprKind::Var(name) => self.variable(source, expr, name, facts)?,
+            ExprKind::Var(name) => {
+                let (code, ty) = self.variable(source, expr, name, facts)?;
+                self.narrowed(expr, code, ty, facts)
+            }
             ExprKind::Field(object, field) => {
                 let (object_code, object_type) = self.expr(source, object, facts)?;
                 let (code, ty) =
@@ -365,6 +388,7 @@ impl ExprChecker<'_> {
             ("record", Scope::Record) => Some((Code::This, Type::Record)),
             ("member", Scope::Member) => Some((Code::This, Type::Member)),
             ("as_of", _) => Some((Code::AsOf, Type::Date)),
+            ("overridden", _) => self.overridden(source, expr),
             ("request", _) => Some((Code::Const(Value::Request), Type::Request)),
             ("record", Scope::Member) | ("member", Scope::Record) => {
                 let help = if name == "record" {
@@ -403,6 +427,40 @@ impl ExprChecker<'_> {
                 None
             }
         }
+    }
+
+    /// `overridden`: in an override of a value or `cases:` definition, that definition's
+    /// value as if this override were not there.
+    fn overridden(&mut self, source: &ExprSource, expr: &Expr) -> Checked {
+        let refusal = match &self.overriding {
+            Some(overriding) if !overriding.collecting => {
+                self.usage.overridden = true;
+                return Some((
+                    Code::Overridden {
+                        definition: overriding.definition,
+                        priority: overriding.priority,
+                        file: overriding.file,
+                    },
+                    overriding.ty.clone(),
+                ));
+            }
+            Some(_) => (
+                "`overridden` has no meaning in an override of a `collect:` definition",
+                "such an override adds one element to the list; write the element",
+            ),
+            None => (
+                "`overridden` is only available in an override",
+                "in an override's `when:` or `then:` it is the value the definition would have without the override",
+            ),
+        };
+        self.error(
+            source,
+            expr.span,
+            "overridden-outside-override",
+            refusal.0.to_string(),
+            Some(refusal.1),
+        );
+        None
     }
 
     fn field(
