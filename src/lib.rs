@@ -18,6 +18,7 @@ pub mod lang;
 pub mod lsp;
 pub(crate) mod mailing;
 pub mod plan;
+pub mod reformat;
 pub mod report;
 pub mod rules;
 pub mod ruletest;

@@ -8,7 +8,7 @@ use wotrules::eval::{Evaluation, Explain, Selection};
 use wotrules::rules::SourceText;
 use wotrules::store::{read_case, rule_sources};
 use wotrules::syntax::ast::{Expr, ExprKind, Span};
-use wotrules::syntax::parse_expression;
+use wotrules::syntax::{parse_expression, pretty, pretty_lines};
 
 /// Expression texts built from the language's pieces: literals, fields, definitions,
 /// operators, functions (known and unknown), `in`, `if` and aggregations.
@@ -111,6 +111,22 @@ proptest! {
                 .unwrap_or_else(|e| panic!("{printed:?} does not parse: {e:?}"));
             prop_assert_eq!(without_spans(&tree), without_spans(&again), "printed as {}", printed);
             prop_assert_eq!(again.to_string(), printed);
+        }
+    }
+
+    #[test]
+    fn formatting_gives_the_same_tree_and_is_stable(text in expression()) {
+        if let Ok(tree) = parse_expression(&text) {
+            let formatted = pretty(&tree);
+            let again = parse_expression(&formatted)
+                .unwrap_or_else(|e| panic!("{formatted:?} does not parse: {e:?}"));
+            prop_assert_eq!(without_spans(&tree), without_spans(&again), "formatted as {}", formatted);
+            prop_assert_eq!(pretty(&again), formatted.clone());
+            // Broken into lines and joined again (as a folded YAML block reads), the same.
+            let joined = pretty_lines(&tree, 20).join(" ");
+            let rejoined = parse_expression(&joined)
+                .unwrap_or_else(|e| panic!("{joined:?} does not parse: {e:?}"));
+            prop_assert_eq!(without_spans(&tree), without_spans(&rejoined), "lines {}", joined);
         }
     }
 

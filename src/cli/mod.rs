@@ -4,6 +4,7 @@
 mod check;
 mod diff;
 mod eval;
+mod fmt;
 mod generate;
 mod import;
 mod lsp;
@@ -109,6 +110,11 @@ enum Command {
         after_help = "Examples (an editor starts it):\n  wotrules lsp\n  wotrules lsp --rules my-rules"
     )]
     Lsp(lsp::LspArgs),
+    /// Write the rule files in canonical form (key order, two-space indentation, expressions
+    /// as `fmt` prints them), comments kept; `--check` changes nothing and exits 1 if a file
+    /// is not in that form.
+    #[command(after_help = "Examples:\n  wotrules fmt\n  wotrules fmt --check   # in CI")]
+    Fmt(fmt::FmtArgs),
     /// Print a completion script for a shell (with the outputs of the rules for `--explain`
     /// and `--why-not`).
     #[command(
@@ -143,6 +149,7 @@ pub fn run() -> ExitCode {
         Command::Mailing(args) => mailing::run(&args),
         Command::Sql(args) => sql::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Completions { shell, rules } => {
             let mut command = Cli::command();
             // Rules that do not check complete without their outputs.

@@ -192,7 +192,13 @@ impl JsonSchema for Expression {
 
 /// The JSON Schema of the rule-file format, for editors' YAML language servers.
 pub fn json_schema() -> String {
-    format!("{:#}\n", schemars::schema_for!(RuleFileFormat).to_value())
+    format!("{:#}\n", rule_file_schema())
+}
+
+/// The JSON Schema of a rule file as a value: what `wotrules fmt` reads its key order and
+/// its expression fields from.
+pub fn rule_file_schema() -> serde_json::Value {
+    schemars::schema_for!(RuleFileFormat).to_value()
 }
 
 /// `rules/schema.yaml`: the enumerations, the fields the data offers, the outputs, how the

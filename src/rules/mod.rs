@@ -14,7 +14,7 @@ use crate::syntax::ast::{Expr, Span};
 pub use crate::yaml::Place;
 
 pub use crate::lang::{DocumentKind, Scope};
-pub use format::json_schema;
+pub use format::{json_schema, rule_file_schema};
 pub use load::{RuleSources, SourceText, add_rule_file, load_rule_set};
 
 /// A scalar value with its position.

@@ -5,9 +5,11 @@
 
 pub mod ast;
 mod parse;
+mod pretty;
 mod print;
 
 pub use parse::{ParseError, parse_expression, parse_template};
+pub use pretty::{pretty, pretty_lines};
 
 /// The deepest nesting of brackets and prefix operators an expression may have.
 pub const MAX_EXPRESSION_DEPTH: usize = 64;
