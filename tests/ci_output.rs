@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::Value as Json;
-use support::{copy_dir, root, wotrules};
+use support::{copy_dir, replace_in, root, wotrules};
 
 /// A copy of the rules in which one expectation is wrong and one test file is gone (so
 /// that coverage falls below 100 %).
@@ -22,12 +22,6 @@ fn failing_rules() -> tempfile::TempDir {
     );
     std::fs::remove_file(tests.join("a20111001.1-part-2.yaml")).expect("remove a test file");
     dir
-}
-
-fn replace_in(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("a readable file");
-    assert!(text.contains(from), "{} contains {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("a writable file");
 }
 
 #[test]

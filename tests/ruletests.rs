@@ -3,9 +3,7 @@
 
 mod support;
 
-use std::path::Path;
-
-use support::{copy_dir, root, snapshot_settings, wotrules};
+use support::{copy_dir, replace_in, root, snapshot_settings, wotrules};
 
 /// A workspace with the rules (and the cases their tests name) and the examples.
 fn workspace() -> tempfile::TempDir {
@@ -14,12 +12,6 @@ fn workspace() -> tempfile::TempDir {
         copy_dir(&root().join(folder), &dir.path().join(folder));
     }
     dir
-}
-
-fn replace_in(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("a readable file");
-    assert!(text.contains(from), "{} contains {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("a writable file");
 }
 
 #[test]

@@ -357,18 +357,9 @@ fn write_entry(entry: &Entry, indent: usize, first: bool, out: &mut String) {
             out.push_str(&format!("{pad}- {}", inner.trim_start_matches(' ')));
         }
         (_, Value::Empty) => out.push_str(&format!("{head}{comment}\n")),
-        (_, Value::Inline(first, more)) => {
+        (_, Value::Inline(first, lines)) | (_, Value::Block(first, lines)) => {
+            // A scalar's first line (or a block's header), then its lines two deeper.
             out.push_str(&format!("{head} {first}{comment}\n"));
-            for line in more {
-                if line.is_empty() {
-                    out.push('\n');
-                } else {
-                    out.push_str(&format!("{pad}  {line}\n"));
-                }
-            }
-        }
-        (_, Value::Block(header, lines)) => {
-            out.push_str(&format!("{head} {header}{comment}\n"));
             for line in lines {
                 if line.is_empty() {
                     out.push('\n');

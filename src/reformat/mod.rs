@@ -180,9 +180,11 @@ fn difference(a: &Node, b: &Node, shape: Option<&Json>, shapes: &Shapes) -> Opti
                 };
                 let child = shape.and_then(|s| shapes.property(s, key.as_str()));
                 let found = if child.is_some_and(|c| shapes.is_expression(c)) {
-                    same_expression(value, other)
-                        .then_some(None)
-                        .unwrap_or(Some(String::new()))
+                    if same_expression(value, other) {
+                        None
+                    } else {
+                        Some(String::new())
+                    }
                 } else {
                     difference(value, other, child.map(|c| shapes.resolve(c)), shapes)
                 };

@@ -106,12 +106,9 @@ pub fn pretty_lines(expr: &Expr, width: usize) -> Vec<String> {
             head.push_str(" in ");
             head.push_str(&in_argument(&aggregate.source));
             let mut lines = vec![head];
-            match &aggregate.filter {
-                Some(filter) => {
-                    let filter = pretty_lines(filter, width.saturating_sub(8));
-                    lines.extend(indented(&led("where", &filter)));
-                }
-                None => {}
+            if let Some(filter) = &aggregate.filter {
+                let filter = pretty_lines(filter, width.saturating_sub(8));
+                lines.extend(indented(&led("where", &filter)));
             }
             close(&mut lines);
             lines

@@ -115,3 +115,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Replaces the first `from` in the file at `path` with `to` (which must be there).
+pub fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("a readable file");
+    assert!(text.contains(from), "{} contains {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("a writable file");
+}
