@@ -135,8 +135,11 @@ pub fn pretty_lines(expr: &Expr, width: usize) -> Vec<String> {
 
 /// Lines led by `word`: `word` before the first, the rest indented under it.
 fn led(word: &str, lines: &[String]) -> Vec<String> {
-    let mut out = vec![format!("{word} {}", lines[0])];
-    out.extend(indented(&lines[1..]));
+    let Some((first, rest)) = lines.split_first() else {
+        return vec![word.to_string()];
+    };
+    let mut out = vec![format!("{word} {first}")];
+    out.extend(indented(rest));
     out
 }
 
