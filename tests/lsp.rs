@@ -397,3 +397,27 @@ fn a_second_shutdown_is_answered_and_other_requests_are_refused_until_exit() {
         }
     }
 }
+
+#[test]
+fn formatting_a_rule_file_gives_what_wotrules_fmt_writes() {
+    let mut session = Session::start();
+    let text = session.text(RULING);
+    let messy = text.replacen(
+        "then: min(35, record.awarded)",
+        "then: min( 35,(record.awarded) )",
+        1,
+    );
+    session.open(RULING, &messy);
+    let params = json!({"textDocument": {"uri": session.uri(RULING)}, "options": {"tabSize": 2, "insertSpaces": true}});
+    let edits = session.request("textDocument/formatting", params.clone());
+    let edits = edits.as_array().expect("edits");
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(edits[0]["newText"], text, "the shipped file is canonical");
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    session.change(RULING, 2, &text);
+    let none = session.request("textDocument/formatting", params);
+    assert_eq!(none, json!([]));
+}

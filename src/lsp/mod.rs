@@ -18,13 +18,13 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Request as _,
-    Shutdown,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
+    Request as _, Shutdown,
 };
 use lsp_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, HoverProviderCapability, MarkupContent, MarkupKind, OneOf,
+    CompletionOptions, CompletionParams, CompletionResponse, DocumentFormattingParams,
+    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, MarkupContent, MarkupKind, OneOf,
     PublishDiagnosticsParams, ReferenceParams, ServerCapabilities, TextDocumentSyncKind, Uri,
 };
 
@@ -39,6 +39,7 @@ pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Erro
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".into(), " ".into()]),
             ..CompletionOptions::default()
@@ -189,6 +190,10 @@ fn answer(workspace: &Workspace, request: Request) -> Response {
         DocumentSymbolRequest::METHOD => with::<DocumentSymbolParams, _>(request, |p| {
             let path = uri_to_path(&p.text_document.uri)?;
             Some(DocumentSymbolResponse::Nested(workspace.symbols(&path)))
+        }),
+        Formatting::METHOD => with::<DocumentFormattingParams, _>(request, |p| {
+            let path = uri_to_path(&p.text_document.uri)?;
+            workspace.formatting(&path)
         }),
         _ => {
             return Response::new_err(

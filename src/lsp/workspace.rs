@@ -86,6 +86,25 @@ impl Workspace {
         }
     }
 
+    /// The edit that puts a rule file in canonical form (`wotrules fmt`): the whole text
+    /// replaced, none when it is already canonical; `None` for another kind of file, or a
+    /// rule file `fmt` refuses.
+    pub fn formatting(&self, path: &Path) -> Option<Vec<lsp_types::TextEdit>> {
+        let text = self.text(path)?;
+        let is_rule_file =
+            self.kind(path, &text) == FileKind::Rules && path != self.rules.join("schema.yaml");
+        if !is_rule_file {
+            return None;
+        }
+        let formatted = crate::reformat::format_rule_file(&text).ok()?;
+        if formatted == text {
+            return Some(Vec::new());
+        }
+        let lines = text.lines().count() as u32;
+        let range = Range::new(Position::new(0, 0), Position::new(lines + 1, 0));
+        Some(vec![lsp_types::TextEdit::new(range, formatted)])
+    }
+
     /// Checks the rule set with the open texts, then every open rule test and case file;
     /// the diagnostics of every file that has some, and an empty list for every file that
     /// had some before and has none now.
