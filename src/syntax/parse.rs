@@ -290,8 +290,7 @@ fn what_was_meant(text: &str) -> Option<ParseError> {
                     Some((
                         "",
                         format!("`{token}` is not a date"),
-                        "a date is written with digits, YYYY-MM-DD, without quotes: `2006-09-01`"
-                            .to_string(),
+                        "a date is written with digits as YYYY-MM-DD, without quotes".to_string(),
                     ))
                 } else if token.bytes().any(|b| b.is_ascii_alphabetic())
                     && !token.contains('-')
