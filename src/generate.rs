@@ -33,6 +33,7 @@ pub struct Profile {
     expired_percent: u64,
     cats_percent: u64,
     cats_from: String,
+    cats_type: i64,
     assurer_flag_percent: u64,
     blocked_percent: u64,
     dob: DobSpan,
@@ -172,6 +173,14 @@ impl Profile {
             dob_until: date("dob.until", &self.dob.until)?,
             methods,
         })
+    }
+}
+
+impl Profile {
+    /// The `cats_variant.type_id` of the generated passes, in a dump of the production
+    /// schema.
+    pub fn cats_type(&self) -> i64 {
+        self.cats_type
     }
 }
 

@@ -71,7 +71,7 @@ fn every_bad_dump_is_refused_with_its_line_and_leaves_the_database_as_it_was() {
             let leftovers: Vec<_> = std::fs::read_dir(workspace.path())
                 .expect("the workspace")
                 .map(|e| file_name(&e.expect("an entry").path()))
-                .filter(|n| n.contains("wotrules-import"))
+                .filter(|n| n.contains("wotrules-"))
                 .collect();
             assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
             if target == &fresh {

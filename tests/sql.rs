@@ -16,7 +16,7 @@ use wotrules::lang::Value;
 use wotrules::plan::Plan;
 use wotrules::session::{DataFrom, Rules, RulesFrom};
 use wotrules::sql::{Dialect, Form, Origin, script};
-use wotrules::store::{CaseFile, import_case};
+use wotrules::store::{CaseFile, Replaces, Target, import_case};
 
 fn shipped_rules() -> Rules {
     RulesFrom::Directory(root().join("rules"))
@@ -36,7 +36,8 @@ struct Tally {
 /// the schema counts).
 fn database(case: &CaseFile, dir: &Path, name: &str, rules: &Rules) -> std::path::PathBuf {
     let path = dir.join(format!("{name}.sqlite"));
-    import_case(case, path.to_str().expect("UTF-8")).expect("the case imports");
+    let target = Target::check(&path, Replaces::Nothing).expect("a new file");
+    import_case(case, target).expect("the case imports");
     let connection = rusqlite::Connection::open(&path).expect("opens");
     connection
         .execute_batch(&format!(

@@ -189,9 +189,8 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
         .spawn()
         .expect("the import starts");
     // The import writes a copy beside the database and renames it into place when done.
-    let copy = dir.join(format!(".case.sqlite.wotrules-import-{}", import.id()));
     let started = std::time::Instant::now();
-    while !copy.exists() {
+    while temporaries(dir).is_empty() {
         assert!(
             import.try_wait().expect("the import runs").is_none(),
             "the import ended before it began writing"
@@ -215,6 +214,65 @@ fn an_import_killed_midway_leaves_the_database_intact_and_readable() {
     let after = eval_json();
     assert_eq!(after.code, Some(0), "{}", after.stderr);
     assert_eq!(after.stdout, before.stdout);
+}
+
+/// The temporaries wotrules is writing in `dir` (hidden, `.NAME.XXXXXX.wotrules-tmp`).
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("the directory")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.starts_with('.') && n.contains(".wotrules-tmp"))
+        .collect()
+}
+
+#[test]
+fn an_import_ended_by_ctrl_c_or_kill_leaves_nothing_behind() {
+    use std::io::Write;
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let dir = workspace.path();
+    let dump = std::fs::read(root().join("tests/bad_inputs/dumps/00_valid.sql")).expect("a dump");
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        // A dump on standard input that is still being written: the import has begun its
+        // database beside the target and waits for the rest.
+        let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_wotrules"))
+            .args(["import", "--mysql-dump", "-", "--db", "case.sqlite"])
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("the import starts");
+        let mut input = import.stdin.take().expect("a pipe");
+        input
+            .write_all(&dump[..dump.len() / 2])
+            .expect("half the dump");
+        let started = std::time::Instant::now();
+        while temporaries(dir).is_empty() {
+            assert!(started.elapsed().as_secs() < 60, "never began writing");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &import.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let status = import.wait().expect("the import ends");
+        drop(input);
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        let left: Vec<String> = std::fs::read_dir(dir)
+            .expect("the directory")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
 }
 
 #[test]
@@ -248,7 +306,7 @@ fn a_failed_import_leaves_the_old_file_and_no_new_one() {
         })
         .collect();
     assert!(
-        names.iter().all(|n| !n.contains("wotrules-import")),
+        names.iter().all(|n| !n.contains("wotrules-")),
         "no copy is left behind: {names:?}"
     );
     // Into a directory that does not exist: an error, and no file.

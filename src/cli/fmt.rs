@@ -7,7 +7,7 @@ use clap::Args;
 use super::{Exit, emit, fail};
 use crate::diag::{Diagnostic, Location};
 use crate::reformat::format_rule_file;
-use crate::store::rule_sources;
+use crate::store::{Replaces, Target, rule_sources, write_file};
 
 #[derive(Args)]
 pub(super) struct FmtArgs {
@@ -36,12 +36,9 @@ pub(super) fn run(args: &FmtArgs) -> Exit {
             Ok(formatted) if formatted == file.text => {}
             Ok(formatted) => {
                 if !args.check
-                    && let Err(error) = replace(Path::new(&file.path), &formatted)
+                    && let Err(diagnostic) = replace(Path::new(&file.path), &formatted)
                 {
-                    fail(
-                        &Diagnostic::input_error("io", format!("{}: {error}", file.path)),
-                        Exit::BadInput,
-                    );
+                    fail(&diagnostic, Exit::BadInput);
                     refused = true;
                     continue;
                 }
@@ -83,13 +80,12 @@ pub(super) fn run(args: &FmtArgs) -> Exit {
     }
 }
 
-/// Writes `text` to a file beside `path`, then renames it over `path`.
-fn replace(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".wotrules-fmt");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
+/// Writes `text` over the rule file at `path` (through a link, to the file it names, the
+/// link kept), by a unique temporary beside it renamed into place with its mode and owner.
+fn replace(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let target = Target::check(path, Replaces::AnyFile)?;
+    write_file(target, text.as_bytes()).map_err(|e| {
+        Diagnostic::input_error("io", format!("{}: {e}", path.display()))
+            .help("the file is left as it was: check its directory's permissions and the disk")
     })
 }

@@ -8,8 +8,8 @@ use clap::Args;
 use super::{Exit, emit, emit_error, fail};
 use crate::diag::{Diagnostic, render_styled};
 use crate::store::{
-    Charset, DumpOptions, DumpReport, DumpSource, Zone, import_case, import_mysql_dump,
-    read_case_file, write_quarantine,
+    Charset, DumpOptions, DumpReport, DumpSource, Replaces, Target, Zone, import_case,
+    import_mysql_dump, read_case_file, same_file,
 };
 use crate::words::counted;
 
@@ -23,7 +23,9 @@ pub(super) struct ImportArgs {
     /// and `cats_variant` rows once all have been read.
     #[arg(long)]
     mysql_dump: Option<PathBuf>,
-    /// The database (created when missing).
+    /// The database (created when missing, private to its owner; an existing SQLite
+    /// database keeps its mode and owner; anything else is refused). A link is written
+    /// through to the file it names.
     #[arg(long)]
     db: PathBuf,
     /// The database to read from a dump of several (`--databases`, `--all-databases`).
@@ -37,8 +39,10 @@ pub(super) struct ImportArgs {
     /// (mysqldump's default `--tz-utc`) has its `timestamp` columns converted to it.
     #[arg(long, requires = "mysql_dump", value_parser = Zone::parse)]
     time_zone: Option<Zone>,
-    /// Leave the dump's rows that fail validation out of the import, and write each with
-    /// its line, table, id, column and reason to FILE (JSON lines).
+    /// Leave the dump's rows that fail validation out of the import (and the records of
+    /// members left out), and write each with its line, table, id, column and reason to the
+    /// new, private FILE (JSON lines). A problem of the whole dump (its character set, time
+    /// zone, a missing table, a cut) is refused all the same.
     #[arg(long, requires = "mysql_dump", value_name = "FILE")]
     quarantine: Option<PathBuf>,
 }
@@ -59,7 +63,37 @@ pub(super) fn run(args: &ImportArgs) -> Exit {
     }
 }
 
+/// The database to write, checked: a SQLite database, an empty file or nothing, and not
+/// the input itself; a link is written through (and said so).
+fn database_target(db: &Path, input: Option<&Path>) -> Result<Target, Exit> {
+    if let Some(input) = input
+        && same_file(db, input)
+    {
+        return Err(fail(
+            &Diagnostic::input_error(
+                "usage",
+                format!("{}: is the file being imported", db.display()),
+            )
+            .help("name another file for the database: importing would replace its own input"),
+            Exit::BadInput,
+        ));
+    }
+    let target = Target::check(db, Replaces::Database).map_err(|d| fail(&d, Exit::BadInput))?;
+    if let Some(link) = &target.through_link {
+        emit_error(&format!(
+            "note: {} is a link: writing through it to {}\n",
+            link.display(),
+            target.path().display()
+        ));
+    }
+    Ok(target)
+}
+
 fn import_case_file(file: &Path, db: &Path) -> Exit {
+    let target = match database_target(db, Some(file)) {
+        Ok(target) => target,
+        Err(exit) => return exit,
+    };
     let case = match read_case_file(file) {
         Ok(case) => case,
         Err(diagnostics) => {
@@ -67,7 +101,7 @@ fn import_case_file(file: &Path, db: &Path) -> Exit {
             return Exit::BadInput;
         }
     };
-    match import_case(&case, &db.display().to_string()) {
+    match import_case(&case, target) {
         Ok(()) => {
             emit(&format!(
                 "imported {} and {} into {}\n",
@@ -92,14 +126,22 @@ fn import_dump(dump: &Path, db: &Path, options: &DumpOptions, quarantine: Option
             return Exit::BadInput;
         }
     };
-    if let Some(file) = quarantine.filter(|file| file.exists()) {
-        emit_error(
-            &Diagnostic::input_error("usage", format!("{}: exists", file.display()))
-                .help("name a new file for the quarantined rows")
-                .styled(),
-        );
-        return Exit::BadInput;
-    }
+    let target = match database_target(db, source.path()) {
+        Ok(target) => target,
+        Err(exit) => return exit,
+    };
+    let list = match quarantine
+        .map(|file| Target::check(file, Replaces::Nothing))
+        .transpose()
+    {
+        Ok(list) => list,
+        Err(diagnostic) => {
+            return fail(
+                &diagnostic.help("name a new file for the quarantined rows"),
+                Exit::BadInput,
+            );
+        }
+    };
     let bar = match (std::io::stderr().is_terminal(), source.size()) {
         (true, Some(size)) => indicatif::ProgressBar::new(size).with_style(
             indicatif::ProgressStyle::with_template(
@@ -110,7 +152,7 @@ fn import_dump(dump: &Path, db: &Path, options: &DumpOptions, quarantine: Option
         (true, None) => indicatif::ProgressBar::new_spinner(),
         (false, _) => indicatif::ProgressBar::hidden(),
     };
-    let result = import_mysql_dump(&source, &db.display().to_string(), options, |bytes| {
+    let result = import_mysql_dump(&source, target, list, options, |bytes| {
         bar.set_position(bytes);
     });
     bar.finish_and_clear();
@@ -121,21 +163,14 @@ fn import_dump(dump: &Path, db: &Path, options: &DumpOptions, quarantine: Option
             return Exit::BadInput;
         }
     };
-    if let Some(file) = quarantine
-        && let Err(e) = write_quarantine(file, &report.quarantined)
-    {
-        emit_error(
-            &Diagnostic::input_error("io", format!("{}: {e}", file.display()))
-                .help("the database was written; the quarantined rows could not be listed")
-                .styled(),
-        );
-        return Exit::BadInput;
-    }
     let counts = &report.counts;
     let from = report
         .database
         .as_ref()
         .map_or(String::new(), |d| format!(" of database `{d}`"));
+    for note in dump_notes(&report, quarantine) {
+        emit_error(&format!("note: {note}\n"));
+    }
     emit(&format!(
         "imported {} users, {} notary rows, {} CATS passes and {} CATS variants{from} into {}\n",
         counts.users,
@@ -144,9 +179,6 @@ fn import_dump(dump: &Path, db: &Path, options: &DumpOptions, quarantine: Option
         counts.cats_variant,
         db.display()
     ));
-    for note in dump_notes(&report, quarantine) {
-        emit_error(&format!("note: {note}\n"));
-    }
     Exit::Success
 }
 

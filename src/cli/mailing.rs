@@ -86,9 +86,8 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
     let bags = match composed {
         Ok(bags) => bags,
         Err(error) => {
-            if let Some(directory) = written {
-                directory.abandon();
-            }
+            // The directory's temporary is removed when it is dropped.
+            drop(written);
             let (diagnostic, exit) = match error {
                 MailingError::None => (
                     Diagnostic::input_error("usage", "the rules order no mailing")

@@ -162,7 +162,7 @@ pub fn run() -> ExitCode {
             Exit::Success
         }
     };
-    ExitCode::from(exit as u8)
+    ExitCode::from(with_output_checked(exit) as u8)
 }
 
 /// `--case FILE` or `--db FILE`: the data a command reads.
@@ -223,13 +223,44 @@ fn emit_error(text: &str) {
         .and_then(|()| stderr.flush());
 }
 
-/// Writes a report to standard output; a closed pipe (`| head`) ends the output quietly.
+/// The first write on standard output that failed; nothing is written after it, and the
+/// command's end reports it ([`with_output_checked`]).
+static STDOUT_FAILED: std::sync::OnceLock<std::io::Error> = std::sync::OnceLock::new();
+
+/// Writes a report to standard output; a failed write is kept for [`with_output_checked`].
 fn emit(text: &str) {
     use std::io::Write;
+    if STDOUT_FAILED.get().is_some() {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
+    if let Err(error) = stdout
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+        .and_then(|()| stdout.flush())
+    {
+        let _ = STDOUT_FAILED.set(error);
+    }
+}
+
+/// The command's exit code, unless its output could not be written: a closed pipe
+/// (`| head`) ends quietly, as command-line tools do; anything else (a full disk,
+/// `/dev/full`) is an error, never a success over a truncated output.
+fn with_output_checked(exit: Exit) -> Exit {
+    match STDOUT_FAILED.get() {
+        None => exit,
+        Some(error) if error.kind() == std::io::ErrorKind::BrokenPipe => exit,
+        Some(error) => fail(
+            &Diagnostic::input_error(
+                "io",
+                format!(
+                    "cannot write standard output: {}",
+                    error.to_string().to_lowercase()
+                ),
+            )
+            .help("the output is incomplete: check the disk, or where the output goes"),
+            Exit::BadInput,
+        ),
+    }
 }
 
 /// Prints one diagnostic and gives `exit`.

@@ -1,9 +1,11 @@
 //! The store: case files (YAML) and CAcert-shaped SQLite databases, read into [`Dataset`]s.
 
 mod case;
+mod cleanup;
 mod directory;
 mod files;
 mod mysql;
+mod replace;
 mod sqlite;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -14,11 +16,11 @@ pub use files::{
     RULE_TESTS_FOLDER, open_regular_file, read_text, rule_sources, rule_sources_at_revision,
     yaml_files_under,
 };
-pub use mysql::write_quarantine;
 pub use mysql::{
-    Charset, DumpCounts, DumpOptions, DumpReport, DumpSource, Quarantined, Zone, import_mysql_dump,
-    write_mysql_dump, write_mysql_dump_file,
+    Charset, DumpCounts, DumpOptions, DumpReport, DumpSource, Quarantined, RowId, Zone,
+    import_mysql_dump, write_mysql_dump, write_mysql_dump_file,
 };
+pub use replace::{Replacement, Replaces, Target, same_file, write_file};
 pub use sqlite::{ReadOptions, import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,

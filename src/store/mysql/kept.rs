@@ -4,7 +4,7 @@
 use rusqlite::types::Value as SqlValue;
 
 use super::parse::{DumpValue, TableDef};
-use super::text::{Charset, Zone, convert, read_text};
+use super::text::{Charset, TextError, Zone, convert, read_text};
 use crate::store::parse_datetime;
 
 /// How a kept column's value is read.
@@ -175,6 +175,14 @@ pub enum DumpZone {
 pub struct Reading {
     /// The character set the dump was written in (`SET NAMES`, or `--dump-charset`).
     pub connection: Option<Charset>,
+    /// Whether `connection` is the dump's own `SET NAMES` (else the user's `--dump-charset`).
+    pub connection_stated: bool,
+    /// Texts read through a `latin1` connection into a `latin1` column that hold more than
+    /// ASCII, and how many of them read as UTF-8 re-encoded ("JÃ¶rg"): when all do, the
+    /// dump was written through a UTF-8 connection whatever `--dump-charset` said.
+    pub non_ascii_as_written: u64,
+    /// See `non_ascii_as_written`.
+    pub looking_reencoded: u64,
     /// The zone the dump wrote `timestamp`s in.
     pub dump_zone: DumpZone,
     /// The server's zone (`--time-zone`), in which the webdb sees them.
@@ -186,8 +194,22 @@ pub struct Reading {
     pub timestamps_as_written: u64,
 }
 
-/// A row's kept values, or the column that failed and why.
-pub type Converted = Result<Vec<SqlValue>, (&'static str, String)>;
+/// Why a row's values could not be kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// The row is bad (its column, if one is to blame, and why): refused, or quarantined
+    /// on request.
+    Row(Option<&'static str>, String),
+    /// The row's text is not what the dump's character set says: a bad row, or a dump read
+    /// with the wrong character set, told at the end by how many texts read well.
+    Charset(&'static str, String),
+    /// The dump is read wrongly as a whole (a setting, not a row; the column where it
+    /// showed, what is wrong, what to do): always refused.
+    Dump(&'static str, String, &'static str),
+}
+
+/// A row's kept values, or why not.
+pub type Converted = Result<Vec<SqlValue>, Fault>;
 
 impl Reading {
     /// Converts one row's values (of kept table `index`, in `shape`) to the kept columns.
@@ -198,8 +220,8 @@ impl Reading {
         for (i, &(name, _)) in kept.columns.iter().enumerate() {
             let position = shape.positions[i];
             let Some(value) = values.get_mut(position).map(std::mem::take) else {
-                return Err((
-                    name,
+                return Err(Fault::Row(
+                    Some(name),
                     format!(
                         "the row has {count} values, and the table has this column as its number {}",
                         position + 1
@@ -208,10 +230,10 @@ impl Reading {
             };
             let converted = self
                 .value(value, shape.kinds[i], shape.charsets[i])
-                .map_err(|message| (name, message))?;
+                .map_err(|fault| fault.at(name))?;
             row.push(converted);
         }
-        check_record(index, &row)?;
+        check_record(index, &row).map_err(|(column, reason)| Fault::Row(Some(column), reason))?;
         Ok(row)
     }
 
@@ -220,13 +242,12 @@ impl Reading {
         value: DumpValue,
         kind: Kind,
         charset: Charset,
-    ) -> Result<SqlValue, String> {
+    ) -> Result<SqlValue, ValueFault> {
         let plain = |value: DumpValue| match value {
-            DumpValue::Null => Err("is NULL".to_string()),
+            DumpValue::Null => Err(ValueFault::Row("is NULL".to_string())),
             DumpValue::Bare(text) => Ok(text),
-            DumpValue::Quoted(bytes) => {
-                String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())
-            }
+            DumpValue::Quoted(bytes) => String::from_utf8(bytes)
+                .map_err(|e| ValueFault::Row(super::text::not_utf8(e.as_bytes()))),
         };
         match kind {
             Kind::Int => {
@@ -235,15 +256,10 @@ impl Reading {
                     .trim()
                     .parse::<i64>()
                     .map(SqlValue::Integer)
-                    .map_err(|_| format!("`{shown}` is not a whole number"))
+                    .map_err(|_| ValueFault::Row(format!("`{shown}` is not a whole number")))
             }
             Kind::Text => match value {
-                DumpValue::Quoted(bytes) => read_text(bytes, self.connection, charset)
-                    .map(|read| {
-                        self.repaired += u64::from(read.repaired);
-                        SqlValue::Text(read.text)
-                    })
-                    .map_err(|e| e.message()),
+                DumpValue::Quoted(bytes) => self.text(bytes, charset),
                 other => plain(other).map(SqlValue::Text),
             },
             Kind::Date | Kind::Timestamp => {
@@ -251,19 +267,22 @@ impl Reading {
                     return Ok(SqlValue::Null);
                 }
                 let text = plain(value)?;
-                let Some(written) = parse_datetime(&text)? else {
+                let Some(written) = parse_datetime(&text).map_err(ValueFault::Row)? else {
                     return Ok(SqlValue::Null);
                 };
                 match (kind, self.dump_zone, self.server_zone) {
                     (Kind::Timestamp, DumpZone::Stated(from), Some(to)) => {
                         let shown = convert(written, from, to).ok_or_else(|| {
-                            format!("{written} does not exist in the dump's time zone")
+                            ValueFault::Row(format!(
+                                "{written} does not exist in the dump's time zone"
+                            ))
                         })?;
                         Ok(SqlValue::Text(shown.format("%Y-%m-%d %H:%M:%S").to_string()))
                     }
-                    (Kind::Timestamp, DumpZone::Unknown, Some(_)) => Err(
-                        "is a `timestamp`, and the dump does not say in which time zone it wrote them (`--compact` drops mysqldump's `SET TIME_ZONE`): dump without `--compact`, or with `--skip-tz-utc` and import without `--time-zone`".into(),
-                    ),
+                    (Kind::Timestamp, DumpZone::Unknown, Some(_)) => Err(ValueFault::Dump(
+                        "the dump has `timestamp` columns and does not say in which time zone it wrote them (`--compact` drops mysqldump's `SET TIME_ZONE`), so `--time-zone` cannot convert them".into(),
+                        "dump without `--compact`; or import without `--time-zone` to keep the times as written; or dump with `--skip-tz-utc`, which writes them in the server's zone",
+                    )),
                     (Kind::Timestamp, DumpZone::Stated(_) | DumpZone::Unknown, None) => {
                         self.timestamps_as_written += 1;
                         Ok(SqlValue::Text(text.trim().to_string()))
@@ -273,6 +292,70 @@ impl Reading {
             }
         }
     }
+}
+
+/// Why one value could not be kept (see [`Fault`]; the column is added by the row).
+#[derive(Debug)]
+enum ValueFault {
+    Row(String),
+    Charset(String),
+    Dump(String, &'static str),
+}
+
+impl ValueFault {
+    fn at(self, column: &'static str) -> Fault {
+        match self {
+            Self::Row(reason) => Fault::Row(Some(column), reason),
+            Self::Charset(reason) => Fault::Charset(column, reason),
+            Self::Dump(message, help) => Fault::Dump(column, message, help),
+        }
+    }
+}
+
+impl Reading {
+    /// A text column's value, read through the dump's connection into a column of
+    /// `charset`, with the evidence of a wrong character set counted.
+    fn text(&mut self, bytes: Vec<u8>, charset: Charset) -> Result<SqlValue, ValueFault> {
+        let as_written_latin1 = charset == Charset::Latin1
+            && self.connection == Some(Charset::Latin1)
+            && !self.connection_stated
+            && !bytes.is_ascii();
+        if as_written_latin1 {
+            self.non_ascii_as_written += 1;
+            if looks_reencoded(&bytes) {
+                self.looking_reencoded += 1;
+            }
+        }
+        match read_text(bytes, self.connection, charset) {
+            Ok(read) => {
+                self.repaired += u64::from(read.repaired);
+                Ok(SqlValue::Text(read.text))
+            }
+            Err(error @ TextError::Undone(_)) => Err(ValueFault::Charset(error.message())),
+            Err(error @ TextError::NotUtf8(_)) => Err(ValueFault::Row(error.message())),
+            Err(error @ TextError::NotLatin1(_)) => Err(ValueFault::Dump(
+                error.message(),
+                "dump with `--default-character-set=latin1` (exact for CAcert's latin1 tables)",
+            )),
+            Err(error @ TextError::Ambiguous { .. }) => Err(ValueFault::Dump(
+                error.message(),
+                "say how the dump was written: `--dump-charset latin1` (mariadb-dump --default-character-set=latin1) or `--dump-charset utf8mb4` (mariadb-dump's default)",
+            )),
+        }
+    }
+}
+
+/// Whether UTF-8 `bytes` read as text re-encoded by a UTF-8 connection: undoing the
+/// re-encoding gives other, valid UTF-8 ("JÃ¶rg" → "Jörg").
+fn looks_reencoded(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        read_text(
+            text.as_bytes().to_vec(),
+            Some(Charset::Utf8),
+            Charset::Latin1,
+        )
+        .is_ok_and(|read| read.repaired)
+    })
 }
 
 /// What the store requires of a record beyond its values' types (as `eval --db` does): no

@@ -10,6 +10,7 @@
 
 mod kept;
 mod parse;
+mod settle;
 mod source;
 mod split;
 mod text;
@@ -17,10 +18,11 @@ mod write;
 
 use rusqlite::types::Value as SqlValue;
 
-use self::kept::{DumpZone, KEPT, Reading, Shape, kept_index};
+use self::kept::{DumpZone, Fault, KEPT, Reading, Shape, kept_index};
 use self::parse::{Parsed, TableDef};
 use self::split::{Piece, SplitError, Statements};
-use super::sqlite::{db_error, write_all_or_nothing};
+use super::replace::{Replacement, Target};
+use super::sqlite::{commit_database, sql_error, write_beside};
 use crate::diag::Diagnostic;
 
 pub use self::source::DumpSource;
@@ -55,15 +57,42 @@ pub struct DumpCounts {
     pub cats_variant: u64,
 }
 
+/// A row's id: a number, or the text the dump writes where it is not one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RowId {
+    /// A whole number, as CAcert's ids are.
+    Number(i64),
+    /// What the dump writes instead.
+    Text(String),
+}
+
+impl RowId {
+    fn of(value: Option<&parse::DumpValue>) -> Self {
+        let shown = value.map_or_else(String::new, parse::DumpValue::shown);
+        shown.trim().parse().map_or(Self::Text(shown), Self::Number)
+    }
+}
+
+impl std::fmt::Display for RowId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Number(id) => write!(f, "{id}"),
+            Self::Text(text) => write!(f, "`{text}`"),
+        }
+    }
+}
+
 /// A row left out of the import (`--quarantine`), and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Quarantined {
-    /// The dump's line the row stands on.
-    pub line: usize,
+    /// The dump's line the row stands on (`None` for a row left out after reading: a
+    /// record of a member whose row was left out).
+    pub line: Option<usize>,
     /// Its table.
     pub table: &'static str,
-    /// Its id as the dump writes it.
-    pub id: String,
+    /// Its id.
+    pub id: RowId,
     /// The column that failed, if one did.
     pub column: Option<&'static str>,
     /// Why.
@@ -91,11 +120,13 @@ pub struct DumpReport {
 
 /// Imports a `mysqldump` of CAcert's database into a new SQLite database at `db`, replacing
 /// it only when the whole dump has been read: a bad or truncated dump is an error naming
-/// its line, and leaves the old file (or none) in place. `progress` is told how many bytes
-/// of the source have been read.
+/// its line, and leaves the old file (or none) in place. With `quarantine`, the rows left
+/// out are listed in that new file; the list and the database are both written or neither.
+/// `progress` is told how many bytes of the source have been read.
 pub fn import_mysql_dump(
     source: &DumpSource,
-    db: &str,
+    db: Target,
+    quarantine: Option<Target>,
     options: &DumpOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<DumpReport, Diagnostic> {
@@ -104,8 +135,9 @@ pub fn import_mysql_dump(
         survey.read(source, &mut |_| {})?;
     }
     let mut report = DumpReport::default();
-    write_all_or_nothing(db, false, |transaction| {
-        let sql = |e: rusqlite::Error| db_error(db, e.to_string(), "nothing was written");
+    let shown = db.shown().to_string();
+    let copy = write_beside(db, false, |transaction| {
+        let sql = |e: rusqlite::Error| sql_error(&shown, &e);
         transaction
             .execute_batch(
                 "CREATE TABLE cats_variant (id INTEGER PRIMARY KEY, type_id INTEGER NOT NULL);",
@@ -131,21 +163,47 @@ pub fn import_mysql_dump(
         }
         let mut reader = DumpReader::new(source.shown(), options, Some(inserts));
         reader.read(source, &mut progress)?;
+        reader.inserts = None;
+        reader.settle(transaction, &shown)?;
         report = reader.report();
         Ok(())
+    })?;
+    let listed = match quarantine {
+        Some(target) => Some(write_quarantine(target, &report.quarantined)?),
+        None => None,
+    };
+    commit_database(copy).inspect_err(|_| {
+        if let Some(listed) = &listed {
+            let _ = std::fs::remove_file(listed);
+        }
     })?;
     Ok(report)
 }
 
-/// Writes the quarantined rows to a new file at `path`, as JSON lines.
-pub fn write_quarantine(path: &std::path::Path, rows: &[Quarantined]) -> std::io::Result<()> {
+/// Writes the quarantined rows, as JSON lines, to the new file `target` (private: the
+/// reasons quote the rows' texts); returns its path.
+fn write_quarantine(
+    target: Target,
+    rows: &[Quarantined],
+) -> Result<std::path::PathBuf, Diagnostic> {
     use std::io::Write;
-    let mut out = std::io::BufWriter::new(std::fs::File::create_new(path)?);
-    for row in rows {
-        serde_json::to_writer(&mut out, row)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()
+    let shown = target.shown().to_string();
+    let path = target.path().to_path_buf();
+    let written = Replacement::beside(target).and_then(|list| {
+        let mut out =
+            std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(list.path())?);
+        for row in rows {
+            serde_json::to_writer(&mut out, row)?;
+            out.write_all(b"\n")?;
+        }
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        list.commit()
+    });
+    written.map_err(|e| {
+        Diagnostic::input_error("io", format!("{shown}: {e}"))
+            .help("the list of quarantined rows could not be written, so the database was not replaced either: check the directory and the disk")
+    })?;
+    Ok(path)
 }
 
 fn dump_error(path: &str, line: usize, message: String, help: &str) -> Diagnostic {
@@ -188,8 +246,15 @@ struct DumpReader<'a, 'c> {
     timestamp_columns: Vec<String>,
     reading: Reading,
     counts: [u64; 4],
+    /// Per kept table: the highest id among its rows (written or not).
+    max_ids: [Option<i64>; 4],
     quarantined: Vec<Quarantined>,
+    /// Rows whose text is not what the dump's character set says, held until the end tells
+    /// a bad row from a dump read with the wrong character set.
+    charset_suspects: Vec<Quarantined>,
     unchecked_end: bool,
+    /// Whether the dump opened with mysqldump's header.
+    has_header: bool,
 }
 
 impl<'a, 'c> DumpReader<'a, 'c> {
@@ -215,8 +280,11 @@ impl<'a, 'c> DumpReader<'a, 'c> {
                 ..Reading::default()
             },
             counts: [0; 4],
+            max_ids: [None; 4],
             quarantined: Vec::new(),
+            charset_suspects: Vec::new(),
             unchecked_end: false,
+            has_header: false,
         }
     }
 
@@ -252,6 +320,7 @@ impl<'a, 'c> DumpReader<'a, 'c> {
                 }
             }
         }
+        self.has_header = statements.has_header() == Some(true);
         if self.chosen.is_none() {
             return Err(self.nothing_read(statements.line));
         }
@@ -265,7 +334,7 @@ impl<'a, 'c> DumpReader<'a, 'c> {
     fn in_scope(&mut self, line: usize, header: Option<&str>) -> Result<bool, Diagnostic> {
         let name = self.current.clone().or_else(|| header.map(str::to_string));
         if let Some(wanted) = &self.options.database {
-            let inside = name.as_ref().is_none_or(|n| n == wanted);
+            let inside = name.as_ref().is_some_and(|n| n == wanted);
             if inside && self.chosen.is_none() {
                 self.chosen = Some(Chosen { name, line });
             }
@@ -300,6 +369,7 @@ impl<'a, 'c> DumpReader<'a, 'c> {
         })?;
         match parsed {
             Parsed::SetNames(name) => {
+                self.reading.connection_stated = true;
                 let Some(charset) = Charset::named(&name) else {
                     return Err(self.error(
                         statement.line,
@@ -412,33 +482,43 @@ impl<'a, 'c> DumpReader<'a, 'c> {
                     "the dump is damaged or truncated: dump the database again",
                 )
             })?;
-            let id = shape
-                .positions
-                .first()
-                .and_then(|&i| values.get(i))
-                .map_or_else(String::new, parse::DumpValue::shown);
-            let written = match self.reading.row(index, shape, values) {
-                Ok(row) => self.insert(index, row).map_err(|reason| (None, reason)),
-                Err((column, reason)) => Err((Some(column), reason)),
+            let id = RowId::of(shape.positions.first().and_then(|&i| values.get(i)));
+            if let RowId::Number(number) = id {
+                self.max_ids[index] = self.max_ids[index].max(Some(number));
+            }
+            let fault = match self.reading.row(index, shape, values) {
+                Ok(row) => match self.insert(index, row) {
+                    Ok(()) => None,
+                    Err(Inserted::Refused(reason)) => Some(Fault::Row(None, reason)),
+                    Err(Inserted::Failed(error)) => return Err(sql_error(self.path, &error)),
+                },
+                Err(fault) => Some(fault),
             };
-            match written {
-                Ok(()) => self.counts[index] += 1,
-                Err((column, reason)) if self.options.quarantine => {
-                    self.quarantined.push(Quarantined {
-                        line: row_line,
-                        table,
-                        id,
-                        column,
-                        reason,
-                    });
-                }
-                Err((column, reason)) => {
-                    let at = column.map_or(String::new(), |c| format!(", column `{c}`"));
+            let quarantined = |column, reason| Quarantined {
+                line: Some(row_line),
+                table,
+                id: id.clone(),
+                column,
+                reason,
+            };
+            match fault {
+                None => self.counts[index] += 1,
+                Some(Fault::Dump(column, message, help)) => {
                     return Err(self.error(
                         row_line,
-                        format!("`{table}` row {id}{at}: {reason}"),
-                        "fix the row in the database and dump it again, or leave such rows out with `--quarantine FILE`",
+                        format!("`{table}` row {id}, column `{column}`: {message}"),
+                        help,
                     ));
+                }
+                Some(Fault::Charset(column, reason)) => {
+                    self.charset_suspects
+                        .push(quarantined(Some(column), reason));
+                }
+                Some(Fault::Row(column, reason)) if self.options.quarantine => {
+                    self.quarantined.push(quarantined(column, reason));
+                }
+                Some(Fault::Row(column, reason)) => {
+                    return Err(self.row_error(&quarantined(column, reason)));
                 }
             }
             match cursor.next_byte() {
@@ -458,8 +538,9 @@ impl<'a, 'c> DumpReader<'a, 'c> {
         }
     }
 
-    /// Writes one row; a duplicate id is the reason it was not written.
-    fn insert(&mut self, index: usize, row: Vec<SqlValue>) -> Result<(), String> {
+    /// Writes one row: refused for a duplicate id (the row's fault), failed otherwise (the
+    /// database's: a full disk).
+    fn insert(&mut self, index: usize, row: Vec<SqlValue>) -> Result<(), Inserted> {
         let Some(inserts) = &mut self.inserts else {
             return Ok(());
         };
@@ -470,10 +551,24 @@ impl<'a, 'c> DumpReader<'a, 'c> {
                 rusqlite::Error::SqliteFailure(failure, _)
                     if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    "an earlier row has the same id (ids are unique in CAcert's tables)".into()
+                    Inserted::Refused(
+                        "an earlier row has the same id (ids are unique in CAcert's tables)".into(),
+                    )
                 }
-                other => other.to_string(),
+                other => Inserted::Failed(other),
             })
+    }
+
+    /// The error that refuses the dump for a bad row.
+    fn row_error(&self, row: &Quarantined) -> Diagnostic {
+        let at = row
+            .column
+            .map_or(String::new(), |c| format!(", column `{c}`"));
+        self.error(
+            row.line.unwrap_or(0),
+            format!("`{}` row {}{at}: {}", row.table, row.id, row.reason),
+            "fix the row in the database and dump it again, or leave such rows out with `--quarantine FILE`",
+        )
     }
 
     /// The error for a dump in which no kept table was met (in the database named).
@@ -489,6 +584,13 @@ impl<'a, 'c> DumpReader<'a, 'c> {
                 last_line,
                 format!("the dump has no database `{wanted}` with CAcert's tables ({found})"),
                 "name one of the dump's databases with `--database`",
+            );
+        }
+        if self.has_header {
+            return self.error(
+                last_line,
+                "the dump ends after mysqldump's header, before any table: mysqldump stopped (a missing privilege, such as `--master-data` without RELOAD?)".into(),
+                "the dump is truncated: read mysqldump's error and dump the database again",
             );
         }
         self.error(
@@ -538,6 +640,14 @@ impl<'a, 'c> DumpReader<'a, 'c> {
             quarantined: self.quarantined.clone(),
         }
     }
+}
+
+/// Why a row was not written.
+enum Inserted {
+    /// The row's fault: its id is taken.
+    Refused(String),
+    /// The database's: SQLite failed (a full disk).
+    Failed(rusqlite::Error),
 }
 
 fn shown_database(name: Option<&str>) -> String {

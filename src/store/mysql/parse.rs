@@ -24,6 +24,8 @@ pub struct TableDef {
     pub columns: Vec<ColumnDef>,
     /// Its `DEFAULT CHARSET`, if it names one.
     pub charset: Option<String>,
+    /// Its `AUTO_INCREMENT=N`, the id the next row would get, if it names one.
+    pub auto_increment: Option<i64>,
 }
 
 /// What a statement says.
@@ -70,11 +72,12 @@ pub fn parse(text: &[u8]) -> Result<Parsed<'_>, (String, usize)> {
                 format!("cannot read the columns of table `{name}`"),
             );
         };
-        let charset = cursor.table_charset();
+        let (charset, auto_increment) = cursor.table_options();
         return Ok(Parsed::CreateTable(TableDef {
             name,
             columns,
             charset,
+            auto_increment,
         }));
     }
     if first.eq_ignore_ascii_case("SET") {
@@ -347,13 +350,14 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The `DEFAULT CHARSET=x` (or `CHARACTER SET x`) among a `CREATE TABLE`'s options.
-    fn table_charset(&mut self) -> Option<String> {
+    /// The `DEFAULT CHARSET=x` (or `CHARACTER SET x`) and `AUTO_INCREMENT=n` among a
+    /// `CREATE TABLE`'s options.
+    fn table_options(&mut self) -> (Option<String>, Option<i64>) {
         let mut words = Vec::new();
         while let Some(byte) = self.peek() {
             self.at += 1;
-            if matches!(byte, b'\'' | b'"') {
-                self.skip_quoted(byte)?;
+            if matches!(byte, b'\'' | b'"') && self.skip_quoted(byte).is_none() {
+                break;
             }
             if !(byte.is_ascii_alphanumeric() || byte == b'_') {
                 continue;
@@ -361,7 +365,13 @@ impl<'a> Cursor<'a> {
             self.at -= 1;
             words.push(self.word());
         }
-        charset_in(&words)
+        let auto_increment = words.windows(2).find_map(|pair| {
+            pair[0]
+                .eq_ignore_ascii_case("AUTO_INCREMENT")
+                .then(|| pair[1].parse::<i64>().ok())
+                .flatten()
+        });
+        (charset_in(&words), auto_increment)
     }
 
     /// Skips to after the closing `quote` (the opening one is consumed).

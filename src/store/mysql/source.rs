@@ -1,5 +1,6 @@
-//! Dump import: where a dump is read from — a file or standard input (`-`), plain or
-//! gzip-compressed (told by its first bytes, not its name) — as a stream in bounded memory.
+//! Dump import: where a dump is read from — a file, standard input (`-`) or a pipe
+//! (`/dev/stdin`, `<(zcat …)`), plain or gzip-compressed (told by its first bytes, not its
+//! name) — as a stream in bounded memory.
 
 use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read};
@@ -14,11 +15,13 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// The dump's text, and how many bytes of its source have been read.
 pub type Opened = (Box<dyn BufRead>, Rc<Cell<u64>>);
 
-/// A dump to read: a regular file, or standard input.
+/// A dump to read: a regular file, standard input, or a pipe or device read once.
 #[derive(Debug)]
 pub struct DumpSource {
     /// The file; `None` for standard input.
     path: Option<PathBuf>,
+    /// Whether the file can be read again (a regular file; not a pipe).
+    regular: bool,
     shown: String,
     /// The file's size in bytes (compressed, if it is).
     size: Option<u64>,
@@ -29,21 +32,45 @@ pub struct DumpSource {
 impl DumpSource {
     /// The dump at `path`, or standard input for `-`; a file must be a regular file.
     pub fn new(path: &Path) -> Result<Self, Diagnostic> {
+        use std::os::unix::fs::FileTypeExt;
         if path == Path::new("-") {
             return Ok(Self {
                 path: None,
+                regular: false,
                 shown: "<stdin>".into(),
                 size: None,
                 stdin_taken: Cell::new(false),
             });
         }
-        let file = crate::store::open_regular_file(path)?;
+        let shown = path.display().to_string();
+        let kind = std::fs::metadata(path).map(|m| m.file_type());
+        if let Ok(kind) = kind
+            && (kind.is_fifo() || kind.is_char_device())
+        {
+            // A pipe (`/dev/stdin`, `<(zcat dump.gz)`): read once, as standard input is.
+            return Ok(Self {
+                path: Some(path.to_path_buf()),
+                regular: false,
+                shown,
+                size: None,
+                stdin_taken: Cell::new(false),
+            });
+        }
+        let file = crate::store::open_regular_file(path).map_err(|diagnostic| {
+            diagnostic.help("give the path of a file, a pipe such as `<(zcat dump.gz)`, or `-` for standard input")
+        })?;
         Ok(Self {
             path: Some(path.to_path_buf()),
-            shown: path.display().to_string(),
+            regular: true,
+            shown,
             size: file.metadata().ok().map(|m| m.len()),
             stdin_taken: Cell::new(false),
         })
+    }
+
+    /// The file the dump is read from (`None` for standard input).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// The name diagnostics give it.
@@ -56,26 +83,28 @@ impl DumpSource {
         self.size
     }
 
-    /// Whether it can be read more than once (a file can, standard input cannot).
+    /// Whether it can be read more than once (a file can, a pipe cannot).
     pub fn rereadable(&self) -> bool {
-        self.path.is_some()
+        self.regular
     }
 
     /// The dump's text from its start, decompressed if it is gzip, with a counter of the
     /// source's bytes read so far.
     pub fn open(&self) -> Result<Opened, Diagnostic> {
         let position = Rc::new(Cell::new(0));
+        if !self.regular && self.stdin_taken.replace(true) {
+            return Err(Diagnostic::input_error(
+                "io",
+                format!("{}: a pipe can be read only once", self.shown),
+            ));
+        }
         let raw: Box<dyn Read> = match &self.path {
-            Some(path) => Box::new(crate::store::open_regular_file(path)?),
-            None => {
-                if self.stdin_taken.replace(true) {
-                    return Err(Diagnostic::input_error(
-                        "io",
-                        "standard input can be read only once",
-                    ));
-                }
-                Box::new(std::io::stdin().lock())
-            }
+            Some(path) if self.regular => Box::new(crate::store::open_regular_file(path)?),
+            Some(path) => Box::new(std::fs::File::open(path).map_err(|e| {
+                Diagnostic::input_error("io", format!("{}: cannot read: {e}", self.shown))
+                    .help("check the path")
+            })?),
+            None => Box::new(std::io::stdin().lock()),
         };
         let mut counted = BufReader::with_capacity(
             1 << 20,

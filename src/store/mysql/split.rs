@@ -12,6 +12,15 @@ use std::io::BufRead;
 /// default; `max_allowed_packet` allows up to 1 GiB).
 const MAX_STATEMENT_BYTES: usize = 256 << 20;
 
+/// The most bytes of a line read at once: a longer line is split in pieces, so that memory
+/// holds one statement (at most [`MAX_STATEMENT_BYTES`]) and one piece, however long the
+/// line (a gzip of zeros has no newline at all).
+const PIECE_BYTES: u64 = 1 << 20;
+
+/// Bytes kept back at the end of a piece that does not end its line, so that a comment
+/// mark, an executable comment or the delimiter is never cut between two pieces.
+const LOOKAHEAD: usize = 64;
+
 /// A problem found while splitting the dump into statements.
 #[derive(Debug)]
 pub struct SplitError {
@@ -67,7 +76,12 @@ pub struct Statements<R> {
     current: Statement,
     /// Pieces complete but not yet handed out (a line may end several statements).
     ready: VecDeque<Piece>,
+    /// The piece of a line being read, after what is left of the one before.
     buffer: Vec<u8>,
+    /// Whether the last piece read did not end its line.
+    inside_line: bool,
+    /// Whether the rest of the line is a comment (met in a piece that did not end its line).
+    inside_comment: bool,
     /// The statement's delimiter (`DELIMITER ;;` around triggers).
     delimiter: Vec<u8>,
 }
@@ -89,6 +103,8 @@ impl<R: BufRead> Statements<R> {
             },
             ready: VecDeque::new(),
             buffer: Vec::new(),
+            inside_line: false,
+            inside_comment: false,
             delimiter: b";".to_vec(),
         }
     }
@@ -113,9 +129,8 @@ impl<R: BufRead> Statements<R> {
             if let Some(piece) = self.ready.pop_front() {
                 return Ok(Some(piece));
             }
-            self.buffer.clear();
-            let read = self
-                .input
+            let kept_back = self.buffer.len();
+            let read = std::io::Read::take(&mut self.input, PIECE_BYTES)
                 .read_until(b'\n', &mut self.buffer)
                 .map_err(|e| {
                     self.error(
@@ -124,15 +139,37 @@ impl<R: BufRead> Statements<R> {
                         "check the file (a compressed dump that is damaged or cut short?)",
                     )
                 })?;
-            if read == 0 {
+            if read == 0 && kept_back == 0 {
                 return Ok(None);
             }
-            self.line += 1;
-            let line = std::mem::take(&mut self.buffer);
-            let split = self.split_line(&line);
-            self.buffer = line;
-            split?;
+            let ends_line = read == 0 || self.buffer.ends_with(b"\n");
+            let continues = self.inside_line;
+            if !continues {
+                self.line += 1;
+            }
+            let mut piece = std::mem::take(&mut self.buffer);
+            let consumed = self.split_piece(&piece, continues, !ends_line);
+            self.inside_line = !ends_line;
+            piece.drain(..consumed.as_ref().map_or(piece.len(), |&n| n));
+            self.buffer = piece;
+            consumed?;
         }
+    }
+
+    /// Adds a piece of a line (`continues`: not its start; `partial`: not its end) to the
+    /// statement being read; returns how many of its bytes were taken (the rest are kept
+    /// back for the next piece).
+    fn split_piece(
+        &mut self,
+        piece: &[u8],
+        continues: bool,
+        partial: bool,
+    ) -> Result<usize, SplitError> {
+        if continues && self.inside_comment {
+            self.inside_comment = partial;
+            return Ok(piece.len());
+        }
+        self.split_line(piece, continues, partial)
     }
 
     /// What a line between statements says about the dump; `true` when it is done with.
@@ -176,20 +213,30 @@ impl<R: BufRead> Statements<R> {
         Ok(false)
     }
 
-    /// Adds one line to the statement being read; the statements it completes are `ready`.
-    fn split_line(&mut self, line: &[u8]) -> Result<(), SplitError> {
-        let at_start = self.state == State::Code
+    /// Adds a line, or a piece of one, to the statement being read; the statements it
+    /// completes are `ready`. Returns how many bytes were taken: all, or, when `partial`,
+    /// all but a tail where a mark could be cut.
+    fn split_line(
+        &mut self,
+        line: &[u8],
+        continues: bool,
+        partial: bool,
+    ) -> Result<usize, SplitError> {
+        let at_start = !continues
+            && self.state == State::Code
             && !self.executable
             && self.current.text.iter().all(u8::is_ascii_whitespace);
         if at_start {
             self.current.text.clear();
             self.current.line = self.line;
             if self.line_between_statements(line.trim_ascii())? {
-                return Ok(());
+                self.inside_comment = partial;
+                return Ok(line.len());
             }
         }
         let mut index = 0;
         while index < line.len() {
+            let near_end = partial && line.len() - index < LOOKAHEAD;
             let byte = line[index];
             match self.state {
                 State::Code => {
@@ -205,6 +252,9 @@ impl<R: BufRead> Statements<R> {
                         index += plain;
                         continue;
                     }
+                    if near_end {
+                        break;
+                    }
                     let rest = &line[index..];
                     let comment = rest.starts_with(b"-- ")
                         || rest.starts_with(b"--\t")
@@ -213,6 +263,8 @@ impl<R: BufRead> Statements<R> {
                     if comment {
                         // The line's end still separates what stands before and after it.
                         self.current.text.push(b'\n');
+                        self.inside_comment = partial;
+                        index = line.len();
                         break;
                     }
                     if let Some(skip) = executable_comment(rest) {
@@ -273,6 +325,9 @@ impl<R: BufRead> Statements<R> {
                     self.current.text.push(byte);
                 }
                 State::BlockComment => {
+                    if near_end {
+                        break;
+                    }
                     if line[index..].starts_with(b"*/") {
                         self.state = State::Code;
                         self.current.text.push(b' ');
@@ -290,7 +345,7 @@ impl<R: BufRead> Statements<R> {
                 "dump with a smaller `--net-buffer-length` (mysqldump's default is 1 MiB)",
             ));
         }
-        Ok(())
+        Ok(index)
     }
 
     /// Whether `byte`, met outside quotes, may start a quote, a comment, the end of an

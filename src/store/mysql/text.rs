@@ -66,9 +66,12 @@ fn latin1_byte(c: char) -> Option<u8> {
 /// Why a text in the dump cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
-    /// The bytes the column holds are not UTF-8 (a text cut inside a character, or written
-    /// by something other than the webdb).
-    NotUtf8,
+    /// The bytes the column holds are not UTF-8 (what is wrong, from [`not_utf8`]).
+    NotUtf8(String),
+    /// A UTF-8 connection's re-encoding undone gives bytes that are not UTF-8: the column
+    /// holds a `latin1` byte the webdb would not write, or the dump was written through a
+    /// `latin1` connection and read as UTF-8 (what is wrong, from [`not_utf8`]).
+    Undone(String),
     /// A UTF-8 dump holds a character a `latin1` column cannot hold: the dump's character
     /// set is not what it says.
     NotLatin1(char),
@@ -85,23 +88,67 @@ impl TextError {
     /// The message, for a row of the dump.
     pub fn message(&self) -> String {
         match self {
-            Self::NotUtf8 => {
-                "is not UTF-8 text (the webdb stores UTF-8: a text cut inside a character?)".into()
+            Self::NotUtf8(what) => what.clone(),
+            Self::Undone(what) => {
+                format!("{what} (in the bytes the column stores, the dump's re-encoding undone)")
             }
             Self::NotLatin1(c) => format!(
-                "holds `{}`, which a `latin1` column cannot hold: the dump's character set is not what it says",
-                c.escape_unicode()
+                "holds {}, which a `latin1` column cannot hold: the dump's character set is not what it says",
+                described(*c)
             ),
             Self::Ambiguous {
                 as_written,
                 repaired,
             } => format!(
                 "reads as `{}` or as `{}`, and the dump does not say its character set",
-                crate::escape::escape_control(as_written),
-                crate::escape::escape_control(repaired)
+                visible(as_written),
+                visible(repaired)
             ),
         }
     }
+}
+
+/// What is wrong with `bytes` that are not UTF-8: a text cut inside a character, or a byte
+/// that no UTF-8 text holds there (described with the `latin1` character it would be).
+pub fn not_utf8(bytes: &[u8]) -> String {
+    let Err(error) = std::str::from_utf8(bytes) else {
+        return "is UTF-8 text".into();
+    };
+    let at = error.valid_up_to();
+    match (error.error_len(), bytes.get(at)) {
+        (Some(_), Some(&byte)) => format!(
+            "holds the byte 0x{byte:02X} (`latin1` {}) at byte {}, which is not UTF-8: the webdb writes UTF-8, so something else wrote this text",
+            described(latin1_char(byte)),
+            at + 1
+        ),
+        (None, Some(&byte)) => format!(
+            "ends with the byte 0x{byte:02X}, which is not UTF-8 there: a UTF-8 character cut short, or `latin1` {} written by something other than the webdb",
+            described(latin1_char(byte))
+        ),
+        _ => "is not UTF-8 text".into(),
+    }
+}
+
+/// A character for a message: itself, or `U+XXXX` when it would not show.
+fn described(c: char) -> String {
+    if crate::escape::invisible(c) {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}`")
+    }
+}
+
+/// Text for a message, each character that would not show as `<U+XXXX>`.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if crate::escape::invisible(c) {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A text read from a dump.
@@ -126,11 +173,12 @@ pub fn read_text(
                 text,
                 repaired: false,
             })
-            .map_err(|_| TextError::NotUtf8)
+            .map_err(|e| TextError::NotUtf8(not_utf8(e.as_bytes())))
     };
     match (column, connection) {
         (Charset::Latin1, Some(Charset::Utf8)) => {
-            let written = String::from_utf8(bytes).map_err(|_| TextError::NotUtf8)?;
+            let written =
+                String::from_utf8(bytes).map_err(|e| TextError::NotUtf8(not_utf8(e.as_bytes())))?;
             if written.is_ascii() {
                 return Ok(Read {
                     text: written,
@@ -140,7 +188,8 @@ pub fn read_text(
             undo_reencoding(&written)
         }
         (Charset::Latin1, None) => {
-            let written = String::from_utf8(bytes).map_err(|_| TextError::NotUtf8)?;
+            let written =
+                String::from_utf8(bytes).map_err(|e| TextError::NotUtf8(not_utf8(e.as_bytes())))?;
             match undo_reencoding(&written) {
                 Ok(read) if read.text != written => Err(TextError::Ambiguous {
                     as_written: written,
@@ -172,7 +221,7 @@ fn undo_reencoding(written: &str) -> Result<Read, TextError> {
         .chars()
         .map(|c| latin1_byte(c).ok_or(TextError::NotLatin1(c)))
         .collect::<Result<Vec<u8>, _>>()?;
-    let text = String::from_utf8(stored).map_err(|_| TextError::NotUtf8)?;
+    let text = String::from_utf8(stored).map_err(|e| TextError::Undone(not_utf8(e.as_bytes())))?;
     let repaired = text != written;
     Ok(Read { text, repaired })
 }
@@ -292,7 +341,15 @@ mod tests {
         let reencoded: String = stored.iter().copied().map(latin1_char).collect();
         assert_eq!(
             read_text(reencoded.into_bytes(), Some(Charset::Utf8), Charset::Latin1),
-            Err(TextError::NotUtf8)
+            Err(TextError::Undone(
+                "ends with the byte 0xC3, which is not UTF-8 there: a UTF-8 character cut short, or `latin1` `Ã` written by something other than the webdb".into()
+            ))
+        );
+        let latin1 = b"Jos\xE9 Garc\xEDa".to_vec();
+        assert_eq!(
+            read_text(latin1, Some(Charset::Latin1), Charset::Latin1)
+                .map_err(|e| e.message()),
+            Err("holds the byte 0xE9 (`latin1` `é`) at byte 4, which is not UTF-8: the webdb writes UTF-8, so something else wrote this text".into())
         );
         assert_eq!(
             read_text(

@@ -9,6 +9,8 @@
 
 use std::io::Write;
 
+use crate::store::replace::{Replacement, Target};
+
 use crate::lang::UNDATED;
 use crate::store::CaseFile;
 
@@ -317,21 +319,24 @@ pub fn write_mysql_dump(
     )
 }
 
-/// Writes `case` as a new dump file at `path` (see [`write_mysql_dump`]); a file that
-/// could not be written whole is removed.
+/// Writes `case` as a new dump file at `target` (see [`write_mysql_dump`]), whole or not
+/// at all.
 pub fn write_mysql_dump_file(
     case: &CaseFile,
-    path: &std::path::Path,
+    target: Target,
     cats_type: i64,
 ) -> Result<(), crate::diag::Diagnostic> {
-    let written = std::fs::File::create_new(path).and_then(|file| {
+    let shown = target.shown().to_string();
+    let written = Replacement::beside(target).and_then(|dump| {
+        let file = std::fs::OpenOptions::new().write(true).open(dump.path())?;
         let mut out = std::io::BufWriter::new(file);
         write_mysql_dump(case, &mut out, cats_type)?;
-        out.flush()
+        out.flush()?;
+        drop(out);
+        dump.commit()
     });
     written.map_err(|e| {
-        let _ = std::fs::remove_file(path);
-        crate::diag::Diagnostic::input_error("io", format!("{}: {e}", path.display()))
+        crate::diag::Diagnostic::input_error("io", format!("{shown}: {e}"))
             .help("check the directory and the disk")
     })
 }

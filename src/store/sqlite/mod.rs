@@ -7,7 +7,7 @@ mod write;
 use cells::Cell;
 use split::{Ids, journal_mode, split_id};
 pub use write::import_case;
-pub(in crate::store) use write::write_all_or_nothing;
+pub(in crate::store) use write::{commit_database, sql_error, write_beside};
 
 use std::borrow::Cow;
 use std::path::Path;

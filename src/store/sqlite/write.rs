@@ -5,73 +5,83 @@ use super::{SCHEMA, db_error};
 use crate::data::Stamp;
 use crate::diag::Diagnostic;
 use crate::store::CaseFile;
+use crate::store::replace::{Replacement, Target};
 use rusqlite::{Connection, OpenFlags, params};
 use std::path::Path;
 
-/// Writes a case into a database: all of it, or nothing, and never a state that blocks
-/// readers (see [`write_all_or_nothing`]).
-pub fn import_case(case: &CaseFile, path: &str) -> Result<(), Diagnostic> {
-    write_all_or_nothing(path, true, |transaction| {
-        write_case(transaction, case, path)
+/// Writes a case into the database at `target`: all of it, or nothing, and never a state
+/// that blocks readers (see [`write_all_or_nothing`]).
+pub fn import_case(case: &CaseFile, target: Target) -> Result<(), Diagnostic> {
+    let path = target.shown().to_string();
+    let copy = write_beside(target, true, |transaction| {
+        write_case(transaction, case, &path)
+    })?;
+    commit_database(copy)
+}
+
+/// Writes into the database at `target` with `fill`, in one transaction, all or nothing:
+/// the rows go into a private temporary beside the database (a copy of the database when
+/// `keep` and it exists, else a new one), which [`commit_database`] renames over it, with
+/// its mode and owner. A failed, interrupted or full-disk write leaves the old file as it
+/// was (and no file where there was none).
+pub(in crate::store) fn write_beside(
+    target: Target,
+    keep: bool,
+    fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), Diagnostic>,
+) -> Result<Replacement, Diagnostic> {
+    let path = target.shown().to_string();
+    let source = (keep && target.exists()).then(|| target.path().to_path_buf());
+    let copy = Replacement::beside(target).map_err(|e| {
+        db_error(
+            &path,
+            format!("cannot create a file beside it: {e}"),
+            "check the permissions of the database's directory and the disk",
+        )
+    })?;
+    write_copy(&path, source.as_deref(), copy.path(), fill)?;
+    Ok(copy)
+}
+
+/// Renames a database written by [`write_beside`] into place.
+pub(in crate::store) fn commit_database(copy: Replacement) -> Result<(), Diagnostic> {
+    let path = copy.target().shown().to_string();
+    copy.commit().map_err(|e| {
+        db_error(
+            &path,
+            format!("cannot replace the database: {e}"),
+            "check the permissions of its directory and the disk",
+        )
     })
 }
 
-/// Writes into the database at `path` with `fill`, in one transaction, all or nothing: the
-/// rows go into a copy beside the database (of the database when `keep` and it exists, else
-/// a new file), which is renamed over it once complete. A failed, killed or full-disk write
-/// leaves the old file as it was (and no file where there was none).
-pub(in crate::store) fn write_all_or_nothing(
+/// Writes the database `source` (when given; else an empty one) with `fill`'s rows added
+/// into the empty file `copy`; `path` names the database in messages.
+fn write_copy(
     path: &str,
-    keep: bool,
+    source: Option<&Path>,
+    copy: &Path,
     fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let target = Path::new(path);
-    let name = target
-        .file_name()
-        .map_or("database".into(), |n| n.to_string_lossy().into_owned());
-    let copy = target.with_file_name(format!(".{name}.wotrules-import-{}", std::process::id()));
-    let shown = copy.display().to_string();
-    let result = write_copy(path, &shown, keep, fill).and_then(|()| {
-        std::fs::rename(&copy, target).map_err(|e| {
-            db_error(
+    let sql = |e: rusqlite::Error| sql_error(path, &e);
+    if let Some(source) = source {
+        let log = format!("{}-wal", source.display());
+        if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+            return Err(db_error(
                 path,
-                format!("cannot replace the database: {e}"),
-                "check the permissions of its directory",
-            )
-        })
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&copy);
-        let _ = std::fs::remove_file(format!("{shown}-journal"));
-    }
-    result
-}
-
-/// Writes the database at `path` (when `keep`; else an empty one) with `fill`'s rows added
-/// into `copy`.
-pub(super) fn write_copy(
-    path: &str,
-    copy: &str,
-    keep: bool,
-    fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
-    let _ = std::fs::remove_file(copy);
-    let log = format!("{path}-wal");
-    if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
-        return Err(db_error(
-            path,
-            format!(
-                "{log} holds changes not yet in the database (it is open in another program, or was not closed)"
-            ),
-            "close the other program, or run `sqlite3 FILE 'PRAGMA wal_checkpoint(TRUNCATE)'`, then import again",
-        ));
-    }
-    if keep && Path::new(path).exists() {
+                format!(
+                    "{log} holds changes not yet in the database (it is open in another program, or was not closed)"
+                ),
+                "close the other program, or run `sqlite3 FILE 'PRAGMA wal_checkpoint(TRUNCATE)'`, then import again",
+            ));
+        }
         // The committed state copied in one statement.
-        let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| db_error(path, format!("cannot open: {e}"), "check the path"))?;
-        source.execute("VACUUM INTO ?1", [copy]).map_err(|e| {
+        let into = copy.to_string_lossy();
+        from.execute("VACUUM INTO ?1", [&*into]).map_err(|e| {
+            if is_disk_full(&e) {
+                return sql(e);
+            }
             db_error(
                 path,
                 format!("cannot copy: {e}"),
@@ -82,22 +92,39 @@ pub(super) fn write_copy(
     let mut connection = Connection::open(copy).map_err(|e| {
         db_error(
             path,
-            format!("cannot create {copy}: {e}"),
+            format!("cannot open the file beside it: {e}"),
             "check the permissions of the database's directory",
         )
     })?;
-    // The copy is new and private: no write-ahead log to leave behind beside the target.
+    // The copy is private and thrown away on failure: its journal stays in memory, so that
+    // nothing is left beside the target whatever happens.
     connection
-        .execute_batch("PRAGMA journal_mode=DELETE;")
+        .execute_batch("PRAGMA journal_mode=MEMORY;")
         .map_err(sql)?;
     let transaction = connection.transaction().map_err(sql)?;
     transaction.execute_batch(SCHEMA).map_err(sql)?;
     fill(&transaction)?;
     transaction.commit().map_err(sql)?;
-    connection.close().map_err(|(_, e)| sql(e))?;
-    std::fs::File::open(copy)
-        .and_then(|file| file.sync_all())
-        .map_err(|e| db_error(path, format!("cannot write {copy}: {e}"), "check the disk"))
+    connection.close().map_err(|(_, e)| sql(e))
+}
+
+/// Whether SQLite failed because the disk (or the file system's quota) is full.
+pub(in crate::store) fn is_disk_full(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(failure, _)
+        if failure.code == rusqlite::ErrorCode::DiskFull)
+}
+
+/// A SQLite error while writing the database at `path`: a full disk is said as such (no row
+/// is to blame), anything else as SQLite says it.
+pub(in crate::store) fn sql_error(path: &str, error: &rusqlite::Error) -> Diagnostic {
+    if is_disk_full(error) {
+        return db_error(
+            path,
+            "the disk is full",
+            "free space on the disk of the database's directory and import again; nothing was written",
+        );
+    }
+    db_error(path, error.to_string(), "nothing was written")
 }
 
 /// The rows of a case, and its date and request as the one `wotrules_case` row.
@@ -106,7 +133,7 @@ pub(super) fn write_case(
     case: &CaseFile,
     path: &str,
 ) -> Result<(), Diagnostic> {
-    let sql = |e: rusqlite::Error| db_error(path, e.to_string(), "nothing was written");
+    let sql = |e: rusqlite::Error| sql_error(path, &e);
     let format_datetime = |d: Stamp| d.get().map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
     let mut users = transaction.prepare("INSERT INTO users (id, dob, assurer, assurer_blocked, ttpadmin, deleted, locked, email, fname, mname, lname, suffix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)").map_err(sql)?;
     let mut cats = transaction
