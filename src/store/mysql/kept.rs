@@ -335,7 +335,11 @@ impl Reading {
             Err(error @ TextError::NotUtf8(_)) => Err(ValueFault::Row(error.message())),
             Err(error @ TextError::NotLatin1(_)) => Err(ValueFault::Dump(
                 error.message(),
-                "dump with `--default-character-set=latin1` (exact for CAcert's latin1 tables)",
+                if self.connection_stated {
+                    "dump with `--default-character-set=latin1` (exact for CAcert's latin1 tables)"
+                } else {
+                    "the dump was written through a `latin1` connection (mariadb-dump --default-character-set=latin1): import it with `--dump-charset latin1`"
+                },
             )),
             Err(error @ TextError::Ambiguous { .. }) => Err(ValueFault::Dump(
                 error.message(),

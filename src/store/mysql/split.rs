@@ -410,3 +410,71 @@ fn executable_comment(text: &[u8]) -> Option<usize> {
         .count();
     Some(marker + digits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Zeros without a newline, as a gzip bomb decompresses to.
+    struct Zeros(u64);
+
+    impl std::io::Read for Zeros {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            let n = buffer
+                .len()
+                .min(usize::try_from(self.0).unwrap_or(usize::MAX));
+            buffer[..n].fill(0);
+            self.0 -= n as u64;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_line_without_end_is_refused_at_the_statement_limit_in_bounded_memory() {
+        let input = std::io::BufReader::new(Zeros(2 * MAX_STATEMENT_BYTES as u64));
+        let mut statements = Statements::new(input);
+        let error = loop {
+            match statements.next_piece() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the zeros end without an error"),
+                Err(error) => break error,
+            }
+        };
+        assert_eq!(error.message, "a statement longer than 256 MiB");
+        assert!(
+            statements.buffer.capacity() <= 2 * PIECE_BYTES as usize,
+            "the line is read a piece at a time: {}",
+            statements.buffer.capacity()
+        );
+        assert!(statements.current.text.len() <= MAX_STATEMENT_BYTES + PIECE_BYTES as usize);
+    }
+
+    #[test]
+    fn marks_cut_between_pieces_are_read_whole() {
+        // The end of a quote, the delimiter, a comment and an executable comment, at every
+        // offset from the 1 MiB piece boundary of a long line, read as in a short line.
+        let prefix = "INSERT INTO t VALUES ('";
+        let piece = PIECE_BYTES as usize;
+        for length in piece - prefix.len() - 70..piece - prefix.len() + 10 {
+            let long = "x".repeat(length);
+            let text = format!(
+                "{prefix}{long}'); /*!40101 SET NAMES latin1 */; -- a comment; not a statement\n/*!40101 SET NAMES utf8 */;\n"
+            );
+            let mut statements = Statements::new(std::io::BufReader::new(text.as_bytes()));
+            let mut texts = Vec::new();
+            while let Some(piece) = statements.next_piece().expect("a dump") {
+                if let Piece::Statement(statement) = piece {
+                    texts.push(String::from_utf8(statement.text).expect("text"));
+                }
+            }
+            assert_eq!(texts.len(), 3, "{length}");
+            assert!(
+                texts[0].trim_end().ends_with(&format!("{long}')")),
+                "{length}"
+            );
+            assert_eq!(texts[1].trim(), "SET NAMES latin1", "{length}");
+            assert_eq!(texts[2].trim(), "SET NAMES utf8", "{length}");
+            statements.finish().expect("nothing left open");
+        }
+    }
+}

@@ -193,3 +193,21 @@ pub(super) fn write_case(
         .map_err(sql)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_blames_the_disk_not_a_row() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let diagnostic = sql_error("cacert.sqlite", &full);
+        assert_eq!(diagnostic.message, "cacert.sqlite: the disk is full");
+        let help = diagnostic.help.unwrap_or_default();
+        assert!(help.contains("free space"), "{help}");
+        assert!(!help.contains("quarantine"), "{help}");
+    }
+}
