@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Exit, emit_error};
+use crate::lsp::Ending;
 
 #[derive(Args)]
 pub(super) struct LspArgs {
@@ -14,17 +15,21 @@ pub(super) struct LspArgs {
 }
 
 pub(super) fn run(args: &LspArgs) -> Exit {
-    let (connection, threads) = lsp_server::Connection::stdio();
+    let input = std::io::BufReader::new(std::io::stdin());
+    let (connection, threads) = crate::lsp::transport::connect(input, Box::new(std::io::stdout()));
     let served = crate::lsp::serve(&connection, args.rules.clone());
     drop(connection);
-    let joined = threads.join();
-    match (served, joined) {
-        (Ok(()), Ok(())) => Exit::Success,
-        (Err(error), _) => {
-            emit_error(&format!("error: wotrules lsp: {error}\n"));
-            Exit::BadInput
+    // The reader may be waiting on standard input, which the client keeps open: only the
+    // writer, which ends with the connection, is waited for.
+    for thread in threads.into_iter().skip(1) {
+        let _ = thread.join();
+    }
+    match served {
+        Ok(Ending::Exit | Ending::Disconnected { shut_down: true }) => Exit::Success,
+        Ok(Ending::ExitWithoutShutdown | Ending::Disconnected { shut_down: false }) => {
+            Exit::RuleErrors
         }
-        (_, Err(error)) => {
+        Err(error) => {
             emit_error(&format!("error: wotrules lsp: {error}\n"));
             Exit::BadInput
         }

@@ -7,6 +7,7 @@
 
 mod knowledge;
 mod text;
+pub mod transport;
 mod workspace;
 
 use std::error::Error;
@@ -18,21 +19,42 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
-    Request as _, Shutdown,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
+    References, Request as _, Shutdown,
 };
 use lsp_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DocumentFormattingParams,
     DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
-    Hover, HoverContents, HoverParams, HoverProviderCapability, MarkupContent, MarkupKind, OneOf,
-    PublishDiagnosticsParams, ReferenceParams, ServerCapabilities, TextDocumentSyncKind, Uri,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeResult, MarkupContent,
+    MarkupKind, OneOf, PublishDiagnosticsParams, ReferenceParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncKind, Uri,
 };
 
 pub use text::{path_to_uri, uri_to_path};
 pub use workspace::Workspace;
 
-/// Serves one client on `connection` until it shuts down, for the rules directory `rules`.
-pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Error + Sync + Send>> {
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` after `shutdown`, as the protocol asks (exit code 0).
+    Exit,
+    /// `exit` without `shutdown` (exit code 1, as the protocol says).
+    ExitWithoutShutdown,
+    /// The client closed the connection (exit code 0 after `shutdown`, else 1).
+    Disconnected {
+        /// Whether `shutdown` came first.
+        shut_down: bool,
+    },
+}
+
+/// Serves one client on `connection` until it exits, for the rules directory `rules`.
+/// Nothing the client sends ends the session but `exit` or closing the connection: a
+/// request before `initialize` is refused (-32002), a request whose handling fails is
+/// answered with an internal error (-32603).
+pub fn serve(
+    connection: &Connection,
+    rules: PathBuf,
+) -> Result<Ending, Box<dyn Error + Sync + Send>> {
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncKind::FULL.into()),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -46,7 +68,9 @@ pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Erro
         }),
         ..ServerCapabilities::default()
     };
-    connection.initialize(serde_json::to_value(capabilities)?)?;
+    if let Some(ending) = initialize(connection, &capabilities)? {
+        return Ok(ending);
+    }
     let mut workspace = Workspace::new(rules);
     publish(connection, &mut workspace)?;
     // After `shutdown` every request but another `shutdown` is refused, until `exit`
@@ -65,12 +89,16 @@ pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Erro
                         "the server is shutting down".into(),
                     )
                 } else {
-                    answer(&workspace, request)
+                    answer_safely(&workspace, request)
                 };
                 connection.sender.send(Message::Response(response))?;
             }
             Message::Notification(notification) if notification.method == Exit::METHOD => {
-                return Ok(());
+                return Ok(if shut_down {
+                    Ending::Exit
+                } else {
+                    Ending::ExitWithoutShutdown
+                });
             }
             Message::Notification(notification) => {
                 if !shut_down && changed(&mut workspace, notification) {
@@ -80,7 +108,59 @@ pub fn serve(connection: &Connection, rules: PathBuf) -> Result<(), Box<dyn Erro
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    Ok(Ending::Disconnected { shut_down })
+}
+
+/// Waits for `initialize` and answers it with `capabilities`; requests before it are
+/// refused, notifications dropped. `Some` when the session ended before it.
+fn initialize(
+    connection: &Connection,
+    capabilities: &ServerCapabilities,
+) -> Result<Option<Ending>, Box<dyn Error + Sync + Send>> {
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == Initialize::METHOD => {
+                let result = InitializeResult {
+                    capabilities: capabilities.clone(),
+                    server_info: Some(ServerInfo {
+                        name: "wotrules".into(),
+                        version: Some(env!("CARGO_PKG_VERSION").into()),
+                    }),
+                };
+                connection
+                    .sender
+                    .send(Message::Response(Response::new_ok(request.id, result)))?;
+                return Ok(None);
+            }
+            Message::Request(request) => {
+                connection.sender.send(Message::Response(Response::new_err(
+                    request.id,
+                    lsp_server::ErrorCode::ServerNotInitialized as i32,
+                    "the server is not initialized: send `initialize` first".into(),
+                )))?;
+            }
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
+                return Ok(Some(Ending::ExitWithoutShutdown));
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    Ok(Some(Ending::Disconnected { shut_down: false }))
+}
+
+/// [`answer`], with a failure in answering (a bug) turned into an internal error for this
+/// request instead of the end of the session.
+fn answer_safely(workspace: &Workspace, request: Request) -> Response {
+    let id = request.id.clone();
+    let method = request.method.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(workspace, request)))
+        .unwrap_or_else(|_| {
+            Response::new_err(
+                id,
+                lsp_server::ErrorCode::InternalError as i32,
+                format!("wotrules lsp failed answering `{method}`: please report it"),
+            )
+        })
 }
 
 /// Takes a document's new text (or its closing); whether the rule set must be re-checked.
