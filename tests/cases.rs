@@ -22,7 +22,11 @@ fn every_case_decides_as_snapshotted() {
                 decisions,
                 {".rules_digest" => "[digest]", ".tool" => "[tool]"}
             );
-            let text = wotrules(&root(), &["eval", "--case", &path, "--explain"]);
+            // The cases are made up: their explanations show the ages they test.
+            let text = wotrules(
+                &root(),
+                &["eval", "--case", &path, "--explain", "--show-personal"],
+            );
             assert_eq!(text.code, Some(0), "{path}: {}", text.stderr);
             insta::assert_snapshot!("case_explain", text.stdout);
         });

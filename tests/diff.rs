@@ -345,3 +345,45 @@ fn diff_finds_the_rules_directory_at_a_revision_wherever_it_is() {
         run.stdout
     );
 }
+
+/// A new value computed from personal fields is withheld in every format of the diff,
+/// saying which fields, unless `--show-personal`.
+#[test]
+fn a_changed_value_computed_from_personal_fields_is_withheld() {
+    let new_rules = tempfile::tempdir().expect("a directory");
+    copy_dir(&root().join("rules"), new_rules.path());
+    std::fs::write(
+        new_rules.path().join("rulings/leak.yaml"),
+        "id: leak\ntitle: A location that quotes the assuree\nkind: ruling\nsource: https://example.org/leak\neffective_from: 2011-11-30\n\noverrides:\n  - target: record.reapply_location\n    priority: 90\n    cite: leak §1\n    when: record.id == 123456\n    then: '\"RE: \" + record.assuree.fname + \" \" + record.assuree.email'\n",
+    )
+    .expect("written");
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "diff",
+            "--base",
+            "rules",
+            "--rules",
+            new_rules.path().to_str().expect("UTF-8"),
+            "--case",
+            "rules/tests/cases/part-2-mailing.yaml",
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let run = wotrules(&root(), &args);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+    };
+    for format in ["text", "json", "markdown"] {
+        let out = run(format, &[]);
+        assert!(!out.contains("paul@example.org"), "{format}:\n{out}");
+        assert!(
+            out.contains("withheld: computed from member.email, member.fname"),
+            "{format}:\n{out}"
+        );
+        assert!(
+            run(format, &["--show-personal"]).contains("RE: Paul paul@example.org"),
+            "{format}"
+        );
+    }
+}

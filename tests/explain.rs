@@ -272,11 +272,11 @@ fn an_override_tried_is_shown_with_why_it_did_not_apply_in_every_format() {
     assert_eq!(tried["not_in_force"]["effective_from"], "2011-11-30");
 }
 
-/// A ruling published on the wiki withholds the schema's personal fields (a date of
-/// birth read while explaining an age) unless asked; text and JSON, the arbitrator's,
-/// keep them. Only the parts of conditions actually evaluated are listed as read.
+/// Every format withholds the schema's personal fields (a date of birth read while
+/// explaining an age) and what is computed from them (the age) unless asked. Only the
+/// parts of conditions actually evaluated are listed as read.
 #[test]
-fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_evaluated() {
+fn every_format_withholds_personal_data_unless_asked_and_lists_only_what_was_evaluated() {
     let run = |format: &str, extra: &[&str]| {
         let mut args = vec![
             "eval",
@@ -294,11 +294,19 @@ fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_eva
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         run.stdout
     };
-    for format in ["markdown", "moin"] {
+    for format in ["markdown", "moin", "text"] {
         let withheld = run(format, &[]);
         assert!(!withheld.contains("1998-06-15"), "{format}:\n{withheld}");
         assert!(
             withheld.contains("member.dob = (withheld)"),
+            "{format}:\n{withheld}"
+        );
+        assert!(
+            withheld.contains("member.age = (withheld: computed from member.dob)"),
+            "{format}:\n{withheld}"
+        );
+        assert!(
+            !withheld.contains("member.age = 14"),
             "{format}:\n{withheld}"
         );
         let shown = run(format, &["--show-personal"]);
@@ -306,10 +314,21 @@ fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_eva
             shown.contains("member.dob = 1998-06-15"),
             "{format}:\n{shown}"
         );
+        assert!(shown.contains("member.age = 14"), "{format}:\n{shown}");
     }
-    for format in ["text", "json"] {
-        assert!(run(format, &[]).contains("1998-06-15"), "{format}");
-    }
+    let json: serde_json::Value = serde_json::from_str(&run("json", &[])).expect("JSON");
+    let age = &json["members"][0]["trace"]["level"]["because"][1];
+    assert_eq!(age["definition"], "member.age", "{json}");
+    assert_eq!(
+        age["value"],
+        serde_json::json!({"withheld": ["member.dob"]})
+    );
+    assert_eq!(
+        age["fields"]["member.dob"],
+        serde_json::json!({"withheld": ["member.dob"]})
+    );
+    assert!(!json.to_string().contains("1998-06-15"));
+    assert!(run("json", &["--show-personal"]).contains("1998-06-15"));
     // Member 1500's level is decided by row 2 (`member.assurer`) after row 1 failed on its
     // first part: the CATS date and the blocked flag of row 1 were never read.
     let run = wotrules(
@@ -344,4 +363,76 @@ fn ruling_formats_withhold_personal_data_unless_asked_and_list_only_what_was_eva
         !level.iter().any(|l| l.contains("member.age")),
         "{level:#?}"
     );
+}
+
+/// A value computed from personal fields (an override writing the assuree's name and
+/// address into the new location) is withheld in every format, saying which fields, when
+/// that override decided it; the record decided by the ruling's own row shows its value.
+#[test]
+fn a_value_computed_from_personal_fields_is_withheld_saying_which() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let rules = dir.path().join("rules");
+    support::copy_dir(&root().join("rules"), &rules);
+    std::fs::write(
+        rules.join("rulings/leak.yaml"),
+        r#"id: leak
+title: A location that quotes the assuree
+kind: ruling
+source: https://example.org/leak
+effective_from: 2011-11-30
+
+overrides:
+  - target: record.reapply_location
+    priority: 90
+    cite: leak §1
+    when: record.id == 123456
+    then: '"RE: " + record.assuree.fname + " " + record.assuree.email'
+"#,
+    )
+    .expect("written");
+    let case = root().join("rules/tests/cases/part-2-mailing.yaml");
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "eval",
+            "--rules",
+            rules.to_str().expect("UTF-8"),
+            "--case",
+            case.to_str().expect("UTF-8"),
+            "--member",
+            "1500",
+            "--explain",
+            "reapply_location",
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let run = wotrules(&root(), &args);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+    };
+    for format in ["text", "json", "markdown", "moin"] {
+        let out = run(format, &[]);
+        assert!(!out.contains("paul@example.org"), "{format}:\n{out}");
+        assert!(!out.contains("RE: Paul"), "{format}:\n{out}");
+        assert!(
+            out.contains("member.email") && out.contains("member.fname"),
+            "{format} says which fields:\n{out}"
+        );
+        let shown = run(format, &["--show-personal"]);
+        assert!(
+            shown.contains("RE: Paul paul@example.org"),
+            "{format}:\n{shown}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&run("json", &[])).expect("JSON");
+    let records = json["records"].as_array().expect("records");
+    let leaked = records.iter().find(|r| r["id"] == 123456).expect("123456");
+    assert_eq!(
+        leaked["reapply_location"],
+        serde_json::json!({"withheld": ["member.email", "member.fname"]})
+    );
+    // Record 124001 is decided by the ruling's own clause (no ticket: no location): shown.
+    let other = records.iter().find(|r| r["id"] == 124001).expect("124001");
+    assert_eq!(other["reapply"], "eligible");
+    assert_eq!(other["reapply_location"], serde_json::Value::Null);
 }

@@ -8,8 +8,10 @@ use clap::{Args, ValueEnum};
 
 use super::{DataArgs, Exit, dataset, emit, parse_as_of, rules};
 use crate::diff::{
-    Versions, compare, count_changes, render_diff_json, render_diff_markdown, render_diff_text,
+    Sides, Versions, compare, count_changes, render_diff_json, render_diff_markdown,
+    render_diff_text,
 };
+use crate::report::Privacy;
 use crate::session::RulesFrom;
 
 /// The forms of a diff.
@@ -47,6 +49,10 @@ pub(super) struct DiffArgs {
     /// Exit 3 when any output changed (for CI on a pull request).
     #[arg(long)]
     fail_on_change: bool,
+    /// Show values computed from personal data (the schema's `personal` fields); without
+    /// it they are withheld.
+    #[arg(long)]
+    show_personal: bool,
 }
 
 pub(super) fn run(args: &DiffArgs) -> Exit {
@@ -66,13 +72,17 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         Ok(data) => data,
         Err(exit) => return exit,
     };
+    let privacy = Sides {
+        old: Privacy::new(old_program, &versions[0].personal, args.show_personal),
+        new: Privacy::new(new_program, &versions[1].personal, args.show_personal),
+    };
     let bar = super::members_bar(data.members.len(), "comparing");
     let progress = |n: usize| bar.inc(n as u64);
     let (changes, counts) = if args.summary {
-        let counts = count_changes(old_program, new_program, &data, &progress);
+        let counts = count_changes(old_program, new_program, &data, &privacy, &progress);
         (None, counts)
     } else {
-        let changes = compare(old_program, new_program, &data, &progress);
+        let changes = compare(old_program, new_program, &data, &privacy, &progress);
         let counts = changes.counts();
         (Some(changes), counts)
     };

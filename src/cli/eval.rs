@@ -9,10 +9,10 @@ use clap::Args;
 use super::{DataArgs, Exit, Format, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
 use crate::eval::{Explain, Selection, decide, summarize};
 use crate::report::{
-    Markup, Withheld, render_json, render_summary_json, render_summary_text, render_text,
+    Markup, Privacy, render_json, render_summary_json, render_summary_text, render_text,
     render_wiki,
 };
-use crate::session::{Rules, RulesFrom};
+use crate::session::RulesFrom;
 
 #[derive(Args)]
 pub(super) struct EvalArgs {
@@ -47,8 +47,8 @@ pub(super) struct EvalArgs {
     /// JSON, over the whole input)
     #[arg(long, conflicts_with = "member")]
     summary: bool,
-    /// Show personal data (the schema's `personal` fields: date of birth, names, email) in
-    /// the ruling formats too; text and JSON always show it.
+    /// Show personal data (the schema's `personal` fields: date of birth, names, email) and
+    /// the values computed from it; without it every format withholds them.
     #[arg(long)]
     show_personal: bool,
 }
@@ -65,6 +65,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         Err(exit) => return exit,
     };
     let program = &rules.program;
+    let privacy = Privacy::new(program, &rules.personal, args.show_personal);
     let data_source = args.data.source();
     if let Some(question) = &args.why_not {
         let asked = super::why_not::Asked {
@@ -73,7 +74,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             record: args.record,
             as_of: args.as_of,
             format: args.format,
-            withheld: withheld(&rules, args.show_personal),
+            privacy: &privacy,
         };
         return super::why_not::run(&rules, &asked, question);
     }
@@ -109,15 +110,14 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
     }
     let decisions = decide(program, &data, selection, &explain);
     emit(&match args.format {
-        Format::Json => render_json(&data, &program.digest, &decisions),
-        Format::Text => render_text(&data, &program.digest, &decisions),
+        Format::Json => render_json(&data, &program.digest, &decisions, &privacy),
+        Format::Text => render_text(&data, &program.digest, &decisions, &privacy),
         Format::Markdown | Format::Moin => {
             let markup = match args.format {
                 Format::Moin => Markup::Moin,
                 _ => Markup::Markdown,
             };
-            let withheld = withheld(&rules, args.show_personal);
-            render_wiki(markup, &data, &program.digest, &decisions, withheld)
+            render_wiki(markup, &data, &program.digest, &decisions, &privacy)
         }
     });
     if decisions.has_errors() {
@@ -125,13 +125,4 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         return Exit::RuleErrors;
     }
     Exit::Success
-}
-
-/// What a ruling format withholds: the schema's personal fields, unless they are asked for.
-fn withheld(rules: &Rules, show_personal: bool) -> Withheld<'_> {
-    if show_personal {
-        Withheld::NONE
-    } else {
-        Withheld(&rules.personal)
-    }
 }

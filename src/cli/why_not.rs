@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{Exit, Format, emit, emit_error, fail, usage};
 use crate::diag::render_styled;
 use crate::lang::Scope;
-use crate::report::{Markup, Withheld};
+use crate::report::{Markup, Privacy};
 use crate::session::Rules;
 use crate::session::{DataFrom, as_of_for};
 use crate::whynot::{
@@ -20,7 +20,7 @@ pub(super) struct Asked<'a> {
     pub record: Option<i64>,
     pub as_of: Option<NaiveDate>,
     pub format: Format,
-    pub withheld: Withheld<'a>,
+    pub privacy: &'a Privacy,
 }
 
 pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
@@ -72,8 +72,10 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
     let member = scope == Scope::Member;
     let name = &question.output;
     emit(&match asked.format {
-        Format::Text => render_why_not(&entity, name, wanted, &answer, member),
-        Format::Json => render_why_not_json((scope.name(), id), name, wanted, &answer),
+        Format::Text => render_why_not(&entity, name, wanted, &answer, member, asked.privacy),
+        Format::Json => {
+            render_why_not_json((scope.name(), id), name, wanted, &answer, asked.privacy)
+        }
         Format::Markdown => render_why_not_wiki(
             Markup::Markdown,
             &entity,
@@ -81,7 +83,7 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
             wanted,
             &answer,
             member,
-            asked.withheld,
+            asked.privacy,
         ),
         Format::Moin => render_why_not_wiki(
             Markup::Moin,
@@ -90,7 +92,7 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
             wanted,
             &answer,
             member,
-            asked.withheld,
+            asked.privacy,
         ),
     });
     Exit::Success

@@ -8,6 +8,7 @@ use crate::check::program::{DefId, Output, Program};
 use crate::data::Dataset;
 use crate::eval::{EvalError, Evaluation, Progress, TraceNode, over_chunks};
 use crate::lang::Value;
+use crate::report::Privacy;
 
 mod equivalence;
 mod markdown;
@@ -51,10 +52,10 @@ pub struct Responsible {
 }
 
 impl Responsible {
-    fn of(node: &TraceNode) -> Self {
+    fn of(node: &TraceNode, privacy: &Privacy) -> Self {
         Self {
             definition: node.definition.clone(),
-            value: node.value.clone(),
+            value: redacted(node.value.clone(), &privacy.node(node)),
             clause: node.clause.clone(),
             at: node.at.clone(),
             place: format!("{}:{}", node.location.rule_file, node.location.line),
@@ -63,8 +64,18 @@ impl Responsible {
     }
 }
 
+/// A value a report may show: withheld (as its reason, in text) when it carries personal
+/// fields.
+fn redacted(value: Value, carried: &[&str]) -> Value {
+    if carried.is_empty() {
+        value
+    } else {
+        Value::Text(crate::report::withheld_text(None, carried).into())
+    }
+}
+
 /// Follows both traces down while a definition read on both sides changed value.
-fn origin(old: &TraceNode, new: &TraceNode) -> (Responsible, Responsible) {
+fn origin(old: &TraceNode, new: &TraceNode, privacy: &Sides) -> (Responsible, Responsible) {
     let (mut old, mut new) = (old, new);
     while let Some((old_child, new_child)) = new.because.iter().find_map(|new_child| {
         old.because
@@ -75,7 +86,18 @@ fn origin(old: &TraceNode, new: &TraceNode) -> (Responsible, Responsible) {
         old = old_child;
         new = new_child;
     }
-    (Responsible::of(old), Responsible::of(new))
+    (
+        Responsible::of(old, &privacy.old),
+        Responsible::of(new, &privacy.new),
+    )
+}
+
+/// What each side's report may show of personal data.
+pub struct Sides {
+    /// The old rules'.
+    pub old: Privacy,
+    /// The new rules'.
+    pub new: Privacy,
 }
 
 /// The changed outputs of one member or record.
@@ -209,9 +231,16 @@ pub fn compare(
     old_program: &Program,
     new_program: &Program,
     data: &Dataset,
+    privacy: &Sides,
     progress: Progress,
 ) -> Changes {
-    let parts = compare_chunks(old_program, new_program, data, progress, true, |part| part);
+    let parts = compare_chunks(
+        (old_program, new_program),
+        data,
+        (privacy, true),
+        progress,
+        |part| part,
+    );
     let mut changes = parts.into_iter().fold(Changes::default(), |mut all, part| {
         all.members.extend(part.members);
         all.records.extend(part.records);
@@ -228,11 +257,16 @@ pub fn count_changes(
     old_program: &Program,
     new_program: &Program,
     data: &Dataset,
+    privacy: &Sides,
     progress: Progress,
 ) -> Counts {
-    let parts = compare_chunks(old_program, new_program, data, progress, false, |part| {
-        part.counts()
-    });
+    let parts = compare_chunks(
+        (old_program, new_program),
+        data,
+        (privacy, false),
+        progress,
+        |part| part.counts(),
+    );
     parts.into_iter().fold(Counts::default(), |mut all, part| {
         all.add(part);
         all
@@ -242,11 +276,10 @@ pub fn count_changes(
 /// Compares chunk by chunk in parallel (with the responsible rules when `explain`), each
 /// chunk's changes passed through `keep`.
 fn compare_chunks<T: Send>(
-    old_program: &Program,
-    new_program: &Program,
+    (old_program, new_program): (&Program, &Program),
     data: &Dataset,
+    (privacy, explain): (&Sides, bool),
     progress: Progress,
-    explain: bool,
     keep: impl Fn(Changes) -> T + Sync,
 ) -> Vec<T> {
     let mut equivalence = Equivalence::new(old_program, new_program, data.as_of);
@@ -262,6 +295,7 @@ fn compare_chunks<T: Send>(
             &mut equivalence,
         ),
         explain,
+        privacy,
     };
     if outputs.members.is_empty() && outputs.records.is_empty() {
         return Vec::new();
@@ -291,12 +325,13 @@ struct Compared<'a> {
     new: Option<DefId>,
 }
 
-/// The member and the record outputs to evaluate, and whether to find the responsible
-/// rules of a change.
+/// The member and the record outputs to evaluate, whether to find the responsible rules
+/// of a change, and what the report may show.
 struct Outputs<'a> {
     members: Vec<Compared<'a>>,
     records: Vec<Compared<'a>>,
     explain: bool,
+    privacy: &'a Sides,
 }
 
 /// The outputs of either version, the new rules' first, in schema order, without those
@@ -338,18 +373,12 @@ fn compare_chunk(
     let data = new.data();
     let (members, records) = data.chunk_entities(chunk);
     Changes {
-        members: changed_outputs(
-            (old, new),
-            &members,
-            (&outputs.members, outputs.explain),
-            |index| data.members[index].row.id,
-        ),
-        records: changed_outputs(
-            (old, new),
-            &records,
-            (&outputs.records, outputs.explain),
-            |index| data.records[index].id,
-        ),
+        members: changed_outputs((old, new), &members, (&outputs.members, outputs), |index| {
+            data.members[index].row.id
+        }),
+        records: changed_outputs((old, new), &records, (&outputs.records, outputs), |index| {
+            data.records[index].id
+        }),
     }
 }
 
@@ -359,13 +388,13 @@ fn compare_chunk(
 fn changed_outputs(
     (old, new): (&mut Evaluation, &mut Evaluation),
     entities: &[usize],
-    (outputs, explain): (&[Compared], bool),
+    (compared, outputs): (&[Compared], &Outputs),
     id: impl Fn(usize) -> i64,
 ) -> Vec<EntityChanges> {
     let mut changes = vec![Vec::new(); entities.len()];
-    for output in outputs {
+    for output in compared {
         for (changes, &entity) in changes.iter_mut().zip(entities) {
-            if let Some(change) = changed_output(old, new, entity, output, explain) {
+            if let Some(change) = changed_output((old, new), entity, output, outputs) {
                 changes.push(change);
             }
         }
@@ -382,13 +411,13 @@ fn changed_outputs(
         .collect()
 }
 
-/// `output` of `entity`, if its value differs, with the responsible rules when `explain`.
+/// `output` of `entity`, if its value differs, with the responsible rules when asked for;
+/// a value carrying personal data is withheld.
 fn changed_output(
-    old: &mut Evaluation,
-    new: &mut Evaluation,
+    (old, new): (&mut Evaluation, &mut Evaluation),
     entity: usize,
     output: &Compared,
-    explain: bool,
+    outputs: &Outputs,
 ) -> Option<Change> {
     let (old_id, new_id) = (output.old, output.new);
     let old_value = old_id.map(|id| old.value(id, entity));
@@ -401,7 +430,22 @@ fn changed_output(
     if same {
         return None;
     }
-    if !explain {
+    let shown =
+        |evaluation: &Evaluation, privacy: &Privacy, id: DefId, value: Result<Value, EvalError>| {
+            let carried = evaluation
+                .decision(id, entity)
+                .map(|decision| privacy.carried(id, decision))
+                .unwrap_or_default();
+            value.map(|value| redacted(value, &carried))
+        };
+    let privacy = outputs.privacy;
+    let old_value = old_id
+        .zip(old_value)
+        .map(|(id, v)| shown(old, &privacy.old, id, v));
+    let new_value = new_id
+        .zip(new_value)
+        .map(|(id, v)| shown(new, &privacy.new, id, v));
+    if !outputs.explain {
         return Some(Change {
             output: output.name.to_string(),
             old_rule: None,
@@ -414,12 +458,12 @@ fn changed_output(
     let new_trace = new_id.map(|id| new.trace(id, entity));
     let (old_rule, new_rule) = match (&old_trace, &new_trace) {
         (Some(old_trace), Some(new_trace)) => {
-            let (old_rule, new_rule) = origin(old_trace, new_trace);
+            let (old_rule, new_rule) = origin(old_trace, new_trace, privacy);
             (Some(old_rule), Some(new_rule))
         }
         _ => (
-            old_trace.as_ref().map(Responsible::of),
-            new_trace.as_ref().map(Responsible::of),
+            old_trace.as_ref().map(|t| Responsible::of(t, &privacy.old)),
+            new_trace.as_ref().map(|t| Responsible::of(t, &privacy.new)),
         ),
     };
     Some(Change {

@@ -1,7 +1,7 @@
 //! Decisions: every output of the selected members and records, ready to report.
 
-use super::{EvalError, Evaluation, TraceNode};
-use crate::check::program::Program;
+use super::{Decision, EvalError, Evaluation, TraceNode};
+use crate::check::program::{DefId, Program};
 use crate::data::Dataset;
 use crate::diag::Diagnostic;
 use crate::lang::Value;
@@ -108,6 +108,8 @@ pub struct EntityDecisions {
     pub id: i64,
     /// Output name and value, in schema order, or the evaluation error.
     pub outputs: Vec<(String, Result<Value, EvalError>)>,
+    /// Per output (in the same order), its definition and the clause that decided it.
+    pub decided: Vec<(DefId, Decision)>,
     /// Output name and the trace behind it, when explanations were asked for.
     pub traces: Vec<(String, TraceNode)>,
 }
@@ -212,6 +214,13 @@ impl Evaluation<'_> {
             .iter()
             .map(|output| (output.name.clone(), self.value(output.definition, index)))
             .collect();
+        let decided = outputs
+            .iter()
+            .map(|output| {
+                let decision = self.decision(output.definition, index).cloned();
+                (output.definition, decision.unwrap_or(Decision::NotInForce))
+            })
+            .collect();
         let traces = outputs
             .iter()
             .filter(|output| explain.wants(&output.name))
@@ -221,6 +230,7 @@ impl Evaluation<'_> {
             index,
             id,
             outputs: values,
+            decided,
             traces,
         }
     }

@@ -8,9 +8,11 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::{Dataset, Request};
 use crate::eval::{
-    Decisions, EntityDecisions, EvalError, FailedRow, Location, Skipped, SkippedOverride, TraceNode,
+    Decisions, EntityDecisions, FailedRow, Location, Skipped, SkippedOverride, TraceNode,
 };
 use crate::lang::Value;
+
+use super::privacy::Privacy;
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning or
 /// type. 2: the same thing has the same type everywhere (a diff's summary values as its
@@ -69,16 +71,39 @@ struct Entity<'a> {
     trace: Traces<'a>,
 }
 
-/// The outputs of an entity in schema order, as keys of its object (a failed one is null).
-struct Outputs<'a>(&'a [(String, Result<Value, EvalError>)]);
+/// The outputs of an entity in schema order, as keys of its object (a failed one is null,
+/// a withheld one `{"withheld": [fields]}`).
+struct Outputs<'a>(&'a EntityDecisions, &'a Privacy);
 
 impl Serialize for Outputs<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, &value.as_ref().ok())?;
+        let Outputs(entity, privacy) = self;
+        let mut map = serializer.serialize_map(Some(entity.outputs.len()))?;
+        for (index, (name, value)) in entity.outputs.iter().enumerate() {
+            match value {
+                Ok(value) => {
+                    map.serialize_entry(name, &Shown(value, privacy.output(entity, index)))?
+                }
+                Err(_) => map.serialize_entry(name, &None::<Value>)?,
+            }
         }
         map.end()
+    }
+}
+
+/// A value, or `{"withheld": [the personal fields it carries]}`.
+struct Shown<'a>(&'a Value, Vec<&'a str>);
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Shown(value, carried) = self;
+        if carried.is_empty() {
+            value.serialize(serializer)
+        } else {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("withheld", carried)?;
+            map.end()
+        }
     }
 }
 
@@ -89,7 +114,7 @@ struct OutputError<'a> {
 }
 
 /// Each output's trace, by output name.
-struct Traces<'a>(&'a [(String, TraceNode)]);
+struct Traces<'a>(&'a [(String, TraceNode)], &'a Privacy);
 
 impl Traces<'_> {
     fn is_empty(&self) -> bool {
@@ -101,21 +126,21 @@ impl Serialize for Traces<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (name, node) in self.0 {
-            map.serialize_entry(name, &Trace(node))?;
+            map.serialize_entry(name, &Trace(node, self.1))?;
         }
         map.end()
     }
 }
 
 /// A trace node: the clause that decided, its citation, where it is, what it read.
-struct Trace<'a>(&'a TraceNode);
+struct Trace<'a>(&'a TraceNode, &'a Privacy);
 
 impl Serialize for Trace<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let node = self.0;
+        let Trace(node, privacy) = *self;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("definition", &node.definition)?;
-        map.serialize_entry("value", &node.value)?;
+        map.serialize_entry("value", &Shown(&node.value, privacy.node(node)))?;
         map.serialize_entry("clause", &node.clause)?;
         map.serialize_entry("cite", &node.cite)?;
         map.serialize_entry("location", &Place(&node.location, Some(&node.definition)))?;
@@ -126,18 +151,26 @@ impl Serialize for Trace<'_> {
             map.serialize_entry("tried", &node.tried)?;
         }
         if !node.overrides_tried.is_empty() {
-            let tried: Vec<SkippedJson> = node.overrides_tried.iter().map(SkippedJson).collect();
+            let tried: Vec<SkippedJson> = node
+                .overrides_tried
+                .iter()
+                .map(|s| SkippedJson(s, privacy))
+                .collect();
             map.serialize_entry("overrides_tried", &tried)?;
         }
         if !node.failed.is_empty() {
-            let failed: Vec<FailedRowJson> = node.failed.iter().map(FailedRowJson).collect();
+            let failed: Vec<FailedRowJson> = node
+                .failed
+                .iter()
+                .map(|f| FailedRowJson(f, privacy))
+                .collect();
             map.serialize_entry("failed", &failed)?;
         }
         if !node.fields.is_empty() {
-            map.serialize_entry("fields", &Fields(&node.fields))?;
+            map.serialize_entry("fields", &Fields(&node.fields, privacy))?;
         }
         if !node.because.is_empty() {
-            let because: Vec<Trace> = node.because.iter().map(Trace).collect();
+            let because: Vec<Trace> = node.because.iter().map(|n| Trace(n, privacy)).collect();
             map.serialize_entry("because", &because)?;
         }
         map.end()
@@ -164,11 +197,11 @@ impl Serialize for Place<'_> {
 /// An override tried before the clause that decided: `{"rule_file", "priority",
 /// "location", "cite"}` and either `"not_in_force": {"effective_from", "effective_until"}`
 /// or `"failed": {"condition", "value", "read"}`.
-struct SkippedJson<'a>(&'a SkippedOverride);
+struct SkippedJson<'a>(&'a SkippedOverride, &'a Privacy);
 
 impl Serialize for SkippedJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let skipped = self.0;
+        let SkippedJson(skipped, privacy) = *self;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("rule_file", &skipped.rule_file)?;
         map.serialize_entry("priority", &skipped.priority)?;
@@ -183,7 +216,7 @@ impl Serialize for SkippedJson<'_> {
                 }),
             )?,
             Skipped::Condition(failed) => {
-                map.serialize_entry("failed", &ConditionJson(failed))?;
+                map.serialize_entry("failed", &ConditionJson(failed, privacy))?;
             }
         }
         map.end()
@@ -191,49 +224,59 @@ impl Serialize for SkippedJson<'_> {
 }
 
 /// The part of a condition that did not hold: `{"condition", "value", "read"}`.
-struct ConditionJson<'a>(&'a FailedRow);
+struct ConditionJson<'a>(&'a FailedRow, &'a Privacy);
 
 impl Serialize for ConditionJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let failed = self.0;
+        let ConditionJson(failed, privacy) = *self;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("condition", &failed.condition)?;
         map.serialize_entry("value", &failed.value)?;
-        map.serialize_entry("read", &Fields(&failed.read))?;
+        map.serialize_entry("read", &Fields(&failed.read, privacy))?;
         map.end()
     }
 }
 
-/// A row tried before the one that held, as JSON.
-pub struct FailedRowJson<'a>(pub &'a FailedRow);
+/// A row tried before the one that held, as JSON, personal data as the privacy allows.
+pub struct FailedRowJson<'a>(pub &'a FailedRow, pub &'a Privacy);
 
 impl Serialize for FailedRowJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let failed = self.0;
+        let FailedRowJson(failed, privacy) = *self;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("row", &failed.row)?;
         map.serialize_entry("location", &Place(&failed.location, None))?;
         map.serialize_entry("condition", &failed.condition)?;
         map.serialize_entry("value", &failed.value)?;
-        map.serialize_entry("read", &Fields(&failed.read))?;
+        map.serialize_entry("read", &Fields(&failed.read, privacy))?;
         map.end()
     }
 }
 
-struct Fields<'a>(&'a [(String, Value)]);
+/// Values read, by name; a personal one (or one computed from it) withheld.
+struct Fields<'a>(&'a [(String, Value)], &'a Privacy);
 
 impl Serialize for Fields<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        let Fields(fields, privacy) = *self;
+        serializer.collect_map(
+            fields
+                .iter()
+                .map(|(name, value)| (name, Shown(value, privacy.read_carries(name)))),
+        )
     }
 }
 
-fn entity<'a>(decisions: &'a EntityDecisions, ends: Option<(i64, i64)>) -> Entity<'a> {
+fn entity<'a>(
+    decisions: &'a EntityDecisions,
+    ends: Option<(i64, i64)>,
+    privacy: &'a Privacy,
+) -> Entity<'a> {
     Entity {
         id: decisions.id,
         from: ends.map(|(from, _)| from),
         to: ends.map(|(_, to)| to),
-        outputs: Outputs(&decisions.outputs),
+        outputs: Outputs(decisions, privacy),
         errors: decisions
             .outputs
             .iter()
@@ -244,18 +287,23 @@ fn entity<'a>(decisions: &'a EntityDecisions, ends: Option<(i64, i64)>) -> Entit
                 })
             })
             .collect(),
-        trace: Traces(&decisions.traces),
+        trace: Traces(&decisions.traces, privacy),
     }
 }
 
-/// Renders decisions as one JSON document.
-pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
+/// Renders decisions as one JSON document, personal data as `privacy` allows.
+pub fn render_json(
+    data: &Dataset,
+    digest: &str,
+    decisions: &Decisions,
+    privacy: &Privacy,
+) -> String {
     let records = decisions
         .records
         .iter()
         .map(|r| {
             let row = &data.records[r.index];
-            entity(r, Some((row.from, row.to)))
+            entity(r, Some((row.from, row.to)), privacy)
         })
         .collect();
     to_text(&Document {
@@ -263,7 +311,11 @@ pub fn render_json(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
         as_of: data.as_of.to_string(),
         rules_digest: digest,
         request: &data.request,
-        members: decisions.members.iter().map(|m| entity(m, None)).collect(),
+        members: decisions
+            .members
+            .iter()
+            .map(|m| entity(m, None, privacy))
+            .collect(),
         records,
     })
 }

@@ -3,13 +3,15 @@
 //! `diff`, `ruletest`) with the pieces exported here.
 
 mod json;
+mod privacy;
 mod summary;
 mod text;
 mod wiki;
 
 pub use json::{FailedRowJson, JSON_FORMAT, Stamp, render_json, to_text};
+pub use privacy::{Privacy, quoted, withheld_text};
 pub use summary::{render_summary_json, render_summary_text};
-pub use text::{Withheld, failed_text, render_text, skipped_text};
+pub use text::{failed_text, render_text, skipped_text};
 pub use wiki::{Markup, render_wiki};
 
 pub use crate::escape::escape_control;

@@ -4,19 +4,28 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
+use super::privacy::Privacy;
 use crate::data::{Dataset, Stamp};
 use crate::eval::{Decisions, EntityDecisions, FailedRow, Skipped, SkippedOverride, TraceNode};
 use crate::lang::{Direction, Value};
 
-/// Renders decisions for a person.
-pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> String {
+/// Renders decisions for a person, personal data as `privacy` allows.
+pub fn render_text(
+    data: &Dataset,
+    digest: &str,
+    decisions: &Decisions,
+    privacy: &Privacy,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "as of {} — rules {digest}", data.as_of);
     if let Some(ticket) = &data.request.ticket {
         let _ = writeln!(out, "request {}", escape_control(ticket));
     }
     let mut shown = vec![false; data.records.len()];
-    let mut cited = Cited::default();
+    let mut cited = Cited {
+        quoted: HashSet::new(),
+        privacy,
+    };
     let by_index: std::collections::HashMap<usize, &EntityDecisions> =
         decisions.records.iter().map(|r| (r.index, r)).collect();
     for member in &decisions.members {
@@ -35,7 +44,7 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
                 continue;
             }
             let _ = writeln!(out, "\n  records {title}:");
-            table(&mut out, data, &rows);
+            table(&mut out, data, &rows, privacy);
             for row in &rows {
                 shown[row.index] = true;
             }
@@ -62,7 +71,7 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
             "other records"
         };
         let _ = writeln!(out, "\n{title}:");
-        table(&mut out, data, &others);
+        table(&mut out, data, &others, privacy);
         if others.iter().any(|r| !r.traces.is_empty()) {
             explain_records(&mut out, data, others.iter().copied(), &mut cited);
         }
@@ -70,19 +79,22 @@ pub fn render_text(data: &Dataset, digest: &str, decisions: &Decisions) -> Strin
     out
 }
 
-/// The clauses whose citation the report has quoted. A citation names its clause, then
-/// (after `: `) quotes or explains it, which can take a paragraph (a ruling's condition): a
-/// citation longer than a line is printed whole the first time, its clause's name after.
-#[derive(Default)]
-struct Cited(HashSet<String>);
+/// The clauses whose citation the report has quoted, and what it may show. A citation
+/// names its clause, then (after `: `) quotes or explains it, which can take a paragraph (a
+/// ruling's condition): a citation longer than a line is printed whole the first time, its
+/// clause's name after.
+struct Cited<'p> {
+    quoted: HashSet<String>,
+    privacy: &'p Privacy,
+}
 
 /// A citation longer than this (in characters) is quoted once per report.
 const QUOTED_ONCE_BEYOND: usize = 120;
 
-impl Cited {
+impl Cited<'_> {
     /// `cites …` for `node`: its citation, or the clause's name where it was quoted before.
     fn line(&mut self, node: &TraceNode) -> String {
-        let first = self.0.insert(node.at.clone());
+        let first = self.quoted.insert(node.at.clone());
         match node.cite.split_once(": ") {
             Some((clause, _)) if !first && node.cite.chars().count() > QUOTED_ONCE_BEYOND => {
                 format!("cites {clause} (quoted above)")
@@ -101,9 +113,11 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, cited: &mut
         .map(|(name, _)| name.len())
         .max()
         .unwrap_or(0);
-    for (name, value) in &entity.outputs {
+    for (index, (name, value)) in entity.outputs.iter().enumerate() {
         let shown = match value {
-            Ok(value) => value.to_string(),
+            Ok(value) => cited
+                .privacy
+                .shown(&cited.privacy.output(entity, index), value),
             Err(message) => format!("error: {message}"),
         };
         let _ = writeln!(out, "{indent}{name:width$}  {shown}");
@@ -121,6 +135,7 @@ fn explain(
     explained: &mut HashSet<String>,
     cited: &mut Cited,
 ) {
+    let value = cited.privacy.shown(&cited.privacy.node(node), &node.value);
     if node.trivial {
         // Nothing held, or a constant: one line, its citation included.
         let tried = if node.tried.is_empty() {
@@ -130,36 +145,35 @@ fn explain(
         };
         let _ = writeln!(
             out,
-            "{indent}{} = {} — {}{tried}; {}; at {}",
+            "{indent}{} = {value} — {}{tried}; {}; at {}",
             node.definition,
-            node.value,
             node.clause,
             cited.line(node),
             node.at
         );
-        overrides_tried(out, node, indent);
+        overrides_tried(out, node, indent, cited.privacy);
         return;
     }
     if !explained.insert(node.definition.clone()) {
         let _ = writeln!(
             out,
-            "{indent}{} = {} — {} (explained above)",
-            node.definition, node.value, node.clause
+            "{indent}{} = {value} — {} (explained above)",
+            node.definition, node.clause
         );
         return;
     }
     let _ = writeln!(
         out,
-        "{indent}{} = {} — {}",
-        node.definition, node.value, node.clause
+        "{indent}{} = {value} — {}",
+        node.definition, node.clause
     );
-    overrides_tried(out, node, indent);
+    overrides_tried(out, node, indent, cited.privacy);
     for failed in &node.failed {
         let _ = writeln!(
             out,
             "{indent}  not row {}: {}",
             failed.row,
-            failed_text(failed, Withheld::NONE)
+            failed_text(failed, cited.privacy)
         );
     }
     if let Some(condition) = &node.condition {
@@ -174,7 +188,7 @@ fn explain(
         let fields: Vec<String> = node
             .fields
             .iter()
-            .map(|(name, value)| format!("{name} = {}", quoted(value)))
+            .map(|(name, value)| cited.privacy.read(name, value))
             .collect();
         let _ = writeln!(out, "{indent}  read {}", fields.join(", "));
     }
@@ -184,20 +198,16 @@ fn explain(
 }
 
 /// The overrides tried before the clause that decided, one line each.
-fn overrides_tried(out: &mut String, node: &TraceNode, indent: &str) {
+fn overrides_tried(out: &mut String, node: &TraceNode, indent: &str, privacy: &Privacy) {
     for skipped in &node.overrides_tried {
-        let _ = writeln!(
-            out,
-            "{indent}  not {}",
-            skipped_text(skipped, Withheld::NONE)
-        );
+        let _ = writeln!(out, "{indent}  not {}", skipped_text(skipped, privacy));
     }
 }
 
 /// `override from FILE (priority P, PATH:LINE): why it did not apply`.
-pub fn skipped_text(skipped: &SkippedOverride, withheld: Withheld) -> String {
+pub fn skipped_text(skipped: &SkippedOverride, privacy: &Privacy) -> String {
     let reason = match &skipped.reason {
-        Skipped::Condition(failed) => failed_text(failed, withheld),
+        Skipped::Condition(failed) => failed_text(failed, privacy),
         Skipped::NotInForce { from, until } => match (from, until) {
             (Some(from), Some(until)) => {
                 format!("its rule file is not in force (in force from {from} until {until})")
@@ -213,27 +223,8 @@ pub fn skipped_text(skipped: &SkippedOverride, withheld: Withheld) -> String {
     )
 }
 
-/// The values a rendering withholds: the schema's personal fields, in a ruling published
-/// on the wiki unless asked for (`--show-personal`).
-#[derive(Debug, Clone, Copy)]
-pub struct Withheld<'a>(pub &'a [String]);
-
-impl Withheld<'_> {
-    /// Nothing withheld (text and JSON: the arbitrator's own formats).
-    pub const NONE: Withheld<'static> = Withheld(&[]);
-
-    /// `name = value`, the value withheld when `name` is personal.
-    pub fn read(&self, name: &str, value: &Value) -> String {
-        if self.0.iter().any(|personal| personal == name) {
-            format!("{name} = (withheld)")
-        } else {
-            format!("{name} = {}", quoted(value))
-        }
-    }
-}
-
 /// `<condition> — false (name = value, …)`: the part of a row that did not hold.
-pub fn failed_text(failed: &FailedRow, withheld: Withheld) -> String {
+pub fn failed_text(failed: &FailedRow, privacy: &Privacy) -> String {
     let shown = match &failed.value {
         Value::Bool(false) => "false".to_string(),
         Value::Missing => "missing".to_string(),
@@ -242,20 +233,13 @@ pub fn failed_text(failed: &FailedRow, withheld: Withheld) -> String {
     let reads: Vec<String> = failed
         .read
         .iter()
-        .map(|(name, value)| withheld.read(name, value))
+        .map(|(name, value)| privacy.read(name, value))
         .collect();
     let condition = escape_control(&failed.condition);
     if reads.is_empty() {
         format!("{condition} — {shown}")
     } else {
         format!("{condition} — {shown} ({})", reads.join(", "))
-    }
-}
-
-fn quoted(value: &Value) -> String {
-    match value {
-        Value::Text(_) => format!("\"{value}\""),
-        other => other.to_string(),
     }
 }
 
@@ -277,7 +261,7 @@ fn explain_records<'a>(
 }
 
 /// The records table as CAcert's points page shows it, plus the decisions.
-fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
+fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions], privacy: &Privacy) {
     let mut header: Vec<String> = [
         "id", "date", "from", "to", "points", "awarded", "location", "method", "when", "deleted",
     ]
@@ -303,10 +287,16 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions]) {
             datetime(row.when),
             datetime(row.deleted),
         ];
-        cells.extend(record.outputs.iter().map(|(_, value)| match value {
-            Ok(value) => value.to_string(),
-            Err(_) => "error".into(),
-        }));
+        cells.extend(
+            record
+                .outputs
+                .iter()
+                .enumerate()
+                .map(|(index, (_, value))| match value {
+                    Ok(value) => privacy.shown(&privacy.output(record, index), value),
+                    Err(_) => "error".into(),
+                }),
+        );
         lines.push(cells);
     }
     let columns = lines[0].len();

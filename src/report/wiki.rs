@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::escape_control;
-use super::text::Withheld;
+use super::privacy::Privacy;
 use crate::data::Dataset;
 use crate::eval::{Decisions, EntityDecisions, EvalError, TraceNode};
 use crate::lang::{Direction, Value};
@@ -140,14 +140,14 @@ fn moin_markup(text: &str) -> bool {
         || text.split(|c: char| !c.is_alphanumeric()).any(wiki_name)
 }
 
-/// Renders decisions (with their traces, when explained) in `markup`.
-/// Renders decisions for a ruling; the values of `withheld` fields are not shown.
+/// Renders decisions (with their traces, when explained) in `markup` for a ruling,
+/// personal data as `privacy` allows.
 pub fn render_wiki(
     markup: Markup,
     data: &Dataset,
     digest: &str,
     decisions: &Decisions,
-    withheld: Withheld,
+    privacy: &Privacy,
 ) -> String {
     let mut out = String::new();
     out.push_str(&markup.heading(1, &format!("wotrules decision as of {}", data.as_of)));
@@ -164,7 +164,11 @@ pub fn render_wiki(
         let rows: Vec<Vec<String>> = member
             .outputs
             .iter()
-            .map(|(name, value)| vec![markup.text(name), markup.bold(&shown(value))])
+            .enumerate()
+            .map(|(index, (name, value))| {
+                let value = shown(value, &privacy.output(member, index));
+                vec![markup.text(name), markup.bold(&value)]
+            })
             .collect();
         markup.table(&mut out, &["Output".into(), "Decision".into()], &rows);
         for (title, direction, received) in [
@@ -180,7 +184,7 @@ pub fn render_wiki(
                 out.push('\n');
                 out.push_str(&markup.heading(3, title));
                 out.push('\n');
-                records_table(markup, &mut out, data, &rows, received);
+                records_table(markup, &mut out, data, &rows, received, privacy);
             }
         }
         let record_traces = data
@@ -192,11 +196,11 @@ pub fn render_wiki(
             out.push('\n');
             let mut explained = HashSet::new();
             for (name, node) in &member.traces {
-                explain(markup, &mut out, name, node, 0, &mut explained, withheld);
+                explain(markup, &mut out, name, node, 0, &mut explained, privacy);
             }
             for index in data.received(member.index) {
                 if let Some(record) = records.get(&index) {
-                    explain_record(markup, &mut out, record, 4, withheld);
+                    explain_record(markup, &mut out, record, 4, privacy);
                 }
             }
         }
@@ -216,9 +220,9 @@ pub fn render_wiki(
     if !others.is_empty() {
         out.push_str(&markup.heading(2, "Records"));
         out.push('\n');
-        records_table(markup, &mut out, data, &others, true);
+        records_table(markup, &mut out, data, &others, true, privacy);
         for record in others {
-            explain_record(markup, &mut out, record, 3, withheld);
+            explain_record(markup, &mut out, record, 3, privacy);
         }
         out.push('\n');
     }
@@ -231,7 +235,7 @@ fn explain_record(
     out: &mut String,
     record: &EntityDecisions,
     level: usize,
-    withheld: Withheld,
+    privacy: &Privacy,
 ) {
     if record.traces.is_empty() {
         return;
@@ -241,12 +245,16 @@ fn explain_record(
     out.push('\n');
     let mut explained = HashSet::new();
     for (name, node) in &record.traces {
-        explain(markup, out, name, node, 0, &mut explained, withheld);
+        explain(markup, out, name, node, 0, &mut explained, privacy);
     }
 }
 
-/// A decision in a cell: `—` for a missing value or an empty list, never `null` or `[]`.
-fn shown(value: &Result<Value, EvalError>) -> String {
+/// A decision in a cell: `—` for a missing value or an empty list, never `null` or `[]`;
+/// withheld when it carries the personal fields `carried`.
+fn shown(value: &Result<Value, EvalError>, carried: &[&str]) -> String {
+    if value.is_ok() && !carried.is_empty() {
+        return super::privacy::withheld_text(None, carried);
+    }
     match value {
         Ok(Value::Missing) => "—".into(),
         Ok(Value::List(items)) if items.is_empty() => "—".into(),
@@ -272,6 +280,7 @@ fn records_table(
     data: &Dataset,
     rows: &[&EntityDecisions],
     received: bool,
+    privacy: &Privacy,
 ) {
     let mut header: Vec<String> = ["Id", "Date", "When", "Who", "Points", "Location", "Method"]
         .iter()
@@ -280,27 +289,31 @@ fn records_table(
     if let Some(first) = rows.first() {
         header.extend(first.outputs.iter().map(|(name, _)| markup.text(name)));
     }
-    let lines: Vec<Vec<String>> = rows
-        .iter()
-        .map(|record| {
-            let row = &data.records[record.index];
-            let who = if received { row.from } else { row.to };
-            let when = row.when.get().map_or("—".to_string(), |when| {
-                when.format("%Y-%m-%d %H:%M:%S").to_string()
-            });
-            let mut cells = vec![
-                row.id.to_string(),
-                markup.text(&free_text(data.text(row.date))),
-                when,
-                who.to_string(),
-                row.points.to_string(),
-                markup.text(&free_text(data.text(row.location))),
-                markup.text(&free_text(data.text(row.method))),
-            ];
-            cells.extend(record.outputs.iter().map(|(_, v)| markup.text(&shown(v))));
-            cells
-        })
-        .collect();
+    let lines: Vec<Vec<String>> =
+        rows.iter()
+            .map(|record| {
+                let row = &data.records[record.index];
+                let who = if received { row.from } else { row.to };
+                let when = row.when.get().map_or("—".to_string(), |when| {
+                    when.format("%Y-%m-%d %H:%M:%S").to_string()
+                });
+                let mut cells = vec![
+                    row.id.to_string(),
+                    markup.text(&free_text(data.text(row.date))),
+                    when,
+                    who.to_string(),
+                    row.points.to_string(),
+                    markup.text(&free_text(data.text(row.location))),
+                    markup.text(&free_text(data.text(row.method))),
+                ];
+                cells.extend(
+                    record.outputs.iter().enumerate().map(|(index, (_, v))| {
+                        markup.text(&shown(v, &privacy.output(record, index)))
+                    }),
+                );
+                cells
+            })
+            .collect();
     markup.table(out, &header, &lines);
 }
 
@@ -313,19 +326,16 @@ fn explain(
     node: &TraceNode,
     depth: usize,
     explained: &mut HashSet<String>,
-    withheld: Withheld,
+    privacy: &Privacy,
 ) {
+    let value = shown(&Ok(node.value.clone()), &privacy.node(node));
     let title = if depth == 0 {
-        format!(
-            "{} = {}",
-            markup.bold(name),
-            markup.bold(&shown(&Ok(node.value.clone())))
-        )
+        format!("{} = {}", markup.bold(name), markup.bold(&value))
     } else {
         format!(
             "{} = {}",
             markup.text(&node.definition),
-            markup.text(&shown(&Ok(node.value.clone())))
+            markup.text(&value)
         )
     };
     // A decision of its own is always explained; what it reads, once.
@@ -350,17 +360,17 @@ fn explain(
         let fields: Vec<String> = node
             .fields
             .iter()
-            .map(|(name, value)| withheld.read(name, value))
+            .map(|(name, value)| privacy.read(name, value))
             .collect();
         line.push_str(&format!("; read {}", markup.text(&fields.join(", "))));
     }
     out.push_str(&markup.bullet(depth, &line));
     for skipped in &node.overrides_tried {
-        let text = super::text::skipped_text(skipped, withheld);
+        let text = super::text::skipped_text(skipped, privacy);
         out.push_str(&markup.bullet(depth + 1, &format!("not {}", markup.text(&text))));
     }
     for failed in &node.failed {
-        let text = super::text::failed_text(failed, withheld);
+        let text = super::text::failed_text(failed, privacy);
         out.push_str(&markup.bullet(
             depth + 1,
             &format!("not row {}: {}", failed.row, markup.text(&text)),
@@ -377,7 +387,7 @@ fn explain(
             child,
             depth + 1,
             explained,
-            withheld,
+            privacy,
         );
     }
 }

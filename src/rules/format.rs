@@ -221,8 +221,8 @@ pub struct SchemaFormat {
     pub fields: Field<ObjectsFormat>,
     /// The outputs per scope: name → type.
     pub outputs: Field<OutputsFormat>,
-    /// Personal data: the fields whose values a ruling published on the wiki (Markdown,
-    /// MoinMoin) shows only when asked (`--show-personal`).
+    /// Personal data: the fields whose values, and the values computed from them, every
+    /// report withholds unless asked (`--show-personal`).
     #[serde(default)]
     pub personal: Field<PersonalFormat>,
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{MAX_CHANGES, Obstacle, WhyNot};
 use crate::lang::Value;
-use crate::report::{FailedRowJson, Markup, Stamp, Withheld, failed_text, to_text};
+use crate::report::{FailedRowJson, Markup, Privacy, Stamp, failed_text, to_text};
 
 /// "Why not OUTPUT = VALUE": what stands in the way, and the smallest changes that give it.
 pub fn render_why_not(
@@ -16,6 +16,7 @@ pub fn render_why_not(
     wanted: &Value,
     answer: &WhyNot,
     can_change: bool,
+    privacy: &Privacy,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -30,7 +31,7 @@ pub fn render_why_not(
     if !answer.obstacles.is_empty() {
         let _ = writeln!(out, "  what stands in the way:");
         for obstacle in &answer.obstacles {
-            let reason = obstacle_text(obstacle, Withheld::NONE);
+            let reason = obstacle_text(obstacle, privacy);
             let _ = writeln!(
                 out,
                 "    {} row {} ({}): {reason}\n      cites {}",
@@ -76,12 +77,12 @@ pub fn render_why_not(
 }
 
 /// What fails in an obstacle: the part of its row, or the earlier row that holds first.
-fn obstacle_text(obstacle: &Obstacle, withheld: Withheld) -> String {
+fn obstacle_text(obstacle: &Obstacle, privacy: &Privacy) -> String {
     if obstacle.earlier_row_holds {
         format!(
             "row {} holds first: {}",
             obstacle.failed.row,
-            failed_text(&obstacle.failed, withheld)
+            failed_text(&obstacle.failed, privacy)
         )
     } else {
         match &obstacle.gap {
@@ -91,9 +92,9 @@ fn obstacle_text(obstacle: &Obstacle, withheld: Withheld) -> String {
                 } else {
                     format!("{gap} more")
                 };
-                format!("{}: {gap} needed", failed_text(&obstacle.failed, withheld))
+                format!("{}: {gap} needed", failed_text(&obstacle.failed, privacy))
             }
-            None => failed_text(&obstacle.failed, withheld),
+            None => failed_text(&obstacle.failed, privacy),
         }
     }
 }
@@ -104,6 +105,7 @@ pub fn render_why_not_json(
     output: &str,
     wanted: &Value,
     answer: &WhyNot,
+    privacy: &Privacy,
 ) -> String {
     #[derive(Serialize)]
     struct Document<'a> {
@@ -151,7 +153,7 @@ pub fn render_why_not_json(
                 cite: &o.cite,
                 earlier_row_holds: o.earlier_row_holds,
                 gap: o.gap,
-                failed: FailedRowJson(&o.failed),
+                failed: FailedRowJson(&o.failed, privacy),
             })
             .collect(),
         suggestions: answer
@@ -180,7 +182,7 @@ pub fn render_why_not_wiki(
     wanted: &Value,
     answer: &WhyNot,
     can_change: bool,
-    withheld: Withheld,
+    privacy: &Privacy,
 ) -> String {
     let mut out = markup.heading(
         2,
@@ -193,7 +195,7 @@ pub fn render_why_not_wiki(
         markup.text(&format!("Now: {output} = {}.", answer.current))
     );
     for obstacle in &answer.obstacles {
-        let reason = obstacle_text(obstacle, withheld);
+        let reason = obstacle_text(obstacle, privacy);
         out.push_str(&markup.bullet(
             0,
             &format!(
