@@ -165,8 +165,8 @@ fn diff_explains_a_change_by_the_rule_it_comes_from() {
     let shown = run.stdout.replace(edited.path().to_str().unwrap(), "NEW");
     // Each side names the clause where it is: the two can be told apart and opened.
     for side in [
-        "old: record.method_points = 35, override from ttp-assist (priority 11) at rules/ttp/ttp-assisted.yaml:81: ",
-        "new: record.method_points = 30, override from ttp-assist (priority 11) at NEW/ttp/ttp-assisted.yaml:81: ",
+        "old: record.method_points = 35, override from ttp-assist (priority 11) at rules/ttp/ttp-assisted.yaml:82: ",
+        "new: record.method_points = 30, override from ttp-assist (priority 11) at NEW/ttp/ttp-assisted.yaml:82: ",
     ] {
         assert!(shown.contains(side), "{side}\n{shown}");
     }
@@ -262,12 +262,12 @@ fn diff_takes_the_old_rules_from_a_git_revision() {
     );
     assert!(
         text.stdout
-            .contains("old: record.method_points = 35, override from ttp-assist (priority 11) at git:HEAD:rules/ttp/ttp-assisted.yaml:81: "),
+            .contains("old: record.method_points = 35, override from ttp-assist (priority 11) at git:HEAD:rules/ttp/ttp-assisted.yaml:82: "),
         "{}",
         text.stdout
     );
     assert!(
-        text.stdout.contains("at rules/ttp/ttp-assisted.yaml:81: "),
+        text.stdout.contains("at rules/ttp/ttp-assisted.yaml:82: "),
         "{}",
         text.stdout
     );
