@@ -403,3 +403,65 @@ fn messages_are_dated_when_written_and_say_the_date_of_their_decisions() {
         }
     }
 }
+
+/// The dry run says the date its decisions are as of, counts a member not mailed in two
+/// roles once, and `--out` with `--dry-run` is refused (it would write nothing).
+#[test]
+fn the_dry_run_says_its_date_and_counts_each_member_once() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let case = dir.path().join("both-roles.yaml");
+    std::fs::write(
+        &case,
+        r#"as_of: 2011-12-01
+members:
+  - {id: 3000, fname: Lea, lname: Locked, email: lea@example.org, locked: true, assurer: true}
+  - {id: 3001, fname: Ada, lname: Open, email: ada@example.org, assurer: true}
+  - {id: 3002, fname: Bo, lname: Open, email: bo@example.org}
+records:
+  - {id: 1, from: 3000, to: 3002, points: 0, awarded: 0, method: Face to Face Meeting,
+     location: Paris, date: "2005-06-12", when: "2005-06-13 10:00:00"}
+  - {id: 2, from: 3001, to: 3000, points: 0, awarded: 0, method: Face to Face Meeting,
+     location: Berlin, date: "2005-07-12", when: "2005-07-13 10:00:00"}
+"#,
+    )
+    .expect("written");
+    let case = case.to_str().expect("UTF-8");
+    let dry = wotrules(&root(), &["mailing", "--case", case, "--dry-run"]);
+    assert_eq!(dry.code, Some(0), "{}", dry.transcript());
+    let lines: Vec<&str> = dry.stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"as of 2011-12-01"), "{}", dry.stdout);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("  not ") && l.contains(" 3000:"))
+            .count(),
+        2,
+        "not mailed as assurer and as assuree: {}",
+        dry.stdout
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"1 assurer, 1 assuree, 2 records; 1 member not mailed"),
+        "{}",
+        dry.stdout
+    );
+    let out = dir.path().join("out");
+    let both = wotrules(
+        &root(),
+        &[
+            "mailing",
+            "--case",
+            case,
+            "--dry-run",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(both.code, Some(2), "{}", both.transcript());
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+    assert!(!out.exists());
+}

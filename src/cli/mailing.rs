@@ -25,12 +25,13 @@ pub(super) struct MailingArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
-    /// The directory to write the messages into (must not exist, or be empty).
+    /// The directory to write the messages into (must not exist, or be empty; written
+    /// private to its owner: it holds names and addresses).
     #[arg(long, required_unless_present = "dry_run")]
     out: Option<PathBuf>,
     /// Write nothing: list who would be mailed, in which role, about which records, and who
     /// not and why, then the summary.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     dry_run: bool,
     /// The messages' `Date:` (RFC 3339, such as `2011-12-01T10:00:00+01:00`, or a day
     /// `YYYY-MM-DD` at midnight UTC); default: now.
@@ -124,6 +125,8 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         return Exit::BadInput;
     }
     let summary = summarize(&bags);
+    // The date the decisions are as of: a database's is today unless `--as-of` says.
+    emit(&format!("as of {}\n", data.as_of));
     if out.is_none() {
         emit(&render_dry_run(&bags));
     }

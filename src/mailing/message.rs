@@ -217,13 +217,24 @@ pub fn summarize(bags: &[Mailbag]) -> Summary {
         .collect();
     records.sort_unstable();
     records.dedup();
-    let not_mailed = bags.iter().flat_map(|b| &b.not_mailed);
+    // A member not mailed in two roles (assurer and assuree) is one member.
+    let distinct = |error_only: bool| {
+        let mut members: Vec<i64> = bags
+            .iter()
+            .flat_map(|b| &b.not_mailed)
+            .filter(|n| n.error || !error_only)
+            .map(|n| n.member)
+            .collect();
+        members.sort_unstable();
+        members.dedup();
+        members.len()
+    };
     Summary {
         assurers: count("assurer"),
         assurees: count("assuree"),
         records: records.len(),
-        not_mailed: not_mailed.clone().count(),
-        errors: not_mailed.filter(|n| n.error).count(),
+        not_mailed: distinct(false),
+        errors: distinct(true),
     }
 }
 
