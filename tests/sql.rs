@@ -31,13 +31,19 @@ struct Tally {
     disagreements: Vec<String>,
 }
 
-/// A database with `case`'s rows in CAcert's tables, `cats_variant` included (a database
-/// imported from a case file has none: its passes are all of variant 1, of the first type
-/// the schema counts).
-fn database(case: &CaseFile, dir: &Path, name: &str, rules: &Rules) -> std::path::PathBuf {
+/// A database with `case`'s rows in CAcert's tables, as `wotrules import` writes it (its
+/// date and request in `wotrules_case`, no `cats_variant`: its passes are all CATS passes).
+fn imported(case: &CaseFile, dir: &Path, name: &str) -> std::path::PathBuf {
     let path = dir.join(format!("{name}.sqlite"));
     let target = Target::check(&path, Replaces::Nothing).expect("a new file");
     import_case(case, target).expect("the case imports");
+    path
+}
+
+/// [`imported`], with a `cats_variant` table as production has it: the passes are of
+/// variant 1, of the first type the schema counts, and a variant of another type exists.
+fn database(case: &CaseFile, dir: &Path, name: &str, rules: &Rules) -> std::path::PathBuf {
+    let path = imported(case, dir, name);
     let connection = rusqlite::Connection::open(&path).expect("opens");
     connection
         .execute_batch(&format!(
@@ -49,39 +55,51 @@ fn database(case: &CaseFile, dir: &Path, name: &str, rules: &Rules) -> std::path
     path
 }
 
-/// Compares the views with the evaluator over the database at `path` as of `as_of` (the
-/// date written into the views when `fixed`, else set in `wotrules_params`).
-fn compare(rules: &Rules, path: &Path, as_of: NaiveDate, fixed: bool, tally: &mut Tally) {
+/// How the views get their date.
+#[derive(Clone, Copy)]
+enum Date {
+    /// Written into the views when they are printed.
+    Fixed(NaiveDate),
+    /// Set in the database's `wotrules_case`, the row `eval --db` reads.
+    Set(NaiveDate),
+    /// The database's own (its `wotrules_case`, else today), as `eval --db` takes it.
+    Own,
+}
+
+/// Compares the views with the evaluator over the database at `path`, as of `date`.
+fn compare(rules: &Rules, path: &Path, date: Date, tally: &mut Tally) {
+    let connection = rusqlite::Connection::open(path).expect("opens");
+    if let Date::Set(as_of) = date {
+        connection
+            .execute("UPDATE wotrules_case SET as_of = ?1", [as_of.to_string()])
+            .expect("the date is set");
+    }
+    let asked = match date {
+        Date::Fixed(as_of) | Date::Set(as_of) => Some(as_of),
+        Date::Own => None,
+    };
     let data = DataFrom::Database(path.to_path_buf())
-        .dataset(rules, Some(as_of), false)
+        .dataset(rules, asked, false)
         .expect("the database reads");
     let program = &rules.program;
-    let plan = Plan::new(program, fixed.then_some(as_of), rules.cats_types.clone())
+    let fixed = match date {
+        Date::Fixed(as_of) => Some(as_of),
+        _ => None,
+    };
+    let plan = Plan::new(program, fixed, rules.cats_types.clone())
         .expect("the shipped rules are inside the fragment");
     let origin = Origin {
         tool: "wotrules test",
         digest: &program.digest,
     };
     let sql = script(&plan, Dialect::Sqlite, Form::Views, &origin).expect("a script");
-    let connection = rusqlite::Connection::open(path).expect("opens");
     connection.execute_batch(&sql).expect("the script runs");
-    let request = &data.request;
-    connection
-        .execute(
-            "UPDATE wotrules_params SET as_of = ?1, ticket = ?2, requested_by = ?3, mismatch = ?4",
-            rusqlite::params![
-                as_of.to_string(),
-                request.ticket,
-                request.by,
-                request.mismatch
-            ],
-        )
-        .expect("the date and the request are set");
     let mut evaluation = Evaluation::new(program, &data);
     let place = format!(
-        "{} as of {as_of}{}",
+        "{} as of {}{}",
         path.display(),
-        if fixed { " (fixed)" } else { "" }
+        data.as_of,
+        if fixed.is_some() { " (fixed)" } else { "" }
     );
     let records: Vec<(i64, usize)> = data
         .records
@@ -206,7 +224,12 @@ fn the_views_decide_every_shipped_case_and_rule_test_case_as_the_evaluator() {
             };
             count += 1;
             let path = database(&case, dir.path(), &format!("case{count}"), &rules);
-            compare(&rules, &path, as_of, count % 2 == 0, &mut tally);
+            let date = if count % 2 == 0 {
+                Date::Fixed(as_of)
+            } else {
+                Date::Set(as_of)
+            };
+            compare(&rules, &path, date, &mut tally);
         }
     }
     let cases = support::yaml_files(&root().join("rules/tests/cases"));
@@ -218,9 +241,17 @@ fn the_views_decide_every_shipped_case_and_rule_test_case_as_the_evaluator() {
         let as_of = case.as_of.expect("a shipped case sets its date");
         count += 1;
         let path = database(&case, dir.path(), &format!("case{count}"), &rules);
-        compare(&rules, &path, as_of, false, &mut tally);
-        compare(&rules, &path, as_of, true, &mut tally);
+        compare(&rules, &path, Date::Set(as_of), &mut tally);
+        compare(&rules, &path, Date::Fixed(as_of), &mut tally);
+        // As `wotrules import` wrote it: no `cats_variant`, the case's date and request.
+        count += 1;
+        let path = imported(&case, dir.path(), &format!("case{count}"));
+        compare(&rules, &path, Date::Own, &mut tally);
     }
+    // The bundled sample, as it is.
+    let sample = dir.path().join("sample.sqlite");
+    std::fs::copy(root().join("examples/sample.sqlite"), &sample).expect("copied");
+    compare(&rules, &sample, Date::Own, &mut tally);
     assert!(count >= 30, "{count} cases");
     assert!(
         tally.disagreements.is_empty(),
@@ -247,7 +278,12 @@ fn the_views_decide_a_generated_population_as_the_evaluator_either_side_of_rulin
         ("2011-12-05", false),
     ] {
         let as_of = NaiveDate::parse_from_str(as_of, "%Y-%m-%d").expect("a date");
-        compare(&rules, &path, as_of, fixed, &mut tally);
+        let date = if fixed {
+            Date::Fixed(as_of)
+        } else {
+            Date::Set(as_of)
+        };
+        compare(&rules, &path, date, &mut tally);
     }
     assert!(tally.compared > 400_000, "{} values", tally.compared);
     assert!(

@@ -160,7 +160,7 @@ else
 fi
 "$WOTRULES" import --mysql-dump "$work/bad.sql" --db "$work/bad.sqlite" --time-zone Europe/Berlin \
     --quarantine "$work/quarantine.jsonl" >/dev/null 2>&1 || fail "bad rows: --quarantine failed"
-left_out="$(grep -o '"id":"[0-9]*"' "$work/quarantine.jsonl" | tr -d '"id:' | sort -n | tr '\n' ' ')"
+left_out="$(grep -o '"id":[0-9]*' "$work/quarantine.jsonl" | tr -d '"id:' | sort -n | tr '\n' ' ')"
 if [ "$left_out" = "900101 900102 9000101 " ]; then
     echo "ok    --quarantine left out exactly the bad rows: $left_out"
     sed 's/^/      /' "$work/quarantine.jsonl"

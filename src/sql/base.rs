@@ -50,6 +50,39 @@ fn flag(column: &str) -> String {
     format!("({column} <> 0)")
 }
 
+/// The columns of the first step of the records, in order.
+pub const RECORD_COLUMNS: &[&str] = &[
+    "f_id",
+    "f_from",
+    "f_to",
+    "f_points",
+    "f_awarded",
+    "f_method",
+    "f_location",
+    "f_date",
+    "f_when",
+    "f_expire",
+    "f_deleted",
+];
+
+/// The columns of the first step of the members, in order.
+pub const MEMBER_COLUMNS: &[&str] = &[
+    "f_id",
+    "f_dob",
+    "f_assurer",
+    "f_assurer_blocked",
+    "f_ttpadmin",
+    "f_cats_passed",
+    "f_deleted",
+    "f_locked",
+    "f_email",
+    "f_fname",
+    "f_mname",
+    "f_lname",
+    "f_suffix",
+    "f_in_users",
+];
+
 /// The records that exist as of the date: `notary` rows entered on or before it (or with
 /// no entry date).
 pub fn records(plan: &Plan, d: Dialect) -> String {
@@ -57,7 +90,7 @@ pub fn records(plan: &Plan, d: Dialect) -> String {
     let when = date(d, &q("when"));
     let as_of = match plan.as_of {
         Some(date) => d.date(date),
-        None => parameter("as_of"),
+        None => parameter(d, "as_of"),
     };
     format!(
         "SELECT {} AS f_id, {} AS f_from, {} AS f_to, {} AS f_points, {} AS f_awarded, \
@@ -81,7 +114,7 @@ pub fn records(plan: &Plan, d: Dialect) -> String {
 pub fn members(plan: &Plan, d: Dialect, records: &str) -> String {
     let as_of = match plan.as_of {
         Some(date) => d.date(date),
-        None => parameter("as_of"),
+        None => parameter(d, "as_of"),
     };
     let pass = match d {
         Dialect::Sqlite => format!(

@@ -12,7 +12,7 @@ use super::expr::{Scene, sql_type};
 use super::functions;
 
 /// The columns of definition `id`, or why its rules cannot be printed.
-pub fn columns_of(scene: &mut Scene, id: DefId) -> Result<Vec<String>, Vec<Refusal>> {
+pub fn columns_of(scene: &mut Scene, id: DefId) -> Result<Vec<(String, String)>, Vec<Refusal>> {
     let program = scene.plan.program;
     let definition = &program.definitions[id];
     let mut printer = Printer {
@@ -35,14 +35,14 @@ pub fn columns_of(scene: &mut Scene, id: DefId) -> Result<Vec<String>, Vec<Refus
         return Err(printer.refusals);
     }
     let name = &definition.name;
-    let mut columns = vec![format!("{value} AS d_{name}")];
+    let mut columns = vec![(format!("d_{name}"), value)];
     let is_output = program
         .record_outputs
         .iter()
         .chain(&program.member_outputs)
         .any(|output| output.definition == id);
     if is_output {
-        columns.push(format!("{rule} AS d_{name}__rule"));
+        columns.push((format!("d_{name}__rule"), rule));
     }
     Ok(columns)
 }

@@ -93,11 +93,14 @@ impl<'a, 'p> Scene<'a, 'p> {
             Code::AsOf => self.as_of(),
             Code::Overridden { .. } => return Err("`overridden` has no SQL form yet".into()),
             Code::This | Code::Bound(_) => self.entity_id(code)?,
-            Code::Request(field) => parameter(match field {
-                RequestField::Ticket => "ticket",
-                RequestField::By => "requested_by",
-                RequestField::Mismatch => "mismatch",
-            }),
+            Code::Request(field) => parameter(
+                d,
+                match field {
+                    RequestField::Ticket => "ticket",
+                    RequestField::By => "requested_by",
+                    RequestField::Mismatch => "mismatch",
+                },
+            ),
             Code::RecordField(object, field) => self.record_field(object, *field)?,
             Code::MemberField(object, field) => self.member_field(object, *field)?,
             Code::Definition(object, id) => {
@@ -177,7 +180,7 @@ impl<'a, 'p> Scene<'a, 'p> {
     pub fn as_of(&self) -> String {
         match self.plan.as_of {
             Some(date) => self.dialect.date(date),
-            None => parameter("as_of"),
+            None => parameter(self.dialect, "as_of"),
         }
     }
 
@@ -492,7 +495,15 @@ pub fn member_column(field: MemberField) -> &'static str {
     }
 }
 
-/// A column of the one row of `wotrules_params` (the date, the support request).
-pub fn parameter(column: &str) -> String {
-    format!("(SELECT {column} FROM wotrules_params)")
+/// A column of the one row of the parameters (the date, the support request): in SQLite
+/// the database's `wotrules_case` (the row `eval --db` reads too; today when it holds no
+/// date), elsewhere `wotrules_params`.
+pub fn parameter(d: Dialect, column: &str) -> String {
+    match (d, column) {
+        (Dialect::Sqlite, "as_of") => {
+            "COALESCE((SELECT as_of FROM wotrules_case LIMIT 1), date('now'))".into()
+        }
+        (Dialect::Sqlite, _) => format!("(SELECT {column} FROM wotrules_case LIMIT 1)"),
+        _ => format!("(SELECT {column} FROM wotrules_params)"),
+    }
 }

@@ -61,21 +61,30 @@ pub fn script(
         origin.digest,
         d.name()
     ));
-    out.push_str(&match (plan.as_of, form) {
-        (Some(date), _) => {
-            format!("-- Decided as of {date}; the support request is read from wotrules_params.\n")
+    let parameters = match d {
+        Dialect::Sqlite => "wotrules_case (the row eval --db reads)",
+        _ => "wotrules_params",
+    };
+    out.push_str(&match (plan.as_of, form, d) {
+        (Some(date), _, _) => {
+            format!("-- Decided as of {date}; the support request is read from {parameters}.\n")
         }
-        (None, Form::Views) => {
-            "-- Decided as of wotrules_params.as_of (today, until set), with its support request.\n"
-                .into()
-        }
-        (None, Form::Tables) => {
-            "-- Decided as of wotrules_params.as_of (today, until set), with its support request, \
+        (None, Form::Views, _) => format!(
+            "-- Decided as of {parameters}.as_of (today, until set), with its support request.\n"
+        ),
+        (None, Form::Tables, Dialect::Mariadb) => format!(
+            "-- Decided as of {parameters}.as_of (today, until set), with its support request, \
              when wotrules_refresh() last ran.\n"
-                .into()
-        }
+        ),
+        (None, Form::Tables, _) => format!(
+            "-- Decided as of {parameters}.as_of (today, until set), with its support request, \
+             when this script last ran.\n"
+        ),
     });
     out.push_str(&params(d));
+    if d == Dialect::Sqlite {
+        out.push_str(&sqlite_variants(plan));
+    }
     let with = match form {
         Form::Views => {
             let ctes: Vec<String> = chain
@@ -162,9 +171,13 @@ fn tables(d: Dialect, chain: &Chain) -> String {
     out
 }
 
-/// `wotrules_params`: the date (today until set) and the support request.
+/// `wotrules_params`: the date (today until set) and the support request; in SQLite the
+/// database's `wotrules_case`, which `eval --db` reads, created empty where missing.
 fn params(d: Dialect) -> String {
     match d {
+        Dialect::Sqlite => "CREATE TABLE IF NOT EXISTS wotrules_case (as_of TEXT, ticket TEXT, \
+                            requested_by TEXT, mismatch TEXT);\n"
+            .into(),
         Dialect::Spark => {
             "CREATE OR REPLACE TEMP VIEW wotrules_params AS SELECT current_date() AS as_of, \
              CAST(NULL AS STRING) AS ticket, CAST(NULL AS STRING) AS requested_by, \
@@ -192,6 +205,22 @@ fn params(d: Dialect) -> String {
     }
 }
 
+/// A SQLite database written from a case file (or by `gen`) has no `cats_variant`: its
+/// passes are all CATS passes, as `eval --db` reads them. The table is created, and, when
+/// it is empty, given the variants of the passes as of the first type the rules count.
+fn sqlite_variants(plan: &Plan) -> String {
+    let mut out = String::from(
+        "CREATE TABLE IF NOT EXISTS cats_variant (id INTEGER PRIMARY KEY, type_id INTEGER NOT NULL);\n",
+    );
+    if let Some(first) = plan.cats_types.first() {
+        out.push_str(&format!(
+            "INSERT INTO cats_variant (id, type_id) SELECT DISTINCT variant_id, {first} FROM cats_passed \
+             WHERE variant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cats_variant);\n"
+        ));
+    }
+    out
+}
+
 fn create_view(d: Dialect, name: &str) -> String {
     match d {
         Dialect::Sqlite | Dialect::Postgres => {
@@ -210,12 +239,18 @@ struct Chain {
     last_member: String,
 }
 
-/// The steps, named `<prefix>wr<level>` (records) and `<prefix>wm<level>` (members).
+/// The steps, named `<prefix>wr<level>` (records) and `<prefix>wm<level>` (members). Each
+/// step names the columns it keeps: MariaDB 10.11.19 refuses `o.*` of a common table
+/// expression inside a view.
 fn chain(plan: &Plan, d: Dialect, prefix: &str) -> Result<Chain, Vec<Refusal>> {
     let (mut record, mut member) = (format!("{prefix}wr0"), format!("{prefix}wm0"));
     let mut steps = vec![
         (record.clone(), base::records(plan, d)),
         (member.clone(), base::members(plan, d, &record)),
+    ];
+    let mut kept: [Vec<String>; 2] = [
+        base::RECORD_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        base::MEMBER_COLUMNS.iter().map(|c| c.to_string()).collect(),
     ];
     let mut refusals = Vec::new();
     for (index, level) in plan.levels.iter().enumerate() {
@@ -228,25 +263,27 @@ fn chain(plan: &Plan, d: Dialect, prefix: &str) -> Result<Chain, Vec<Refusal>> {
             if ids.is_empty() {
                 continue;
             }
-            let (this_table, name) = match scope {
-                Scope::Record => (&record, format!("{prefix}wr{number}")),
-                Scope::Member => (&member, format!("{prefix}wm{number}")),
+            let (this_table, name, kept) = match scope {
+                Scope::Record => (&record, format!("{prefix}wr{number}"), &mut kept[0]),
+                Scope::Member => (&member, format!("{prefix}wm{number}"), &mut kept[1]),
             };
             let mut scene = Scene::new(plan, d, scope, (this_table, &record, &member));
-            let mut columns = Vec::new();
+            let mut columns: Vec<String> = kept.iter().map(|c| format!("o.{c}")).collect();
             for id in ids {
                 match columns_of(&mut scene, *id) {
-                    Ok(mut more) => columns.append(&mut more),
+                    Ok(more) => {
+                        for (alias, value) in more {
+                            columns.push(format!("{value} AS {alias}"));
+                            kept.push(alias);
+                        }
+                    }
                     Err(mut refused) => refusals.append(&mut refused),
                 }
             }
             let joins: String = scene.joins.iter().map(|j| format!(" {j}")).collect();
             steps.push((
                 name.clone(),
-                format!(
-                    "SELECT o.*, {} FROM {this_table} o{joins}",
-                    columns.join(", ")
-                ),
+                format!("SELECT {} FROM {this_table} o{joins}", columns.join(", ")),
             ));
             match scope {
                 Scope::Record => next.0 = name,
