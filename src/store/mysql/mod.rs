@@ -255,6 +255,10 @@ struct DumpReader<'a, 'c> {
     unchecked_end: bool,
     /// Whether the dump opened with mysqldump's header.
     has_header: bool,
+    /// Per kept table: the line of its `CREATE TABLE`.
+    table_lines: [usize; 4],
+    /// The dump's last line.
+    last_line: usize,
 }
 
 impl<'a, 'c> DumpReader<'a, 'c> {
@@ -285,6 +289,8 @@ impl<'a, 'c> DumpReader<'a, 'c> {
             charset_suspects: Vec::new(),
             unchecked_end: false,
             has_header: false,
+            table_lines: [0; 4],
+            last_line: 0,
         }
     }
 
@@ -321,6 +327,7 @@ impl<'a, 'c> DumpReader<'a, 'c> {
             }
         }
         self.has_header = statements.has_header() == Some(true);
+        self.last_line = statements.line;
         if self.chosen.is_none() {
             return Err(self.nothing_read(statements.line));
         }
@@ -409,6 +416,7 @@ impl<'a, 'c> DumpReader<'a, 'c> {
                 self.present[index] = true;
                 self.shapes[index] = Some(shape);
                 self.tables[index] = Some(table);
+                self.table_lines[index] = statement.line;
             }
             Parsed::Insert {
                 table,

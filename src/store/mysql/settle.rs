@@ -24,11 +24,6 @@ impl DumpReader<'_, '_> {
         self.refuse_rows_short_of_auto_increment()
     }
 
-    /// A dump problem, not a row's: said of the whole file.
-    fn whole_dump_error(&self, message: String, help: &str) -> Diagnostic {
-        Diagnostic::input_error("mysql-dump", format!("{}: {message}", self.path)).help(help)
-    }
-
     /// Texts that do not read as the character set says: when no text of the dump reads
     /// as a UTF-8 connection writes, the setting is wrong (refused); else the rows are bad
     /// (refused, or quarantined). A `--dump-charset latin1` under which every text beyond
@@ -38,7 +33,8 @@ impl DumpReader<'_, '_> {
         if reading.looking_reencoded > 0
             && reading.looking_reencoded == reading.non_ascii_as_written
         {
-            return Err(self.whole_dump_error(
+            return Err(self.error(
+                self.last_line,
                 format!(
                     "every one of the {} texts beyond ASCII reads as UTF-8 re-encoded by a UTF-8 connection (`JÃ¶rg` for `Jörg`): read as `latin1` they would be imported garbled",
                     reading.looking_reencoded
@@ -58,7 +54,8 @@ impl DumpReader<'_, '_> {
             let at = first
                 .column
                 .map_or(String::new(), |c| format!(", column `{c}`"));
-            return Err(self.whole_dump_error(
+            return Err(self.error(
+                first.line.unwrap_or(self.last_line),
                 format!(
                     "{} texts do not read as a UTF-8 connection writes CAcert's latin1 columns, and none does (the first: `{}` row {}{at} at line {}: {})",
                     self.charset_suspects.len(),
@@ -183,10 +180,11 @@ impl DumpReader<'_, '_> {
         let Some((count, id, member)) = found else {
             return Ok(());
         };
-        Err(self.whole_dump_error(
+        Err(self.error(
+            self.last_line,
             format!(
-                "{count} `notary` {} members the dump has no `users` row for (the first: row {id} names member {member}): the dump was cut before its end, or its tables come from different databases",
-                if count == 1 { "row names" } else { "rows name" }
+                "{count} `notary` {} the dump has no `users` row for (the first: row {id} names member {member}): the dump was cut before its end, or its tables come from different databases",
+                if count == 1 { "row names a member" } else { "rows name members" }
             ),
             "dump the database again, whole (without `--compact`, its last line proves it whole)",
         ))
@@ -204,7 +202,8 @@ impl DumpReader<'_, '_> {
             };
             let last = self.max_ids[index].unwrap_or(0);
             if last < next - 1 {
-                return Err(self.whole_dump_error(
+                return Err(self.error(
+                    self.table_lines[index],
                     format!(
                         "`{}` declares AUTO_INCREMENT={next}, so its last row is id {} or later, but the dump's last row of it is id {last}: a dump without mysqldump's last line (`--compact`) cut between two statements",
                         KEPT[index].table,
