@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
-use wotrules::check::Program;
-use wotrules::eval::{Explain, Selection, decide};
-use wotrules::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
-use wotrules::session::{Rules, check_set};
-use wotrules::store::{CaseFile, read_case, rule_sources};
+use wotrules_core::check::Program;
+use wotrules_core::eval::{Explain, Selection, decide};
+use wotrules_core::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
+use wotrules_session::{Rules, check_set};
+use wotrules_store::{Rows, read_case, rule_sources};
 
 fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -32,8 +32,8 @@ fn shipped_rules() -> &'static Rules {
     })
 }
 
-fn example() -> &'static CaseFile {
-    static CASE: OnceLock<CaseFile> = OnceLock::new();
+fn example() -> &'static Rows {
+    static CASE: OnceLock<Rows> = OnceLock::new();
     CASE.get_or_init(|| {
         let path = root().join("rules/tests/cases/a20111001.1.yaml");
         let text = std::fs::read_to_string(&path).expect("the example reads");
@@ -41,15 +41,15 @@ fn example() -> &'static CaseFile {
     })
 }
 
-fn decide_case(program: &Program, case: &CaseFile) {
+fn decide_case(program: &Program, case: &Rows) {
     let as_of = case
         .as_of
         .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
-    let Ok(data) = wotrules::session::dataset(case.clone(), as_of) else {
+    let Ok(data) = wotrules_core::data::Rows::dataset(case.clone(), as_of) else {
         return;
     };
     let decisions = decide(program, &data, Selection::All, &Explain::Nothing);
-    let _ = wotrules::report::render_text(&data, &program.digest, &decisions);
+    let _ = wotrules_features::report::render_text(&data, &program.digest, &decisions);
 }
 
 /// A rule file defining `fuzzed` (a record int) as `expression`, used by an override of
@@ -69,14 +69,14 @@ pub fn evaluate_with_rule_file(text: &str) {
         text: text.to_string(),
     };
     let (set, diagnostics) = add_rule_file(shipped().clone(), source);
-    let _ = wotrules::diag::render(&diagnostics);
+    let _ = wotrules_core::diag::render(&diagnostics);
     match check_set(&set, Vec::new()) {
         Ok((rules, warnings)) => {
-            let _ = wotrules::diag::render(&warnings);
+            let _ = wotrules_core::diag::render(&warnings);
             decide_case(&rules.program, example());
         }
         Err(diagnostics) => {
-            let _ = wotrules::diag::render(&diagnostics);
+            let _ = wotrules_core::diag::render(&diagnostics);
         }
     }
 }
@@ -88,11 +88,11 @@ pub fn evaluate_database(bytes: &[u8]) {
     if std::fs::write(&path, bytes).is_err() {
         return;
     }
-    let options = wotrules::store::ReadOptions {
+    let options = wotrules_store::ReadOptions {
         cats_types: shipped_rules().cats_types.clone(),
         contacts: true,
     };
-    match wotrules::store::read_database(&path.display().to_string(), &options) {
+    match wotrules_store::read_database(&path.display().to_string(), &options) {
         Ok(case) if case.records.len() < 2_000 => decide_case(&shipped_rules().program, &case),
         Ok(_) => {}
         Err(diagnostic) => {
@@ -108,7 +108,7 @@ pub fn evaluate_case(text: &str) {
         Ok(case) if case.records.len() < 2_000 => decide_case(&shipped_rules().program, &case),
         Ok(_) => {}
         Err(diagnostics) => {
-            let _ = wotrules::diag::render(&diagnostics);
+            let _ = wotrules_core::diag::render(&diagnostics);
         }
     }
 }
@@ -123,17 +123,17 @@ pub fn import_dump(bytes: &[u8]) {
     if std::fs::write(&dump, bytes).is_err() {
         return;
     }
-    let imported = wotrules::store::DumpSource::new(&dump).and_then(|source| {
-        let options = wotrules::store::DumpOptions::default();
-        wotrules::store::import_mysql_dump(&source, &db_text, &options, |_| {})
+    let imported = wotrules_store::DumpSource::new(&dump).and_then(|source| {
+        let options = wotrules_store::DumpOptions::default();
+        wotrules_store::import_mysql_dump(&source, &db_text, &options, |_| {})
     });
     match imported {
         Ok(_) => {
-            let options = wotrules::store::ReadOptions {
+            let options = wotrules_store::ReadOptions {
                 cats_types: shipped_rules().cats_types.clone(),
                 contacts: true,
             };
-            match wotrules::store::read_database(&db_text, &options) {
+            match wotrules_store::read_database(&db_text, &options) {
                 Ok(case) if case.records.len() < 2_000 => {
                     decide_case(&shipped_rules().program, &case)
                 }

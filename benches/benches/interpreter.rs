@@ -4,19 +4,19 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use wotrules::data::Dataset;
-use wotrules::eval::{CHUNK_MEMBERS, Evaluation};
+use wotrules_core::data::Dataset;
+use wotrules_core::eval::{CHUNK_MEMBERS, Evaluation};
 
-fn dataset() -> (wotrules::check::Program, Dataset) {
+fn dataset() -> (wotrules_core::check::Program, Dataset) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let rules = wotrules::session::RulesFrom::Directory(root.join("rules"))
+    let rules = wotrules_session::RulesFrom::Directory(root.join("rules"))
         .rules()
         .expect("the rules check");
     let profile = std::fs::read_to_string(root.join("benches/population.yaml")).expect("profile");
-    let profile = wotrules::generate::read_profile("population.yaml", &profile).expect("profile");
-    let case = wotrules::generate::generate(&profile, 10_000, 7).expect("a population");
-    let as_of = wotrules::lang::parse_calendar_date("2021-01-01").expect("a date");
-    let data = wotrules::session::dataset(case, as_of).expect("within the limits");
+    let profile = wotrules_features::generate::read_profile("population.yaml", &profile).expect("profile");
+    let case = wotrules_features::generate::generate(&profile, 10_000, 7).expect("a population");
+    let as_of = wotrules_core::lang::parse_calendar_date("2021-01-01").expect("a date");
+    let data = wotrules_core::data::Rows::dataset(case, as_of).expect("within the limits");
     (rules.program, data)
 }
 

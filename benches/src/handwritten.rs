@@ -3,8 +3,8 @@
 //! `main.rs` checks on a generated database that both give the same outputs.
 
 use chrono::{Datelike, NaiveDate};
-use wotrules::builtins::has_word;
-use wotrules::data::{Dataset, Stamp};
+use wotrules_core::builtins::has_word;
+use wotrules_core::data::{Dataset, Stamp};
 
 const FACE_TO_FACE: &str = "Face to Face Meeting";
 
@@ -147,7 +147,7 @@ pub fn decide(data: &Dataset) -> (Vec<MemberOutputs>, Vec<RecordOutputs>) {
         };
         // rulings/a20111001.1-ruling-1.yaml
         let entered_on =
-            date(r.when).or_else(|| wotrules::lang::parse_calendar_date(data.text(r.date)));
+            date(r.when).or_else(|| wotrules_core::lang::parse_calendar_date(data.text(r.date)));
         let reduced = (counts == 0 && r.points == 0)
             || (r.awarded > 0 && r.awarded <= 35 && r.points < r.awarded)
             || (r.awarded == 0 && r.points < 35);

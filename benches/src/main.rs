@@ -16,11 +16,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
-use wotrules::check::Program;
-use wotrules::data::Dataset;
-use wotrules::eval::Evaluation;
-use wotrules::lang::Scope;
-use wotrules::lang::Value;
+use wotrules_core::check::Program;
+use wotrules_core::data::Dataset;
+use wotrules_core::eval::Evaluation;
+use wotrules_core::lang::Scope;
+use wotrules_core::lang::Value;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -138,11 +138,11 @@ fn scan(db: &str) {
 }
 
 fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
-    let rules = wotrules::session::RulesFrom::Directory(Path::new(rules).to_path_buf())
+    let rules = wotrules_session::RulesFrom::Directory(Path::new(rules).to_path_buf())
         .rules()
         .unwrap_or_else(|_| panic!("the rules in {rules} check"));
-    let as_of = wotrules::lang::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
-    let data = wotrules::session::DataFrom::Database(Path::new(db).to_path_buf())
+    let as_of = wotrules_core::lang::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
+    let data = wotrules_session::DataFrom::Database(Path::new(db).to_path_buf())
         .dataset(&rules, Some(as_of), false)
         .expect("the database reads");
     (rules.program, data)
@@ -155,7 +155,7 @@ pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec
     let mut members = Vec::new();
     let mut records = vec![Vec::new(); data.records.len()];
     let all: Vec<usize> = (0..data.members.len()).collect();
-    for chunk in all.chunks(wotrules::eval::CHUNK_MEMBERS) {
+    for chunk in all.chunks(wotrules_core::eval::CHUNK_MEMBERS) {
         evaluation.focus(chunk);
         for &m in chunk {
             if data.members[m].evaluated {
@@ -198,7 +198,7 @@ fn definitions(db: &str, as_of: &str, rules: &str) {
         let mut evaluation = Evaluation::chunked(&program, &data);
         let (time, ()) = best_of(5, || {
             entities = 0;
-            for chunk in all.chunks(wotrules::eval::CHUNK_MEMBERS) {
+            for chunk in all.chunks(wotrules_core::eval::CHUNK_MEMBERS) {
                 evaluation.focus(chunk);
                 let (members, records) = data.chunk_entities(chunk);
                 let scope = match definition.scope {
@@ -323,7 +323,7 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
         .position(|d| d.name == "topup_valid")
         .expect("a topup_valid definition");
     let mut evaluation = Evaluation::new(&program, &data);
-    let date = |d: wotrules::data::Stamp| {
+    let date = |d: wotrules_core::data::Stamp| {
         d.date()
             .map_or(serde_json::Value::Null, |d| d.to_string().into())
     };

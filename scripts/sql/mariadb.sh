@@ -62,8 +62,12 @@ compare() {
     end=$(date +%s.%N)
     local took
     took="$(printf '%.1f' "$(echo "$end - $start" | bc)") s to ${tables:+refresh and }read both views"
+    sql -N cacert -e "SELECT JSON_OBJECTAGG(CONCAT(table_name, '.', column_name), data_type) \
+        FROM information_schema.columns WHERE table_schema = 'cacert' \
+        AND table_name IN ('wotrules_records', 'wotrules_members')" >"$work/types.json"
     if python3 scripts/sql/compare.py "$work/eval.json" "$work/records.jsonl" "$work/members.jsonl" \
-        "mariadb $(sql -N -e 'SELECT VERSION()')${tables:+ $tables}, as of $as_of$note ($took)"; then
+        "mariadb $(sql -N -e 'SELECT VERSION()')${tables:+ $tables}, as of $as_of$note ($took)" \
+        "$work/types.json" mariadb; then
         :
     else
         failures=$((failures + 1))

@@ -45,8 +45,11 @@ compare() {
     psql_in "$db" -At -c "SELECT row_to_json(v) FROM wotrules_records v" >"$work/records.jsonl"
     psql_in "$db" -At -c "SELECT row_to_json(v) FROM wotrules_members v" >"$work/members.jsonl"
     end=$(date +%s.%N)
+    psql_in "$db" -At -c "SELECT json_object_agg(table_name || '.' || column_name, data_type) \
+        FROM information_schema.columns WHERE table_name IN ('wotrules_records', 'wotrules_members')" >"$work/types.json"
     python3 scripts/sql/compare.py "$work/eval.json" "$work/records.jsonl" "$work/members.jsonl" \
-        "postgresql $version, $db as of $as_of$note ($(printf '%.1f' "$(echo "$end - $start" | bc)") s to read both views)" ||
+        "postgresql $version, $db as of $as_of$note ($(printf '%.1f' "$(echo "$end - $start" | bc)") s to read both views)" \
+        "$work/types.json" postgres ||
         failures=$((failures + 1))
 }
 

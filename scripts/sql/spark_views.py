@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """Runs the script of `wotrules sql --dialect spark` in Spark SQL (local mode) over CAcert's
 tables read from a SQLite database `wotrules import` wrote (tables.py), and writes the
-views' rows as JSON lines.
+views' rows as JSON lines and their columns' types as JSON.
 
-    spark_views.py DB.sqlite SCRIPT.sql AS_OF RECORDS.jsonl MEMBERS.jsonl WAREHOUSE
+    spark_views.py DB.sqlite SCRIPT.sql FORM AS_OF RECORDS.jsonl MEMBERS.jsonl WAREHOUSE TYPES.json ANSI
 
-AS_OF is the date set in `wotrules_params` (the support request is the case's); a script
-printed with `--as-of` ignores it. The tables of `wotrules sql --tables` are written as
-Parquet under the directory WAREHOUSE. Each table becomes a temporary view, as a table of a
-distributed catalogue (Hive, Delta) would be named in production.
+The date and the case's support request are set as the README says: the script is run,
+`INSERT OVERWRITE TABLE wotrules_params VALUES (…)` replaces the parameters' row, and a
+script of `--tables` (FORM `tables`; else `views`) is run again (its tables are computed as of the parameters when it
+runs); plain views read the row when queried. A script printed with `--as-of` has the date
+written in. The tables are Parquet under the directory WAREHOUSE. ANSI is `true` or
+`false` (`spark.sql.ansi.enabled`). Each of CAcert's tables becomes a temporary view, as a
+table of a distributed catalogue (Hive, Delta) would be named in production. Prints the
+seconds the script and the two queries took (Spark's start left out).
 """
 import datetime
+import json
 import sys
+import time
 
 from pyspark.sql import SparkSession
 from pyspark.sql.types import DateType, LongType, StringType, StructField, StructType, TimestampType
@@ -31,8 +37,25 @@ def convert(kind, value):
     return value
 
 
+def literal(text):
+    """A Spark SQL string literal, or NULL."""
+    if text is None:
+        return "NULL"
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def run(spark, script):
+    """The script's statements, one after another (each ends with `;` at a line's end: a
+    text literal holds no line break, the dialect escapes it)."""
+    with open(script, encoding="utf-8") as f:
+        for statement in f.read().split(";\n"):
+            body = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
+            if body.strip():
+                spark.sql(body)
+
+
 def main():
-    database, script, as_of, records_file, members_file, warehouse = sys.argv[1:7]
+    database, script, form, as_of, records_file, members_file, warehouse, types_file, ansi = sys.argv[1:10]
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("wotrules")
@@ -40,7 +63,7 @@ def main():
         .config("spark.driver.memory", "4g")
         .config("spark.sql.warehouse.dir", warehouse)
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.ansi.enabled", ansi)
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -52,25 +75,26 @@ def main():
             for row in tables[table]
         ]
         spark.createDataFrame(rows, schema).createOrReplaceTempView(table)
+    start = time.monotonic()
+    run(spark, script)
     ticket, by, mismatch = request
-    params = spark.createDataFrame(
-        [(datetime.date.fromisoformat(as_of), ticket, by, mismatch)],
-        "as_of date, ticket string, requested_by string, mismatch string",
+    spark.sql(
+        f"INSERT OVERWRITE TABLE wotrules_params VALUES (DATE'{as_of}', "
+        f"{literal(ticket)}, {literal(by)}, {literal(mismatch)})"
     )
-    # One statement a line or more, each ending with `;` at the end of a line (a text
-    # literal holds no line break: the dialect escapes it). The script's wotrules_params
-    # (today) is replaced by the date and request asked for before anything reads it.
-    with open(script, encoding="utf-8") as f:
-        for statement in f.read().split(";\n"):
-            body = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
-            if body.strip():
-                spark.sql(body)
-            if "VIEW wotrules_params " in body:
-                params.createOrReplaceTempView("wotrules_params")
+    if form == "tables":
+        run(spark, script)
+    types = {}
     for view, path in (("wotrules_records", records_file), ("wotrules_members", members_file)):
         with open(path, "w", encoding="utf-8") as out:
             for line in spark.sql(f"SELECT * FROM {view}").toJSON().collect():
                 out.write(line + "\n")
+        for column, kind in spark.table(view).dtypes:
+            types[f"{view}.{column}"] = kind
+    took = time.monotonic() - start
+    with open(types_file, "w", encoding="utf-8") as out:
+        json.dump(types, out)
+    print(f"{took:.1f}")
     spark.stop()
 
 

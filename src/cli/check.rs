@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Exit, TextOrJson, emit, emit_error, exit_for};
-use crate::diag::{Diagnostic, render_styled};
-use crate::session::RulesFrom;
-use crate::words::counted;
+use wotrules_core::diag::{Diagnostic, render_styled};
+use wotrules_core::words::counted;
+use wotrules_session::RulesFrom;
 
 #[derive(Args)]
 pub(super) struct CheckArgs {
@@ -28,7 +28,7 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
             Err(diagnostics) => diagnostics.as_slice(),
         };
         let document = serde_json::json!({
-            "format": crate::report::JSON_FORMAT,
+            "format": wotrules_features::report::JSON_FORMAT,
             "tool": concat!("wotrules ", env!("CARGO_PKG_VERSION")),
             "ok": result.is_ok(),
             "rule_files": counts.rule_files,

@@ -7,12 +7,12 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{DataArgs, Exit, dataset, emit, parse_as_of, rules};
-use crate::diff::{
+use wotrules_features::diff::{
     Sides, Versions, compare, count_changes, render_diff_json, render_diff_markdown,
     render_diff_text,
 };
-use crate::report::Privacy;
-use crate::session::RulesFrom;
+use wotrules_features::report::Privacy;
+use wotrules_session::RulesFrom;
 
 /// The forms of a diff.
 #[derive(Clone, Copy, PartialEq, ValueEnum)]

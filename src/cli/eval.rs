@@ -7,12 +7,12 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::{DataArgs, Exit, Format, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
-use crate::eval::{Explain, Selection, decide, summarize};
-use crate::report::{
+use wotrules_core::eval::{Explain, Selection, decide, summarize};
+use wotrules_features::report::{
     Markup, Privacy, render_json, render_summary_json, render_summary_text, render_text,
     render_wiki,
 };
-use crate::session::RulesFrom;
+use wotrules_session::RulesFrom;
 
 #[derive(Args)]
 pub(super) struct EvalArgs {

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Exit, emit, fail};
-use crate::diag::{Diagnostic, Location};
-use crate::reformat::format_rule_file;
-use crate::store::{Replaces, Target, rule_sources, write_file};
+use wotrules_core::diag::{Diagnostic, Location};
+use wotrules_features::fmt::format_rule_file;
+use wotrules_store::{Replaces, Target, rule_sources, write_file};
 
 #[derive(Args)]
 pub(super) struct FmtArgs {

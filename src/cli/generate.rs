@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Exit, emit, fail};
-use crate::generate::{generate, read_profile};
-use crate::store::{Replaces, Target, import_case, read_text, write_mysql_dump_file};
-use crate::words::counted;
+use wotrules_core::words::counted;
+use wotrules_features::generate::{generate, read_profile};
+use wotrules_store::{Replaces, Target, import_case, read_text, write_mysql_dump_file};
 
 /// The profile `gen` uses unless told otherwise, so that it runs anywhere.
 const BUILT_IN_PROFILE: &str = include_str!("../../benches/population.yaml");

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Exit, emit, emit_error, fail};
-use crate::diag::{Diagnostic, render_styled};
-use crate::store::{
+use wotrules_core::diag::{Diagnostic, render_styled};
+use wotrules_core::words::counted;
+use wotrules_store::{
     Charset, DumpOptions, DumpReport, DumpSource, Replaces, Target, Zone, import_case,
     import_mysql_dump, read_case_file, same_file,
 };
-use crate::words::counted;
 
 #[derive(Args)]
 pub(super) struct ImportArgs {

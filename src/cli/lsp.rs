@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Exit, emit_error};
-use crate::lsp::Ending;
+use wotrules_lsp::Ending;
 
 #[derive(Args)]
 pub(super) struct LspArgs {
@@ -16,8 +16,9 @@ pub(super) struct LspArgs {
 
 pub(super) fn run(args: &LspArgs) -> Exit {
     let input = std::io::BufReader::new(std::io::stdin());
-    let (connection, threads) = crate::lsp::transport::connect(input, Box::new(std::io::stdout()));
-    let served = crate::lsp::serve(&connection, args.rules.clone());
+    let (connection, threads) =
+        wotrules_lsp::transport::connect(input, Box::new(std::io::stdout()));
+    let served = wotrules_lsp::serve(&connection, args.rules.clone());
     drop(connection);
     // The reader may be waiting on standard input, which the client keeps open: only the
     // writer, which ends with the connection, is waited for.

@@ -7,13 +7,13 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::{DataArgs, Exit, dataset, emit, emit_error, parse_as_of, rules};
-use crate::diag::Diagnostic;
-use crate::mailing::{
+use wotrules_core::diag::Diagnostic;
+use wotrules_features::mailing::{
     MailingError, compose, message_file, render_dry_run, render_eml, render_index, summarize,
     summary_line,
 };
-use crate::session::RulesFrom;
-use crate::store::NewDirectory;
+use wotrules_session::RulesFrom;
+use wotrules_store::NewDirectory;
 
 #[derive(Args)]
 pub(super) struct MailingArgs {
@@ -135,7 +135,7 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         emit_error(&format!(
             "error: member {}: {}\n",
             not_mailed.member,
-            crate::escape::escape_control(&not_mailed.reason)
+            wotrules_core::escape::escape_control(&not_mailed.reason)
         ));
     }
     if summary.errors > 0 {
@@ -150,7 +150,7 @@ fn parse_written(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, St
     if let Ok(written) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(written);
     }
-    crate::store::parse_date(text)
+    wotrules_store::parse_date(text)
         .map(|day| {
             day.and_time(chrono::NaiveTime::MIN)
                 .and_utc()

@@ -19,9 +19,9 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::diag::{Diagnostic, Kind, render_styled};
-use crate::session::Rules;
-use crate::session::{DataFrom, RulesFrom};
+use wotrules_core::diag::{Diagnostic, Kind, render_styled};
+use wotrules_session::Rules;
+use wotrules_session::{DataFrom, RulesFrom};
 
 /// How a run ended; the process exit code (the README's table lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,11 +136,11 @@ pub fn run() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Schema => {
-            emit(&crate::rules::json_schema());
+            emit(&wotrules_core::rules::json_schema());
             Exit::Success
         }
         Command::Functions => {
-            emit(&crate::builtins::reference());
+            emit(&wotrules_core::builtins::reference());
             Exit::Success
         }
         Command::Test(args) => test::run(&args),
@@ -210,7 +210,7 @@ enum Format {
 }
 
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
-    crate::store::parse_date(text)
+    wotrules_store::parse_date(text)
 }
 
 /// Writes diagnostics to standard error; a closed stderr is no reason to panic.
@@ -302,7 +302,7 @@ fn dataset(
     data: &DataFrom,
     as_of: Option<NaiveDate>,
     contacts: bool,
-) -> Result<crate::data::Dataset, Exit> {
+) -> Result<wotrules_core::data::Dataset, Exit> {
     data.dataset(rules, as_of, contacts).map_err(|diagnostics| {
         emit_error(&render_styled(&diagnostics));
         Exit::BadInput
@@ -332,7 +332,7 @@ fn members_bar(total: usize, what: &str) -> indicatif::ProgressBar {
 /// `eval` with the outputs of `rules` as the values `--explain` and `--why-not` complete
 /// (`level`; `level=assurer`, one for each value of an enumerated or boolean output).
 fn with_outputs(eval: clap::Command, rules: &Rules) -> clap::Command {
-    use crate::lang::Type;
+    use wotrules_core::lang::Type;
     let program = &rules.program;
     let outputs = program.member_outputs.iter().chain(&program.record_outputs);
     let names: Vec<String> = outputs.clone().map(|o| o.name.clone()).collect();

@@ -3,22 +3,47 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{Exit, emit, emit_error, parse_as_of, rules};
-use crate::diag::{Diagnostic, Location, render_styled};
-use crate::plan::{Plan, Refusal};
-use crate::session::RulesFrom;
-use crate::sql::{Dialect, Form, Origin, script};
-use crate::words::counted;
+use wotrules_core::diag::{Diagnostic, Location, render_styled};
+use wotrules_core::plan::{Plan, Refusal};
+use wotrules_core::words::counted;
+use wotrules_features::sql::{Dialect, Form, Origin, script};
+use wotrules_session::RulesFrom;
+
+/// `--dialect`: the engines the views are printed for.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Engine {
+    /// SQLite 3.35 or later (a database `wotrules import` wrote).
+    Sqlite,
+    /// MariaDB 10.5 or later, or MySQL 8 (CAcert's production schema).
+    Mariadb,
+    /// PostgreSQL 12 or later.
+    Postgres,
+    /// Spark SQL 3.4 or later.
+    Spark,
+}
+
+impl Engine {
+    fn dialect(self) -> Dialect {
+        match self {
+            Self::Sqlite => Dialect::Sqlite,
+            Self::Mariadb => Dialect::Mariadb,
+            Self::Postgres => Dialect::Postgres,
+            Self::Spark => Dialect::Spark,
+        }
+    }
+}
 
 #[derive(Args)]
 pub(super) struct SqlArgs {
     /// The engine the views are for.
     #[arg(long, value_enum)]
-    dialect: Dialect,
-    /// Decide as of this date, written into the views (default: the date in the table
-    /// `wotrules_params`, read when the views are queried).
+    dialect: Engine,
+    /// Decide as of this date, written into the views (default: the date kept in the
+    /// database, read when the views are queried: `wotrules_case` in SQLite, the one-row
+    /// table `wotrules_params` elsewhere; today until set).
     #[arg(long, value_parser = parse_as_of)]
     as_of: Option<NaiveDate>,
     /// The rules directory.
@@ -26,15 +51,16 @@ pub(super) struct SqlArgs {
     rules: PathBuf,
     /// Keep the steps between CAcert's tables and the views in tables (mariadb, spark):
     /// in MariaDB computed by the procedure `wotrules_refresh()`, to call after the data or
-    /// the date changed; in Spark by the script. Both compute a common table expression
-    /// again for every reference to it, which makes the plain views slow beyond a few
-    /// hundred members.
+    /// the date changed; in Spark by the script, to run again then. Both compute a common
+    /// table expression again for every reference to it, which makes the plain views slow
+    /// beyond a few hundred members.
     #[arg(long)]
     tables: bool,
 }
 
 pub(super) fn run(args: &SqlArgs) -> Exit {
-    if args.tables && !matches!(args.dialect, Dialect::Mariadb | Dialect::Spark) {
+    let dialect = args.dialect.dialect();
+    if args.tables && !matches!(dialect, Dialect::Mariadb | Dialect::Spark) {
         emit_error(
             &Diagnostic::input_error("usage", "--tables is for the mariadb and spark dialects")
                 .help("the other engines compute each step once inside the views")
@@ -57,7 +83,7 @@ pub(super) fn run(args: &SqlArgs) -> Exit {
             } else {
                 Form::Views
             };
-            script(&plan, args.dialect, form, &origin)
+            script(&plan, dialect, form, &origin)
         });
     match printed {
         Ok(script) => {
@@ -67,13 +93,13 @@ pub(super) fn run(args: &SqlArgs) -> Exit {
         Err(refusals) => {
             let diagnostics: Vec<Diagnostic> = refusals
                 .iter()
-                .map(|refusal| diagnostic(&rules.root, args.dialect, refusal))
+                .map(|refusal| diagnostic(&rules.root, dialect, refusal))
                 .collect();
             emit_error(&render_styled(&diagnostics));
             emit_error(&format!(
                 "{} outside the SQL fragment ({})\n",
                 counted(diagnostics.len(), "rule"),
-                args.dialect.name()
+                dialect.name()
             ));
             Exit::RuleErrors
         }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{Exit, emit, emit_error, fail, rules};
-use crate::diag::{Diagnostic, render_styled};
-use crate::ruletest::{Suite, load_tests, render};
-use crate::session::RulesFrom;
+use wotrules_core::diag::{Diagnostic, render_styled};
+use wotrules_features::ruletest::{Suite, load_tests, render};
+use wotrules_session::RulesFrom;
 
 #[derive(Args)]
 pub(super) struct TestArgs {

@@ -4,14 +4,14 @@
 use chrono::NaiveDate;
 
 use super::{Exit, Format, emit, emit_error, fail, usage};
-use crate::diag::render_styled;
-use crate::lang::Scope;
-use crate::report::{Markup, Privacy};
-use crate::session::Rules;
-use crate::session::{DataFrom, as_of_for};
-use crate::whynot::{
-    Question, Rows, render_why_not, render_why_not_json, render_why_not_wiki, why_not,
+use wotrules_core::diag::render_styled;
+use wotrules_core::lang::Scope;
+use wotrules_features::report::{Markup, Privacy};
+use wotrules_features::whynot::{
+    Question, render_why_not, render_why_not_json, render_why_not_wiki, why_not,
 };
+use wotrules_session::Rules;
+use wotrules_session::{DataFrom, as_of_for};
 
 /// What `eval` was asked besides `--why-not`.
 pub(super) struct Asked<'a> {
@@ -47,17 +47,11 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
         }
     };
     let as_of = as_of_for(asked.as_of, &case);
-    let rows = Rows {
-        request: &case.request,
-        members: &case.members,
-        records: &case.records,
-        texts: &case.texts,
-    };
     let wanted = &question.wanted;
     let Some(answer) = why_not(
         program,
         &rules.why_not,
-        rows,
+        &case,
         as_of,
         id,
         question.definition,
