@@ -25,7 +25,7 @@ use wotrules_session::{DataFrom, RulesFrom};
 
 /// How a run ended; the process exit code (the README's table lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// Everything worked.
     Success = 0,
     /// The rules are at fault: they have errors (`check`, every command), an output failed
@@ -130,7 +130,7 @@ enum Command {
 }
 
 /// Runs the command line and returns the exit code.
-pub fn run() -> ExitCode {
+pub(crate) fn run() -> ExitCode {
     let exit = match Cli::parse().command {
         Command::Check(args) => check::run(&args),
         Command::Eval(args) => eval::run(&args),

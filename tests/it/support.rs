@@ -4,23 +4,23 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The crate root (where `rules/`, `tests/` and `examples/` are).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// What a run of `wotrules` printed and how it exited.
-pub struct Run {
+pub(crate) struct Run {
     /// Exit code (`None` when killed by a signal).
-    pub code: Option<i32>,
+    pub(crate) code: Option<i32>,
     /// Standard output.
-    pub stdout: String,
+    pub(crate) stdout: String,
     /// Standard error.
-    pub stderr: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     /// Output, error output and exit code in one text, for a snapshot.
-    pub fn transcript(&self) -> String {
+    pub(crate) fn transcript(&self) -> String {
         format!(
             "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
             self.code, self.stdout, self.stderr
@@ -29,7 +29,7 @@ impl Run {
 }
 
 /// Runs `wotrules` with `args` in `dir`.
-pub fn wotrules(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn wotrules(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_wotrules"))
         .args(args)
         .current_dir(dir)
@@ -43,7 +43,7 @@ pub fn wotrules(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// Runs `wotrules` with `args` in `dir`, with `input` on its standard input.
-pub fn wotrules_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Run {
+pub(crate) fn wotrules_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Run {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_wotrules"))
         .args(args)
@@ -69,7 +69,7 @@ pub fn wotrules_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Run {
 
 /// insta settings: snapshots in the top-level `snapshots/`, the rules digest redacted
 /// (it changes with every rule edit; the decisions are what is reviewed).
-pub fn snapshot_settings() -> insta::Settings {
+pub(crate) fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
@@ -82,7 +82,7 @@ pub fn snapshot_settings() -> insta::Settings {
 }
 
 /// The `*.yaml` files directly in `dir`, sorted.
-pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("the test data directory exists")
         .map(|entry| entry.expect("a directory entry").path())
@@ -93,7 +93,7 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The file name of `path` (as UTF-8).
-pub fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .and_then(|n| n.to_str())
         .expect("a UTF-8 file name")
@@ -101,7 +101,7 @@ pub fn file_name(path: &Path) -> String {
 }
 
 /// Copies the directory tree `from` to `to` (created when missing).
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create directory");
     for entry in std::fs::read_dir(from).expect("read directory") {
         let path = entry.expect("entry").path();
@@ -115,7 +115,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Replaces the first `from` in the file at `path` with `to` (which must be there).
-pub fn replace_in(path: &Path, from: &str, to: &str) {
+pub(crate) fn replace_in(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("a readable file");
     assert!(text.contains(from), "{} contains {from}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).expect("a writable file");

@@ -26,7 +26,7 @@ pub enum Param {
 
 impl Param {
     /// The type as written in the language.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Int => "int",
             Self::Bool => "bool",
@@ -88,7 +88,7 @@ pub enum Implementation {
 
 impl Implementation {
     /// Calls the function on `args`.
-    pub fn call(self, args: &[&Value]) -> Result<Value, MetMissing> {
+    pub(crate) fn call(self, args: &[&Value]) -> Result<Value, MetMissing> {
         match (self, args) {
             (Implementation::Values(call), _) => call(args),
             (Implementation::TextTest(test), [Value::Text(a), Value::Text(b)]) => {
@@ -196,7 +196,7 @@ pub struct BuiltinId(u8);
 
 impl BuiltinId {
     /// The function called `name`.
-    pub fn lookup(name: &str) -> Option<Self> {
+    pub(crate) fn lookup(name: &str) -> Option<Self> {
         BUILTINS
             .iter()
             .position(|b| b.name == name)
@@ -242,7 +242,7 @@ fn pick(args: &[&Value], smaller: bool) -> Result<Value, MetMissing> {
 
 /// Whether `word` stands in `text` as a whole word (bounded by non-alphanumerics), in any case
 /// (public for the hand-written baseline of the benchmarks, which must test words as fast).
-pub fn has_word(text: &str, word: &str) -> bool {
+pub(crate) fn has_word(text: &str, word: &str) -> bool {
     if word.is_empty() {
         return false;
     }

@@ -104,7 +104,7 @@ impl Diagnostic {
     }
 
     /// A new warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, message)
@@ -124,7 +124,7 @@ impl Diagnostic {
     }
 
     /// Adds a related place.
-    pub fn note(mut self, location: Location, text: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, location: Location, text: impl Into<String>) -> Self {
         self.notes.push((location, text.into()));
         self
     }

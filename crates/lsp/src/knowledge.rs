@@ -38,7 +38,7 @@ impl Workspace {
     /// Markdown about the name at `position` of `path`: a definition's type, scope, cite and
     /// file; a field's type and its note in the schema; a built-in's signature and doc; an
     /// outcome value's enumeration and the rows that give it.
-    pub fn hover(&self, path: &Path, position: Position) -> Option<String> {
+    pub(crate) fn hover(&self, path: &Path, position: Position) -> Option<String> {
         let text = self.text(path)?;
         let (line, offset) = line_at(&text, position)?;
         let rules = self.last_good.as_ref()?;
@@ -84,7 +84,7 @@ impl Workspace {
 
     /// Where the name at `position` is defined: a definition's name in its rule file (from
     /// a use, or from an override's `target:`), or a field's line in the schema.
-    pub fn definition(&self, path: &Path, position: Position) -> Option<Location> {
+    pub(crate) fn definition(&self, path: &Path, position: Position) -> Option<Location> {
         let text = self.text(path)?;
         let (line, offset) = line_at(&text, position)?;
         let word = word_at(line, offset, false)?;
@@ -106,7 +106,7 @@ impl Workspace {
 
     /// Every place the definition at `position` is named: its definition, every use
     /// (`record.name`, `r.name`) and every override's `target:`, across the rule files.
-    pub fn references(&self, path: &Path, position: Position) -> Vec<Location> {
+    pub(crate) fn references(&self, path: &Path, position: Position) -> Vec<Location> {
         let found = || -> Option<Vec<Location>> {
             let text = self.text(path)?;
             let (line, offset) = line_at(&text, position)?;
@@ -154,7 +154,7 @@ impl Workspace {
     /// definitions of that scope, after `request.` its fields, in an `outcome:` the values
     /// of the enumeration the enclosing definition yields, elsewhere the built-ins, the
     /// keywords and the names an expression starts from.
-    pub fn completion(&self, path: &Path, position: Position) -> Vec<CompletionItem> {
+    pub(crate) fn completion(&self, path: &Path, position: Position) -> Vec<CompletionItem> {
         let Some(text) = self.text(path) else {
             return Vec::new();
         };
@@ -245,7 +245,7 @@ impl Workspace {
     }
 
     /// The definitions and overrides of the rule file `path`.
-    pub fn symbols(&self, path: &Path) -> Vec<DocumentSymbol> {
+    pub(crate) fn symbols(&self, path: &Path) -> Vec<DocumentSymbol> {
         let Some(text) = self.text(path) else {
             return Vec::new();
         };

@@ -31,7 +31,7 @@ use lsp_types::{
 };
 
 pub use text::{path_to_uri, uri_to_path};
-pub use workspace::Workspace;
+pub(crate) use workspace::Workspace;
 
 /// How a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

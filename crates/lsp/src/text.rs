@@ -40,12 +40,12 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 /// The UTF-16 column of the character at index `chars` of `line`.
-pub fn utf16_column(line: &str, chars: usize) -> u32 {
+pub(crate) fn utf16_column(line: &str, chars: usize) -> u32 {
     line.chars().take(chars).map(char::len_utf16).sum::<usize>() as u32
 }
 
 /// The byte offset in `line` of UTF-16 column `column` (the line's end when past it).
-pub fn byte_of_utf16(line: &str, column: u32) -> usize {
+pub(crate) fn byte_of_utf16(line: &str, column: u32) -> usize {
     let mut units = 0;
     for (offset, c) in line.char_indices() {
         if units >= column as usize {
@@ -57,7 +57,7 @@ pub fn byte_of_utf16(line: &str, column: u32) -> usize {
 }
 
 /// The line of `text` at `position`, and the byte offset of the position in it.
-pub fn line_at(text: &str, position: Position) -> Option<(&str, usize)> {
+pub(crate) fn line_at(text: &str, position: Position) -> Option<(&str, usize)> {
     let line = text.lines().nth(position.line as usize)?;
     Some((line, byte_of_utf16(line, position.character)))
 }
@@ -65,7 +65,7 @@ pub fn line_at(text: &str, position: Position) -> Option<(&str, usize)> {
 /// A name under the cursor, with what is written before its dot (`record` in
 /// `record.level`; empty without a dot).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
+pub(crate) struct Word {
     /// The name (letters, digits, `_` and, for an outcome value, `-`).
     pub name: String,
     /// The name before the dot, when there is one.
@@ -77,7 +77,7 @@ pub struct Word {
 }
 
 /// The word at byte `offset` of `line`, hyphens included when `hyphens`.
-pub fn word_at(line: &str, offset: usize, hyphens: bool) -> Option<Word> {
+pub(crate) fn word_at(line: &str, offset: usize, hyphens: bool) -> Option<Word> {
     let part = |c: char| c.is_ascii_alphanumeric() || c == '_' || (hyphens && c == '-');
     let bytes = line.as_bytes();
     let mut start = offset.min(line.len());

@@ -6,6 +6,7 @@
 //! or not a JSON-RPC message) is answered with a JSON-RPC error (-32700 or -32600, id null
 //! when it has none) and reading goes on at the next header, found even where it follows a
 //! body sent without one on the same line. Headers may end with CRLF or LF alone.
+#![deny(clippy::indexing_slicing)]
 
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex};
@@ -14,10 +15,10 @@ use lsp_server::{Connection, Message};
 use serde_json::{Value as Json, json};
 
 /// The largest message read: far above any rule file, far below memory.
-pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 64 << 20;
 
 /// The longest header line kept (a longer line is not a header).
-pub const MAX_HEADER_LINE_BYTES: usize = 4096;
+pub(crate) const MAX_HEADER_LINE_BYTES: usize = 4096;
 
 /// JSON-RPC's code for a message that is not JSON.
 const PARSE_ERROR: i32 = -32700;
@@ -26,7 +27,7 @@ const INVALID_REQUEST: i32 = -32600;
 
 /// What the reader found next.
 #[derive(Debug)]
-pub enum Incoming {
+pub(crate) enum Incoming {
     /// A well-formed message.
     Message(Message),
     /// Something that is not one: answered with an error and skipped.
@@ -41,7 +42,7 @@ pub enum Incoming {
 }
 
 /// Reads framed messages from `input`, never more than a bounded amount at a time.
-pub struct Reader<R> {
+pub(crate) struct Reader<R> {
     input: R,
     /// Skipping what is not a header after a malformed message, until the next
     /// `Content-Length` (one error for the whole of it).
@@ -52,7 +53,7 @@ pub struct Reader<R> {
 
 impl<R: BufRead> Reader<R> {
     /// A reader of `input` from its start.
-    pub fn new(input: R) -> Self {
+    pub(crate) fn new(input: R) -> Self {
         Self {
             input,
             resyncing: false,
@@ -217,20 +218,20 @@ fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Where messages are written: one frame at a time, from any thread.
 #[derive(Clone)]
-pub struct Writer {
+pub(crate) struct Writer {
     output: Arc<Mutex<Box<dyn Write + Send>>>,
 }
 
 impl Writer {
     /// A writer of frames to `output`.
-    pub fn new(output: Box<dyn Write + Send>) -> Self {
+    pub(crate) fn new(output: Box<dyn Write + Send>) -> Self {
         Self {
             output: Arc::new(Mutex::new(output)),
         }
     }
 
     /// Writes one JSON value as a frame; an error means the client is gone.
-    pub fn write(&self, value: &Json) -> std::io::Result<()> {
+    pub(crate) fn write(&self, value: &Json) -> std::io::Result<()> {
         let body = serde_json::to_vec(value)?;
         let mut output = self
             .output

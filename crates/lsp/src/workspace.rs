@@ -17,7 +17,7 @@ use wotrules_store::{RULE_TESTS_FOLDER, read_case, rule_sources};
 
 /// What kind of file an open document is, by where it lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     /// `schema.yaml` or a rule file under the rules directory.
     Rules,
     /// A rule-test file (`RULES/tests/*.yaml`).
@@ -29,7 +29,7 @@ pub enum FileKind {
 }
 
 /// The rules directory and the open documents.
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// The rules directory, absolute.
     pub rules: PathBuf,
     /// The unsaved text of every open document, by absolute path.
@@ -44,11 +44,11 @@ pub struct Workspace {
 }
 
 /// The diagnostics to publish, per file (an empty list clears a file's).
-pub type Published = BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>;
+pub(crate) type Published = BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>;
 
 impl Workspace {
     /// A workspace of the rules directory `rules`.
-    pub fn new(rules: PathBuf) -> Self {
+    pub(crate) fn new(rules: PathBuf) -> Self {
         let rules = std::fs::canonicalize(&rules).unwrap_or(rules);
         Self {
             rules,
@@ -60,7 +60,7 @@ impl Workspace {
     }
 
     /// Where `path` lies, and so how it is checked.
-    pub fn kind(&self, path: &Path, text: &str) -> FileKind {
+    pub(crate) fn kind(&self, path: &Path, text: &str) -> FileKind {
         let tests = self.rules.join(RULE_TESTS_FOLDER);
         let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if !is_yaml {
@@ -79,7 +79,7 @@ impl Workspace {
     }
 
     /// The text of `path`: the editor's when open, else the file's.
-    pub fn text(&self, path: &Path) -> Option<String> {
+    pub(crate) fn text(&self, path: &Path) -> Option<String> {
         match self.open.get(path) {
             Some(text) => Some(text.clone()),
             None => std::fs::read_to_string(path).ok(),
@@ -89,7 +89,7 @@ impl Workspace {
     /// The edit that puts a rule file in canonical form (`wotrules fmt`): the whole text
     /// replaced, none when it is already canonical; `None` for another kind of file, or a
     /// rule file `fmt` refuses.
-    pub fn formatting(&self, path: &Path) -> Option<Vec<lsp_types::TextEdit>> {
+    pub(crate) fn formatting(&self, path: &Path) -> Option<Vec<lsp_types::TextEdit>> {
         let text = self.text(path)?;
         let is_rule_file =
             self.kind(path, &text) == FileKind::Rules && path != self.rules.join("schema.yaml");
@@ -108,7 +108,7 @@ impl Workspace {
     /// Checks the rule set with the open texts, then every open rule test and case file;
     /// the diagnostics of every file that has some, and an empty list for every file that
     /// had some before and has none now.
-    pub fn check(&mut self) -> Published {
+    pub(crate) fn check(&mut self) -> Published {
         let mut found: Vec<Diagnostic> = Vec::new();
         match self.sources() {
             Ok(sources) => {

@@ -37,7 +37,7 @@ pub struct Rules {
 }
 
 /// Checked rules and their warnings, or every diagnostic that stopped them.
-pub type Checked = Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>>;
+pub(crate) type Checked = Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Where rules come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,7 @@ impl RulesFrom {
 
     /// The checked rules and their warnings, or every diagnostic that stopped them (their
     /// [`wotrules_core::diag::Kind`] says whether the rules or the input are at fault).
-    pub fn check(&self) -> Checked {
+    pub(crate) fn check(&self) -> Checked {
         check_sources(match self {
             Self::Directory(dir) => rule_sources(dir),
             Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),

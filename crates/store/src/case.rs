@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{parse_date, parse_datetime};
@@ -15,7 +14,7 @@ use wotrules_core::yaml::{Field, Place, shorten};
 
 /// The largest `points` or `awarded` a case file may give a record (either sign): a hand-written
 /// case with more is a typo. Databases are read as they are.
-pub const MAX_CASE_POINTS: i64 = 1000;
+pub(crate) const MAX_CASE_POINTS: i64 = 1000;
 
 /// A case file.
 #[derive(Debug, Deserialize)]

@@ -19,27 +19,27 @@ static HANDLER: OnceLock<bool> = OnceLock::new();
 
 /// Starts handling the signals that end the process; called before a temporary is created,
 /// so that none exists unregistered while a signal could end the process.
-pub fn arm() {
+pub(crate) fn arm() {
     HANDLER.get_or_init(start_handler);
 }
 
 /// Removes `path` (and what SQLite keeps beside it) if the process is ended by a signal,
 /// until [`forget`] is called for it; [`arm`] must have been called.
-pub fn register(path: &Path) {
+pub(crate) fn register(path: &Path) {
     if let Ok(mut registered) = REGISTERED.lock() {
         registered.insert(path.to_path_buf());
     }
 }
 
 /// `path` no longer needs removing (it was renamed into place, or removed).
-pub fn forget(path: &Path) {
+pub(crate) fn forget(path: &Path) {
     if let Ok(mut registered) = REGISTERED.lock() {
         registered.remove(path);
     }
 }
 
 /// Removes a temporary file or directory, and a SQLite journal beside it.
-pub fn remove(path: &Path) {
+pub(crate) fn remove(path: &Path) {
     let is_directory = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
     if is_directory {
         let _ = std::fs::remove_dir_all(path);

@@ -118,9 +118,6 @@ impl NewDirectory {
         cleanup::forget(&path);
         renamed
     }
-
-    /// Removes what was written.
-    pub fn abandon(self) {}
 }
 
 impl Drop for NewDirectory {

@@ -10,7 +10,7 @@ use wotrules_core::rules::{RuleSources, SourceText};
 pub const RULE_TESTS_FOLDER: &str = "tests";
 
 /// The largest text file read, in bytes: far above any rule or case file, far below memory.
-pub const MAX_TEXT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_TEXT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a text file; a missing file, a directory, a device or FIFO, a file over
 /// [`MAX_TEXT_FILE_BYTES`] or non-UTF-8 bytes are a diagnostic. The size is checked before

@@ -25,7 +25,7 @@ pub use sqlite::{ReadOptions, import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,
 /// or `0000-00-00`) means "not set".
-pub fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
+pub(crate) fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String> {
     let text = text.trim();
     if matches!(text, "0000-00-00" | "0000-00-00 00:00:00") {
         return Ok(None);

@@ -16,7 +16,7 @@ use wotrules_core::diag::Diagnostic;
 use super::cleanup;
 
 /// The mode of a file wotrules creates: readable and writable by its owner only.
-pub const PRIVATE_FILE: u32 = 0o600;
+pub(crate) const PRIVATE_FILE: u32 = 0o600;
 
 /// What may stand where a file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,12 +120,12 @@ impl Target {
     }
 
     /// The path as the user gave it.
-    pub fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         &self.shown
     }
 
     /// Whether a file stands there now.
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.existing.is_some()
     }
 }
@@ -163,7 +163,7 @@ pub struct Replacement {
 
 impl Replacement {
     /// Creates an empty, private temporary with a unique name in the target's directory.
-    pub fn beside(target: Target) -> std::io::Result<Self> {
+    pub(crate) fn beside(target: Target) -> std::io::Result<Self> {
         let directory = match target.path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
@@ -186,18 +186,18 @@ impl Replacement {
     }
 
     /// Where the new content is written until it is committed.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.temporary.as_deref().unwrap_or(self.target.path())
     }
 
     /// The target it replaces.
-    pub fn target(&self) -> &Target {
+    pub(crate) fn target(&self) -> &Target {
         &self.target
     }
 
     /// Flushes the temporary to disk, gives it the target's mode and owner (private if
     /// new), and renames it over the target; a target that must be new is never replaced.
-    pub fn commit(mut self) -> std::io::Result<()> {
+    pub(crate) fn commit(mut self) -> std::io::Result<()> {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let Some(temporary) = self.temporary.take() else {
             return Ok(());

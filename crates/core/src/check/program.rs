@@ -245,7 +245,7 @@ pub enum Compare {
 
 impl Compare {
     /// Whether two operands ordered `ordering` (left to right) satisfy the operator.
-    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+    pub(crate) fn holds(self, ordering: std::cmp::Ordering) -> bool {
         use std::cmp::Ordering::{Equal, Greater, Less};
         match self {
             Self::Eq => ordering == Equal,
@@ -258,7 +258,7 @@ impl Compare {
     }
 
     /// The operator as written in the language.
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Self::Eq => "==",
             Self::Ne => "!=",

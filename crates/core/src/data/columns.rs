@@ -103,7 +103,7 @@ impl RecordField {
     }
 
     /// The field's type, as the data provides it.
-    pub fn ty(self) -> Type {
+    pub(crate) fn ty(self) -> Type {
         match self {
             Self::Id | Self::From | Self::To | Self::Points | Self::Awarded => Type::Int,
             Self::Method | Self::Location | Self::Date => Type::Text,
@@ -151,7 +151,7 @@ impl MemberField {
 
 impl RequestField {
     /// The field of this name with its type, as the data provides it.
-    pub fn lookup(name: &str) -> Option<(Self, Type)> {
+    pub(crate) fn lookup(name: &str) -> Option<(Self, Type)> {
         let optional_text = Type::Optional(Box::new(Type::Text));
         Some(match name {
             "ticket" => (Self::Ticket, optional_text),

@@ -70,7 +70,7 @@ impl Dataset {
     /// `evaluated` members are the ones whose outputs are wanted; members that
     /// records name but that have no row get an empty one (unknown date of birth,
     /// no flags, no CATS).
-    pub fn new(
+    pub(crate) fn new(
         as_of: NaiveDate,
         request: Request,
         evaluated: Vec<MemberRow>,
@@ -214,7 +214,7 @@ impl Dataset {
     }
 
     /// A member with more records than [`MAX_RECORDS_PER_MEMBER`]: its id and how many.
-    pub fn overfull_member(&self) -> Option<(i64, usize)> {
+    pub(crate) fn overfull_member(&self) -> Option<(i64, usize)> {
         self.members
             .iter()
             .map(|m| (m.row.id, m.received.max(m.given) as usize))

@@ -9,7 +9,7 @@ use super::texts::Text;
 
 impl RecordRow {
     /// The column of an integer field (`None` for a field of another type).
-    pub fn integer(&self, field: RecordField) -> Option<i64> {
+    pub(crate) fn integer(&self, field: RecordField) -> Option<i64> {
         Some(match field {
             RecordField::Id => self.id,
             RecordField::From => self.from,

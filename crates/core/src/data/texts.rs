@@ -31,7 +31,9 @@ impl Texts {
         if let Some(&known) = index.find(hash, |&t| text_in(bytes, ends, t) == text) {
             return Text(known);
         }
-        // Below 2^32: a database has at most `MAX_TABLE_ROWS` records of three texts each.
+        // Below 2^32: a database has at most `MAX_TABLE_ROWS` (10^9) records of three texts
+        // each, checked when it is read, so the distinct texts are fewer than 2^32.
+        #[allow(clippy::expect_used)]
         let new = u32::try_from(ends.len()).expect("fewer than 2^32 distinct texts");
         bytes.push_str(text);
         ends.push(bytes.len());

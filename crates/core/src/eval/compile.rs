@@ -84,7 +84,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Code yielding any value.
-    pub fn value(&self, code: &'a Code) -> Run<'a, Value> {
+    pub(crate) fn value(&self, code: &'a Code) -> Run<'a, Value> {
         match code {
             Code::Const(value) => {
                 let value = unshared(value);
@@ -217,7 +217,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Code yielding a boolean.
-    pub fn boolean(&self, code: &'a Code) -> Run<'a, bool> {
+    pub(crate) fn boolean(&self, code: &'a Code) -> Run<'a, bool> {
         match code {
             Code::Const(Value::Bool(value)) => Box::new(move |_, _| Ok(*value)),
             Code::Not(inner) => {

@@ -72,7 +72,7 @@ pub struct EvalError(Box<(Failure, Vec<Place>)>);
 
 impl EvalError {
     /// An error of `failure`, not yet placed.
-    pub fn new(failure: Failure) -> Self {
+    pub(crate) fn new(failure: Failure) -> Self {
         Self(Box::new((failure, Vec::new())))
     }
 
@@ -82,7 +82,7 @@ impl EvalError {
     }
 
     /// The definitions the error arose in, innermost first.
-    pub fn places(&self) -> &[Place] {
+    pub(crate) fn places(&self) -> &[Place] {
         &self.0.1
     }
 

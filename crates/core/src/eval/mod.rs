@@ -142,7 +142,7 @@ impl<'a> Evaluation<'a> {
     /// The value of definition `id` for `entity` and the clause that decided it, trying only
     /// its overrides from index `from` on (what `overridden` in override `from - 1` reads);
     /// not memoised.
-    pub fn value_from(
+    pub(crate) fn value_from(
         &mut self,
         id: DefId,
         entity: usize,
@@ -322,7 +322,7 @@ impl<'a> Evaluation<'a> {
     }
 
     /// A field of the entity a definition is decided for, for explanations.
-    pub fn field_value(
+    pub(crate) fn field_value(
         &self,
         scope: Scope,
         entity: usize,

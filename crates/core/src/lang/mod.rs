@@ -24,17 +24,6 @@ pub enum DocumentKind {
     Ruling,
 }
 
-impl DocumentKind {
-    /// The spelling in rule files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Policy => "policy",
-            Self::Motion => "motion",
-            Self::Ruling => "ruling",
-        }
-    }
-}
-
 /// What a definition is computed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename = "unknown-scope", rename_all = "lowercase")]
@@ -79,7 +68,7 @@ pub enum AggregateKind {
 
 impl AggregateKind {
     /// The name as written in the language.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Count => "count",
             Self::CountDistinct => "count_distinct",

@@ -35,7 +35,7 @@ pub enum Type {
 
 impl Type {
     /// This type made optional (an optional type stays as it is).
-    pub fn optional(self) -> Type {
+    pub(crate) fn optional(self) -> Type {
         match self {
             Type::Optional(_) | Type::Null => self,
             other => Type::Optional(Box::new(other)),
@@ -56,7 +56,7 @@ impl Type {
     }
 
     /// Parses a type as written in `schema.yaml` and rule files: `int`, `date?`, `list<finding>`.
-    pub fn parse(text: &str, enums: &HashMap<String, Vec<String>>) -> Option<Type> {
+    pub(crate) fn parse(text: &str, enums: &HashMap<String, Vec<String>>) -> Option<Type> {
         let text = text.trim();
         if let Some(inner) = text.strip_suffix('?') {
             return Type::parse(inner, enums).map(Type::optional);

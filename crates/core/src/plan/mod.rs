@@ -130,7 +130,9 @@ impl<'p> Plan<'p> {
 }
 
 /// Every rule of a definition: its body's rows, then its overrides.
-pub fn rules_of(definition: &crate::check::program::Definition) -> impl Iterator<Item = &Rule> {
+pub(crate) fn rules_of(
+    definition: &crate::check::program::Definition,
+) -> impl Iterator<Item = &Rule> {
     let body: &[Rule] = match &definition.body {
         Body::Value(rule) => std::slice::from_ref(&**rule),
         Body::Cases(rules) | Body::Collect(rules) => rules,
@@ -259,7 +261,7 @@ mod fragment {
     use super::*;
 
     /// Refuses what in `rule`'s condition or value is outside the fragment.
-    pub fn check_rule(program: &Program, scope: Scope, rule: &Rule, out: &mut Vec<Refusal>) {
+    pub(crate) fn check_rule(program: &Program, scope: Scope, rule: &Rule, out: &mut Vec<Refusal>) {
         let kinds = Kinds { program, scope };
         for (code, place) in rule
             .when
@@ -274,7 +276,12 @@ mod fragment {
     }
 
     /// Refuses an item of a `collect:` table that a list column cannot hold.
-    pub fn check_collected(program: &Program, scope: Scope, rule: &Rule, out: &mut Vec<Refusal>) {
+    pub(crate) fn check_collected(
+        program: &Program,
+        scope: Scope,
+        rule: &Rule,
+        out: &mut Vec<Refusal>,
+    ) {
         let kinds = Kinds { program, scope };
         let plain = match &rule.then {
             Code::Const(Value::Text(text)) => !text

@@ -24,7 +24,7 @@ const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename = "a rule file", deny_unknown_fields)]
 #[schemars(rename = "rule file", title = "wotrules rule file")]
-pub struct RuleFileFormat {
+pub(crate) struct RuleFileFormat {
     /// The document id, such as `a20111001.1` or `ap-points`.
     pub id: Field<String>,
     /// The document's title.
@@ -64,7 +64,7 @@ pub struct RuleFileFormat {
         {"required": ["cases"]}, {"required": ["collect"]}
     ])
 )]
-pub struct DefinitionFormat {
+pub(crate) struct DefinitionFormat {
     /// Computed per notary record or per member.
     #[serde(rename = "for")]
     pub scope: Field<Scope>,
@@ -101,7 +101,7 @@ pub struct DefinitionFormat {
     rename = "row",
     extend("oneOf" = [{"required": ["then"]}, {"required": ["outcome"]}])
 )]
-pub struct RowFormat {
+pub(crate) struct RowFormat {
     /// The condition; the last row of `cases` has none.
     #[serde(default)]
     #[schemars(with = "Expression")]
@@ -126,7 +126,7 @@ pub struct RowFormat {
     extend("required" = ["target", "priority", "cite"]),
     extend("oneOf" = [{"required": ["then"]}, {"required": ["outcome"]}])
 )]
-pub struct OverrideFormat {
+pub(crate) struct OverrideFormat {
     /// The definition amended, such as record.counts.
     #[schemars(extend("pattern" = "^(record|member)\\.[A-Za-z_][A-Za-z0-9_]*$"))]
     pub target: Field<String>,
@@ -153,7 +153,7 @@ pub struct OverrideFormat {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename = "a mailing", deny_unknown_fields)]
 #[schemars(rename = "mailing")]
-pub struct MailingFormat {
+pub(crate) struct MailingFormat {
     /// The mailing's name; its messages' files start with it.
     pub id: Field<String>,
     /// The clause ordering the mailing.
@@ -205,7 +205,7 @@ pub fn rule_file_schema() -> serde_json::Value {
 /// store reads CATS, and the changes a "why not" may try.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "the schema", deny_unknown_fields)]
-pub struct SchemaFormat {
+pub(crate) struct SchemaFormat {
     /// The format's version, such as `wotrules/1`.
     #[serde(default)]
     pub schema: Field<String>,
@@ -230,7 +230,7 @@ pub struct SchemaFormat {
 /// `personal:` of the schema: field names per object.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`personal`", deny_unknown_fields)]
-pub struct PersonalFormat {
+pub(crate) struct PersonalFormat {
     /// A notary record's personal fields.
     #[serde(default)]
     pub record: Field<Vec<Field<String>>>,
@@ -240,12 +240,12 @@ pub struct PersonalFormat {
 }
 
 /// A list of names and their types.
-pub type Declarations = Field<Entries<Field<String>>>;
+pub(crate) type Declarations = Field<Entries<Field<String>>>;
 
 /// `store:` of the schema.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`store`", deny_unknown_fields)]
-pub struct StoreFormat {
+pub(crate) struct StoreFormat {
     /// The CATS variant types whose passes are `member.cats_passed`.
     pub cats_types: Field<Vec<Field<i64>>>,
 }
@@ -253,7 +253,7 @@ pub struct StoreFormat {
 /// `fields:` of the schema.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`fields`", deny_unknown_fields)]
-pub struct ObjectsFormat {
+pub(crate) struct ObjectsFormat {
     /// A notary record's fields.
     #[serde(default)]
     pub record: Declarations,
@@ -268,7 +268,7 @@ pub struct ObjectsFormat {
 /// `outputs:` of the schema.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`outputs`", deny_unknown_fields)]
-pub struct OutputsFormat {
+pub(crate) struct OutputsFormat {
     /// Decided per record.
     #[serde(default)]
     pub record: Declarations,
@@ -280,7 +280,7 @@ pub struct OutputsFormat {
 /// `why_not:` of the schema.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`why_not`", deny_unknown_fields)]
-pub struct WhyNotFormat {
+pub(crate) struct WhyNotFormat {
     /// More assurances received, each from a new assurer.
     #[serde(default)]
     pub receive: Field<ReceiveFormat>,
@@ -295,7 +295,7 @@ pub struct WhyNotFormat {
 /// `why_not.receive`.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`why_not.receive`", deny_unknown_fields)]
-pub struct ReceiveFormat {
+pub(crate) struct ReceiveFormat {
     /// The method of each assurance added.
     pub method: Field<String>,
     /// The points of each.
@@ -309,7 +309,7 @@ pub struct ReceiveFormat {
 /// `why_not.cats`.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`why_not.cats`", deny_unknown_fields)]
-pub struct CatsFormat {
+pub(crate) struct CatsFormat {
     /// The clause allowing it.
     pub cite: Field<String>,
 }
@@ -317,7 +317,7 @@ pub struct CatsFormat {
 /// `why_not.repair`.
 #[derive(Debug, Deserialize)]
 #[serde(rename = "`why_not.repair`", deny_unknown_fields)]
-pub struct RepairFormat {
+pub(crate) struct RepairFormat {
     /// The record output that decides the repair.
     pub output: Field<String>,
     /// Its value for a record that may be repaired.

@@ -18,7 +18,7 @@ use crate::syntax::{parse_expression, parse_template};
 use crate::yaml::{Entries, Field};
 
 /// The largest rule file accepted, in bytes.
-pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
 
 /// The version of the rules language a schema may name (`schema:`).
 const SCHEMA_VERSION: &str = "wotrules/1";

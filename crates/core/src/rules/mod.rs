@@ -13,7 +13,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::syntax::ast::{Expr, Span};
 pub use crate::yaml::Place;
 
-pub use crate::lang::{DocumentKind, Scope};
+pub(crate) use crate::lang::{DocumentKind, Scope};
 pub use format::{json_schema, rule_file_schema};
 pub use load::{RuleSources, SourceText, add_rule_file, load_rule_set};
 
@@ -155,16 +155,6 @@ pub enum MailingRole {
     Assuree,
 }
 
-impl MailingRole {
-    /// The spelling in rule files and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Assurer => "assurer",
-            Self::Assuree => "assuree",
-        }
-    }
-}
-
 /// A scripted mailing: one message to each member who stands in `to`'s role of a selected
 /// record, listing all of them. Everything it selects and writes is a named definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,7 +182,7 @@ pub struct Mailing {
 }
 
 /// A declared name and its type, as written.
-pub type FieldDeclaration = (Located<String>, Located<String>);
+pub(crate) type FieldDeclaration = (Located<String>, Located<String>);
 
 /// `rules/schema.yaml`: the fields the data offers, the enumerations, and the outputs.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,7 +204,7 @@ pub struct Schema {
 
 /// One kind of change of the schema's `why_not` (`receive`, `cats`, `repair`) with its
 /// settings as written.
-pub type WhyNotKind = (Located<String>, Vec<(String, Located<String>)>);
+pub(crate) type WhyNotKind = (Located<String>, Vec<(String, Located<String>)>);
 
 /// Everything loaded from a rules directory.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -248,18 +238,18 @@ impl RuleSet {
     }
 
     /// The location of a YAML node, underlining `width` characters.
-    pub fn location(&self, pos: Place, width: usize) -> Location {
+    pub(crate) fn location(&self, pos: Place, width: usize) -> Location {
         let file = &self.files[pos.source];
         Location::in_text(&file.path, &file.text, pos.line, pos.column, width)
     }
 
     /// The location of `span` inside an expression, as a place in the YAML file.
-    pub fn expr_location(&self, source: &ExprSource, span: Span) -> Location {
+    pub(crate) fn expr_location(&self, source: &ExprSource, span: Span) -> Location {
         self.text_location(source.pos, &source.text, span)
     }
 
     /// The location of `span` inside `text`, a YAML scalar starting at `pos`.
-    pub fn text_location(&self, pos: Place, text: &str, span: Span) -> Location {
+    pub(crate) fn text_location(&self, pos: Place, text: &str, span: Span) -> Location {
         let file = &self.files[pos.source];
         let (line, column) = align(&file.text, pos, text, span.start);
         let width = text.get(span.start..span.end).map_or(1, |t| {

@@ -84,7 +84,7 @@ pub struct Aggregate {
     pub filter: Option<Expr>,
 }
 
-pub use crate::lang::AggregateKind;
+pub(crate) use crate::lang::AggregateKind;
 
 /// Prefix operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ pub enum BinaryOp {
 
 impl BinaryOp {
     /// The operator as written in the language.
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Self::Or => "or",
             Self::And => "and",

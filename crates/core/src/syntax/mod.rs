@@ -12,7 +12,7 @@ pub use parse::{ParseError, parse_expression, parse_template};
 pub use pretty::{pretty, pretty_lines};
 
 /// The deepest nesting of brackets and prefix operators an expression may have.
-pub const MAX_EXPRESSION_DEPTH: usize = 64;
+pub(crate) const MAX_EXPRESSION_DEPTH: usize = 64;
 
 /// The longest expression text accepted, in bytes.
-pub const MAX_EXPRESSION_LENGTH: usize = 8 * 1024;
+pub(crate) const MAX_EXPRESSION_LENGTH: usize = 8 * 1024;

@@ -12,7 +12,7 @@ use marked_yaml::{LoadError, LoaderOptions, Node};
 pub use de::{Entries, Field, Place, Problem, from_node, shorten};
 
 /// The deepest nesting of flow collections (`[`, `{`) accepted.
-pub const MAX_NESTING: usize = 64;
+pub(crate) const MAX_NESTING: usize = 64;
 
 /// Why a text is not YAML a reader can use, with its 1-based place.
 #[derive(Debug, Clone, PartialEq, Eq)]

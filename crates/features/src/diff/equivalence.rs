@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use wotrules_core::check::program::{AggregateCode, Body, Code, DefId, Program, Rule};
 
 /// The definitions of an old and a new program, compared as of one date.
-pub struct Equivalence<'a> {
+pub(crate) struct Equivalence<'a> {
     old: &'a Program,
     new: &'a Program,
     as_of: NaiveDate,
@@ -19,7 +19,7 @@ pub struct Equivalence<'a> {
 
 impl<'a> Equivalence<'a> {
     /// Compares the definitions of `old` and `new` for an evaluation as of `as_of`.
-    pub fn new(old: &'a Program, new: &'a Program, as_of: NaiveDate) -> Self {
+    pub(crate) fn new(old: &'a Program, new: &'a Program, as_of: NaiveDate) -> Self {
         Self {
             old,
             new,
@@ -31,7 +31,7 @@ impl<'a> Equivalence<'a> {
     /// Whether old definition `old` and new definition `new` give the same value (or both
     /// fail) for every entity. `false` may be too careful (a rule rewritten to the same
     /// effect is evaluated on both sides), never wrong.
-    pub fn same(&mut self, old: DefId, new: DefId) -> bool {
+    pub(crate) fn same(&mut self, old: DefId, new: DefId) -> bool {
         if let Some(&known) = self.known.get(&(old, new)) {
             return known;
         }

@@ -208,7 +208,7 @@ impl Counts {
 }
 
 /// A value in a change: `absent` for an output one side lacks, `error` for a failed one.
-pub fn show(value: Option<&Result<Value, EvalError>>) -> String {
+pub(crate) fn show(value: Option<&Result<Value, EvalError>>) -> String {
     match value {
         None => "absent".into(),
         Some(Err(_)) => "error".into(),

@@ -4,7 +4,7 @@
 
 /// A mapping entry (with its key) or a sequence item (without), with what precedes it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// A blank line came before it (or before its comments).
     pub blank_before: bool,
     /// Whole-line comments before it, `#` included.
@@ -19,7 +19,7 @@ pub struct Entry {
 
 /// A value as written.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// Nothing after the key.
     Empty,
     /// A scalar or flow collection on the key's line, and the lines continuing it
@@ -35,7 +35,7 @@ pub enum Value {
 }
 
 /// Why a text is not block YAML this formatter reads.
-pub type Unreadable = (usize, String);
+pub(crate) type Unreadable = (usize, String);
 
 struct Reader {
     lines: Vec<String>,
@@ -43,7 +43,7 @@ struct Reader {
 }
 
 /// Reads a document: a block mapping at the left margin.
-pub fn read(text: &str) -> Result<Value, Unreadable> {
+pub(crate) fn read(text: &str) -> Result<Value, Unreadable> {
     let mut reader = Reader {
         lines: text.lines().map(|l| l.trim_end().to_string()).collect(),
         next: 0,
@@ -314,7 +314,7 @@ impl Reader {
 }
 
 /// Writes a value read by [`read`] back, `indent` spaces in.
-pub fn write(value: &Value, indent: usize, out: &mut String) {
+pub(crate) fn write(value: &Value, indent: usize, out: &mut String) {
     match value {
         Value::Mapping(entries, tail) | Value::Sequence(entries, tail) => {
             for (index, entry) in entries.iter().enumerate() {

@@ -15,7 +15,7 @@ use block::{Entry, Value};
 use wotrules_core::syntax::{parse_expression, pretty, pretty_lines};
 
 /// The widest line an expression is written on before it is broken into a folded block.
-pub const LINE_WIDTH: usize = 92;
+pub(crate) const LINE_WIDTH: usize = 92;
 
 /// Why a rule file was not formatted.
 #[derive(Debug, Clone, PartialEq)]

@@ -30,7 +30,7 @@ pub struct Stamp {
 
 impl Stamp {
     /// This build's stamp.
-    pub fn current() -> Self {
+    pub(crate) fn current() -> Self {
         Self {
             format: JSON_FORMAT,
             tool: concat!("wotrules ", env!("CARGO_PKG_VERSION")),

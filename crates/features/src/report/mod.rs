@@ -14,4 +14,4 @@ pub use summary::{render_summary_json, render_summary_text};
 pub use text::{failed_text, render_text, skipped_text};
 pub use wiki::{Markup, render_wiki};
 
-pub use wotrules_core::escape::escape_control;
+pub(crate) use wotrules_core::escape::escape_control;

@@ -78,14 +78,9 @@ impl Privacy {
         }
     }
 
-    /// Shows everything: for reports that are not published (a rule test's failure).
-    pub fn show_all(program: &Program) -> Self {
-        Self::new(program, &[], true)
-    }
-
     /// The personal fields that make the value of definition `id`, decided by `decision`,
     /// personal; empty when it may be shown.
-    pub fn carried(&self, id: DefId, decision: &Decision) -> Vec<&str> {
+    pub(crate) fn carried(&self, id: DefId, decision: &Decision) -> Vec<&str> {
         if self.shown {
             return Vec::new();
         }
@@ -110,7 +105,7 @@ impl Privacy {
 
     /// The personal fields the value read as `name` (a field, `member.dob`, or a definition,
     /// `member.age`) is or may carry; empty when it may be shown.
-    pub fn read_carries(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn read_carries(&self, name: &str) -> Vec<&str> {
         if self.shown {
             return Vec::new();
         }
@@ -126,7 +121,7 @@ impl Privacy {
 
     /// The personal fields that make output `index` of `entity` personal; empty when it may
     /// be shown.
-    pub fn output(&self, entity: &EntityDecisions, index: usize) -> Vec<&str> {
+    pub(crate) fn output(&self, entity: &EntityDecisions, index: usize) -> Vec<&str> {
         entity
             .decided
             .get(index)
@@ -135,12 +130,12 @@ impl Privacy {
     }
 
     /// The personal fields that make the value of a trace node personal.
-    pub fn node(&self, node: &TraceNode) -> Vec<&str> {
+    pub(crate) fn node(&self, node: &TraceNode) -> Vec<&str> {
         self.carried(node.id, &node.decision)
     }
 
     /// A value as text shows it: the value, or why it is withheld.
-    pub fn shown(&self, carried: &[&str], value: &Value) -> String {
+    pub(crate) fn shown(&self, carried: &[&str], value: &Value) -> String {
         if carried.is_empty() {
             value.to_string()
         } else {
@@ -149,7 +144,7 @@ impl Privacy {
     }
 
     /// `name = value` as a report shows a value read, withheld when personal.
-    pub fn read(&self, name: &str, value: &Value) -> String {
+    pub(crate) fn read(&self, name: &str, value: &Value) -> String {
         let carried = self.read_carries(name);
         if carried.is_empty() {
             format!("{name} = {}", quoted(value))

@@ -34,7 +34,7 @@ impl Markup {
     }
 
     /// Text as data: markup characters escaped, control characters made visible.
-    pub(crate) fn text(self, text: &str) -> String {
+    pub fn text(self, text: &str) -> String {
         let text = escape_control(text);
         match self {
             Markup::Markdown => {

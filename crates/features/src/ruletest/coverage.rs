@@ -29,7 +29,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// No branch exercised yet.
-    pub fn new(program: &Program) -> Self {
+    pub(crate) fn new(program: &Program) -> Self {
         let mut branches = Vec::new();
         let mut starts = Vec::new();
         let add = |rule: &Rule, what: String, branches: &mut Vec<Branch>| {
@@ -68,7 +68,7 @@ impl Coverage {
     }
 
     /// Evaluates every definition for every entity and records which branches went which way.
-    pub fn record(&mut self, evaluation: &mut Evaluation) {
+    pub(crate) fn record(&mut self, evaluation: &mut Evaluation) {
         let program = evaluation.program();
         let data = evaluation.data();
         for (id, definition) in program.definitions.iter().enumerate() {
@@ -136,14 +136,9 @@ impl Coverage {
         }
     }
 
-    /// Covered and total branch outcomes (a condition counts two, a plain clause one).
-    pub fn totals(&self) -> (usize, usize) {
-        count(self.branches.iter())
-    }
-
     /// Per rule file of the program: covered and total branch outcomes, and every outcome
     /// never seen.
-    pub fn files(&self, program: &Program) -> Vec<FileCoverage> {
+    pub(crate) fn files(&self, program: &Program) -> Vec<FileCoverage> {
         program
             .files
             .iter()
@@ -205,7 +200,7 @@ pub struct Gap {
 }
 
 /// Covered outcomes as a percentage of all (100 when there are none).
-pub fn ratio(covered: usize, total: usize) -> f64 {
+pub(crate) fn ratio(covered: usize, total: usize) -> f64 {
     if total == 0 {
         100.0
     } else {

@@ -82,7 +82,7 @@ pub struct Expectation {
 }
 
 /// An expected value, checked against the output's type when the test file was read.
-pub type Expected = Value;
+pub(crate) type Expected = Value;
 
 fn show(value: &Value) -> String {
     match value {
@@ -113,7 +113,7 @@ pub struct Failure {
 ///
 /// A test whose date is unknown (neither it nor its case sets `as_of`) is malformed:
 /// tests must not depend on the day they run.
-pub fn run_test(
+pub(crate) fn run_test(
     program: &Program,
     file: &TestFile,
     test: &RuleTest,

@@ -66,7 +66,7 @@ impl Suite {
     }
 
     /// Tests passed and failed.
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         let failed = self
             .outcomes
             .iter()
@@ -76,7 +76,7 @@ impl Suite {
     }
 
     /// Covered and total branch outcomes over every rule file, when coverage was recorded.
-    pub fn coverage_totals(&self) -> Option<(usize, usize)> {
+    pub(crate) fn coverage_totals(&self) -> Option<(usize, usize)> {
         self.coverage.as_ref().map(|files| {
             files
                 .iter()
@@ -85,13 +85,13 @@ impl Suite {
     }
 
     /// The coverage in percent, when recorded.
-    pub fn coverage_percent(&self) -> Option<f64> {
+    pub(crate) fn coverage_percent(&self) -> Option<f64> {
         self.coverage_totals()
             .map(|(covered, total)| ratio(covered, total))
     }
 
     /// Whether the coverage falls below the threshold (false without one).
-    pub fn below_threshold(&self) -> bool {
+    pub(crate) fn below_threshold(&self) -> bool {
         match (self.threshold, self.coverage_percent()) {
             (Some(threshold), Some(percent)) => percent < threshold,
             _ => false,

@@ -8,7 +8,7 @@ use wotrules_core::plan::Plan;
 
 /// The date a CATS pass without a date is stored as in a table: the earliest date every
 /// engine has (the evaluator's is earlier still; only the order matters).
-pub fn undated() -> chrono::NaiveDate {
+pub(crate) fn undated() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()
 }
 
@@ -51,7 +51,7 @@ fn flag(column: &str) -> String {
 }
 
 /// The columns of the first step of the records, in order.
-pub const RECORD_COLUMNS: &[&str] = &[
+pub(crate) const RECORD_COLUMNS: &[&str] = &[
     "f_id",
     "f_from",
     "f_to",
@@ -66,7 +66,7 @@ pub const RECORD_COLUMNS: &[&str] = &[
 ];
 
 /// The columns of the first step of the members, in order.
-pub const MEMBER_COLUMNS: &[&str] = &[
+pub(crate) const MEMBER_COLUMNS: &[&str] = &[
     "f_id",
     "f_dob",
     "f_assurer",
@@ -85,7 +85,7 @@ pub const MEMBER_COLUMNS: &[&str] = &[
 
 /// The records that exist as of the date: `notary` rows entered on or before it (or with
 /// no entry date).
-pub fn records(plan: &Plan, d: Dialect) -> String {
+pub(crate) fn records(plan: &Plan, d: Dialect) -> String {
     let q = |name: &str| format!("n.{}", d.ident(name));
     let when = date(d, &q("when"));
     let as_of = match plan.as_of {
@@ -111,7 +111,7 @@ pub fn records(plan: &Plan, d: Dialect) -> String {
 
 /// The members: `users` rows with their first CATS pass on or before the date, then (when
 /// a record reads a definition of its member) the members records name without a row.
-pub fn members(plan: &Plan, d: Dialect, records: &str) -> String {
+pub(crate) fn members(plan: &Plan, d: Dialect, records: &str) -> String {
     let as_of = match plan.as_of {
         Some(date) => d.date(date),
         None => parameter(d, "as_of"),

@@ -12,7 +12,10 @@ use super::expr::{Scene, sql_type};
 use super::functions;
 
 /// The columns of definition `id`, or why its rules cannot be printed.
-pub fn columns_of(scene: &mut Scene, id: DefId) -> Result<Vec<(String, String)>, Vec<Refusal>> {
+pub(crate) fn columns_of(
+    scene: &mut Scene,
+    id: DefId,
+) -> Result<Vec<(String, String)>, Vec<Refusal>> {
     let program = scene.plan.program;
     let definition = &program.definitions[id];
     let mut printer = Printer {

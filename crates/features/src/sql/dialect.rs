@@ -20,7 +20,7 @@ pub enum Dialect {
 
 /// The SQL types a value is cast to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SqlType {
+pub(crate) enum SqlType {
     /// An integer (64 bits).
     Int,
     /// Text.
@@ -43,7 +43,7 @@ impl Dialect {
     }
 
     /// A quoted identifier.
-    pub fn ident(self, name: &str) -> String {
+    pub(crate) fn ident(self, name: &str) -> String {
         match self {
             Self::Mariadb | Self::Spark => format!("`{name}`"),
             Self::Sqlite | Self::Postgres => format!("\"{name}\""),
@@ -52,7 +52,7 @@ impl Dialect {
 
     /// `name AS MATERIALIZED (` where the engine can be told to compute a common table
     /// expression once, `name AS (` where it decides itself.
-    pub fn cte(self, name: &str) -> String {
+    pub(crate) fn cte(self, name: &str) -> String {
         match self {
             Self::Sqlite | Self::Postgres => format!("{name} AS MATERIALIZED ("),
             Self::Mariadb | Self::Spark => format!("{name} AS ("),
@@ -114,7 +114,7 @@ impl Dialect {
     }
 
     /// A date literal.
-    pub fn date(self, date: NaiveDate) -> String {
+    pub(crate) fn date(self, date: NaiveDate) -> String {
         match self {
             Self::Sqlite => format!("'{}'", date.format("%Y-%m-%d")),
             _ => format!("DATE '{}'", date.format("%Y-%m-%d")),
@@ -122,7 +122,7 @@ impl Dialect {
     }
 
     /// A boolean literal.
-    pub fn boolean(self, value: bool) -> String {
+    pub(crate) fn boolean(self, value: bool) -> String {
         match (self, value) {
             (Self::Sqlite | Self::Mariadb, true) => "1".into(),
             (Self::Sqlite | Self::Mariadb, false) => "0".into(),
@@ -132,7 +132,7 @@ impl Dialect {
     }
 
     /// The name of a type in a cast.
-    pub fn type_name(self, ty: SqlType) -> &'static str {
+    pub(crate) fn type_name(self, ty: SqlType) -> &'static str {
         match (self, ty) {
             (Self::Sqlite, SqlType::Int | SqlType::Bool) => "INTEGER",
             (Self::Sqlite, SqlType::Text | SqlType::Date) => "TEXT",
@@ -150,7 +150,7 @@ impl Dialect {
     /// made of it (PostgreSQL sums 64-bit integers as NUMERIC, MariaDB as DECIMAL): an
     /// integer as a 64-bit integer, a boolean as a boolean (an integer 0 or 1 where the
     /// engine has none), a date as a date, text as text.
-    pub fn output(self, column: &str, ty: SqlType) -> String {
+    pub(crate) fn output(self, column: &str, ty: SqlType) -> String {
         match (self, ty) {
             // MariaDB's text is already the views' utf8mb4, which a cast to CHAR would
             // change; its booleans are integers.
@@ -160,7 +160,7 @@ impl Dialect {
     }
 
     /// A typed missing value.
-    pub fn null(self, ty: SqlType) -> String {
+    pub(crate) fn null(self, ty: SqlType) -> String {
         match (self, ty) {
             // MariaDB casts NULL to CHAR in its connection's collation: the views' own.
             (Self::Mariadb, SqlType::Text) => "CAST(NULL AS CHAR CHARACTER SET utf8mb4)".into(),
@@ -169,7 +169,7 @@ impl Dialect {
     }
 
     /// Texts joined.
-    pub fn concat(self, parts: &[String]) -> String {
+    pub(crate) fn concat(self, parts: &[String]) -> String {
         match self {
             Self::Sqlite | Self::Postgres => format!("({})", parts.join(" || ")),
             Self::Mariadb => format!("CONCAT({})", parts.join(", ")),
@@ -179,7 +179,7 @@ impl Dialect {
 
     /// The texts that are not NULL, joined by commas (`concat_ws`, which SQLite has only
     /// from 3.44 on).
-    pub fn comma_joined(self, items: &[String]) -> String {
+    pub(crate) fn comma_joined(self, items: &[String]) -> String {
         match self {
             Self::Sqlite => {
                 let each: Vec<String> = items
@@ -194,7 +194,7 @@ impl Dialect {
     }
 
     /// The smaller (`least`) or larger of two values that are never missing.
-    pub fn pick(self, least: bool, a: &str, b: &str) -> String {
+    pub(crate) fn pick(self, least: bool, a: &str, b: &str) -> String {
         match (self, least) {
             (Self::Sqlite, true) => format!("min({a}, {b})"),
             (Self::Sqlite, false) => format!("max({a}, {b})"),
@@ -204,7 +204,7 @@ impl Dialect {
     }
 
     /// Integer division, rounding toward zero.
-    pub fn divide(self, a: &str, b: &str) -> String {
+    pub(crate) fn divide(self, a: &str, b: &str) -> String {
         match self {
             Self::Sqlite | Self::Postgres => format!("({a} / {b})"),
             Self::Mariadb => format!("({a} DIV {b})"),
@@ -213,7 +213,7 @@ impl Dialect {
     }
 
     /// Whether two values, either of which may be missing, are equal (two missing ones are).
-    pub fn same(self, a: &str, b: &str, equal: bool) -> String {
+    pub(crate) fn same(self, a: &str, b: &str, equal: bool) -> String {
         match (self, equal) {
             (Self::Sqlite, true) => format!("({a} IS {b})"),
             (Self::Sqlite, false) => format!("({a} IS NOT {b})"),
@@ -225,7 +225,7 @@ impl Dialect {
     }
 
     /// The part of a text compared in code-point order (the language compares texts so).
-    pub fn ordered_text(self, text: &str) -> String {
+    pub(crate) fn ordered_text(self, text: &str) -> String {
         match self {
             Self::Postgres => format!("({text} COLLATE \"C\")"),
             _ => text.to_string(),
@@ -233,7 +233,7 @@ impl Dialect {
     }
 
     /// The year, month or day of a date, as an integer.
-    pub fn date_part(self, part: DatePart, date: &str) -> String {
+    pub(crate) fn date_part(self, part: DatePart, date: &str) -> String {
         match self {
             Self::Sqlite => {
                 let format = match part {
@@ -253,7 +253,7 @@ impl Dialect {
     }
 
     /// A date as `YYYY-MM-DD` text.
-    pub fn date_text(self, date: &str) -> String {
+    pub(crate) fn date_text(self, date: &str) -> String {
         match self {
             Self::Sqlite => date.to_string(),
             Self::Mariadb => format!("DATE_FORMAT({date}, '%Y-%m-%d')"),
@@ -263,7 +263,7 @@ impl Dialect {
     }
 
     /// Casts text of the form `YYYY-MM-DD` to a date.
-    pub fn text_date(self, text: &str) -> String {
+    pub(crate) fn text_date(self, text: &str) -> String {
         match self {
             Self::Sqlite => text.to_string(),
             _ => format!("CAST({text} AS DATE)"),
@@ -272,7 +272,7 @@ impl Dialect {
 
     /// Whether `text` matches the regular expression `pattern` (an SQL expression). SQLite
     /// has the syntax but no function behind it: the printer uses GLOB there instead.
-    pub fn matches(self, text: &str, pattern: &str) -> String {
+    pub(crate) fn matches(self, text: &str, pattern: &str) -> String {
         match self {
             Self::Sqlite | Self::Mariadb => format!("({text} REGEXP {pattern})"),
             Self::Postgres => format!("({text} ~ {pattern})"),
@@ -283,7 +283,7 @@ impl Dialect {
 
 /// A part of a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DatePart {
+pub(crate) enum DatePart {
     /// The year.
     Year,
     /// The month (1–12).

@@ -13,7 +13,7 @@ use super::functions;
 
 /// What the aliases of one SELECT stand for while its expressions are printed, and the
 /// joins they need.
-pub struct Scene<'a, 'p> {
+pub(crate) struct Scene<'a, 'p> {
     /// The plan printed.
     pub plan: &'a Plan<'p>,
     /// The engine printed for.
@@ -39,11 +39,11 @@ pub struct Scene<'a, 'p> {
 }
 
 /// An SQL expression, or why the code cannot be one in this dialect.
-pub type Sql = Result<String, String>;
+pub(crate) type Sql = Result<String, String>;
 
 impl<'a, 'p> Scene<'a, 'p> {
     /// A scene for one level's SELECT over `this_table` rows aliased `this`.
-    pub fn new(
+    pub(crate) fn new(
         plan: &'a Plan<'p>,
         dialect: Dialect,
         scope: Scope,
@@ -73,12 +73,12 @@ impl<'a, 'p> Scene<'a, 'p> {
     }
 
     /// What `code` yields.
-    pub fn typed(&self, code: &Code) -> Typed {
+    pub(crate) fn typed(&self, code: &Code) -> Typed {
         self.kinds().of(code)
     }
 
     /// `code` as an expression, a missing value typed as `ty`.
-    pub fn value_as(&mut self, code: &Code, ty: SqlType) -> Sql {
+    pub(crate) fn value_as(&mut self, code: &Code, ty: SqlType) -> Sql {
         match code {
             Code::Const(Value::Missing) => Ok(self.dialect.null(ty)),
             code => self.value(code),
@@ -86,7 +86,7 @@ impl<'a, 'p> Scene<'a, 'p> {
     }
 
     /// `code` as an expression.
-    pub fn value(&mut self, code: &Code) -> Sql {
+    pub(crate) fn value(&mut self, code: &Code) -> Sql {
         let d = self.dialect;
         Ok(match code {
             Code::Const(value) => self.constant(value)?,
@@ -177,7 +177,7 @@ impl<'a, 'p> Scene<'a, 'p> {
     }
 
     /// The date decided as of.
-    pub fn as_of(&self) -> String {
+    pub(crate) fn as_of(&self) -> String {
         match self.plan.as_of {
             Some(date) => self.dialect.date(date),
             None => parameter(self.dialect, "as_of"),
@@ -430,13 +430,13 @@ impl<'a, 'p> Scene<'a, 'p> {
     }
 
     /// The year, month or day of a date.
-    pub fn date_part(&self, part: DatePart, date: &str) -> String {
+    pub(crate) fn date_part(&self, part: DatePart, date: &str) -> String {
         self.dialect.date_part(part, date)
     }
 }
 
 /// The SQL type of a column of this kind.
-pub fn sql_type(kind: Kind) -> SqlType {
+pub(crate) fn sql_type(kind: Kind) -> SqlType {
     match kind {
         Kind::Int => SqlType::Int,
         Kind::Bool => SqlType::Bool,
@@ -457,7 +457,7 @@ fn sql_operator(op: Compare) -> &'static str {
 }
 
 /// The column of a record field (`f_` and this name).
-pub fn record_column(field: RecordField) -> &'static str {
+pub(crate) fn record_column(field: RecordField) -> &'static str {
     match field {
         RecordField::Id => "id",
         RecordField::From => "from",
@@ -476,7 +476,7 @@ pub fn record_column(field: RecordField) -> &'static str {
 }
 
 /// The column of a member field (`f_` and this name).
-pub fn member_column(field: MemberField) -> &'static str {
+pub(crate) fn member_column(field: MemberField) -> &'static str {
     match field {
         MemberField::Id => "id",
         MemberField::Dob => "dob",
@@ -498,7 +498,7 @@ pub fn member_column(field: MemberField) -> &'static str {
 /// A column of the one row of the parameters (the date, the support request): in SQLite
 /// the database's `wotrules_case` (the row `eval --db` reads too; today when it holds no
 /// date), elsewhere `wotrules_params`.
-pub fn parameter(d: Dialect, column: &str) -> String {
+pub(crate) fn parameter(d: Dialect, column: &str) -> String {
     match (d, column) {
         (Dialect::Sqlite, "as_of") => {
             "COALESCE((SELECT as_of FROM wotrules_case LIMIT 1), date('now'))".into()

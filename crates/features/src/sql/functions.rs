@@ -9,7 +9,7 @@ use super::expr::{Scene, Sql};
 use super::text::{plain_word, space_class_escaped, white_space, word_class};
 
 /// A call of the built-in `name` on `arguments` (printed as `values`).
-pub fn call(scene: &mut Scene, name: &str, arguments: &[Code], values: &[String]) -> Sql {
+pub(crate) fn call(scene: &mut Scene, name: &str, arguments: &[Code], values: &[String]) -> Sql {
     let d = scene.dialect;
     Ok(match (name, values) {
         ("min", [a, b]) => d.pick(true, a, b),
@@ -66,7 +66,7 @@ pub fn call(scene: &mut Scene, name: &str, arguments: &[Code], values: &[String]
 }
 
 /// A value shown as text, as `format` shows it.
-pub fn as_text(d: Dialect, value: &str, kind: Kind) -> String {
+pub(crate) fn as_text(d: Dialect, value: &str, kind: Kind) -> String {
     match kind {
         Kind::Int => format!(
             "CAST({value} AS {})",
@@ -188,7 +188,7 @@ fn parse_date(scene: &mut Scene, text: &str) -> String {
 /// is the alias of the record aggregated and the expression its rows are grouped by.
 /// SQLite orders a `group_concat` only from 3.44 on (Debian 12 ships 3.40), so there it is a
 /// window over the group, ordered, whose every row holds the group's lines.
-pub fn lines(
+pub(crate) fn lines(
     d: Dialect,
     element: &str,
     filter: &Option<String>,

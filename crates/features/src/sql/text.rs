@@ -5,13 +5,13 @@
 use std::sync::OnceLock;
 
 /// The bytes of `text` in hexadecimal.
-pub fn hex(text: &str) -> String {
+pub(crate) fn hex(text: &str) -> String {
     text.bytes().map(|b| format!("{b:02X}")).collect()
 }
 
 /// `text` with every character outside printable ASCII, `escape` and `quote` written as
 /// PostgreSQL's `U&` escapes.
-pub fn unicode_escaped(text: &str, escape: char, quote: char) -> String {
+pub(crate) fn unicode_escaped(text: &str, escape: char, quote: char) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c == escape {
@@ -32,7 +32,7 @@ pub fn unicode_escaped(text: &str, escape: char, quote: char) -> String {
 }
 
 /// The characters the language's `trim` removes (Unicode's White_Space).
-pub fn white_space() -> &'static [char] {
+pub(crate) fn white_space() -> &'static [char] {
     static SPACE: OnceLock<Vec<char>> = OnceLock::new();
     SPACE.get_or_init(|| {
         (char::MIN..=char::MAX)
@@ -43,7 +43,7 @@ pub fn white_space() -> &'static [char] {
 
 /// The ranges of characters outside ASCII that `has_word` counts as part of a word
 /// (alphanumeric), in order.
-pub fn word_ranges() -> &'static [(char, char)] {
+pub(crate) fn word_ranges() -> &'static [(char, char)] {
     static RANGES: OnceLock<Vec<(char, char)>> = OnceLock::new();
     RANGES.get_or_init(|| {
         let mut ranges: Vec<(char, char)> = Vec::new();
@@ -59,7 +59,7 @@ pub fn word_ranges() -> &'static [(char, char)] {
 
 /// The inside of a bracket expression matching every word character: ASCII letters,
 /// digits and `_`, then the ranges outside ASCII written as the characters themselves.
-pub fn word_class() -> String {
+pub(crate) fn word_class() -> String {
     let mut class = String::from("0-9A-Za-z_");
     for (start, end) in word_ranges() {
         class.push(*start);
@@ -73,7 +73,7 @@ pub fn word_class() -> String {
 
 /// The inside of a bracket expression matching white space, written as `\x{…}` escapes
 /// (for PCRE and Java).
-pub fn space_class_escaped() -> String {
+pub(crate) fn space_class_escaped() -> String {
     white_space()
         .iter()
         .map(|c| format!("\\x{{{:X}}}", u32::from(*c)))
@@ -82,7 +82,7 @@ pub fn space_class_escaped() -> String {
 
 /// `word` (ASCII letters, digits, `_`, `-` or spaces, lower-cased) in a regular expression
 /// or a GLOB pattern: nothing in it is special.
-pub fn plain_word(word: &str) -> Option<String> {
+pub(crate) fn plain_word(word: &str) -> Option<String> {
     (!word.is_empty()
         && word
             .chars()

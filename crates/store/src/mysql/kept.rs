@@ -9,7 +9,7 @@ use crate::parse_datetime;
 
 /// How a kept column's value is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A whole number.
     Int,
     /// Text (in the production schema, a `latin1` column holding UTF-8).
@@ -22,7 +22,7 @@ pub enum Kind {
 
 /// A table the store keeps, with the columns it keeps (the production names and kinds) and
 /// whether it may be absent from a dump.
-pub struct Kept {
+pub(crate) struct Kept {
     /// The table.
     pub table: &'static str,
     /// Its kept columns, in the order the store's `INSERT` takes them.
@@ -30,7 +30,7 @@ pub struct Kept {
 }
 
 /// The tables and columns the rules and the mailing read (CAcert's production schema).
-pub const KEPT: &[Kept] = &[
+pub(crate) const KEPT: &[Kept] = &[
     Kept {
         table: "users",
         columns: &[
@@ -80,13 +80,13 @@ pub const KEPT: &[Kept] = &[
 ];
 
 /// The index in [`KEPT`] of the table named `name`.
-pub fn kept_index(name: &str) -> Option<usize> {
+pub(crate) fn kept_index(name: &str) -> Option<usize> {
     KEPT.iter().position(|k| k.table == name)
 }
 
 /// Where each kept column of a table stands among a dump's values for it, and how to read it.
 #[derive(Debug, Clone)]
-pub struct Shape {
+pub(crate) struct Shape {
     /// Per kept column: its position among the row's values.
     pub positions: Vec<usize>,
     /// Per kept column: how it is read (a `timestamp` per the dump's `CREATE TABLE`).
@@ -99,7 +99,11 @@ impl Shape {
     /// The shape of kept table `index` when a row's values stand in the order `columns`;
     /// types and character sets from the table's `CREATE TABLE` when the dump has one,
     /// else production's (`latin1` text). An unknown character set is an error.
-    pub fn new(index: usize, columns: &[&str], table: Option<&TableDef>) -> Result<Self, String> {
+    pub(crate) fn new(
+        index: usize,
+        columns: &[&str],
+        table: Option<&TableDef>,
+    ) -> Result<Self, String> {
         let kept = &KEPT[index];
         let table_charset = match table.and_then(|t| t.charset.as_deref()) {
             Some(name) => known_charset(name, kept.table, None)?,
@@ -138,7 +142,10 @@ impl Shape {
     }
 
     /// The kept columns read as `timestamp`s.
-    pub fn timestamp_columns(&self, index: usize) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn timestamp_columns(
+        &self,
+        index: usize,
+    ) -> impl Iterator<Item = &'static str> + '_ {
         KEPT[index]
             .columns
             .iter()
@@ -157,7 +164,7 @@ fn known_charset(name: &str, table: &str, column: Option<&str>) -> Result<Charse
 
 /// The zone a dump wrote its `timestamp`s in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DumpZone {
+pub(crate) enum DumpZone {
     /// Not known yet, or not at all: the dump has neither mysqldump's header nor a
     /// `SET TIME_ZONE` (`--compact` drops both; mysqldump writes UTC unless `--skip-tz-utc`).
     #[default]
@@ -172,7 +179,7 @@ pub enum DumpZone {
 /// How the dump's text and times are read: its connection's character set and its
 /// `TIME_ZONE`, the server's zone to show times in, and what was done.
 #[derive(Debug, Default)]
-pub struct Reading {
+pub(crate) struct Reading {
     /// The character set the dump was written in (`SET NAMES`, or `--dump-charset`).
     pub connection: Option<Charset>,
     /// Whether `connection` is the dump's own `SET NAMES` (else the user's `--dump-charset`).
@@ -196,7 +203,7 @@ pub struct Reading {
 
 /// Why a row's values could not be kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// The row is bad (its column, if one is to blame, and why): refused, or quarantined
     /// on request.
     Row(Option<&'static str>, String),
@@ -209,11 +216,16 @@ pub enum Fault {
 }
 
 /// A row's kept values, or why not.
-pub type Converted = Result<Vec<SqlValue>, Fault>;
+pub(crate) type Converted = Result<Vec<SqlValue>, Fault>;
 
 impl Reading {
     /// Converts one row's values (of kept table `index`, in `shape`) to the kept columns.
-    pub fn row(&mut self, index: usize, shape: &Shape, mut values: Vec<DumpValue>) -> Converted {
+    pub(crate) fn row(
+        &mut self,
+        index: usize,
+        shape: &Shape,
+        mut values: Vec<DumpValue>,
+    ) -> Converted {
         let kept = &KEPT[index];
         let count = values.len();
         let mut row = Vec::with_capacity(kept.columns.len());

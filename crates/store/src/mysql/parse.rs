@@ -3,10 +3,13 @@
 //! Not a SQL parser: it knows the statements a dump holds that say something about the
 //! rows (`CREATE TABLE`, `INSERT`/`REPLACE`, `SET NAMES`, `SET TIME_ZONE`, `USE`) and skips
 //! every other.
+//!
+//! A statement is bytes of a hostile dump: none is indexed unchecked.
+#![deny(clippy::indexing_slicing)]
 
 /// A column of a `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ColumnDef {
+pub(crate) struct ColumnDef {
     /// Its name.
     pub name: String,
     /// Its type's first word, in lower case (`int`, `varchar`, `timestamp`, …).
@@ -17,7 +20,7 @@ pub struct ColumnDef {
 
 /// A `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableDef {
+pub(crate) struct TableDef {
     /// The table's name.
     pub name: String,
     /// Its columns, in order.
@@ -30,7 +33,7 @@ pub struct TableDef {
 
 /// What a statement says.
 #[derive(Debug)]
-pub enum Parsed<'a> {
+pub(crate) enum Parsed<'a> {
     /// `CREATE TABLE`.
     CreateTable(TableDef),
     /// `INSERT`/`REPLACE` into `table`, with its column list when the dump names one; the
@@ -54,7 +57,7 @@ pub enum Parsed<'a> {
 }
 
 /// Reads what `statement` says; an error is a message and the newlines before its place.
-pub fn parse(text: &[u8]) -> Result<Parsed<'_>, (String, usize)> {
+pub(crate) fn parse(text: &[u8]) -> Result<Parsed<'_>, (String, usize)> {
     let mut cursor = Cursor::new(text);
     let fail = |cursor: &Cursor, message: String| Err((message, cursor.newlines()));
     let first = cursor.word();
@@ -138,7 +141,7 @@ pub fn parse(text: &[u8]) -> Result<Parsed<'_>, (String, usize)> {
 
 /// A value as the dump writes it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum DumpValue {
+pub(crate) enum DumpValue {
     /// `NULL`.
     #[default]
     Null,
@@ -150,7 +153,7 @@ pub enum DumpValue {
 
 impl DumpValue {
     /// The value as the dump shows it, for messages.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self {
             Self::Null => "NULL".into(),
             Self::Bare(text) => text.clone(),
@@ -163,7 +166,7 @@ impl DumpValue {
 
 /// A position in one statement's text.
 #[derive(Debug)]
-pub struct Cursor<'a> {
+pub(crate) struct Cursor<'a> {
     text: &'a [u8],
     at: usize,
     /// Newlines before `counted`, counted once (rows only move forward).
@@ -180,22 +183,26 @@ impl<'a> Cursor<'a> {
     }
 
     /// How many newlines stand before the cursor.
-    pub fn newlines(&self) -> usize {
+    pub(crate) fn newlines(&self) -> usize {
         let (counted, mut newlines) = self.newlines.get();
         let end = self.at.min(self.text.len());
+        let count = |bytes: Option<&[u8]>| {
+            bytes
+                .unwrap_or_default()
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        };
         if end < counted {
-            return self.text[..end].iter().filter(|&&b| b == b'\n').count();
+            return count(self.text.get(..end));
         }
-        newlines += self.text[counted..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        newlines += count(self.text.get(counted..end));
         self.newlines.set((end, newlines));
         newlines
     }
 
     /// Skips white space.
-    pub fn skip_space(&mut self) {
+    pub(crate) fn skip_space(&mut self) {
         while self.text.get(self.at).is_some_and(u8::is_ascii_whitespace) {
             self.at += 1;
         }
@@ -207,7 +214,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next byte that is not white space, consumed.
-    pub fn next_byte(&mut self) -> Option<u8> {
+    pub(crate) fn next_byte(&mut self) -> Option<u8> {
         let byte = self.peek()?;
         self.at += 1;
         Some(byte)
@@ -222,7 +229,7 @@ impl<'a> Cursor<'a> {
         }) {
             self.at += 1;
         }
-        String::from_utf8_lossy(&self.text[start..self.at]).into_owned()
+        String::from_utf8_lossy(self.text.get(start..self.at).unwrap_or_default()).into_owned()
     }
 
     /// Consumes `word` (in any case) when it comes next.
@@ -367,11 +374,11 @@ impl<'a> Cursor<'a> {
             self.at -= 1;
             words.push(self.word());
         }
-        let auto_increment = words.windows(2).find_map(|pair| {
-            pair[0]
-                .eq_ignore_ascii_case("AUTO_INCREMENT")
-                .then(|| pair[1].parse::<i64>().ok())
-                .flatten()
+        let auto_increment = words.windows(2).find_map(|pair| match pair {
+            [name, value] if name.eq_ignore_ascii_case("AUTO_INCREMENT") => {
+                value.parse::<i64>().ok()
+            }
+            _ => None,
         });
         (charset_in(&words), auto_increment)
     }
@@ -396,7 +403,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `(v, v, …)` of an `INSERT`.
-    pub fn tuple(&mut self) -> Result<Vec<DumpValue>, String> {
+    pub(crate) fn tuple(&mut self) -> Result<Vec<DumpValue>, String> {
         if self.next_byte() != Some(b'(') {
             return Err("a row must start with `(`".into());
         }

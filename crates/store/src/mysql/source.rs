@@ -13,7 +13,7 @@ use wotrules_core::diag::Diagnostic;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// The dump's text, and how many bytes of its source have been read.
-pub type Opened = (Box<dyn BufRead>, Rc<Cell<u64>>);
+pub(crate) type Opened = (Box<dyn BufRead>, Rc<Cell<u64>>);
 
 /// A dump to read: a regular file, standard input, or a pipe or device read once.
 #[derive(Debug)]
@@ -74,7 +74,7 @@ impl DumpSource {
     }
 
     /// The name diagnostics give it.
-    pub fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         &self.shown
     }
 
@@ -84,13 +84,13 @@ impl DumpSource {
     }
 
     /// Whether it can be read more than once (a file can, a pipe cannot).
-    pub fn rereadable(&self) -> bool {
+    pub(crate) fn rereadable(&self) -> bool {
         self.regular
     }
 
     /// The dump's text from its start, decompressed if it is gzip, with a counter of the
     /// source's bytes read so far.
-    pub fn open(&self) -> Result<Opened, Diagnostic> {
+    pub(crate) fn open(&self) -> Result<Opened, Diagnostic> {
         let position = Rc::new(Cell::new(0));
         if !self.regular && self.stdin_taken.replace(true) {
             return Err(Diagnostic::input_error(

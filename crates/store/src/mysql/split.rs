@@ -1,9 +1,12 @@
 //! Dump import: a dump split into statements, one line of input at a time.
 //!
+//! The dump is the most hostile input wotrules reads: no byte of it is indexed unchecked.
+//!
 //! Comments are dropped, except what they tell: `mysqldump`'s header (`-- MariaDB dump …`,
 //! with `Database: NAME`) and last line (`-- Dump completed`), and the tables its
 //! `-- Dumping data for table` comments name. Executable comments (`/*!40101 SET NAMES
 //! utf8mb4 */`) are code, as the server runs them; MariaDB's sandbox line is skipped.
+#![deny(clippy::indexing_slicing)]
 
 use std::collections::VecDeque;
 use std::io::BufRead;
@@ -23,7 +26,7 @@ const LOOKAHEAD: usize = 64;
 
 /// A problem found while splitting the dump into statements.
 #[derive(Debug)]
-pub struct SplitError {
+pub(crate) struct SplitError {
     /// The dump's line.
     pub line: usize,
     /// What is wrong.
@@ -34,7 +37,7 @@ pub struct SplitError {
 
 /// One statement: its text without comments, and the line it starts on.
 #[derive(Debug)]
-pub struct Statement {
+pub(crate) struct Statement {
     /// The line of the dump it starts on.
     pub line: usize,
     /// The text, comments replaced by a space or a line end.
@@ -43,7 +46,7 @@ pub struct Statement {
 
 /// What the dump holds, in order.
 #[derive(Debug)]
-pub enum Piece {
+pub(crate) enum Piece {
     /// A statement.
     Statement(Statement),
     /// A `-- Dumping data for table `NAME`` comment at `line`: the table is in the dump,
@@ -61,7 +64,7 @@ enum State {
 }
 
 /// Splits a dump into statements.
-pub struct Statements<R> {
+pub(crate) struct Statements<R> {
     input: R,
     /// The lines read so far.
     pub line: usize,
@@ -88,7 +91,7 @@ pub struct Statements<R> {
 
 impl<R: BufRead> Statements<R> {
     /// A splitter reading `input` from its start.
-    pub fn new(input: R) -> Self {
+    pub(crate) fn new(input: R) -> Self {
         Self {
             input,
             line: 0,
@@ -119,12 +122,12 @@ impl<R: BufRead> Statements<R> {
 
     /// Whether the dump opened with `mysqldump`'s header (so that it must end with its last
     /// line); `None` before the first line.
-    pub fn has_header(&self) -> Option<bool> {
+    pub(crate) fn has_header(&self) -> Option<bool> {
         self.header
     }
 
     /// The next piece, or `None` at the end of the dump.
-    pub fn next_piece(&mut self) -> Result<Option<Piece>, SplitError> {
+    pub(crate) fn next_piece(&mut self) -> Result<Option<Piece>, SplitError> {
         loop {
             if let Some(piece) = self.ready.pop_front() {
                 return Ok(Some(piece));
@@ -193,7 +196,8 @@ impl<R: BufRead> Statements<R> {
         if let Some(rest) = trimmed.strip_prefix(b"-- Host: ")
             && let Some(at) = rest.windows(10).position(|w| w == b"Database: ")
         {
-            let name = String::from_utf8_lossy(&rest[at + 10..]).trim().to_string();
+            let name = rest.get(at + 10..).unwrap_or_default();
+            let name = String::from_utf8_lossy(name).trim().to_string();
             self.header_database = (!name.is_empty()).then_some(name);
         }
         if let Some(name) = trimmed
@@ -206,8 +210,11 @@ impl<R: BufRead> Statements<R> {
         if trimmed.starts_with(b"-- Dump completed") {
             self.completed = true;
         }
-        if trimmed.len() > 10 && trimmed[..10].eq_ignore_ascii_case(b"DELIMITER ") {
-            self.delimiter = trimmed[10..].trim_ascii().to_vec();
+        if let Some((head, rest)) = trimmed.split_at_checked(10)
+            && !rest.is_empty()
+            && head.eq_ignore_ascii_case(b"DELIMITER ")
+        {
+            self.delimiter = rest.trim_ascii().to_vec();
             return Ok(true);
         }
         Ok(false)
@@ -235,27 +242,26 @@ impl<R: BufRead> Statements<R> {
             }
         }
         let mut index = 0;
-        while index < line.len() {
-            let near_end = partial && line.len() - index < LOOKAHEAD;
-            let byte = line[index];
+        while let Some(rest) = line.get(index..)
+            && let Some(&byte) = rest.first()
+        {
+            let near_end = partial && rest.len() < LOOKAHEAD;
             match self.state {
                 State::Code => {
                     // Bytes that cannot start a quote, comment or delimiter are copied in bulk.
-                    let plain = line[index..]
+                    let plain = rest
                         .iter()
                         .position(|&b| self.special_in_code(b))
-                        .unwrap_or(line.len() - index);
+                        .unwrap_or(rest.len());
                     if plain > 0 {
-                        self.current
-                            .text
-                            .extend_from_slice(&line[index..index + plain]);
+                        let copied = rest.get(..plain).unwrap_or_default();
+                        self.current.text.extend_from_slice(copied);
                         index += plain;
                         continue;
                     }
                     if near_end {
                         break;
                     }
-                    let rest = &line[index..];
                     let comment = rest.starts_with(b"-- ")
                         || rest.starts_with(b"--\t")
                         || rest.trim_ascii_end() == b"--"
@@ -302,14 +308,13 @@ impl<R: BufRead> Statements<R> {
                     self.current.text.push(byte);
                 }
                 State::Quoted(quote) => {
-                    let plain = line[index..]
+                    let plain = rest
                         .iter()
                         .position(|&b| b == quote || (b == b'\\' && quote != b'`'))
-                        .unwrap_or(line.len() - index);
+                        .unwrap_or(rest.len());
                     if plain > 0 {
-                        self.current
-                            .text
-                            .extend_from_slice(&line[index..index + plain]);
+                        let copied = rest.get(..plain).unwrap_or_default();
+                        self.current.text.extend_from_slice(copied);
                         index += plain;
                         continue;
                     }
@@ -328,7 +333,7 @@ impl<R: BufRead> Statements<R> {
                     if near_end {
                         break;
                     }
-                    if line[index..].starts_with(b"*/") {
+                    if rest.starts_with(b"*/") {
                         self.state = State::Code;
                         self.current.text.push(b' ');
                         index += 2;
@@ -357,7 +362,7 @@ impl<R: BufRead> Statements<R> {
 
     /// At the end of the dump: nothing may be left open, and a dump that opened with
     /// `mysqldump`'s header must end with its last line.
-    pub fn finish(&self) -> Result<(), SplitError> {
+    pub(crate) fn finish(&self) -> Result<(), SplitError> {
         let help = "the dump is truncated: dump the database again";
         match self.state {
             State::Quoted(_) | State::Escaped(_) => {
@@ -404,14 +409,18 @@ fn executable_comment(text: &[u8]) -> Option<usize> {
     } else {
         return None;
     };
-    let digits = text[marker..]
+    let digits = text
+        .get(marker..)
+        .unwrap_or_default()
         .iter()
         .take_while(|b| b.is_ascii_digit())
         .count();
     Some(marker + digits)
 }
 
+// The tests index their own fixed data: a wrong index is a failed test.
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -45,7 +45,7 @@ const LATIN1_HIGH_CONTROLS: [char; 32] = [
 ];
 
 /// The character MariaDB's `latin1` gives a byte.
-pub fn latin1_char(byte: u8) -> char {
+pub(crate) fn latin1_char(byte: u8) -> char {
     match byte {
         0x80..=0x9F => LATIN1_HIGH_CONTROLS[usize::from(byte - 0x80)],
         _ => char::from(byte),
@@ -65,7 +65,7 @@ fn latin1_byte(c: char) -> Option<u8> {
 
 /// Why a text in the dump cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextError {
+pub(crate) enum TextError {
     /// The bytes the column holds are not UTF-8 (what is wrong, from [`not_utf8`]).
     NotUtf8(String),
     /// A UTF-8 connection's re-encoding undone gives bytes that are not UTF-8: the column
@@ -86,7 +86,7 @@ pub enum TextError {
 
 impl TextError {
     /// The message, for a row of the dump.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             Self::NotUtf8(what) => what.clone(),
             Self::Undone(what) => {
@@ -110,7 +110,7 @@ impl TextError {
 
 /// What is wrong with `bytes` that are not UTF-8: a text cut inside a character, or a byte
 /// that no UTF-8 text holds there (described with the `latin1` character it would be).
-pub fn not_utf8(bytes: &[u8]) -> String {
+pub(crate) fn not_utf8(bytes: &[u8]) -> String {
     let Err(error) = std::str::from_utf8(bytes) else {
         return "is UTF-8 text".into();
     };
@@ -153,7 +153,7 @@ fn visible(text: &str) -> String {
 
 /// A text read from a dump.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Read {
+pub(crate) struct Read {
     /// The text the webdb shows.
     pub text: String,
     /// Whether the dump held it re-encoded (and it was repaired).
@@ -162,7 +162,7 @@ pub struct Read {
 
 /// The text a column's value holds, from the bytes the dump wrote for it through
 /// `connection` (`None`: the dump does not say) into a column of `column`'s character set.
-pub fn read_text(
+pub(crate) fn read_text(
     bytes: Vec<u8>,
     connection: Option<Charset>,
     column: Charset,
@@ -285,7 +285,7 @@ impl Zone {
 }
 
 /// The time `written` (in the dump's zone `from`) shows in the server's zone `to`.
-pub fn convert(written: NaiveDateTime, from: Zone, to: Zone) -> Option<NaiveDateTime> {
+pub(crate) fn convert(written: NaiveDateTime, from: Zone, to: Zone) -> Option<NaiveDateTime> {
     from.to_utc(written).map(|utc| to.local(utc))
 }
 

@@ -16,11 +16,11 @@ use crate::builtins::Param;
 use crate::check::program::{Code, DefId, FieldUse};
 
 /// The deepest expression tree the checker accepts (the evaluator recurses over it).
-pub const MAX_TREE_DEPTH: usize = 200;
+pub(crate) const MAX_TREE_DEPTH: usize = 200;
 
 /// Every name an expression can use.
 #[derive(Debug, Default)]
-pub struct Names {
+pub(crate) struct Names {
     /// Definitions by scope and name, with their types.
     pub definitions: HashMap<(Scope, String), (DefId, Type)>,
     /// Record fields the schema declares.
@@ -35,7 +35,7 @@ pub struct Names {
 
 /// What checking one expression found out.
 #[derive(Debug, Default)]
-pub struct Usage {
+pub(crate) struct Usage {
     /// Every definition referenced, on any entity (edges of the definition graph).
     pub references: Vec<DefId>,
     /// Definitions of the entity being decided.
@@ -48,7 +48,7 @@ pub struct Usage {
 
 /// What `overridden` stands for in an override: the amended definition's value without it.
 #[derive(Debug, Clone)]
-pub struct Overriding {
+pub(crate) struct Overriding {
     /// The definition amended.
     pub definition: DefId,
     /// Its type.
@@ -63,7 +63,7 @@ pub struct Overriding {
 }
 
 /// Checks expressions of one clause.
-pub struct ExprChecker<'a> {
+pub(crate) struct ExprChecker<'a> {
     /// The rule set, for locations.
     pub set: &'a RuleSet,
     /// The names in scope.
@@ -80,14 +80,14 @@ pub struct ExprChecker<'a> {
 
 /// Paths known to be present (narrowed from `T?` to `T`) and bound variables.
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     present: Vec<String>,
     bound: Vec<(String, Type)>,
 }
 
 impl Facts {
     /// Adds the facts that hold when `expr` is true (`positive`) or false.
-    pub fn learn(&mut self, expr: &Expr, positive: bool) {
+    pub(crate) fn learn(&mut self, expr: &Expr, positive: bool) {
         match (&expr.kind, positive) {
             (ExprKind::Binary(BinaryOp::Ne, left, right), true)
             | (ExprKind::Binary(BinaryOp::Eq, left, right), false) => {
@@ -154,7 +154,7 @@ type Checked = Option<(Code, Type)>;
 
 impl ExprChecker<'_> {
     /// Checks `source` expecting `expected` (when known), under `facts`.
-    pub fn check(
+    pub(crate) fn check(
         &mut self,
         source: &ExprSource,
         expected: Option<&Type>,
@@ -257,7 +257,7 @@ impl ExprChecker<'_> {
 
     /// Reports a string that is not a value of enumeration `name`.
     /// `at` places the error; it is computed only when there is one (checking is hot).
-    pub fn enum_member(
+    pub(crate) fn enum_member(
         &mut self,
         at: impl FnOnce(&RuleSet) -> crate::diag::Location,
         name: &str,

@@ -92,7 +92,7 @@ impl<T> Field<T> {
     }
 
     /// Whether the key is there (with a valid value or not).
-    pub fn is_given(&self) -> bool {
+    pub(crate) fn is_given(&self) -> bool {
         !matches!(self, Field::Absent)
     }
 
