@@ -97,7 +97,7 @@ impl<R: BufRead> Reader<R> {
                 continue;
             }
             if let Some(at) = glued {
-                self.pending_line = Some(line[at..].to_vec());
+                self.pending_line = line.get(at..).map(<[u8]>::to_vec);
             }
             length = None;
             if !self.resyncing {
@@ -129,7 +129,7 @@ impl<R: BufRead> Reader<R> {
                 Some(at) => (at + 1, true),
                 None => (available.len(), false),
             };
-            line.extend_from_slice(&available[..taken]);
+            line.extend_from_slice(available.get(..taken).unwrap_or_default());
             self.input.consume(taken);
             if line.len() > MAX_HEADER_LINE_BYTES {
                 truncated = true;
@@ -191,22 +191,26 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// A header line's name and value, split at its first colon.
+fn split_header(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let colon = line.iter().position(|&b| b == b':')?;
+    let (name, rest) = line.split_at_checked(colon)?;
+    Some((name, rest.get(1..).unwrap_or_default()))
+}
+
 /// The value of header `name` (lowercase) when `line` is that header.
 fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let colon = line.iter().position(|&b| b == b':')?;
-    line[..colon]
+    let (header, value) = split_header(line)?;
+    header
         .trim_ascii()
         .eq_ignore_ascii_case(name)
-        .then(|| &line[colon + 1..])
+        .then_some(value)
 }
 
 /// Whether `line` is a header line (`Name: value`, the name a token).
 fn is_other_header(line: &[u8]) -> bool {
-    line.iter().position(|&b| b == b':').is_some_and(|colon| {
-        colon > 0
-            && line[..colon]
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    split_header(line).is_some_and(|(name, _)| {
+        !name.is_empty() && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
     })
 }
 
