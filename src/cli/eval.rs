@@ -6,13 +6,16 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{DataArgs, Exit, Format, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
-use wotrules_core::eval::{Explain, Selection, decide, summarize};
-use wotrules_features::report::{
-    Markup, Privacy, render_json, render_summary_json, render_summary_text, render_text,
-    render_wiki,
+use super::{DataArgs, Exit, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
+use wotrules_core::data::Dataset;
+use wotrules_core::eval::{
+    EntityDecisions, Evaluation, Explain, Selection, decide, over_chunks_in_order, summarize,
 };
-use wotrules_session::RulesFrom;
+use wotrules_features::report::{
+    Context, Pieces, Privacy, Renderer, render_chunk, render_summary_json, render_summary_text,
+    renderer, write_decisions,
+};
+use wotrules_session::{Rules, RulesFrom};
 
 #[derive(Args)]
 pub(super) struct EvalArgs {
@@ -30,9 +33,9 @@ pub(super) struct EvalArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format: text, json, markdown (md) or moin.
+    #[arg(long, default_value = "text", value_parser = super::report_format())]
+    format: String,
     /// Add the chain of rules and citations behind every value, or behind the outputs
     /// named (`--explain level,reapply`): the rows tried and why each did not hold, the
     /// row that held, what it read and cites.
@@ -54,7 +57,10 @@ pub(super) struct EvalArgs {
 }
 
 pub(super) fn run(args: &EvalArgs) -> Exit {
-    if args.summary && matches!(args.format, Format::Markdown | Format::Moin) {
+    let Some(renderer) = renderer(&args.format) else {
+        return usage(format!("no format `{}`", args.format), "see `--help`");
+    };
+    if args.summary && !matches!(args.format.as_str(), "text" | "json") {
         return usage(
             "`--summary` prints counts as text or JSON, not as a ruling",
             "use `--format text` or `--format json` with `--summary`",
@@ -73,7 +79,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             members: &args.member,
             record: args.record,
             as_of: args.as_of,
-            format: args.format,
+            format: &args.format,
             privacy: &privacy,
         };
         return super::why_not::run(&rules, &asked, question);
@@ -97,8 +103,8 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         let bar = super::members_bar(data.members.len(), "deciding");
         let summary = summarize(program, &data, &|n| bar.inc(n as u64));
         bar.finish_and_clear();
-        emit(&match args.format {
-            Format::Json => render_summary_json(&data, &program.digest, &summary),
+        emit(&match args.format.as_str() {
+            "json" => render_summary_json(&data, &program.digest, &summary),
             _ => render_summary_text(&data, &program.digest, &summary),
         });
         super::leave_to_exit(data);
@@ -108,21 +114,87 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             Exit::Success
         };
     }
-    let decisions = decide(program, &data, selection, &explain);
-    emit(&match args.format {
-        Format::Json => render_json(&data, &program.digest, &decisions, &privacy),
-        Format::Text => render_text(&data, &program.digest, &decisions, &privacy),
-        Format::Markdown | Format::Moin => {
-            let markup = match args.format {
-                Format::Moin => Markup::Moin,
-                _ => Markup::Markdown,
-            };
-            render_wiki(markup, &data, &program.digest, &decisions, &privacy)
+    let has_errors = match selection {
+        Selection::All => stream(&*renderer, &rules, &data, &privacy, &explain),
+        selection => {
+            let decisions = decide(program, &data, selection, &explain);
+            let has_errors = decisions.has_errors();
+            let context = Context::new(&data, &program.digest, &privacy, true);
+            super::write_out(|out| write_decisions(&*renderer, out, &context, decisions));
+            has_errors
         }
-    });
-    if decisions.has_errors() {
+    };
+    super::leave_to_exit(data);
+    if has_errors {
         emit_error("error: some outputs could not be evaluated; see `errors` in the output\n");
         return Exit::RuleErrors;
     }
     Exit::Success
+}
+
+/// Decides and writes the whole dataset chunk by chunk, each chunk written as soon as it
+/// and those before it are decided; records a format writes after the members (JSON) wait
+/// in a private temporary file. Returns whether any output failed to evaluate.
+fn stream(
+    renderer: &dyn Renderer,
+    rules: &Rules,
+    data: &Dataset,
+    privacy: &Privacy,
+    explain: &Explain,
+) -> bool {
+    use std::io::{Seek, Write};
+    let program = &rules.program;
+    let context = Context::new(data, &program.digest, privacy, false);
+    let bar = super::members_bar(data.members.len(), "deciding");
+    let mut has_errors = false;
+    super::write_out(|out| {
+        let mut apart = tempfile::tempfile()?;
+        let mut apart_out = std::io::BufWriter::new(&mut apart);
+        renderer.head(out, &context)?;
+        let mut members = Pieces::new(renderer.list());
+        let mut records = Pieces::new(renderer.list());
+        let mut unlisted = Vec::new();
+        over_chunks_in_order(
+            data.members.len(),
+            &|n| bar.inc(n as u64),
+            || Evaluation::chunked(program, data),
+            |evaluation, chunk| {
+                evaluation.focus(chunk);
+                let decisions = evaluation.decide_chunk(chunk, explain);
+                let errors = decisions.has_errors();
+                let context = Context::new(data, &program.digest, privacy, false);
+                render_chunk(renderer, &context, decisions).map(|r| (r, errors))
+            },
+            |rendered| {
+                let (rendered, errors) = rendered?;
+                has_errors |= errors;
+                for piece in &rendered.members {
+                    members.write(out, piece)?;
+                }
+                for piece in &rendered.apart {
+                    records.write(&mut apart_out, piece)?;
+                }
+                unlisted.extend(rendered.unlisted);
+                Ok::<(), std::io::Error>(())
+            },
+        )?;
+        members.close(out)?;
+        apart_out.flush()?;
+        drop(apart_out);
+        let unlisted: Vec<&EntityDecisions> = unlisted.iter().collect();
+        let any_member = data.members.iter().any(|m| m.evaluated);
+        renderer.tail(
+            out,
+            &context,
+            &mut |out| {
+                apart.rewind()?;
+                std::io::copy(&mut std::io::BufReader::new(&mut apart), out)?;
+                records.close(out)
+            },
+            &unlisted,
+            any_member,
+        )
+    });
+    bar.finish_and_clear();
+    has_errors
 }

@@ -195,18 +195,17 @@ enum TextOrJson {
     Json,
 }
 
-/// The formats of a decision.
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Format {
-    /// Plain text for a terminal.
-    Text,
-    /// One JSON document.
-    Json,
-    /// Markdown, to paste into a ruling (`md` for short).
-    #[value(alias = "md")]
-    Markdown,
-    /// MoinMoin wiki markup, as on wiki.cacert.org.
-    Moin,
+/// `--format`: one of the report formats ([`wotrules_features::report::FORMATS`]).
+fn report_format() -> clap::builder::PossibleValuesParser {
+    use clap::builder::PossibleValue;
+    let formats = wotrules_features::report::FORMATS;
+    clap::builder::PossibleValuesParser::new(formats.iter().map(|format| {
+        let value = PossibleValue::new(format.name);
+        match format.alias {
+            Some(alias) => value.alias(alias),
+            None => value,
+        }
+    }))
 }
 
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
@@ -239,6 +238,24 @@ fn emit(text: &str) {
         .and_then(|()| stdout.flush())
     {
         let _ = STDOUT_FAILED.set(error);
+    }
+}
+
+/// Writes to standard output through `write` (buffered); a failed write is kept for
+/// [`with_output_checked`], and `false` says so (long commands stop writing).
+fn write_out(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> bool {
+    use std::io::Write;
+    if STDOUT_FAILED.get().is_some() {
+        return false;
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = write(&mut out).and_then(|()| out.flush());
+    match written {
+        Ok(()) => true,
+        Err(error) => {
+            let _ = STDOUT_FAILED.set(error);
+            false
+        }
     }
 }
 

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::{Exit, Format, emit, emit_error, fail, usage};
+use super::{Exit, emit, emit_error, fail, usage};
 use wotrules_core::diag::render_styled;
 use wotrules_core::lang::Scope;
-use wotrules_features::report::{Markup, Privacy};
+use wotrules_features::report::{Privacy, markup};
 use wotrules_features::whynot::{
     Question, render_why_not, render_why_not_json, render_why_not_wiki, why_not,
 };
@@ -19,7 +19,7 @@ pub(super) struct Asked<'a> {
     pub members: &'a [i64],
     pub record: Option<i64>,
     pub as_of: Option<NaiveDate>,
-    pub format: Format,
+    pub format: &'a str,
     pub privacy: &'a Privacy,
 }
 
@@ -65,13 +65,12 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
     let entity = format!("{} {id} as of {as_of}", scope.name());
     let member = scope == Scope::Member;
     let name = &question.output;
-    emit(&match asked.format {
-        Format::Text => render_why_not(&entity, name, wanted, &answer, member, asked.privacy),
-        Format::Json => {
+    let rendered = match (asked.format, markup(asked.format)) {
+        ("json", _) => {
             render_why_not_json((scope.name(), id), name, wanted, &answer, asked.privacy)
         }
-        Format::Markdown => render_why_not_wiki(
-            Markup::Markdown,
+        (_, Some(markup)) => render_why_not_wiki(
+            markup,
             &entity,
             name,
             wanted,
@@ -79,15 +78,8 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
             member,
             asked.privacy,
         ),
-        Format::Moin => render_why_not_wiki(
-            Markup::Moin,
-            &entity,
-            name,
-            wanted,
-            &answer,
-            member,
-            asked.privacy,
-        ),
-    });
+        _ => render_why_not(&entity, name, wanted, &answer, member, asked.privacy),
+    };
+    emit(&rendered);
     Exit::Success
 }

@@ -203,6 +203,31 @@ impl Evaluation<'_> {
         }
     }
 
+    /// Decides the members of `chunk` (the evaluation focused on it) and every record they
+    /// received (those of members without a row included), with the traces `explain` asks
+    /// for: one chunk of a whole dataset.
+    pub fn decide_chunk(&mut self, chunk: &[usize], explain: &Explain) -> Decisions {
+        let data = self.data;
+        let program = self.program;
+        let (members, mut records) = data.chunk_entities(chunk);
+        records.sort_unstable();
+        let members = members
+            .into_iter()
+            .map(|index| {
+                let id = data.members[index].row.id;
+                self.entity(index, id, &program.member_outputs, explain)
+            })
+            .collect();
+        let records = records
+            .into_iter()
+            .map(|index| {
+                let id = data.records[index].id;
+                self.entity(index, id, &program.record_outputs, explain)
+            })
+            .collect();
+        Decisions { members, records }
+    }
+
     fn entity(
         &mut self,
         index: usize,

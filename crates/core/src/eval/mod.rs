@@ -25,7 +25,7 @@ use memo::{Memo, Slot};
 pub use decisions::{Decisions, EntityDecisions, Explain, Selection, decide};
 pub use error::{EvalError, Failure, MissingUse, Place};
 
-pub use chunks::{CHUNK_MEMBERS, Progress, over_chunks, quietly};
+pub use chunks::{CHUNK_MEMBERS, Progress, over_chunks, over_chunks_in_order, quietly};
 pub use summary::{Summary, summarize};
 pub use trace::{FailedRow, Location, Skipped, SkippedOverride, TraceNode};
 

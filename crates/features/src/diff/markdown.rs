@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::render::Versions;
 use super::{Changes, Counts, EntityChanges, Summary, show};
-use crate::report::Markup;
+use crate::report::{Item, Markdown, Markup};
 use wotrules_core::data::Dataset;
 use wotrules_core::words::counted;
 
@@ -21,7 +21,7 @@ pub fn render_diff_markdown(
     changes: Option<&Changes>,
     counts: &Counts,
 ) -> String {
-    let md = Markup::Markdown;
+    let md = Markdown;
     let mut out = String::new();
     let headline = if counts.members_changed + counts.records_changed == 0 {
         "wotrules diff: no output changes".to_string()
@@ -56,16 +56,17 @@ pub fn render_diff_markdown(
         "\n<details><summary>{}</summary>\n",
         listed_caption(changes)
     );
+    let mut items = Vec::new();
     for member in changes.members.iter().take(LISTED) {
-        out.push_str(&md.bullet(0, &md.bold(&format!("member {}", member.id))));
-        entity(&mut out, member, versions);
+        let title = md.bold(&format!("member {}", member.id));
+        items.push(entity(title, member, versions));
     }
     for record in changes.records.iter().take(LISTED) {
         let row = &data.records[record.index];
         let title = format!("record {} (from {} to {})", record.id, row.from, row.to);
-        out.push_str(&md.bullet(0, &md.bold(&title)));
-        entity(&mut out, record, versions);
+        items.push(entity(md.bold(&title), record, versions));
     }
+    out.push_str(&md.list(&items));
     out.push_str("\n</details>\n");
     out
 }
@@ -75,7 +76,7 @@ fn counts_table(out: &mut String, summary: &Summary, noun: &str) {
     if summary.is_empty() {
         return;
     }
-    let md = Markup::Markdown;
+    let md = Markdown;
     let header: Vec<String> = ["output", "old", "new", noun]
         .iter()
         .map(|h| h.to_string())
@@ -92,7 +93,7 @@ fn counts_table(out: &mut String, summary: &Summary, noun: &str) {
         })
         .collect();
     out.push('\n');
-    md.table(out, &header, &rows);
+    out.push_str(&md.table(&header, &rows));
 }
 
 fn listed_caption(changes: &Changes) -> String {
@@ -110,8 +111,11 @@ fn listed_caption(changes: &Changes) -> String {
     )
 }
 
-fn entity(out: &mut String, entity: &EntityChanges, versions: &Versions) {
-    let md = Markup::Markdown;
+/// A changed member or record as a list item titled `title`: each change, and under it the
+/// rule responsible on each side.
+fn entity(title: String, entity: &EntityChanges, versions: &Versions) -> Item {
+    let md = Markdown;
+    let mut item = Item::new(title);
     for change in &entity.changes {
         let line = format!(
             "{}: {} → {}",
@@ -119,7 +123,7 @@ fn entity(out: &mut String, entity: &EntityChanges, versions: &Versions) {
             md.text(&show(change.old.as_ref())),
             md.text(&show(change.new.as_ref()))
         );
-        out.push_str(&md.bullet(1, &line));
+        let mut changed = Item::new(line);
         let sides = [
             ("old", &change.old_rule, versions.roots.0),
             ("new", &change.new_rule, versions.roots.1),
@@ -134,8 +138,10 @@ fn entity(out: &mut String, entity: &EntityChanges, versions: &Versions) {
                     md.code(&format!("{root}{}", clause.place)),
                     md.text(&clause.cite)
                 );
-                out.push_str(&md.bullet(2, &line));
+                changed.children.push(Item::new(line));
             }
         }
+        item.children.push(changed);
     }
+    item
 }

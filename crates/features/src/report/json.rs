@@ -3,16 +3,18 @@
 //! Every JSON document wotrules prints (decisions, summaries, diffs) is a `#[derive(Serialize)]`
 //! type opening with [`Stamp`].
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use wotrules_core::data::{Dataset, Request};
-use wotrules_core::eval::{
-    Decisions, EntityDecisions, FailedRow, Location, Skipped, SkippedOverride, TraceNode,
-};
+use wotrules_core::data::Request;
+use wotrules_core::eval::EntityDecisions;
 use wotrules_core::lang::Value;
 
+use super::json_trace::{Shown, Traces};
 use super::privacy::Privacy;
+use super::{Context, ListForm, Listed, Renderer};
 
 /// The version of the JSON documents' shape; it changes when a field changes meaning or
 /// type. 2: the same thing has the same type everywhere (a diff's summary values as its
@@ -43,17 +45,6 @@ pub fn to_text(document: &impl Serialize) -> String {
     let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
     text.push('\n');
     text
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    #[serde(flatten)]
-    stamp: Stamp,
-    as_of: String,
-    rules_digest: &'a str,
-    request: &'a Request,
-    members: Vec<Entity<'a>>,
-    records: Vec<Entity<'a>>,
 }
 
 #[derive(Serialize)]
@@ -91,180 +82,10 @@ impl Serialize for Outputs<'_> {
     }
 }
 
-/// A value, or `{"withheld": [the personal fields it carries]}`.
-struct Shown<'a>(&'a Value, Vec<&'a str>);
-
-impl Serialize for Shown<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Shown(value, carried) = self;
-        if carried.is_empty() {
-            value.serialize(serializer)
-        } else {
-            let mut map = serializer.serialize_map(Some(1))?;
-            map.serialize_entry("withheld", carried)?;
-            map.end()
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct OutputError<'a> {
     output: &'a str,
     error: String,
-}
-
-/// Each output's trace, by output name.
-struct Traces<'a>(&'a [(String, TraceNode)], &'a Privacy);
-
-impl Traces<'_> {
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for Traces<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, node) in self.0 {
-            map.serialize_entry(name, &Trace(node, self.1))?;
-        }
-        map.end()
-    }
-}
-
-/// A trace node: the clause that decided, its citation, where it is, what it read.
-struct Trace<'a>(&'a TraceNode, &'a Privacy);
-
-impl Serialize for Trace<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Trace(node, privacy) = *self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("definition", &node.definition)?;
-        map.serialize_entry("value", &Shown(&node.value, privacy.node(node)))?;
-        map.serialize_entry("clause", &node.clause)?;
-        map.serialize_entry("cite", &node.cite)?;
-        map.serialize_entry("location", &Place(&node.location, Some(&node.definition)))?;
-        if let Some(condition) = &node.condition {
-            map.serialize_entry("condition", condition)?;
-        }
-        if !node.tried.is_empty() {
-            map.serialize_entry("tried", &node.tried)?;
-        }
-        if !node.overrides_tried.is_empty() {
-            let tried: Vec<SkippedJson> = node
-                .overrides_tried
-                .iter()
-                .map(|s| SkippedJson(s, privacy))
-                .collect();
-            map.serialize_entry("overrides_tried", &tried)?;
-        }
-        if !node.failed.is_empty() {
-            let failed: Vec<FailedRowJson> = node
-                .failed
-                .iter()
-                .map(|f| FailedRowJson(f, privacy))
-                .collect();
-            map.serialize_entry("failed", &failed)?;
-        }
-        if !node.fields.is_empty() {
-            map.serialize_entry("fields", &Fields(&node.fields, privacy))?;
-        }
-        if !node.because.is_empty() {
-            let because: Vec<Trace> = node.because.iter().map(|n| Trace(n, privacy)).collect();
-            map.serialize_entry("because", &because)?;
-        }
-        map.end()
-    }
-}
-
-/// Where a clause is: `{"rule_file", "line", "definition", "row"}`.
-struct Place<'a>(&'a Location, Option<&'a str>);
-
-impl Serialize for Place<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Place(location, definition) = self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("rule_file", &location.rule_file)?;
-        map.serialize_entry("line", &location.line)?;
-        if let Some(definition) = definition {
-            map.serialize_entry("definition", definition)?;
-        }
-        map.serialize_entry("row", &location.row)?;
-        map.end()
-    }
-}
-
-/// An override tried before the clause that decided: `{"rule_file", "priority",
-/// "location", "cite"}` and either `"not_in_force": {"effective_from", "effective_until"}`
-/// or `"failed": {"condition", "value", "read"}`.
-struct SkippedJson<'a>(&'a SkippedOverride, &'a Privacy);
-
-impl Serialize for SkippedJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let SkippedJson(skipped, privacy) = *self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("rule_file", &skipped.rule_file)?;
-        map.serialize_entry("priority", &skipped.priority)?;
-        map.serialize_entry("location", &Place(&skipped.location, None))?;
-        map.serialize_entry("cite", &skipped.cite)?;
-        match &skipped.reason {
-            Skipped::NotInForce { from, until } => map.serialize_entry(
-                "not_in_force",
-                &serde_json::json!({
-                    "effective_from": from.map(|d| d.to_string()),
-                    "effective_until": until.map(|d| d.to_string()),
-                }),
-            )?,
-            Skipped::Condition(failed) => {
-                map.serialize_entry("failed", &ConditionJson(failed, privacy))?;
-            }
-        }
-        map.end()
-    }
-}
-
-/// The part of a condition that did not hold: `{"condition", "value", "read"}`.
-struct ConditionJson<'a>(&'a FailedRow, &'a Privacy);
-
-impl Serialize for ConditionJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let ConditionJson(failed, privacy) = *self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("condition", &failed.condition)?;
-        map.serialize_entry("value", &failed.value)?;
-        map.serialize_entry("read", &Fields(&failed.read, privacy))?;
-        map.end()
-    }
-}
-
-/// A row tried before the one that held, as JSON, personal data as the privacy allows.
-pub struct FailedRowJson<'a>(pub &'a FailedRow, pub &'a Privacy);
-
-impl Serialize for FailedRowJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let FailedRowJson(failed, privacy) = *self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("row", &failed.row)?;
-        map.serialize_entry("location", &Place(&failed.location, None))?;
-        map.serialize_entry("condition", &failed.condition)?;
-        map.serialize_entry("value", &failed.value)?;
-        map.serialize_entry("read", &Fields(&failed.read, privacy))?;
-        map.end()
-    }
-}
-
-/// Values read, by name; a personal one (or one computed from it) withheld.
-struct Fields<'a>(&'a [(String, Value)], &'a Privacy);
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Fields(fields, privacy) = *self;
-        serializer.collect_map(
-            fields
-                .iter()
-                .map(|(name, value)| (name, Shown(value, privacy.read_carries(name)))),
-        )
-    }
 }
 
 fn entity<'a>(
@@ -291,31 +112,165 @@ fn entity<'a>(
     }
 }
 
-/// Renders decisions as one JSON document, personal data as `privacy` allows.
-pub fn render_json(
-    data: &Dataset,
-    digest: &str,
-    decisions: &Decisions,
-    privacy: &Privacy,
-) -> String {
-    let records = decisions
-        .records
-        .iter()
-        .map(|r| {
-            let row = &data.records[r.index];
-            entity(r, Some((row.from, row.to)), privacy)
-        })
-        .collect();
-    to_text(&Document {
-        stamp: Stamp::current(),
-        as_of: data.as_of.to_string(),
-        rules_digest: digest,
-        request: &data.request,
-        members: decisions
-            .members
-            .iter()
-            .map(|m| entity(m, None, privacy))
-            .collect(),
-        records,
-    })
+/// Decisions as one JSON document, written as they are decided: the head, the members,
+/// then the records (each record after every member: a whole dataset's records are
+/// written apart while its members are, and copied in after them).
+pub struct Json;
+
+/// The document's head: what comes before `members`.
+#[derive(Serialize)]
+struct Head<'a> {
+    #[serde(flatten)]
+    stamp: Stamp,
+    as_of: String,
+    rules_digest: &'a str,
+    request: &'a Request,
+}
+
+/// Pretty JSON of `value` as an item of a list inside the document: as
+/// `serde_json::to_string_pretty` writes it, two levels deeper.
+fn item(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    // Serialized into a buffer of its own: serde_json writes a few bytes at a time.
+    let mut text = Vec::with_capacity(1024);
+    text.extend_from_slice(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut text,
+        Nested {
+            depth: 2,
+            empty: true,
+        },
+    );
+    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    out.write_all(&text)
+}
+
+/// serde_json's pretty layout (two spaces a level) starting `depth` levels deep.
+struct Nested {
+    depth: usize,
+    /// Whether the array or object just opened has no item yet.
+    empty: bool,
+}
+
+impl Nested {
+    fn indent(&self, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+        for _ in 0..self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.empty = true;
+        out.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if !self.empty {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        self.empty = false;
+        out.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.empty = false;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.empty = true;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if !self.empty {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        self.empty = false;
+        out.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.empty = false;
+        Ok(())
+    }
+}
+
+impl Renderer for Json {
+    fn head(&self, out: &mut dyn Write, context: &Context) -> io::Result<()> {
+        let head = Head {
+            stamp: Stamp::current(),
+            as_of: context.data.as_of.to_string(),
+            rules_digest: context.digest,
+            request: &context.data.request,
+        };
+        let text = serde_json::to_string_pretty(&head).map_err(io::Error::other)?;
+        let open = text.strip_suffix("\n}").unwrap_or(&text);
+        write!(out, "{open},\n  \"members\": ")
+    }
+
+    fn member(&self, out: &mut dyn Write, context: &Context, listed: &Listed) -> io::Result<()> {
+        item(out, &entity(listed.member, None, context.privacy))
+    }
+
+    fn list(&self) -> ListForm {
+        ListForm {
+            open: "[\n",
+            separator: ",\n",
+            close: "\n  ]",
+            empty: "[]",
+        }
+    }
+
+    fn records_apart(&self) -> bool {
+        true
+    }
+
+    fn record(
+        &self,
+        out: &mut dyn Write,
+        context: &Context,
+        record: &EntityDecisions,
+    ) -> io::Result<()> {
+        let row = &context.data.records[record.index];
+        item(
+            out,
+            &entity(record, Some((row.from, row.to)), context.privacy),
+        )
+    }
+
+    fn tail(
+        &self,
+        out: &mut dyn Write,
+        _context: &Context,
+        apart: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+        _unlisted: &[&EntityDecisions],
+        _any_member: bool,
+    ) -> io::Result<()> {
+        out.write_all(b",\n  \"records\": ")?;
+        apart(out)?;
+        out.write_all(b"\n}\n")
+    }
 }

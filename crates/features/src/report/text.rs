@@ -1,112 +1,95 @@
 //! The text report: one block per member, its records as a table, the citations.
 
 use std::collections::HashSet;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io;
 
 use super::escape_control;
 use super::privacy::Privacy;
+use super::{Context, Listed, Renderer};
 use wotrules_core::data::{Dataset, Stamp};
-use wotrules_core::eval::{
-    Decisions, EntityDecisions, FailedRow, Skipped, SkippedOverride, TraceNode,
-};
-use wotrules_core::lang::{Direction, Value};
+use wotrules_core::eval::{EntityDecisions, FailedRow, Skipped, SkippedOverride, TraceNode};
+use wotrules_core::lang::Value;
 
-/// Renders decisions for a person, personal data as `privacy` allows.
-pub fn render_text(
-    data: &Dataset,
-    digest: &str,
-    decisions: &Decisions,
-    privacy: &Privacy,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "as of {} — rules {digest}", data.as_of);
-    if let Some(ticket) = &data.request.ticket {
-        let _ = writeln!(out, "request {}", escape_control(ticket));
+/// Decisions for a person: one block per member, its records as a table, the citations.
+pub struct Text;
+
+impl Renderer for Text {
+    fn head(&self, out: &mut dyn io::Write, context: &Context) -> io::Result<()> {
+        let data = context.data;
+        writeln!(out, "as of {} — rules {}", data.as_of, context.digest)?;
+        if let Some(ticket) = &data.request.ticket {
+            writeln!(out, "request {}", escape_control(ticket))?;
+        }
+        Ok(())
     }
-    let mut shown = vec![false; data.records.len()];
-    let mut cited = Cited {
-        quoted: HashSet::new(),
-        privacy,
-    };
-    let by_index: std::collections::HashMap<usize, &EntityDecisions> =
-        decisions.records.iter().map(|r| (r.index, r)).collect();
-    for member in &decisions.members {
-        let _ = writeln!(out, "\nmember {}", member.id);
-        outputs(&mut out, member, "  ", &mut cited);
-        for (title, direction) in [
-            ("received", Direction::Received),
-            ("given", Direction::Given),
-        ] {
-            let rows: Vec<&EntityDecisions> = data
-                .records_of(member.index, direction)
-                .iter()
-                .filter_map(|&i| by_index.get(&(i as usize)).copied())
-                .collect();
+
+    fn member(
+        &self,
+        out: &mut dyn io::Write,
+        context: &Context,
+        listed: &Listed,
+    ) -> io::Result<()> {
+        let mut text = String::new();
+        let member = listed.member;
+        let _ = writeln!(text, "\nmember {}", member.id);
+        outputs(&mut text, member, "  ", context);
+        for (title, rows) in [("received", &listed.received), ("given", &listed.given)] {
             if rows.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "\n  records {title}:");
-            table(&mut out, data, &rows, privacy);
-            for row in &rows {
-                shown[row.index] = true;
-            }
+            let _ = writeln!(text, "\n  records {title}:");
+            table(&mut text, context.data, rows, context.privacy);
         }
-        if decisions.records.iter().any(|r| !r.traces.is_empty()) {
-            explain_records(
-                &mut out,
-                data,
-                data.received(member.index)
-                    .filter_map(|i| by_index.get(&i).copied()),
-                &mut cited,
-            );
+        if listed.received.iter().any(|r| !r.traces.is_empty()) {
+            explain_records(&mut text, context, listed.received.iter().copied());
         }
+        out.write_all(text.as_bytes())
     }
-    let others: Vec<&EntityDecisions> = decisions
-        .records
-        .iter()
-        .filter(|r| !shown[r.index])
-        .collect();
-    if !others.is_empty() {
-        let title = if decisions.members.is_empty() {
-            "records"
-        } else {
+
+    fn tail(
+        &self,
+        out: &mut dyn io::Write,
+        context: &Context,
+        _apart: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+        unlisted: &[&EntityDecisions],
+        any_member: bool,
+    ) -> io::Result<()> {
+        if unlisted.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::new();
+        let title = if any_member {
             "other records"
+        } else {
+            "records"
         };
-        let _ = writeln!(out, "\n{title}:");
-        table(&mut out, data, &others, privacy);
-        if others.iter().any(|r| !r.traces.is_empty()) {
-            explain_records(&mut out, data, others.iter().copied(), &mut cited);
+        let _ = writeln!(text, "\n{title}:");
+        table(&mut text, context.data, unlisted, context.privacy);
+        if unlisted.iter().any(|r| !r.traces.is_empty()) {
+            explain_records(&mut text, context, unlisted.iter().copied());
         }
+        out.write_all(text.as_bytes())
     }
-    out
 }
 
-/// The clauses whose citation the report has quoted, and what it may show. A citation
-/// names its clause, then (after `: `) quotes or explains it, which can take a paragraph (a
-/// ruling's condition): a citation longer than a line is printed whole the first time, its
-/// clause's name after.
-struct Cited<'p> {
-    quoted: HashSet<String>,
-    privacy: &'p Privacy,
-}
-
-/// A citation longer than this (in characters) is quoted once per report.
+/// A citation longer than this (in characters) is quoted once per report: a citation
+/// names its clause, then (after `: `) quotes or explains it, which can take a paragraph
+/// (a ruling's condition); printed whole the first time, its clause's name after.
 const QUOTED_ONCE_BEYOND: usize = 120;
 
-impl Cited<'_> {
-    /// `cites …` for `node`: its citation, or the clause's name where it was quoted before.
-    fn line(&mut self, node: &TraceNode) -> String {
-        let first = self.quoted.insert(node.at.clone());
-        match node.cite.split_once(": ") {
-            Some((clause, _)) if !first && node.cite.chars().count() > QUOTED_ONCE_BEYOND => {
-                format!("cites {clause} (quoted above)")
-            }
-            _ => format!("cites {}", node.cite),
+/// `cites …` for `node`: its citation, or the clause's name where it was quoted before.
+fn cites(context: &Context, node: &TraceNode) -> String {
+    let first = context.first_quote(&node.at);
+    match node.cite.split_once(": ") {
+        Some((clause, _)) if !first && node.cite.chars().count() > QUOTED_ONCE_BEYOND => {
+            format!("cites {clause} (quoted above)")
         }
+        _ => format!("cites {}", node.cite),
     }
 }
 
-fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, cited: &mut Cited) {
+fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, context: &Context) {
     // A definition several outputs read is explained once, then referred to.
     let mut explained: HashSet<String> = HashSet::new();
     let width = entity
@@ -117,15 +100,15 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, cited: &mut
         .unwrap_or(0);
     for (index, (name, value)) in entity.outputs.iter().enumerate() {
         let shown = match value {
-            Ok(value) => cited
+            Ok(value) => context
                 .privacy
-                .shown(&cited.privacy.output(entity, index), value),
+                .shown(&context.privacy.output(entity, index), value),
             Err(message) => format!("error: {message}"),
         };
         let _ = writeln!(out, "{indent}{name:width$}  {shown}");
         if let Some((_, node)) = entity.traces.iter().find(|(n, _)| n == name) {
             explained.remove(&node.definition);
-            explain(out, node, &format!("{indent}    "), &mut explained, cited);
+            explain(out, node, &format!("{indent}    "), &mut explained, context);
         }
     }
 }
@@ -135,9 +118,10 @@ fn explain(
     node: &TraceNode,
     indent: &str,
     explained: &mut HashSet<String>,
-    cited: &mut Cited,
+    context: &Context,
 ) {
-    let value = cited.privacy.shown(&cited.privacy.node(node), &node.value);
+    let privacy = context.privacy;
+    let value = privacy.shown(&privacy.node(node), &node.value);
     if node.trivial {
         // Nothing held, or a constant: one line, its citation included.
         let tried = if node.tried.is_empty() {
@@ -150,10 +134,10 @@ fn explain(
             "{indent}{} = {value} — {}{tried}; {}; at {}",
             node.definition,
             node.clause,
-            cited.line(node),
+            cites(context, node),
             node.at
         );
-        overrides_tried(out, node, indent, cited.privacy);
+        overrides_tried(out, node, indent, privacy);
         return;
     }
     if !explained.insert(node.definition.clone()) {
@@ -169,13 +153,13 @@ fn explain(
         "{indent}{} = {value} — {}",
         node.definition, node.clause
     );
-    overrides_tried(out, node, indent, cited.privacy);
+    overrides_tried(out, node, indent, privacy);
     for failed in &node.failed {
         let _ = writeln!(
             out,
             "{indent}  not row {}: {}",
             failed.row,
-            failed_text(failed, cited.privacy)
+            failed_text(failed, privacy)
         );
     }
     if let Some(condition) = &node.condition {
@@ -185,17 +169,17 @@ fn explain(
             condition.split_whitespace().collect::<Vec<_>>().join(" ")
         );
     }
-    let _ = writeln!(out, "{indent}  {} — at {}", cited.line(node), node.at);
+    let _ = writeln!(out, "{indent}  {} — at {}", cites(context, node), node.at);
     if !node.fields.is_empty() {
         let fields: Vec<String> = node
             .fields
             .iter()
-            .map(|(name, value)| cited.privacy.read(name, value))
+            .map(|(name, value)| privacy.read(name, value))
             .collect();
         let _ = writeln!(out, "{indent}  read {}", fields.join(", "));
     }
     for child in &node.because {
-        explain(out, child, &format!("{indent}  "), explained, cited);
+        explain(out, child, &format!("{indent}  "), explained, context);
     }
 }
 
@@ -247,18 +231,17 @@ pub fn failed_text(failed: &FailedRow, privacy: &Privacy) -> String {
 
 fn explain_records<'a>(
     out: &mut String,
-    data: &Dataset,
+    context: &Context,
     records: impl Iterator<Item = &'a EntityDecisions>,
-    cited: &mut Cited,
 ) {
     for record in records {
-        let row = &data.records[record.index];
+        let row = &context.data.records[record.index];
         let _ = writeln!(
             out,
             "\n  record {} (from {} to {}):",
             record.id, row.from, row.to
         );
-        outputs(out, record, "    ", cited);
+        outputs(out, record, "    ", context);
     }
 }
 
@@ -311,12 +294,19 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions], privacy: &
                 .unwrap_or(0)
         })
         .collect();
-    for line in lines {
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:width$}"))
-            .collect();
-        let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+    for line in &lines {
+        out.push_str("  ");
+        let start = out.len();
+        for (index, (cell, width)) in line.iter().zip(&widths).enumerate() {
+            if index > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(cell);
+            let pad = width.saturating_sub(cell.chars().count());
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        let end = start + out.get(start..).map_or(0, |line| line.trim_end().len());
+        out.truncate(end);
+        out.push('\n');
     }
 }

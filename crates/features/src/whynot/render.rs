@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{MAX_CHANGES, Obstacle, WhyNot};
-use crate::report::{FailedRowJson, Markup, Privacy, Stamp, failed_text, to_text};
+use crate::report::{FailedRowJson, Item, Markup, Privacy, Stamp, failed_text, to_text};
 use wotrules_core::lang::Value;
 
 /// "Why not OUTPUT = VALUE": what stands in the way, and the smallest changes that give it.
@@ -176,7 +176,7 @@ pub fn render_why_not_json(
 /// "What would change this", for a ruling: what stands in the way of `wanted`, and the
 /// smallest changes that give it, each verified and cited.
 pub fn render_why_not_wiki(
-    markup: Markup,
+    markup: &dyn Markup,
     entity: &str,
     output: &str,
     wanted: &Value,
@@ -194,29 +194,25 @@ pub fn render_why_not_wiki(
         "{}\n",
         markup.text(&format!("Now: {output} = {}.", answer.current))
     );
+    let mut standing = Vec::new();
     for obstacle in &answer.obstacles {
         let reason = obstacle_text(obstacle, privacy);
-        out.push_str(&markup.bullet(
-            0,
-            &format!(
-                "{} ({} row {}, {}): {}",
-                markup.text(&obstacle.cite),
-                markup.text(&obstacle.definition),
-                obstacle.row,
-                markup.text(&obstacle.at),
-                markup.code(&reason)
-            ),
-        ));
+        standing.push(Item::new(format!(
+            "{} ({} row {}, {}): {}",
+            markup.text(&obstacle.cite),
+            markup.text(&obstacle.definition),
+            obstacle.row,
+            markup.text(&obstacle.at),
+            markup.code(&reason)
+        )));
     }
     for (file, from) in &answer.not_in_force {
         let from = from.map_or("a later date".to_string(), |d| d.to_string());
-        out.push_str(&markup.bullet(
-            0,
-            &markup.text(&format!(
-                "{file} is not in force as of this date (from {from}): no change of the data makes its rules apply"
-            )),
-        ));
+        standing.push(Item::new(markup.text(&format!(
+            "{file} is not in force as of this date (from {from}): no change of the data makes its rules apply"
+        ))));
     }
+    out.push_str(&markup.list(&standing));
     let closing = if answer.current == *wanted {
         "It already is.".to_string()
     } else if !can_change {
@@ -230,18 +226,20 @@ pub fn render_why_not_wiki(
         "The smallest changes that give it (each verified by re-evaluating the changed data with the same rules):".into()
     };
     let _ = writeln!(out, "\n{}\n", markup.text(&closing));
-    for suggestion in &answer.suggestions {
-        let changes: Vec<String> = suggestion.changes.iter().map(|c| c.to_string()).collect();
-        let mut cites = suggestion.cites.clone();
-        cites.dedup();
-        out.push_str(&markup.bullet(
-            0,
-            &format!(
+    let suggestions: Vec<Item> = answer
+        .suggestions
+        .iter()
+        .map(|suggestion| {
+            let changes: Vec<String> = suggestion.changes.iter().map(|c| c.to_string()).collect();
+            let mut cites = suggestion.cites.clone();
+            cites.dedup();
+            Item::new(format!(
                 "{} ({})",
                 markup.text(&changes.join(", ")),
                 markup.text(&cites.join("; "))
-            ),
-        ));
-    }
+            ))
+        })
+        .collect();
+    out.push_str(&markup.list(&suggestions));
     out
 }
