@@ -142,8 +142,7 @@ fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
         .rules()
         .unwrap_or_else(|_| panic!("the rules in {rules} check"));
     let as_of = wotrules_core::lang::parse_calendar_date(as_of).expect("AS_OF is YYYY-MM-DD");
-    let data = wotrules_session::DataFrom::Database(Path::new(db).to_path_buf())
-        .dataset(&rules, Some(as_of), false)
+    let data = wotrules_session::dataset_at("db", Path::new(db), &rules, Some(as_of))
         .expect("the database reads");
     (rules.program, data)
 }

@@ -56,6 +56,11 @@ pub(super) struct DiffArgs {
 }
 
 pub(super) fn run(args: &DiffArgs) -> Exit {
+    // The data first: a bad file is said before the rules are checked.
+    let source = match args.data.open() {
+        Ok(source) => source,
+        Err(exit) => return exit,
+    };
     let mut versions = Vec::new();
     for from in [
         RulesFrom::parse(&args.base, &args.rules),
@@ -68,7 +73,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
     }
     let (old_program, new_program) = (&versions[0].program, &versions[1].program);
     // Both programs decide over the data as the new rules' schema reads it.
-    let data = match dataset(&versions[1], &args.data.source(), args.as_of, false) {
+    let data = match dataset(&versions[1], source, args.as_of, false) {
         Ok(data) => data,
         Err(exit) => return exit,
     };

@@ -66,25 +66,29 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
             "use `--format text` or `--format json` with `--summary`",
         );
     }
+    // The data first: a bad file is said before the rules are checked.
+    let source = match args.data.open() {
+        Ok(source) => source,
+        Err(exit) => return exit,
+    };
     let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
         Ok(rules) => rules,
         Err(exit) => return exit,
     };
     let program = &rules.program;
     let privacy = Privacy::new(program, &rules.personal, args.show_personal);
-    let data_source = args.data.source();
     if let Some(question) = &args.why_not {
         let asked = super::why_not::Asked {
-            data: &data_source,
+            data: source,
             members: &args.member,
             record: args.record,
             as_of: args.as_of,
             format: &args.format,
             privacy: &privacy,
         };
-        return super::why_not::run(&rules, &asked, question);
+        return super::why_not::run(&rules, asked, question);
     }
-    let data = match dataset(&rules, &data_source, args.as_of, false) {
+    let data = match dataset(&rules, source, args.as_of, false) {
         Ok(data) => data,
         Err(exit) => return exit,
     };

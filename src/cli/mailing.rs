@@ -51,11 +51,16 @@ pub(super) fn run(args: &MailingArgs) -> Exit {
 /// Composes the rules' mailings and writes them into `out` (all files or none), or only
 /// prints the summary when there is no `out` (`--dry-run`).
 fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
+    // The data first: a bad file is said before the rules are checked.
+    let source = match args.data.open() {
+        Ok(source) => source,
+        Err(exit) => return exit,
+    };
     let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
         Ok(rules) => rules,
         Err(exit) => return exit,
     };
-    let data = match dataset(&rules, &args.data.source(), args.as_of, true) {
+    let data = match dataset(&rules, source, args.as_of, true) {
         Ok(data) => data,
         Err(exit) => return exit,
     };

@@ -21,7 +21,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use wotrules_core::diag::{Diagnostic, Kind, render_styled};
 use wotrules_session::Rules;
-use wotrules_session::{DataFrom, RulesFrom};
+use wotrules_session::RulesFrom;
+use wotrules_store::{SOURCES, Source, open_source};
 
 /// How a run ended; the process exit code (the README's table lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,25 +166,70 @@ pub(crate) fn run() -> ExitCode {
     ExitCode::from(with_output_checked(exit) as u8)
 }
 
-/// `--case FILE` or `--db FILE`: the data a command reads.
-#[derive(Args)]
-#[group(required = true, multiple = false)]
+/// The data a command reads: one flag per registered source (`--case FILE`, `--db FILE`;
+/// [`wotrules_store::SOURCES`]), exactly one of them given.
 struct DataArgs {
-    /// A case file (YAML).
-    #[arg(long)]
-    case: Option<PathBuf>,
-    /// A SQLite database with CAcert's tables (opened read-only).
-    #[arg(long)]
-    db: Option<PathBuf>,
+    /// The flag given and its path.
+    given: Option<(&'static str, PathBuf)>,
+}
+
+impl clap::FromArgMatches for DataArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = SOURCES.iter().find_map(|kind| {
+            matches
+                .get_one::<PathBuf>(kind.flag)
+                .map(|path| (kind.flag, path.clone()))
+        });
+        Ok(Self { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for DataArgs {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        let flags: Vec<&'static str> = SOURCES.iter().map(|kind| kind.flag).collect();
+        let mut command = command.group(
+            clap::ArgGroup::new("data")
+                .args(&flags)
+                .required(true)
+                .multiple(false),
+        );
+        for kind in SOURCES {
+            command = command.arg(
+                clap::Arg::new(kind.flag)
+                    .long(kind.flag)
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help(format!("{}.", kind.help)),
+            );
+        }
+        command
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
 }
 
 impl DataArgs {
-    /// The data named (clap requires exactly one of the two).
-    fn source(&self) -> DataFrom {
-        match (&self.case, &self.db) {
-            (Some(case), _) => DataFrom::Case(case.clone()),
-            (None, Some(db)) => DataFrom::Database(db.clone()),
-            (None, None) => DataFrom::Case(PathBuf::new()),
+    /// The source named, opened (and checked as far as it can be without the rules), or
+    /// the exit code after printing why not.
+    fn open(&self) -> Result<Box<dyn Source>, Exit> {
+        let opened = self
+            .given
+            .as_ref()
+            .and_then(|(flag, path)| open_source(flag, path));
+        match opened {
+            Some(Ok(source)) => Ok(source),
+            Some(Err(diagnostics)) => {
+                emit_error(&render_styled(&diagnostics));
+                Err(Exit::BadInput)
+            }
+            None => Err(usage("no data given", "give `--case FILE` or `--db FILE`")),
         }
     }
 }
@@ -313,14 +359,14 @@ fn rules(from: &RulesFrom) -> Result<Rules, Exit> {
     })
 }
 
-/// The dataset of `data` as `rules` read it, or the exit code after printing why not.
+/// The dataset of `source` as `rules` read it, or the exit code after printing why not.
 fn dataset(
     rules: &Rules,
-    data: &DataFrom,
+    source: Box<dyn Source>,
     as_of: Option<NaiveDate>,
     contacts: bool,
 ) -> Result<wotrules_core::data::Dataset, Exit> {
-    data.dataset(rules, as_of, contacts).map_err(|diagnostics| {
+    wotrules_session::dataset(source, rules, as_of, contacts).map_err(|diagnostics| {
         emit_error(&render_styled(&diagnostics));
         Exit::BadInput
     })

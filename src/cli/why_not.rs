@@ -11,11 +11,12 @@ use wotrules_features::whynot::{
     Question, render_why_not, render_why_not_json, render_why_not_wiki, why_not,
 };
 use wotrules_session::Rules;
-use wotrules_session::{DataFrom, as_of_for};
+use wotrules_session::as_of_for;
+use wotrules_store::Source;
 
 /// What `eval` was asked besides `--why-not`.
 pub(super) struct Asked<'a> {
-    pub data: &'a DataFrom,
+    pub data: Box<dyn Source>,
     pub members: &'a [i64],
     pub record: Option<i64>,
     pub as_of: Option<NaiveDate>,
@@ -23,7 +24,7 @@ pub(super) struct Asked<'a> {
     pub privacy: &'a Privacy,
 }
 
-pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
+pub(super) fn run(rules: &Rules, asked: Asked, question: &str) -> Exit {
     let program = &rules.program;
     let (scope, id) = match (asked.members, asked.record) {
         ([id], _) => (Scope::Member, *id),
@@ -39,7 +40,7 @@ pub(super) fn run(rules: &Rules, asked: &Asked, question: &str) -> Exit {
         Ok(question) => question,
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };
-    let case = match asked.data.read(rules, false) {
+    let case = match wotrules_session::rows(asked.data, rules, false) {
         Ok(case) => case,
         Err(diagnostics) => {
             emit_error(&render_styled(&diagnostics));

@@ -60,7 +60,7 @@ fn the_command_line_helps_where_a_newcomer_guesses() {
     let run = wotrules(&root(), &["eval"]);
     assert_eq!(run.code, Some(2));
     assert!(
-        run.stderr.contains("<--case <CASE>|--db <DB>>"),
+        run.stderr.contains("<--case <FILE>|--db <FILE>>"),
         "{}",
         run.stderr
     );
@@ -94,4 +94,33 @@ fn the_command_line_helps_where_a_newcomer_guesses() {
     ] {
         assert!(bash.stdout.contains(offered), "{offered}");
     }
+}
+
+/// The data is opened before the rules are checked: a bad `--db` is said at once, even
+/// when the rules have errors of their own (and would take longer).
+#[test]
+fn a_bad_database_is_said_before_the_rules_are_checked() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let rules = dir.path().join("rules");
+    crate::support::copy_dir(&root().join("rules"), &rules);
+    crate::support::replace_in(
+        &rules.join("ap/member.yaml"),
+        "member.assurance_points >= 100",
+        "member.assurance_pointz >= 100",
+    );
+    let not_sqlite = dir.path().join("notes.sqlite");
+    std::fs::write(&not_sqlite, "not a database\n").expect("written");
+    let run = wotrules(
+        &root(),
+        &[
+            "eval",
+            "--db",
+            not_sqlite.to_str().expect("UTF-8"),
+            "--rules",
+            rules.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(run.stderr.contains("notes.sqlite"), "{}", run.stderr);
+    assert!(!run.stderr.contains("assurance_pointz"), "{}", run.stderr);
 }

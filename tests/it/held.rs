@@ -10,7 +10,6 @@ use sha2::{Digest, Sha256};
 use wotrules_core::check::Program;
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::{Decision, Evaluation, over_chunks, quietly, summarize};
-use wotrules_session::DataFrom;
 
 #[test]
 fn the_decisions_of_s_are_held() {
@@ -35,9 +34,9 @@ fn the_decisions_of_s_are_held() {
         .expect("the rules");
     let program = &rules.program;
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date");
-    let data = DataFrom::Database(dir.path().join("s.sqlite"))
-        .dataset(&rules, Some(as_of), false)
-        .expect("S reads");
+    let data =
+        wotrules_session::dataset_at("db", &dir.path().join("s.sqlite"), &rules, Some(as_of))
+            .expect("S reads");
 
     // Every decision, one line each, in member order; each member's received records after
     // it. Chunks are decided by the chunk driver (in parallel) and hashed in order.

@@ -14,7 +14,7 @@ use wotrules_core::eval::Evaluation;
 use wotrules_core::lang::Value;
 use wotrules_core::plan::Plan;
 use wotrules_features::sql::{Dialect, Form, Origin, script};
-use wotrules_session::{DataFrom, Rules, RulesFrom};
+use wotrules_session::{Rules, RulesFrom};
 use wotrules_store::{Replaces, Target, import_case};
 
 fn shipped_rules() -> Rules {
@@ -77,9 +77,7 @@ fn compare(rules: &Rules, path: &Path, date: Date, tally: &mut Tally) {
         Date::Fixed(as_of) | Date::Set(as_of) => Some(as_of),
         Date::Own => None,
     };
-    let data = DataFrom::Database(path.to_path_buf())
-        .dataset(rules, asked, false)
-        .expect("the database reads");
+    let data = wotrules_session::dataset_at("db", path, rules, asked).expect("the database reads");
     let program = &rules.program;
     let fixed = match date {
         Date::Fixed(as_of) => Some(as_of),

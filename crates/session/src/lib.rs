@@ -13,9 +13,7 @@ use wotrules_core::diag::Diagnostic;
 use wotrules_core::rules::{RuleSet, RuleSources, load_rule_set};
 use wotrules_features::mailing::{Mailing, MailingPlans};
 use wotrules_features::whynot::WhyNotPlan;
-use wotrules_store::{
-    ReadOptions, read_case_file, read_database, rule_sources, rule_sources_at_revision,
-};
+use wotrules_store::{ReadOptions, Source, open_source, rule_sources, rule_sources_at_revision};
 
 /// A checked rule set: the program (the language's part) and what the features plan.
 #[derive(Debug, Clone)]
@@ -142,41 +140,47 @@ pub fn check_set(set: &RuleSet, mut diagnostics: Vec<Diagnostic>) -> Checked {
     }
 }
 
-/// Where the data comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DataFrom {
-    /// A case file (YAML).
-    Case(PathBuf),
-    /// A SQLite database with CAcert's tables.
-    Database(PathBuf),
+/// The rows of `source`, as `rules`' schema reads them (names and addresses only when
+/// `contacts`).
+pub fn rows(
+    source: Box<dyn Source>,
+    rules: &Rules,
+    contacts: bool,
+) -> Result<Rows, Vec<Diagnostic>> {
+    let options = ReadOptions {
+        cats_types: rules.cats_types.clone(),
+        contacts,
+    };
+    source.rows(&options)
 }
 
-impl DataFrom {
-    /// The rows, as `rules`' schema reads them (names and addresses only when `contacts`).
-    pub fn read(&self, rules: &Rules, contacts: bool) -> Result<Rows, Vec<Diagnostic>> {
-        match self {
-            Self::Case(path) => read_case_file(path),
-            Self::Database(path) => {
-                let options = ReadOptions {
-                    cats_types: rules.cats_types.clone(),
-                    contacts,
-                };
-                read_database(&path.display().to_string(), &options).map_err(|e| vec![e])
-            }
-        }
-    }
+/// The dataset of `source` as of `as_of` (else the source's date, else today), as
+/// `rules`' schema reads it.
+pub fn dataset(
+    source: Box<dyn Source>,
+    rules: &Rules,
+    as_of: Option<NaiveDate>,
+    contacts: bool,
+) -> Result<Dataset, Vec<Diagnostic>> {
+    let rows = rows(source, rules, contacts)?;
+    let as_of = as_of_for(as_of, &rows);
+    rows.dataset(as_of).map_err(|e| vec![e])
+}
 
-    /// The dataset as of `as_of` (else the case's, else today), as `rules`' schema reads it.
-    pub fn dataset(
-        &self,
-        rules: &Rules,
-        as_of: Option<NaiveDate>,
-        contacts: bool,
-    ) -> Result<Dataset, Vec<Diagnostic>> {
-        let case = self.read(rules, contacts)?;
-        let as_of = as_of_for(as_of, &case);
-        case.dataset(as_of).map_err(|e| vec![e])
-    }
+/// The dataset of the source of kind `flag` at `path` (a test's, a benchmark's).
+pub fn dataset_at(
+    flag: &str,
+    path: &Path,
+    rules: &Rules,
+    as_of: Option<NaiveDate>,
+) -> Result<Dataset, Vec<Diagnostic>> {
+    let source = open_source(flag, path).unwrap_or_else(|| {
+        Err(vec![Diagnostic::input_error(
+            "usage",
+            format!("no source `--{flag}`"),
+        )])
+    })?;
+    dataset(source, rules, as_of, false)
 }
 
 /// The date a case is evaluated as of: the one asked for, else the case's `as_of`, else

@@ -6,6 +6,7 @@ mod directory;
 mod files;
 mod mysql;
 mod replace;
+mod source;
 mod sqlite;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -21,6 +22,7 @@ pub use mysql::{
     import_mysql_dump, write_mysql_dump, write_mysql_dump_file,
 };
 pub use replace::{Replacement, Replaces, Target, same_file, write_file};
+pub use source::{Opener, SOURCES, Source, SourceKind, open_source};
 pub use sqlite::{ReadOptions, import_case, read_database};
 
 /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; CAcert's `0000-00-00 00:00:00` (exactly that,

@@ -124,13 +124,20 @@ pub struct ReadOptions {
     pub contacts: bool,
 }
 
-/// Reads a database without writing to it: every user is evaluated.
-///
-/// Everything is read in one read transaction, so a database that another program is
-/// writing gives one consistent state. Rows are checked as strictly as a case file's:
-/// a NULL, BLOB or non-UTF-8 value, a duplicate id, a record from a member to themself or
-/// revoked before it was entered is an error naming the table, the row and the column.
-pub fn read_database(path: &str, options: &ReadOptions) -> Result<Rows, Diagnostic> {
+/// Checks that `path` is a SQLite database with CAcert's tables and the columns reading
+/// needs (names and addresses too when `contacts`), without reading a row: what a command
+/// says at once of a bad `--db`.
+pub(crate) fn check_database(path: &str, contacts: bool) -> Result<(), Diagnostic> {
+    open_checked(path, quiet_wal(path), contacts).map(|_| ())
+}
+
+/// The database at `path` opened read-only in a read transaction, its tables and columns
+/// checked; with the columns of its `cats_variant` (none when it has no such table).
+fn open_checked(
+    path: &str,
+    quiet: bool,
+    contacts: bool,
+) -> Result<(Connection, Vec<String>), Diagnostic> {
     if !Path::new(path).is_file() {
         return Err(db_error(
             path,
@@ -138,8 +145,6 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<Rows, Diagnost
             "give the path of a SQLite file (`wotrules import` makes one from a case file)",
         ));
     }
-    let quiet = quiet_wal(path);
-    let before = quiet.then(|| file_state(path));
     let connection = open_read_only(path, quiet)?;
     let sql = |e: rusqlite::Error| {
         db_error(
@@ -154,11 +159,15 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<Rows, Diagnost
         .iter()
         .map(|(table, columns)| (*table, columns.to_vec()))
         .collect();
-    if options.contacts {
-        required[0].1.extend(CONTACT_COLUMNS);
+    if let Some(users) = required.first_mut()
+        && contacts
+    {
+        users.1.extend(CONTACT_COLUMNS);
     }
     if !variants.is_empty() {
-        required[1].1.extend(["id", "variant_id"]);
+        if let Some(passes) = required.get_mut(1) {
+            passes.1.extend(["id", "variant_id"]);
+        }
         required.push(("cats_variant", vec!["id", "type_id"]));
     }
     for (table, columns) in &required {
@@ -178,6 +187,26 @@ pub fn read_database(path: &str, options: &ReadOptions) -> Result<Rows, Diagnost
             ));
         }
     }
+    Ok((connection, variants))
+}
+
+/// Reads a database without writing to it: every user is evaluated.
+///
+/// Everything is read in one read transaction, so a database that another program is
+/// writing gives one consistent state. Rows are checked as strictly as a case file's:
+/// a NULL, BLOB or non-UTF-8 value, a duplicate id, a record from a member to themself or
+/// revoked before it was entered is an error naming the table, the row and the column.
+pub fn read_database(path: &str, options: &ReadOptions) -> Result<Rows, Diagnostic> {
+    let quiet = quiet_wal(path) && Path::new(path).is_file();
+    let before = quiet.then(|| file_state(path));
+    let (connection, variants) = open_checked(path, quiet, options.contacts)?;
+    let sql = |e: rusqlite::Error| {
+        db_error(
+            path,
+            e.to_string(),
+            "check the file is an intact SQLite database with CAcert's tables",
+        )
+    };
     let (as_of, request) = read_case_table(&connection, path)?;
     // The lower ids of `notary` (`split_id`) are read on a second connection, on another
     // thread, when it sees the same state: a quiet WAL database is checked unchanged below,
