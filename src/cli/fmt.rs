@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Exit, emit, fail};
-use wotrules_core::diag::{Diagnostic, Location};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Location};
 use wotrules_features::fmt::format_rule_file;
 use wotrules_store::{Replaces, Target, rule_sources, write_file};
 
@@ -47,7 +47,7 @@ pub(super) fn run(args: &FmtArgs) -> Exit {
             Err(why) => {
                 refused = true;
                 let diagnostic = Diagnostic::error(
-                    "not-formatted",
+                    DiagnosticCode::NotFormatted,
                     format!("{} is left as it is: {}", file.name, why.message),
                 )
                 .help("format it by hand; `wotrules check` says whether it is a valid rule file");
@@ -85,7 +85,7 @@ pub(super) fn run(args: &FmtArgs) -> Exit {
 fn replace(path: &Path, text: &str) -> Result<(), Diagnostic> {
     let target = Target::check(path, Replaces::AnyFile)?;
     write_file(target, text.as_bytes()).map_err(|e| {
-        Diagnostic::input_error("io", format!("{}: {e}", path.display()))
+        Diagnostic::input_error(DiagnosticCode::Io, format!("{}: {e}", path.display()))
             .help("the file is left as it was: check its directory's permissions and the disk")
     })
 }

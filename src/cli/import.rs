@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Exit, emit, emit_error, fail};
-use wotrules_core::diag::{Diagnostic, render_styled};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, render_styled};
 use wotrules_core::words::counted;
 use wotrules_store::{
     Charset, DumpOptions, DumpReport, DumpSource, Replaces, Target, Zone, import_case,
@@ -71,7 +71,7 @@ fn database_target(db: &Path, input: Option<&Path>) -> Result<Target, Exit> {
     {
         return Err(fail(
             &Diagnostic::input_error(
-                "usage",
+                DiagnosticCode::Usage,
                 format!("{}: is the file being imported", db.display()),
             )
             .help("name another file for the database: importing would replace its own input"),

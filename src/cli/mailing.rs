@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::{DataArgs, Exit, dataset, emit, emit_error, parse_as_of, rules};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_features::mailing::{
     MailingError, compose, message_file, render_dry_run, render_eml, render_index, summarize,
     summary_line,
@@ -94,27 +94,30 @@ fn compose_and_write(args: &MailingArgs, out: Option<&Path>) -> Exit {
         Err(error) => {
             // The directory's temporary is removed when it is dropped.
             drop(written);
+            let message = error.to_string();
             let (diagnostic, exit) = match error {
                 MailingError::None => (
-                    Diagnostic::input_error("usage", "the rules order no mailing")
-                        .help("a ruling orders one with `mailings:` (see rules/rulings/a20111001.1-part-2.yaml)"),
+                    Diagnostic::input_error(DiagnosticCode::Usage, message).help(
+                        "a ruling orders one with `mailings:` (see rules/rulings/a20111001.1-part-2.yaml)",
+                    ),
                     Exit::BadInput,
                 ),
-                MailingError::NotInForce { id, path } => (
+                MailingError::NotInForce { .. } => (
                     Diagnostic::input_error(
-                        "usage",
-                        format!("mailing `{id}` ({path}) is not in force on {}", data.as_of),
+                        DiagnosticCode::Usage,
+                        format!("{message} on {}", data.as_of),
                     )
                     .help("give an `--as-of` on or after the rule file's `effective_from`"),
                     Exit::BadInput,
                 ),
-                MailingError::Selection { record, error } => (
-                    Diagnostic::error("evaluation", format!("record {record}: {error}"))
+                MailingError::Selection { .. } => (
+                    Diagnostic::error(DiagnosticCode::Evaluation, message)
                         .help("the mailing's selection could not be evaluated: fix the rule"),
                     Exit::RuleErrors,
                 ),
-                MailingError::Delivery(message) => (
-                    Diagnostic::input_error("io", message).help("check the directory and the disk"),
+                MailingError::Delivery(_) => (
+                    Diagnostic::input_error(DiagnosticCode::Io, message)
+                        .help("check the directory and the disk"),
                     Exit::BadInput,
                 ),
             };

@@ -4,6 +4,7 @@
 mod check;
 mod diff;
 mod eval;
+mod explain;
 mod fmt;
 mod generate;
 mod import;
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use wotrules_core::diag::{Diagnostic, Kind, render_styled};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Kind, render_styled};
 use wotrules_session::Rules;
 use wotrules_session::RulesFrom;
 use wotrules_store::{SOURCES, Source, open_source};
@@ -71,6 +72,10 @@ enum Command {
         wotrules diff --base git:HEAD --case rules/tests/cases/topup.yaml\n  \
         wotrules diff --base git:origin/main --db cacert.sqlite --fail-on-change")]
     Diff(diff::DiffArgs),
+    /// Say what a diagnostic code (`error[unknown-key]`) means and how to fix it; without a
+    /// code, list them.
+    #[command(after_help = "Examples:\n  wotrules explain unknown-key\n  wotrules explain")]
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of the rule-file format (for editors' YAML language servers).
     Schema,
     /// List the expression language's built-in functions with their types.
@@ -136,6 +141,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Schema => {
             emit(&wotrules_core::rules::json_schema());
             Exit::Success
@@ -314,7 +320,7 @@ fn with_output_checked(exit: Exit) -> Exit {
         Some(error) if error.kind() == std::io::ErrorKind::BrokenPipe => exit,
         Some(error) => fail(
             &Diagnostic::input_error(
-                "io",
+                DiagnosticCode::Io,
                 format!(
                     "cannot write standard output: {}",
                     error.to_string().to_lowercase()
@@ -335,7 +341,7 @@ fn fail(diagnostic: &Diagnostic, exit: Exit) -> Exit {
 /// A usage error: the arguments do not make sense together.
 fn usage(message: impl Into<String>, help: impl Into<String>) -> Exit {
     fail(
-        &Diagnostic::error("usage", message).help(help),
+        &Diagnostic::error(DiagnosticCode::Usage, message).help(help),
         Exit::BadInput,
     )
 }

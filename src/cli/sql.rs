@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{Exit, emit, emit_error, parse_as_of, rules};
-use wotrules_core::diag::{Diagnostic, Location, render_styled};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Location, render_styled};
 use wotrules_core::plan::{Plan, Refusal};
 use wotrules_core::words::counted;
 use wotrules_features::sql::{Dialect, Form, Origin, script};
@@ -62,9 +62,12 @@ pub(super) fn run(args: &SqlArgs) -> Exit {
     let dialect = args.dialect.dialect();
     if args.tables && !matches!(dialect, Dialect::Mariadb | Dialect::Spark) {
         emit_error(
-            &Diagnostic::input_error("usage", "--tables is for the mariadb and spark dialects")
-                .help("the other engines compute each step once inside the views")
-                .styled(),
+            &Diagnostic::input_error(
+                DiagnosticCode::Usage,
+                "--tables is for the mariadb and spark dialects",
+            )
+            .help("the other engines compute each step once inside the views")
+            .styled(),
         );
         return Exit::BadInput;
     }
@@ -114,7 +117,7 @@ fn diagnostic(root: &str, dialect: Dialect, refusal: &Refusal) -> Diagnostic {
         Ok(text) => Location::in_text(&path, &text, line, column, 1),
         Err(_) => Location::bare(&path, line, column),
     };
-    Diagnostic::error("sql-fragment", refusal.reason.clone())
+    Diagnostic::error(DiagnosticCode::SqlFragment, refusal.reason.clone())
         .at(location)
         .help(format!(
             "the {} views cannot compute this rule; README.md, \"The SQL fragment\", lists what they can",

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{Exit, emit, emit_error, fail, rules};
-use wotrules_core::diag::{Diagnostic, render_styled};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, render_styled};
 use wotrules_features::ruletest::{Suite, load_tests, render};
 use wotrules_session::RulesFrom;
 
@@ -70,8 +70,11 @@ pub(super) fn run(args: &TestArgs) -> Exit {
     };
     if let Some(filter) = filter.filter(|_| suite.outcomes.is_empty()) {
         return fail(
-            &Diagnostic::error("no-tests", format!("no rule test matches `{filter}`"))
-                .help("`--filter` keeps the tests whose name or file contains its text"),
+            &Diagnostic::error(
+                DiagnosticCode::NoTests,
+                format!("no rule test matches `{filter}`"),
+            )
+            .help("`--filter` keeps the tests whose name or file contains its text"),
             Exit::BadInput,
         );
     }

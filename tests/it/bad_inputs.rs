@@ -405,12 +405,17 @@ fn check_as_json_gives_every_diagnostic_with_its_place() {
         let text_errors = plain
             .stderr
             .lines()
-            .filter(|l| l.contains("error: "))
+            .filter(|l| l.contains(" error[") || l.starts_with("error["))
             .count();
         assert_eq!(errors.len(), text_errors, "{name}: {}", plain.stderr);
         let first = errors[0];
         if let Some(path) = first["path"].as_str() {
-            let place = format!("{path}:{}:{}: error: ", first["line"], first["column"]);
+            let place = format!(
+                "{path}:{}:{}: error[{}]: ",
+                first["line"],
+                first["column"],
+                first["code"].as_str().expect("a code")
+            );
             assert!(
                 plain.stderr.starts_with(&place),
                 "{name}: {place} vs {}",

@@ -3,6 +3,7 @@
 //! place of the mistake with the fix in its help.
 
 use crate::support::root;
+use wotrules_core::diag::DiagnosticCode;
 use wotrules_core::rules::SourceText;
 use wotrules_core::syntax::parse_expression;
 use wotrules_session::check_sources;
@@ -80,7 +81,7 @@ fn a_quoted_date_is_a_text_and_the_help_says_so() {
     let diagnostics = check_sources(Ok(sources)).expect_err("a text is not a date");
     let error = diagnostics
         .iter()
-        .find(|d| d.code == "type-mismatch")
+        .find(|d| d.code == DiagnosticCode::TypeMismatch)
         .unwrap_or_else(|| panic!("a type mismatch: {diagnostics:?}"));
     assert_eq!(
         error.message,

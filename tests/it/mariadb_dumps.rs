@@ -493,7 +493,11 @@ fn gzip_and_standard_input_are_read_as_streams() {
         "a compressed dump cut short: {}",
         run.stderr
     );
-    assert!(run.stderr.starts_with("error: <stdin>:"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error[mysql-dump]: <stdin>:"),
+        "{}",
+        run.stderr
+    );
     assert!(!db.exists());
 }
 

@@ -50,11 +50,12 @@ fn every_bad_dump_is_refused_with_its_line_and_leaves_the_database_as_it_was() {
             );
             assert_eq!(run.code, Some(2), "{name}: {}", run.stderr);
             assert!(
-                run.stderr.starts_with(&format!("error: {shown}:")),
+                run.stderr
+                    .starts_with(&format!("error[mysql-dump]: {shown}:")),
                 "{name}: the error names the dump and its line: {}",
                 run.stderr
             );
-            let line: usize = run.stderr[format!("error: {shown}:").len()..]
+            let line: usize = run.stderr[format!("error[mysql-dump]: {shown}:").len()..]
                 .split(':')
                 .next()
                 .and_then(|n| n.parse().ok())

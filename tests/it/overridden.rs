@@ -93,7 +93,7 @@ fn overridden_is_typed_like_the_definition() {
     assert!(
         missing
             .stderr
-            .contains("error: `overridden` has type `int?`, expected `int`"),
+            .contains("error[type-mismatch]: `overridden` has type `int?`, expected `int`"),
         "{}",
         missing.stderr
     );
@@ -119,8 +119,9 @@ fn overridden_outside_an_override_and_in_a_collect_override_are_errors() {
     let run = check(&dir);
     assert_eq!(run.code, Some(1));
     assert!(
-        run.stderr
-            .contains("error: `overridden` is only available in an override"),
+        run.stderr.contains(
+            "error[overridden-outside-override]: `overridden` is only available in an override"
+        ),
         "{}",
         run.stderr
     );

@@ -187,3 +187,37 @@ fn the_matcher_tells_a_wrong_transcript() {
         (1, vec!["out".to_string()])
     );
 }
+
+#[test]
+fn the_readme_lists_every_diagnostic_code_and_no_other() {
+    use wotrules_core::diag::DiagnosticCode;
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = readme
+        .find("<!-- codes:")
+        .expect("README.md has the list of codes");
+    let list = &readme[start..];
+    let list = &list[list.find('\n').unwrap_or(0) + 1
+        ..list.find("<!-- end of codes -->").expect("the list ends")];
+    let listed: Vec<&str> = list.lines().collect();
+    let wanted: Vec<String> = DiagnosticCode::ALL
+        .iter()
+        .map(|code| format!("- `{}`: {}", code.name(), code.summary()))
+        .collect();
+    assert_eq!(
+        listed, wanted,
+        "README.md's list of codes is not the enum's"
+    );
+}
+
+#[test]
+fn every_code_has_a_distinct_name_and_an_explanation() {
+    use wotrules_core::diag::DiagnosticCode;
+    let mut names: Vec<&str> = DiagnosticCode::ALL.iter().map(|c| c.name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), DiagnosticCode::ALL.len());
+    for code in DiagnosticCode::ALL {
+        assert_eq!(DiagnosticCode::from_name(code.name()), Some(*code));
+        assert!(code.explanation().len() > code.summary().len(), "{code}");
+    }
+}

@@ -145,9 +145,9 @@ fn the_json_schema_and_the_loader_agree_on_the_catalogue() {
             text: text.clone(),
         };
         let (_, diagnostics) = add_rule_file(shipped.clone(), source);
-        let refused_for_shape = diagnostics.iter().any(|d| shape.contains(&d.code));
+        let refused_for_shape = diagnostics.iter().any(|d| shape.contains(&d.code.name()));
         let valid = validator.is_valid(&to_json(&node));
-        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.name()).collect();
         if refused_for_shape {
             assert!(
                 !valid,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use wotrules_core::check::program::{Body, Program};
 use wotrules_core::data::Dataset;
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::eval::{Decision, Evaluation, Explain, Selection, TraceNode};
 use wotrules_core::lang::Value;
 use wotrules_core::rules::{RuleSources, SourceText};
@@ -199,7 +199,7 @@ fn nested_calls_check_linearly() {
         assert!(program.is_none());
         let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
         assert_eq!(errors.len(), 1, "depth {depth}: {errors:#?}");
-        assert_eq!(errors[0].code, "unknown-field");
+        assert_eq!(errors[0].code, DiagnosticCode::UnknownField);
     }
     let (program, diagnostics) = checked(with_rule_file(&rule_file_with_value(&nested_max(
         40,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use wotrules_core::data::Rows;
 use wotrules_core::data::{Contact, MemberRow, RecordRow, Request, Texts};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 
 /// The distributions of a population.
 #[derive(Debug, Deserialize)]
@@ -76,7 +76,7 @@ struct Method {
 /// Reads a profile; a bad one is a diagnostic naming the field.
 pub fn read_profile(path: &str, text: &str) -> Result<Profile, Diagnostic> {
     let node = wotrules_core::yaml::parse(0, text).map_err(|e| {
-        Diagnostic::error("bad-profile", e.message)
+        Diagnostic::error(DiagnosticCode::BadProfile, e.message)
             .at(wotrules_core::diag::Location::in_text(
                 path, text, e.line, e.column, 1,
             ))
@@ -88,10 +88,10 @@ pub fn read_profile(path: &str, text: &str) -> Result<Profile, Diagnostic> {
         (Some(profile), None) => Ok(profile),
         // `from_node` gives no value only with a problem recorded.
         (_, problem) => Err(Diagnostic {
-            code: "bad-profile",
+            code: DiagnosticCode::BadProfile,
             help: Some("see benches/population.yaml for the profile format".into()),
             ..problem.map_or_else(
-                || Diagnostic::error("bad-profile", "the profile cannot be read"),
+                || Diagnostic::error(DiagnosticCode::BadProfile, "the profile cannot be read"),
                 |problem| problem.diagnostic(path, text),
             )
         }),
@@ -135,8 +135,11 @@ impl Random {
 
 fn date(field: &str, text: &str) -> Result<NaiveDate, Diagnostic> {
     wotrules_core::lang::parse_calendar_date(text).ok_or_else(|| {
-        Diagnostic::error("bad-profile", format!("`{field}`: `{text}` is not a date"))
-            .help("write YYYY-MM-DD")
+        Diagnostic::error(
+            DiagnosticCode::BadProfile,
+            format!("`{field}`: `{text}` is not a date"),
+        )
+        .help("write YYYY-MM-DD")
     })
 }
 
@@ -189,7 +192,7 @@ pub fn generate(profile: &Profile, members: usize, seed: u64) -> Result<Rows, Di
     let dates = profile.dates()?;
     if profile.received.is_empty() || profile.methods.is_empty() || profile.locations.is_empty() {
         return Err(Diagnostic::error(
-            "bad-profile",
+            DiagnosticCode::BadProfile,
             "`received`, `methods` and `locations` must not be empty",
         ));
     }

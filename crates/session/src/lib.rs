@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use wotrules_core::check::{Program, check};
 use wotrules_core::data::{Dataset, Rows};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::rules::{RuleSet, RuleSources, load_rule_set};
 use wotrules_features::mailing::{Mailing, MailingPlans};
 use wotrules_features::whynot::WhyNotPlan;
@@ -176,7 +176,7 @@ pub fn dataset_at(
 ) -> Result<Dataset, Vec<Diagnostic>> {
     let source = open_source(flag, path).unwrap_or_else(|| {
         Err(vec![Diagnostic::input_error(
-            "usage",
+            DiagnosticCode::Usage,
             format!("no source `--{flag}`"),
         )])
     })?;

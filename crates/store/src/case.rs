@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{parse_date, parse_datetime};
 use wotrules_core::data::{Contact, MemberRow, RecordRow, Request, Rows, Texts};
-use wotrules_core::diag::{Diagnostic, Location};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Location};
 use wotrules_core::yaml::{Field, Place, shorten};
 
 /// The largest `points` or `awarded` a case file may give a record (either sign): a hand-written
@@ -142,7 +142,7 @@ pub fn read_case(path: &str, text: &str) -> Result<Rows, Vec<Diagnostic>> {
     for problem in problems {
         let diagnostic = problem.diagnostic(path, text);
         reader.diagnostics.push(Diagnostic {
-            code: "bad-case",
+            code: DiagnosticCode::BadCase,
             ..diagnostic
         });
     }
@@ -168,7 +168,7 @@ impl Reader<'_> {
     fn error_at(&mut self, place: Place, message: &str, help: &str) {
         let message = wotrules_core::escape::escape_control(message);
         self.diagnostics.push(
-            Diagnostic::error("bad-case", message)
+            Diagnostic::error(DiagnosticCode::BadCase, message)
                 .at(Location::in_text(
                     self.path,
                     self.text,

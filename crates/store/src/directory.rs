@@ -4,7 +4,7 @@ use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 
 use super::cleanup;
 use super::replace::PRIVATE_FILE;
@@ -22,11 +22,30 @@ pub struct NewDirectory {
     mode: u32,
 }
 
+/// A file of a [`NewDirectory`] that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The directory was already put in place.
+    #[error("{}: the directory is already written", path.display())]
+    Finished {
+        /// The file's path in the directory.
+        path: PathBuf,
+    },
+    /// The system refused.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file's path in the directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
 impl NewDirectory {
     /// Starts writing `out`, which must not exist or be an empty directory (not a link).
     pub fn create(out: &Path) -> Result<Self, Diagnostic> {
         let fail = |e: std::io::Error| {
-            Diagnostic::input_error("io", format!("{}: {e}", out.display()))
+            Diagnostic::input_error(DiagnosticCode::Io, format!("{}: {e}", out.display()))
                 .help("check the directory and the disk")
         };
         let mut mode = PRIVATE_DIRECTORY;
@@ -35,7 +54,7 @@ impl NewDirectory {
                 let empty = std::fs::read_dir(out).map_err(fail)?.next().is_none();
                 if !empty {
                     return Err(Diagnostic::input_error(
-                        "io",
+                        DiagnosticCode::Io,
                         format!("{}: exists and is not empty", out.display()),
                     )
                     .help("wotrules writes into a new or empty directory: name another"));
@@ -44,7 +63,7 @@ impl NewDirectory {
             }
             Ok(_) => {
                 return Err(Diagnostic::input_error(
-                    "io",
+                    DiagnosticCode::Io,
                     format!("{}: exists and is not a directory", out.display()),
                 )
                 .help("name a new directory"));
@@ -74,9 +93,10 @@ impl NewDirectory {
     }
 
     /// Writes `file` (a new, private file) into the directory.
-    pub fn write(&self, file: &str, text: &str) -> Result<(), String> {
+    pub fn write(&self, file: &str, text: &str) -> Result<(), WriteError> {
+        let path = self.out.join(file);
         let Some(temporary) = &self.temporary else {
-            return Err(format!("{}: already written", self.out.display()));
+            return Err(WriteError::Finished { path });
         };
         std::fs::OpenOptions::new()
             .write(true)
@@ -84,7 +104,7 @@ impl NewDirectory {
             .mode(PRIVATE_FILE)
             .open(temporary.path().join(file))
             .and_then(|mut out| out.write_all(text.as_bytes()))
-            .map_err(|e| format!("{}: {e}", self.out.join(file).display()))
+            .map_err(|source| WriteError::Io { path, source })
     }
 
     /// Writes `index.json` and puts the directory in place.
@@ -94,7 +114,7 @@ impl NewDirectory {
             .map_err(std::io::Error::other)
             .and_then(|()| self.rename());
         written.map_err(|e| {
-            Diagnostic::input_error("io", format!("{}: {e}", self.out.display()))
+            Diagnostic::input_error(DiagnosticCode::Io, format!("{}: {e}", self.out.display()))
                 .help("check the directory and the disk")
         })
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use wotrules_core::diag::{Diagnostic, Location};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Location};
 use wotrules_core::rules::{RuleSources, SourceText};
 
 /// The folder of rule tests inside a rules directory; its files are not rule files.
@@ -22,7 +22,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let metadata = file.metadata().map_err(|e| cannot_read(&shown, &e))?;
     let too_large = |size: u64| {
         Diagnostic::input_error(
-            "io",
+            DiagnosticCode::Io,
             format!("{shown}: the file is {size} bytes, the limit is {MAX_TEXT_FILE_BYTES}"),
         )
         .help("split the file; whole databases belong in SQLite (`--db`)")
@@ -42,7 +42,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 fn cannot_read(shown: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::input_error(
-        "io",
+        DiagnosticCode::Io,
         format!("{shown}: cannot read: {}", e.to_string().to_lowercase()),
     )
     .help("check the path")
@@ -54,14 +54,15 @@ pub fn open_regular_file(path: &Path) -> Result<std::fs::File, Diagnostic> {
     let shown = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|e| cannot_read(&shown, &e))?;
     if metadata.is_dir() {
-        return Err(
-            Diagnostic::input_error("io", format!("{shown}: is a directory, not a file"))
-                .help("give the path of a file"),
-        );
+        return Err(Diagnostic::input_error(
+            DiagnosticCode::Io,
+            format!("{shown}: is a directory, not a file"),
+        )
+        .help("give the path of a file"));
     }
     if !metadata.is_file() {
         return Err(Diagnostic::input_error(
-            "io",
+            DiagnosticCode::Io,
             format!("{shown}: is not a regular file (a device, FIFO or socket)"),
         )
         .help("give the path of a file"));
@@ -76,7 +77,7 @@ fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let before = String::from_utf8_lossy(&e.as_bytes()[..valid]);
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::error("encoding", "the file is not valid UTF-8 text")
+        Diagnostic::error(DiagnosticCode::Encoding, "the file is not valid UTF-8 text")
             .at(Location::bare(shown, line, column))
             .help("save the file as UTF-8")
     })
@@ -86,8 +87,11 @@ fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Err(vec![
-            Diagnostic::input_error("io", format!("{}: no such directory", dir.display()))
-                .help("check the path"),
+            Diagnostic::input_error(
+                DiagnosticCode::Io,
+                format!("{}: no such directory", dir.display()),
+            )
+            .help("check the path"),
         ]);
     }
     let tests = dir.join(RULE_TESTS_FOLDER);
@@ -105,7 +109,7 @@ pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagn
             Ok(entries) => entries,
             Err(e) => {
                 errors.push(Diagnostic::input_error(
-                    "io",
+                    DiagnosticCode::Io,
                     format!("{}: cannot list: {e}", folder.display()),
                 ));
                 continue;
@@ -138,8 +142,11 @@ fn is_yaml(path: &str) -> bool {
 pub fn rule_sources(dir: &Path) -> Result<RuleSources, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Err(vec![
-            Diagnostic::input_error("io", format!("{}: no such rules directory", dir.display()))
-                .help("pass `--rules DIR`"),
+            Diagnostic::input_error(
+                DiagnosticCode::Io,
+                format!("{}: no such rules directory", dir.display()),
+            )
+            .help("pass `--rules DIR`"),
         ]);
     }
     let paths = yaml_files_under(dir)?;
@@ -188,13 +195,16 @@ pub fn rule_sources_at_revision(
     };
     if revision.is_empty() || revision.starts_with('-') {
         return Err(vec![
-            Diagnostic::input_error("git", format!("`{shown}` does not name a revision"))
-                .help("name a revision of this repository, such as `git:HEAD` or `git:main`"),
+            Diagnostic::input_error(
+                DiagnosticCode::Git,
+                format!("`{shown}` does not name a revision"),
+            )
+            .help("name a revision of this repository, such as `git:HEAD` or `git:main`"),
         ]);
     }
     let absolute = std::fs::canonicalize(dir).map_err(|e| {
         vec![
-            Diagnostic::input_error("io", format!("{}: {e}", dir.display()))
+            Diagnostic::input_error(DiagnosticCode::Io, format!("{}: {e}", dir.display()))
                 .help("`--rules` names the rules directory of this repository"),
         ]
     })?;
@@ -207,13 +217,16 @@ pub fn rule_sources_at_revision(
             .args(arguments)
             .output()
             .map_err(|e| {
-                Diagnostic::input_error("git", format!("{shown}: cannot run git: {e}"))
-                    .help("install git, or pass a directory as `--base`")
+                Diagnostic::input_error(
+                    DiagnosticCode::Git,
+                    format!("{shown}: cannot run git: {e}"),
+                )
+                .help("install git, or pass a directory as `--base`")
             })?;
         if !output.status.success() {
             let message = String::from_utf8_lossy(&output.stderr);
             return Err(Diagnostic::input_error(
-                "git",
+                DiagnosticCode::Git,
                 format!("{shown}: git {}: {}", arguments[0], message.trim()),
             )
             .help("name a revision of this repository, such as `git:HEAD` or `git:main`"));
@@ -266,7 +279,7 @@ pub fn rule_sources_at_revision(
     if files.is_empty() {
         return Err(vec![
             Diagnostic::input_error(
-                "git",
+                DiagnosticCode::Git,
                 format!("{shown}: no rule files under `{folder}`"),
             )
             .help("the revision must contain the rules directory; name it where it was then with `git:REV:PATH` (PATH from the repository's root)"),
@@ -288,7 +301,7 @@ fn sources_from(files: Vec<SourceText>, shown: &str) -> Result<RuleSources, Vec<
     }
     let Some(schema) = schema else {
         return Err(vec![
-            Diagnostic::error("no-schema", format!("{shown}: no schema.yaml"))
+            Diagnostic::error(DiagnosticCode::NoSchema, format!("{shown}: no schema.yaml"))
                 .help("the rules directory needs `schema.yaml` declaring fields and outputs"),
         ]);
     };

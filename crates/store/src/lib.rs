@@ -12,7 +12,7 @@ mod sqlite;
 use chrono::{NaiveDate, NaiveDateTime};
 
 pub use case::{read_case, read_case_file};
-pub use directory::NewDirectory;
+pub use directory::{NewDirectory, WriteError};
 pub use files::{
     RULE_TESTS_FOLDER, open_regular_file, read_text, rule_sources, rule_sources_at_revision,
     yaml_files_under,

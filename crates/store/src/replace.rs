@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 
 use super::cleanup;
 
@@ -52,7 +52,7 @@ impl Target {
     pub fn check(path: &Path, replaces: Replaces) -> Result<Self, Diagnostic> {
         let shown = path.display().to_string();
         let refuse = |what: String, help: &str| {
-            Err(Diagnostic::input_error("io", format!("{shown}: {what}")).help(help))
+            Err(Diagnostic::input_error(DiagnosticCode::Io, format!("{shown}: {what}")).help(help))
         };
         let link = std::fs::symlink_metadata(path);
         let (written, through_link) = match &link {

@@ -4,7 +4,7 @@
 use super::program::{Body, Conjunct, Definition, FileInfo, LineColumn, Rule};
 use super::types::{ExprChecker, Facts, Usage};
 use crate::data::{MemberField, RecordField, RequestField};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::Type;
 use crate::rules::{self, CaseValue, ExprSource, Located, Scope};
 use crate::suggest::did_you_mean;
@@ -45,8 +45,8 @@ impl Checker<'_> {
                     }),
                 };
                 match provided {
-                    None => self.error(name.pos, name.value.chars().count(), "unknown-data-field", format!("the data has no {object} field `{}`", name.value), Some("the schema can only declare fields the store reads; see ARCHITECTURE.md".into())),
-                    Some(actual) if actual != ty => self.error(type_name.pos, type_name.value.chars().count(), "type-mismatch", format!("{object} field `{}` has type `{actual}` in the data, not `{ty}`", name.value), Some(format!("declare it as `{actual}`"))),
+                    None => self.error(name.pos, name.value.chars().count(), DiagnosticCode::UnknownDataField, format!("the data has no {object} field `{}`", name.value), Some("the schema can only declare fields the store reads; see ARCHITECTURE.md".into())),
+                    Some(actual) if actual != ty => self.error(type_name.pos, type_name.value.chars().count(), DiagnosticCode::TypeMismatch, format!("{object} field `{}` has type `{actual}` in the data, not `{ty}`", name.value), Some(format!("declare it as `{actual}`"))),
                     Some(_) => {}
                 }
             }
@@ -63,7 +63,7 @@ impl Checker<'_> {
         self.error(
             type_name.pos,
             type_name.value.chars().count(),
-            "unknown-type",
+            DiagnosticCode::UnknownType,
             format!("unknown type `{}`", type_name.value),
             Some(help),
         );
@@ -90,11 +90,11 @@ impl Checker<'_> {
                 (&rule_file.effective_from, &rule_file.effective_until)
                 && until.value <= from.value
             {
-                self.error(until.pos, 10, "dates-reversed", format!("`effective_until` {} is not after `effective_from` {}", until.value, from.value), Some("a rule file is in force from `effective_from` up to the day before `effective_until`".into()));
+                self.error(until.pos, 10, DiagnosticCode::DatesReversed, format!("`effective_until` {} is not after `effective_from` {}", until.value, from.value), Some("a rule file is in force from `effective_from` up to the day before `effective_until`".into()));
             }
             if let Some(first) = seen.insert(&rule_file.id.value, rule_file.id.pos) {
                 let diagnostic = Diagnostic::error(
-                    "duplicate-id",
+                    DiagnosticCode::DuplicateId,
                     format!("rule file id `{}` is used twice", rule_file.id.value),
                 )
                 .at(self
@@ -126,7 +126,7 @@ impl Checker<'_> {
                     let (first_file, first_index) = self.positions[*first];
                     let first = &self.set.rule_files[first_file].definitions[first_index];
                     let diagnostic = Diagnostic::error(
-                        "conflict",
+                        DiagnosticCode::Conflict,
                         format!(
                             "`{}.{}` is defined twice, with no precedence between the two",
                             definition.scope.name(),
@@ -185,7 +185,7 @@ impl Checker<'_> {
                 self.error(
                     located.pos,
                     located.value.chars().count(),
-                    "type-mismatch",
+                    DiagnosticCode::TypeMismatch,
                     message,
                     Some(format!("write `type: {output}` or leave `type` out")),
                 );
@@ -195,7 +195,7 @@ impl Checker<'_> {
             (None, Some((output, _))) => Some(output),
             (None, None) => {
                 let message = format!("definition `{}` has no `type`", definition.name.value);
-                self.error(definition.name.pos, definition.name.value.chars().count(), "missing-type", message, Some("add `type: int` (or bool, text, date, an enumeration; `T?` when it may be missing)".into()));
+                self.error(definition.name.pos, definition.name.value.chars().count(), DiagnosticCode::MissingType, message, Some("add `type: int` (or bool, text, date, an enumeration; `T?` when it may be missing)".into()));
                 None
             }
         }
@@ -243,7 +243,7 @@ impl Checker<'_> {
                         self.error(
                             definition.name.pos,
                             definition.name.value.chars().count(),
-                            "type-mismatch",
+                            DiagnosticCode::TypeMismatch,
                             format!(
                                 "`collect:` builds a list, but `{}` has type `{ty}`",
                                 definition.name.value

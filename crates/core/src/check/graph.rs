@@ -2,7 +2,7 @@
 //! uses.
 
 use super::program::Output;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::rules::{self, ExprSource};
 
 use super::{Checker, DefId};
@@ -62,7 +62,7 @@ impl Checker<'_> {
         chain.push(name(cycle[0]));
         let first = self.definition_source(cycle[0]);
         let mut diagnostic = Diagnostic::error(
-            "cycle",
+            DiagnosticCode::Cycle,
             format!(
                 "definitions depend on each other in a cycle: {}",
                 chain.join(" → ")
@@ -104,7 +104,7 @@ impl Checker<'_> {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let diagnostic = Diagnostic::warning(
-                    "shadowed",
+                    DiagnosticCode::Shadowed,
                     format!(
                         "row {} can never decide: an earlier row always wins",
                         index + 1
@@ -148,7 +148,7 @@ impl Checker<'_> {
         for id in (0..reached.len()).filter(|id| !reached[*id]) {
             let d = self.definition_source(id);
             let diagnostic = Diagnostic::warning(
-                "unused",
+                DiagnosticCode::Unused,
                 format!(
                     "definition `{}.{}` is not used by any output",
                     d.scope.name(),

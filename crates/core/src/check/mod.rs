@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::Type;
 use crate::rules::{self, Located, RuleSet, Scope};
 
@@ -148,7 +148,7 @@ impl Checker<'_> {
         &mut self,
         pos: rules::Place,
         width: usize,
-        code: &'static str,
+        code: DiagnosticCode,
         message: String,
         help: Option<String>,
     ) {
@@ -190,7 +190,7 @@ fn outcome_constant(
     let Type::Enum(name) = ty.required() else {
         let at = checker.set.location(outcome.pos, width);
         let diagnostic = Diagnostic::error(
-            "type-mismatch",
+            DiagnosticCode::TypeMismatch,
             format!("`outcome:` gives a value of an enumeration, but this value has type `{ty}`"),
         )
         .at(at)

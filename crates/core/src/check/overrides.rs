@@ -2,7 +2,7 @@
 
 use super::program::Output;
 use super::types::{Facts, Overriding};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::Type;
 use crate::rules::{self, Scope};
 use crate::suggest::did_you_mean;
@@ -33,7 +33,7 @@ impl Checker<'_> {
                     self.error(
                         exception.target.pos,
                         exception.target.value.chars().count() + 7,
-                        "unknown-target",
+                        DiagnosticCode::UnknownTarget,
                         format!(
                             "override of `{}.{}`, which is not defined",
                             exception.scope.name(),
@@ -47,7 +47,7 @@ impl Checker<'_> {
                     let (target_file, target_index) = self.positions[id];
                     let target = &self.set.rule_files[target_file].definitions[target_index];
                     let diagnostic = Diagnostic::error(
-                        "conflict",
+                        DiagnosticCode::Conflict,
                         format!(
                             "override of `{}.{}` has no `priority`: it and the definition it amends could both decide",
                             exception.scope.name(),
@@ -99,7 +99,7 @@ impl Checker<'_> {
                     .find(|(p, _, f, _)| *p == priority.value && self.overlap(*f, file_index))
                 {
                     let diagnostic = Diagnostic::error(
-                        "conflict",
+                        DiagnosticCode::Conflict,
                         format!(
                             "two overrides of `{}.{}` have priority {} and can both apply",
                             exception.scope.name(),
@@ -180,7 +180,7 @@ impl Checker<'_> {
                 None => self.error(
                     name.pos,
                     name.value.chars().count(),
-                    "undefined-output",
+                    DiagnosticCode::UndefinedOutput,
                     format!("output `{}.{}` has no definition", scope.name(), name.value),
                     Some(format!(
                         "define it in a rule file with `for: {}`",

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{Dataset, MAX_RECORDS_PER_MEMBER, MemberRow, RecordRow, Request, Texts};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 
 /// The rows a source gives (a case file, a database, a generated population): the members,
 /// the notary records and their texts, with the date and the support request the source
@@ -35,7 +35,7 @@ impl Rows {
         match data.overfull_member() {
             None => Ok(data),
             Some((id, count)) => Err(Diagnostic::error(
-                "limit",
+                DiagnosticCode::Limit,
                 format!("member {id} has {count} records, the limit is {MAX_RECORDS_PER_MEMBER}"),
             )
             .help("check the data: no member has assured or been assured that often")),

@@ -3,7 +3,7 @@
 use super::{Decision, EvalError, Evaluation, TraceNode};
 use crate::check::program::{DefId, Program};
 use crate::data::Dataset;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::Value;
 
 /// Which members and records to decide.
@@ -30,7 +30,7 @@ impl Selection {
                         .position(|m| m.evaluated && m.row.id == id)
                         .ok_or_else(|| {
                             Diagnostic::error(
-                                "unknown-member",
+                                DiagnosticCode::UnknownMember,
                                 format!("member {id} is not in the data"),
                             )
                             .help("`--member` takes the id of a listed member")
@@ -45,7 +45,7 @@ impl Selection {
                 .map(Selection::Record)
                 .ok_or_else(|| {
                     Diagnostic::error(
-                        "unknown-record",
+                        DiagnosticCode::UnknownRecord,
                         format!("record {id} is not in the data as of {}", data.as_of),
                     )
                     .help("`--record` takes the id of a notary row entered on or before the date")
@@ -82,7 +82,7 @@ impl Explain {
             let help = crate::suggest::did_you_mean(unknown, known.iter().copied())
                 .unwrap_or_else(|| format!("outputs: {}", known.join(", ")));
             return Err(Diagnostic::error(
-                "usage",
+                DiagnosticCode::Usage,
                 format!("`--explain {unknown}`: no such output"),
             )
             .help(help));

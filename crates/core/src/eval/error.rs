@@ -134,3 +134,5 @@ impl fmt::Display for EvalError {
         Ok(())
     }
 }
+
+impl std::error::Error for EvalError {}

@@ -13,7 +13,7 @@ use super::{
     Body, Case, CaseValue, Definition, ExprSource, FieldDeclaration, Located, Mailing, Override,
     Place, RuleFile, RuleSet, Schema, Scope, SourceFile, WhyNotKind,
 };
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::syntax::{parse_expression, parse_template};
 use crate::yaml::{Entries, Field};
 
@@ -100,7 +100,7 @@ impl Loader {
         &mut self,
         pos: Place,
         width: usize,
-        code: &'static str,
+        code: DiagnosticCode,
         message: String,
         help: Option<String>,
     ) {
@@ -127,7 +127,7 @@ impl Loader {
                     column: 1,
                 },
                 1,
-                "file-too-large",
+                DiagnosticCode::FileTooLarge,
                 message,
                 Some("split it into several files".into()),
             );
@@ -135,7 +135,7 @@ impl Loader {
         }
         if source.text.trim().is_empty() {
             self.error(Place {
-                    source: file, line: 1, column: 1 }, 1, "empty-file", "rule file is empty".into(), Some("write a rule file, or delete it: every `*.yaml` under the rules directory is loaded".into()));
+                    source: file, line: 1, column: 1 }, 1, DiagnosticCode::EmptyFile, "rule file is empty".into(), Some("write a rule file, or delete it: every `*.yaml` under the rules directory is loaded".into()));
             return None;
         }
         if let Some(line) = second_document(&source.text) {
@@ -146,7 +146,7 @@ impl Loader {
                     column: 1,
                 },
                 3,
-                "several-documents",
+                DiagnosticCode::SeveralDocuments,
                 "a rule file holds one YAML document, this is a second one".into(),
                 Some("split the documents into files of their own".into()),
             );
@@ -160,7 +160,7 @@ impl Loader {
                     line: error.line,
                     column: error.column,
                 };
-                self.error(pos, 1, "yaml", error.message, error.help);
+                self.error(pos, 1, DiagnosticCode::Yaml, error.message, error.help);
                 None
             }
         }
@@ -182,7 +182,7 @@ impl Loader {
             self.error(
                 version.pos,
                 version.value.chars().count(),
-                "unknown-version",
+                DiagnosticCode::UnknownVersion,
                 message,
                 Some(help),
             );
@@ -262,7 +262,7 @@ impl Loader {
                 self.error(
                     name.pos,
                     name.value.chars().count(),
-                    "unknown-field",
+                    DiagnosticCode::UnknownField,
                     format!("`personal.{object}`: no field `{}`", name.value),
                     Some(help),
                 );
@@ -360,7 +360,7 @@ impl Loader {
             self.error(
                 text.pos,
                 1,
-                "empty-value",
+                DiagnosticCode::EmptyValue,
                 format!("{what} is empty"),
                 Some(help),
             );
@@ -375,7 +375,7 @@ impl Loader {
             self.error(
                 pos,
                 1,
-                "missing-key",
+                DiagnosticCode::MissingKey,
                 format!("{owner} has no `{key}`"),
                 Some(format!("add `{key}:`")),
             );
@@ -399,7 +399,7 @@ impl Loader {
                 self.error(
                     pos,
                     text.chars().count(),
-                    "bad-date",
+                    DiagnosticCode::BadDate,
                     format!("{what} `{text}` is not a date"),
                     Some("write a calendar date as YYYY-MM-DD, or `null`".into()),
                 );
@@ -426,7 +426,7 @@ impl Loader {
                     start: error.offset,
                     end: error.offset + 1,
                 };
-                let mut diagnostic = Diagnostic::error("syntax", error.message)
+                let mut diagnostic = Diagnostic::error(DiagnosticCode::Syntax, error.message)
                     .at(self.set.text_location(pos, &text, span));
                 diagnostic.help = error.help;
                 self.diagnostics.push(diagnostic);
@@ -530,7 +530,7 @@ impl Loader {
                 self.error(
                     name.pos,
                     name.value.chars().count(),
-                    "bad-name",
+                    DiagnosticCode::BadName,
                     format!("`{}` is not a name expressions can use", name.value),
                     Some("name a definition with ASCII letters, digits and `_`, starting with a letter".into()),
                 );
@@ -565,7 +565,7 @@ impl Loader {
             format.collect.is_given(),
         ];
         let body = if given.iter().filter(|g| **g).count() != 1 {
-            self.error(name.pos, 1, "definition-body", format!("{what} needs exactly one of `value`, `template`, `cases` or `collect`"), Some("`value:` an expression; `template:` text with `{expression}` holes; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
+            self.error(name.pos, 1, DiagnosticCode::DefinitionBody, format!("{what} needs exactly one of `value`, `template`, `cases` or `collect`"), Some("`value:` an expression; `template:` text with `{expression}` holes; `cases:` a decision table; `collect:` rows whose values are gathered into a list".into()));
             None
         } else if given[0] {
             self.expression(format.value).map(Body::Value)
@@ -601,7 +601,7 @@ impl Loader {
             self.error(
                 pos,
                 1,
-                "empty-table",
+                DiagnosticCode::EmptyTable,
                 "decision table has no rows".into(),
                 None,
             );
@@ -635,7 +635,7 @@ impl Loader {
                 self.error(
                     pos,
                     1,
-                    "missing-key",
+                    DiagnosticCode::MissingKey,
                     "row has no `when`".into(),
                     Some(help.into()),
                 );
@@ -646,7 +646,7 @@ impl Loader {
                 self.error(
                     pos,
                     1,
-                    "no-else",
+                    DiagnosticCode::NoElse,
                     "the last row of `cases:` must be the `else` row, without `when:`".into(),
                     Some("add a last row with the value when no other row holds".into()),
                 );
@@ -685,7 +685,7 @@ impl Loader {
                 self.error(
                     pos,
                     1,
-                    "case-value",
+                    DiagnosticCode::CaseValue,
                     "row needs exactly one of `then` or `outcome`".into(),
                     Some(
                         "`then:` an expression; `outcome:` a value of the output's enumeration"
@@ -712,7 +712,7 @@ impl Loader {
                 self.error(
                     target.pos,
                     target.value.chars().count(),
-                    "bad-target",
+                    DiagnosticCode::BadTarget,
                     format!(
                         "override target `{}` is not `record.<name>` or `member.<name>`",
                         target.value

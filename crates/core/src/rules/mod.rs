@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, DiagnosticCode, Location};
 use crate::syntax::ast::{Expr, Span};
 pub use crate::yaml::Place;
 
@@ -228,7 +228,7 @@ impl RuleSet {
         &self,
         pos: Place,
         width: usize,
-        code: &'static str,
+        code: DiagnosticCode,
         message: String,
         help: Option<String>,
     ) -> Diagnostic {

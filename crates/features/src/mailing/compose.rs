@@ -13,6 +13,7 @@ use wotrules_core::check::program::{Body, DefId};
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::{Decision, EvalError, Evaluation, Progress, over_chunks};
 use wotrules_core::lang::{Direction, Value};
+use wotrules_store::WriteError;
 
 /// One message, ready to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,11 +72,13 @@ pub struct Mailbag {
 }
 
 /// Why a mailing cannot be composed (or finished).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, thiserror::Error)]
 pub enum MailingError {
     /// The rules order no mailing.
+    #[error("the rules order no mailing")]
     None,
     /// The mailing's rule file is not in force as of the evaluation date.
+    #[error("mailing `{id}` ({path}) is not in force")]
     NotInForce {
         /// The mailing.
         id: String,
@@ -83,6 +86,7 @@ pub enum MailingError {
         path: String,
     },
     /// Selecting the records failed for a record.
+    #[error("record {record}: {error}")]
     Selection {
         /// The record id.
         record: i64,
@@ -90,7 +94,39 @@ pub enum MailingError {
         error: EvalError,
     },
     /// Handing a message over failed (writing its file).
-    Delivery(String),
+    #[error(transparent)]
+    Delivery(#[from] WriteError),
+}
+
+/// What the rules make of one recipient of a mailing.
+enum Composed {
+    /// A message to send.
+    Message {
+        /// The recipient's address.
+        address: String,
+        /// The subject.
+        subject: String,
+        /// The text.
+        body: String,
+    },
+    /// No message: the clause (or the missing address) that says so.
+    Excluded(String),
+}
+
+/// Why a recipient's message could not be composed.
+#[derive(Debug, thiserror::Error)]
+enum MessageError {
+    /// A message definition failed to evaluate.
+    #[error(transparent)]
+    Evaluation(#[from] EvalError),
+    /// A message definition is not text.
+    #[error("`{name}` is {value}, not text")]
+    NotText {
+        /// The definition.
+        name: String,
+        /// What it is.
+        value: String,
+    },
 }
 
 /// How many recipients one evaluation of the messages holds: memory stays proportional to it.
@@ -104,7 +140,7 @@ pub fn compose(
     mailings: &[Mailing],
     data: &Dataset,
     progress: Progress,
-    mut deliver: impl FnMut(&Mailbag, &Message) -> Result<(), String>,
+    mut deliver: impl FnMut(&Mailbag, &Message) -> Result<(), WriteError>,
 ) -> Result<Vec<Mailbag>, MailingError> {
     if mailings.is_empty() {
         return Err(MailingError::None);
@@ -120,7 +156,7 @@ fn compose_one(
     evaluation: &mut Evaluation,
     mailing: &Mailing,
     progress: Progress,
-    deliver: &mut impl FnMut(&Mailbag, &Message) -> Result<(), String>,
+    deliver: &mut impl FnMut(&Mailbag, &Message) -> Result<(), WriteError>,
 ) -> Result<Mailbag, MailingError> {
     let (program, data) = (evaluation.program(), evaluation.data());
     if !evaluation.in_force(mailing.file) {
@@ -178,7 +214,11 @@ fn compose_one(
             let id = data.members[*member].row.id;
             let records = records.clone();
             match message(evaluation, mailing, *member) {
-                Ok(Ok((address, subject, body))) => {
+                Ok(Composed::Message {
+                    address,
+                    subject,
+                    body,
+                }) => {
                     let message = Message {
                         member: id,
                         address,
@@ -186,22 +226,22 @@ fn compose_one(
                         subject,
                         body,
                     };
-                    deliver(&bag, &message).map_err(MailingError::Delivery)?;
+                    deliver(&bag, &message)?;
                     bag.mailed.push(Mailed {
                         member: id,
                         records: message.records,
                     });
                 }
-                Ok(Err(reason)) => bag.not_mailed.push(NotMailed {
+                Ok(Composed::Excluded(reason)) => bag.not_mailed.push(NotMailed {
                     member: id,
                     records,
                     reason,
                     error: false,
                 }),
-                Err(message) => bag.not_mailed.push(NotMailed {
+                Err(error) => bag.not_mailed.push(NotMailed {
                     member: id,
                     records,
-                    reason: message,
+                    reason: error.to_string(),
                     error: true,
                 }),
             }
@@ -210,9 +250,6 @@ fn compose_one(
     Ok(bag)
 }
 
-/// The address, subject and text for `member`; `Ok(Err(reason))` when the rules (or the
-/// member's address) exclude it; `Err` on an evaluation error.
-type Composed = Result<Result<(String, String, String), String>, String>;
 /// The selected records of a chunk of members (those they received), each with its
 /// recipient.
 fn selected_in(
@@ -246,30 +283,40 @@ fn selected_in(
     Ok(pairs)
 }
 
-fn message(evaluation: &mut Evaluation, mailing: &Mailing, member: usize) -> Composed {
+/// The message to `member`, or why there is none.
+fn message(
+    evaluation: &mut Evaluation,
+    mailing: &Mailing,
+    member: usize,
+) -> Result<Composed, MessageError> {
     if evaluation.data().members[member].row.contact.is_none() {
-        return Ok(Err(
+        return Ok(Composed::Excluded(
             "the member has no row in `users` (no name, no address)".into(),
         ));
     }
-    match evaluation.value(mailing.mailed, member) {
-        Ok(Value::Bool(true)) => {}
-        Ok(_) => return Ok(Err(deciding_cite(evaluation, mailing.mailed, member))),
-        Err(error) => return Err(error.to_string()),
+    if evaluation.value(mailing.mailed, member)? != Value::Bool(true) {
+        return Ok(Composed::Excluded(deciding_cite(
+            evaluation,
+            mailing.mailed,
+            member,
+        )));
     }
-    let mut text = |id: DefId| match evaluation.value(id, member) {
-        Ok(Value::Text(text)) => Ok(text.to_string()),
-        Ok(other) => Err(format!(
-            "`{}` is {other}, not text",
-            evaluation.program().definitions[id].name
-        )),
-        Err(error) => Err(error.to_string()),
+    let mut text = |id: DefId| match evaluation.value(id, member)? {
+        Value::Text(text) => Ok(text.to_string()),
+        other => Err(MessageError::NotText {
+            name: evaluation.program().definitions[id].name.clone(),
+            value: other.to_string(),
+        }),
     };
     let address = text(mailing.address)?;
     if let Err(why) = check_address(&address) {
-        return Ok(Err(why));
+        return Ok(Composed::Excluded(why));
     }
-    Ok(Ok((address, text(mailing.subject)?, text(mailing.body)?)))
+    Ok(Composed::Message {
+        subject: text(mailing.subject)?,
+        body: text(mailing.body)?,
+        address,
+    })
 }
 
 /// The citation of the clause that decided `id` for `entity`.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use wotrules_core::check::{Declared, DefId, Feature};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::lang::{Direction, Scope, Type};
 use wotrules_core::rules::{Located, MailingRole, Place};
 use wotrules_core::suggest::did_you_mean;
@@ -53,7 +53,7 @@ impl Feature for MailingPlans {
                     diagnostics.push(set.error_at(
                         mailing.id.pos,
                         mailing.id.value.chars().count(),
-                        "conflict",
+                        DiagnosticCode::Conflict,
                         format!(
                             "mailing `{}` is declared twice (first at {at})",
                             mailing.id.value
@@ -116,7 +116,7 @@ fn part_of(
             diagnostics.push(set.error_at(
                 name.pos,
                 width,
-                "type-mismatch",
+                DiagnosticCode::TypeMismatch,
                 format!(
                     "mailing `{mailing}`: `{}.{}` is `{found}`, this part needs `{ty}`",
                     scope.name(),
@@ -134,7 +134,7 @@ fn part_of(
             diagnostics.push(set.error_at(
                 name.pos,
                 width,
-                "unknown-definition",
+                DiagnosticCode::UnknownDefinition,
                 format!(
                     "mailing `{mailing}`: no definition `{}.{}`",
                     scope.name(),

@@ -10,7 +10,7 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use super::{CaseSource, Expectation, Expected, RuleTest, TestFile};
 use wotrules_core::check::Program;
 use wotrules_core::data::Rows;
-use wotrules_core::diag::{Diagnostic, Location};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Location};
 use wotrules_core::lang::Scope;
 use wotrules_core::lang::{Type, Value};
 use wotrules_core::suggest::did_you_mean;
@@ -111,7 +111,7 @@ pub fn read_test_file(
     let root = match wotrules_core::yaml::parse(0, text) {
         Ok(root) => root,
         Err(error) => {
-            let mut diagnostic = Diagnostic::error("bad-test-file", error.message).at(
+            let mut diagnostic = Diagnostic::error(DiagnosticCode::BadTestFile, error.message).at(
                 Location::in_text(&reader.path, text, error.line, error.column, 1),
             );
             diagnostic.help = error.help;
@@ -155,7 +155,7 @@ impl Reader<'_> {
     }
 
     fn error(&mut self, place: Place, message: String, help: &str) {
-        let diagnostic = Diagnostic::error("bad-test-file", message)
+        let diagnostic = Diagnostic::error(DiagnosticCode::BadTestFile, message)
             .at(self.location(place, 1))
             .help(help);
         self.diagnostics.push(diagnostic);
@@ -328,7 +328,7 @@ impl Reader<'_> {
                     let help = did_you_mean(text.trim(), values.iter().map(String::as_str))
                         .unwrap_or_else(|| format!("`{name}` is one of: {}", values.join(", ")));
                     let diagnostic = Diagnostic::error(
-                        "bad-test-file",
+                        DiagnosticCode::BadTestFile,
                         format!("`{}` is not a value of `{name}`", text.trim()),
                     )
                     .at(self.location(place, text.chars().count()))
@@ -387,7 +387,7 @@ impl Reader<'_> {
                     format!("{} outputs are: {}", scope.name(), names.join(", "))
                 });
             let diagnostic = Diagnostic::error(
-                "bad-test-file",
+                DiagnosticCode::BadTestFile,
                 format!("`{name}` is not a {} output or definition", scope.name()),
             )
             .at(self.location(place, name.chars().count()))
@@ -471,10 +471,11 @@ pub fn load_tests(
     let folder = rules.join(RULE_TESTS_FOLDER);
     if !folder.is_dir() {
         return Err(vec![
-            Diagnostic::input_error("io", format!("{}: no rule tests here", folder.display()))
-                .help(
-                    "write rule tests as `*.yaml` files in the rules directory's `tests/` folder",
-                ),
+            Diagnostic::input_error(
+                DiagnosticCode::Io,
+                format!("{}: no rule tests here", folder.display()),
+            )
+            .help("write rule tests as `*.yaml` files in the rules directory's `tests/` folder"),
         ]);
     }
     let cases = folder.join(CASES_FOLDER);

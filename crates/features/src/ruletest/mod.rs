@@ -19,7 +19,7 @@ pub use suite::{Outcome, Suite};
 
 use wotrules_core::check::Program;
 use wotrules_core::data::Rows;
-use wotrules_core::diag::{Diagnostic, Location};
+use wotrules_core::diag::{Diagnostic, DiagnosticCode, Location};
 use wotrules_core::eval::Evaluation;
 use wotrules_core::lang::Scope;
 use wotrules_core::lang::Value;
@@ -122,7 +122,7 @@ pub(crate) fn run_test(
 ) -> Result<Vec<Failure>, Diagnostic> {
     let Some(as_of) = test.as_of.or(case.as_of) else {
         return Err(Diagnostic::error(
-            "bad-test-file",
+            DiagnosticCode::BadTestFile,
             format!(
                 "test `{}` has no date: neither it nor its case sets `as_of`",
                 test.name

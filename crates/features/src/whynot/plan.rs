@@ -2,7 +2,7 @@
 //! counterfactual may make to a member's data, each with the clause that allows it.
 
 use wotrules_core::check::{Declared, DefId, Feature};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::lang::{Scope, Type, Value};
 use wotrules_core::rules::Located;
 
@@ -40,7 +40,7 @@ impl Feature for WhyNotPlan {
                             diagnostics.push(set.error_at(
                                 text.pos,
                                 text.value.chars().count(),
-                                "wrong-shape",
+                                DiagnosticCode::WrongShape,
                                 format!("`{}` is not a positive whole number", text.value),
                                 None,
                             ));
@@ -74,7 +74,7 @@ impl Feature for WhyNotPlan {
                         diagnostics.push(set.error_at(
                             points.pos,
                             1,
-                            "type-mismatch",
+                            DiagnosticCode::TypeMismatch,
                             format!("`why_not.repair.points` must name an integer output, not `{points_ty}`"),
                             None,
                         ));
@@ -93,7 +93,7 @@ impl Feature for WhyNotPlan {
                         diagnostics.push(set.error_at(
                             value.pos,
                             value.value.chars().count(),
-                            "unknown-outcome",
+                            DiagnosticCode::UnknownOutcome,
                             format!("`{}` is not a value of `{enum_name}`", value.value),
                             Some(format!("one of: {}", allowed.join(", "))),
                         ));
@@ -126,7 +126,7 @@ fn record_output(
         diagnostics.push(declared.set.error_at(
             name.pos,
             name.value.chars().count(),
-            "unknown-definition",
+            DiagnosticCode::UnknownDefinition,
             format!("`why_not`: no record definition `{}`", name.value),
             None,
         ));

@@ -1,7 +1,7 @@
 //! Why not: the question `OUTPUT=VALUE`, read against the program's outputs and types.
 
 use wotrules_core::check::{DefId, Program};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::lang::{Scope, Value};
 
 /// A question `OUTPUT=VALUE` about a member (or a record): the output's definition, its
@@ -21,7 +21,9 @@ impl Question {
     /// one of its type (a value of its enumeration, a whole number, `true`/`false`, text, or
     /// `null` for an optional output).
     pub fn parse(program: &Program, scope: Scope, text: &str) -> Result<Self, Diagnostic> {
-        let usage = |message: String, help: String| Diagnostic::error("usage", message).help(help);
+        let usage = |message: String, help: String| {
+            Diagnostic::error(DiagnosticCode::Usage, message).help(help)
+        };
         let outputs = match scope {
             Scope::Member => &program.member_outputs,
             Scope::Record => &program.record_outputs,

@@ -23,7 +23,7 @@ use self::parse::{Parsed, TableDef};
 use self::split::{Piece, SplitError, Statements};
 use super::replace::{Replacement, Target};
 use super::sqlite::{commit_database, sql_error, write_beside};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 
 pub use self::source::DumpSource;
 pub use self::text::{Charset, Zone};
@@ -200,14 +200,18 @@ fn write_quarantine(
         list.commit()
     });
     written.map_err(|e| {
-        Diagnostic::input_error("io", format!("{shown}: {e}"))
+        Diagnostic::input_error(DiagnosticCode::Io, format!("{shown}: {e}"))
             .help("the list of quarantined rows could not be written, so the database was not replaced either: check the directory and the disk")
     })?;
     Ok(path)
 }
 
 fn dump_error(path: &str, line: usize, message: String, help: &str) -> Diagnostic {
-    Diagnostic::input_error("mysql-dump", format!("{path}:{line}: {message}")).help(help)
+    Diagnostic::input_error(
+        DiagnosticCode::MysqlDump,
+        format!("{path}:{line}: {message}"),
+    )
+    .help(help)
 }
 
 impl SplitError {

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 
 /// The first bytes of a gzip stream.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -94,15 +94,18 @@ impl DumpSource {
         let position = Rc::new(Cell::new(0));
         if !self.regular && self.stdin_taken.replace(true) {
             return Err(Diagnostic::input_error(
-                "io",
+                DiagnosticCode::Io,
                 format!("{}: a pipe can be read only once", self.shown),
             ));
         }
         let raw: Box<dyn Read> = match &self.path {
             Some(path) if self.regular => Box::new(crate::open_regular_file(path)?),
             Some(path) => Box::new(std::fs::File::open(path).map_err(|e| {
-                Diagnostic::input_error("io", format!("{}: cannot read: {e}", self.shown))
-                    .help("check the path")
+                Diagnostic::input_error(
+                    DiagnosticCode::Io,
+                    format!("{}: cannot read: {e}", self.shown),
+                )
+                .help("check the path")
             })?),
             None => Box::new(std::io::stdin().lock()),
         };
@@ -114,8 +117,11 @@ impl DumpSource {
             },
         );
         let head = counted.fill_buf().map_err(|e| {
-            Diagnostic::input_error("io", format!("{}: cannot read: {e}", self.shown))
-                .help("check the file")
+            Diagnostic::input_error(
+                DiagnosticCode::Io,
+                format!("{}: cannot read: {e}", self.shown),
+            )
+            .help("check the file")
         })?;
         let input: Box<dyn BufRead> = if head.starts_with(&GZIP_MAGIC) {
             Box::new(BufReader::with_capacity(

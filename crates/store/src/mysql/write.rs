@@ -8,6 +8,7 @@
 //! real MariaDB.
 
 use std::io::Write;
+use wotrules_core::diag::DiagnosticCode;
 
 use crate::replace::{Replacement, Target};
 
@@ -332,7 +333,7 @@ pub fn write_mysql_dump_file(
         dump.commit()
     });
     written.map_err(|e| {
-        wotrules_core::diag::Diagnostic::input_error("io", format!("{shown}: {e}"))
+        wotrules_core::diag::Diagnostic::input_error(DiagnosticCode::Io, format!("{shown}: {e}"))
             .help("check the directory and the disk")
     })
 }

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use super::parse_date;
 use wotrules_core::data::Rows;
 use wotrules_core::data::{Contact, MAX_TABLE_ROWS, MemberRow, RecordRow, Request, Texts};
-use wotrules_core::diag::Diagnostic;
+use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 
 /// CAcert's tables (real column names), plus `wotrules_case` for a case's date and request.
 const SCHEMA: &str = r#"
@@ -97,7 +97,7 @@ pub(super) fn db_error(path: &str, message: impl Into<String>, help: &str) -> Di
     } else {
         help
     };
-    Diagnostic::error("database", format!("{path}: {message}")).help(help)
+    Diagnostic::error(DiagnosticCode::Database, format!("{path}: {message}")).help(help)
 }
 
 /// The error for a table of more than [`MAX_TABLE_ROWS`] rows.

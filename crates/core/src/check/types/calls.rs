@@ -3,6 +3,7 @@
 
 use crate::builtins::{BUILTINS, BuiltinId, Signature};
 use crate::check::program::{AggregateCode, Code};
+use crate::diag::DiagnosticCode;
 use crate::lang::{Type, Value};
 use crate::rules::ExprSource;
 use crate::suggest::did_you_mean;
@@ -32,7 +33,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 name_span,
-                "unknown-function",
+                DiagnosticCode::UnknownFunction,
                 format!("unknown function `{name}`"),
                 Some(&help),
             );
@@ -51,7 +52,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 expr.span,
-                "arity",
+                DiagnosticCode::Arity,
                 format!(
                     "`{name}` takes {}, not {}",
                     counted(parameters.len(), "argument"),
@@ -82,7 +83,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 expr.span,
-                "arity",
+                DiagnosticCode::Arity,
                 format!("`{name}` takes 2 arguments, not {}", arguments.len()),
                 Some(&format!(
                     "write `{name}(a, b)`; for more values nest calls: `{name}(a, {name}(b, c))`"
@@ -113,7 +114,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 expr.span,
-                "arity",
+                DiagnosticCode::Arity,
                 "`format` takes a template and the values for its `{}`".into(),
                 None,
             );
@@ -123,7 +124,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 template.span,
-                "format-template",
+                DiagnosticCode::FormatTemplate,
                 "the template of `format` must be a string literal".into(),
                 None,
             );
@@ -134,7 +135,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 expr.span,
-                "arity",
+                DiagnosticCode::Arity,
                 format!(
                     "the template has {holes} `{{}}` but {} given",
                     match values.len() {
@@ -158,7 +159,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     value.span,
-                    "type-mismatch",
+                    DiagnosticCode::TypeMismatch,
                     format!(
                         "`{}` of type `{ty}` cannot be formatted",
                         Self::text_of(source, value.span)
@@ -184,7 +185,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 aggregate.source.span,
-                "type-mismatch",
+                DiagnosticCode::TypeMismatch,
                 format!(
                     "`{}` has type `{source_type}`, an aggregation needs records",
                     Self::text_of(source, aggregate.source.span)
@@ -244,7 +245,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     expr.span,
-                    "aggregation",
+                    DiagnosticCode::Aggregation,
                     format!("wrong form of `{}`", kind.name()),
                     Some(wanted),
                 );

@@ -6,7 +6,7 @@ mod operators;
 use std::collections::HashMap;
 
 use crate::data::{MemberField, RecordField, RequestField};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::{Type, Value};
 use crate::rules::{ExprSource, RuleSet, Scope};
 use crate::suggest::{closest, did_you_mean};
@@ -164,7 +164,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 source.expr.span,
-                "too-deep",
+                DiagnosticCode::TooDeep,
                 format!("expression nests deeper than {MAX_TREE_DEPTH} levels"),
                 Some("split it into named definitions"),
             );
@@ -181,7 +181,7 @@ impl ExprChecker<'_> {
         &mut self,
         source: &ExprSource,
         span: Span,
-        code: &'static str,
+        code: DiagnosticCode,
         message: String,
         help: Option<&str>,
     ) {
@@ -219,7 +219,7 @@ impl ExprChecker<'_> {
         self.error(
             source,
             expr.span,
-            "type-mismatch",
+            DiagnosticCode::TypeMismatch,
             format!(
                 "`{}` has type `{ty}`, expected `{expected}`",
                 Self::text_of(source, expr.span)
@@ -275,7 +275,7 @@ impl ExprChecker<'_> {
         let help = did_you_mean(value, values.iter().map(String::as_str))
             .unwrap_or_else(|| format!("`{name}` is one of: {}", values.join(", ")));
         let diagnostic = Diagnostic::error(
-            "unknown-outcome",
+            DiagnosticCode::UnknownOutcome,
             format!("`{value}` is not a value of `{name}`"),
         )
         .at(at(self.set))
@@ -295,7 +295,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     expr.span,
-                    "list-outside-in",
+                    DiagnosticCode::ListOutsideIn,
                     "a list is only allowed after `in`".into(),
                     Some("write `value in [a, b]`"),
                 );
@@ -399,7 +399,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     expr.span,
-                    "wrong-scope",
+                    DiagnosticCode::WrongScope,
                     format!(
                         "`{name}` is not available in a {} definition",
                         self.scope.name()
@@ -420,7 +420,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     expr.span,
-                    "unknown-name",
+                    DiagnosticCode::UnknownName,
                     format!("unknown name `{name}`"),
                     Some(&help),
                 );
@@ -456,7 +456,7 @@ impl ExprChecker<'_> {
         self.error(
             source,
             expr.span,
-            "overridden-outside-override",
+            DiagnosticCode::OverriddenOutsideOverride,
             refusal.0.to_string(),
             Some(refusal.1),
         );
@@ -480,7 +480,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     span,
-                    "no-fields",
+                    DiagnosticCode::NoFields,
                     format!("`{name}` is not a field: a value of type `{other}` has no fields"),
                     None,
                 );
@@ -551,7 +551,7 @@ impl ExprChecker<'_> {
         self.error(
             source,
             span,
-            "unknown-field",
+            DiagnosticCode::UnknownField,
             format!("unknown field `{object_name}.{name}`"),
             Some(&help),
         );
@@ -581,7 +581,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 expr.span,
-                "type-mismatch",
+                DiagnosticCode::TypeMismatch,
                 format!("the branches have different types, `{left}` and `{right}`"),
                 None,
             );

@@ -1,6 +1,7 @@
 //! Expression checking: operators — arithmetic, comparisons, `in`, `and`/`or` and `??`.
 
 use crate::check::program::{Arith, Code, Compare};
+use crate::diag::DiagnosticCode;
 use crate::lang::{Type, Value};
 use crate::rules::ExprSource;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind};
@@ -36,7 +37,7 @@ impl ExprChecker<'_> {
                     self.error(
                         source,
                         left.span,
-                        "never-missing",
+                        DiagnosticCode::NeverMissing,
                         format!(
                             "`{}` is never missing: `??` has no effect",
                             Self::text_of(source, left.span)
@@ -64,7 +65,7 @@ impl ExprChecker<'_> {
                             self.error(
                                 source,
                                 right.span,
-                                "type-mismatch",
+                                DiagnosticCode::TypeMismatch,
                                 format!(
                                     "`{}` has type `{right_type}`, expected `{wanted}`",
                                     Self::text_of(source, right.span)
@@ -180,7 +181,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 expr.span,
-                "type-mismatch",
+                DiagnosticCode::TypeMismatch,
                 format!(
                     "cannot compare `{left_type}` with `{right_type}` using `{}`",
                     compare.symbol()
@@ -224,7 +225,7 @@ impl ExprChecker<'_> {
             self.error(
                 source,
                 list.span,
-                "in-needs-list",
+                DiagnosticCode::InNeedsList,
                 "`in` needs a literal list `[a, b, …]`".into(),
                 None,
             );
@@ -237,7 +238,7 @@ impl ExprChecker<'_> {
                 self.error(
                     source,
                     item.span,
-                    "in-needs-list",
+                    DiagnosticCode::InNeedsList,
                     "the list after `in` holds only literal values".into(),
                     None,
                 );
@@ -249,7 +250,7 @@ impl ExprChecker<'_> {
                     self.error(
                         source,
                         item.span,
-                        "type-mismatch",
+                        DiagnosticCode::TypeMismatch,
                         format!(
                             "`{}` has type `{ty}`, the value tested has type `{value_type}`",
                             Self::text_of(source, item.span)

@@ -29,7 +29,7 @@ use marked_yaml::Node;
 use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, DiagnosticCode, Location};
 use crate::escape::escape_control;
 use crate::suggest::did_you_mean;
 
@@ -52,7 +52,7 @@ pub struct Problem {
     /// How many characters to underline.
     pub width: usize,
     /// A stable identifier, such as `unknown-key`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// What is wrong, in plain words.
     pub message: String,
     /// How to fix it.
@@ -219,7 +219,7 @@ struct Error(Box<Why>);
 struct Why {
     place: Option<Place>,
     width: usize,
-    code: &'static str,
+    code: DiagnosticCode,
     message: String,
     help: Option<String>,
     /// Whose name the message still lacks.
@@ -256,7 +256,7 @@ impl std::ops::DerefMut for Error {
 }
 
 impl Error {
-    fn new(code: &'static str, message: String, help: Option<String>) -> Self {
+    fn new(code: DiagnosticCode, message: String, help: Option<String>) -> Self {
         Self::of(Why {
             place: None,
             width: 1,
@@ -275,7 +275,7 @@ impl Error {
 
     /// Not a problem of the file (see `Why::silent`).
     fn silent() -> Self {
-        let mut error = Self::new("assumed", String::new(), None);
+        let mut error = Self::new(DiagnosticCode::Assumed, String::new(), None);
         error.silent = true;
         error
     }
@@ -319,12 +319,16 @@ impl std::error::Error for Error {}
 
 impl de::Error for Error {
     fn custom<M: fmt::Display>(message: M) -> Self {
-        Self::new("wrong-value", message.to_string(), None)
+        Self::new(DiagnosticCode::WrongValue, message.to_string(), None)
     }
 
     fn missing_field(field: &'static str) -> Self {
         let help = Some(format!("add `{field}:`"));
-        let mut error = Self::new("missing-key", format!("has no `{field}`"), help);
+        let mut error = Self::new(
+            DiagnosticCode::MissingKey,
+            format!("has no `{field}`"),
+            help,
+        );
         error.unnamed = Unnamed::Mapping;
         error.missing = Some(field);
         error
@@ -333,7 +337,11 @@ impl de::Error for Error {
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let help = did_you_mean(variant, expected.iter().copied())
             .unwrap_or_else(|| format!("one of: {}", expected.join(", ")));
-        let mut error = Self::new("unknown-value", format!("`{variant}`"), Some(help));
+        let mut error = Self::new(
+            DiagnosticCode::UnknownValue,
+            format!("`{variant}`"),
+            Some(help),
+        );
         error.unnamed = Unnamed::Enumeration;
         error
     }

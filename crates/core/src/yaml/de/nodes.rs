@@ -2,6 +2,7 @@
 //! place and recording problems instead of stopping at them.
 
 use super::{Error, FIELD, MAX_MISSING, Place, Problem, Unnamed, shorten};
+use crate::diag::DiagnosticCode;
 use crate::suggest::did_you_mean;
 use marked_yaml::Node;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode, MarkedSequenceNode};
@@ -123,7 +124,7 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
             .map_or_else(|| "the value".into(), |key| format!("`{key}`"))
     }
 
-    fn fail(&self, code: &'static str, message: String, help: Option<&str>) -> Error {
+    fn fail(&self, code: DiagnosticCode, message: String, help: Option<&str>) -> Error {
         if let Ref::Assumed(_) = self.node {
             return Error::silent();
         }
@@ -133,7 +134,7 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
     fn scalar(&self) -> Result<(&'n str, bool), Error> {
         self.node.scalar().ok_or_else(|| {
             self.fail(
-                "wrong-shape",
+                DiagnosticCode::WrongShape,
                 format!("{} must be a single value", self.what()),
                 Some("write one value; quote text that starts with `[`, `{` or `-`, or holds `: `"),
             )
@@ -144,7 +145,7 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
         match self.node {
             Ref::Mapping(mapping) => Ok(mapping),
             _ => Err(self.fail(
-                "wrong-shape",
+                DiagnosticCode::WrongShape,
                 format!("{what} must be a mapping of keys to values"),
                 None,
             )),
@@ -202,7 +203,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             (text, true) if text.trim() == "true" => visitor.visit_bool(true),
             (text, true) if text.trim() == "false" => visitor.visit_bool(false),
             (text, _) => Err(self.fail(
-                "wrong-value",
+                DiagnosticCode::WrongValue,
                 format!(
                     "{} must be true or false, not `{}`",
                     self.what(),
@@ -230,7 +231,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
                     format!("must be a whole number, not `{}`", shorten(text))
                 };
                 Err(Error::new(
-                    "wrong-value",
+                    DiagnosticCode::WrongValue,
                     format!("{} {why}", self.what()),
                     Some("write a whole number without quotes, such as `35`".into()),
                 )
@@ -266,7 +267,11 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
         if self.node.is_null() {
             visitor.visit_unit()
         } else {
-            Err(self.fail("wrong-value", format!("{} must be null", self.what()), None))
+            Err(self.fail(
+                DiagnosticCode::WrongValue,
+                format!("{} must be null", self.what()),
+                None,
+            ))
         }
     }
 
@@ -286,7 +291,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
                 parent: &self,
             }),
             _ => Err(self.fail(
-                "wrong-shape",
+                DiagnosticCode::WrongShape,
                 format!("{} must be a list", self.what()),
                 Some("write each entry as `- …`"),
             )),
@@ -346,7 +351,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             self.problems.borrow_mut().push(Problem {
                 place: place_of(key.span()),
                 width: shown.chars().count(),
-                code: "unknown-key",
+                code: DiagnosticCode::UnknownKey,
                 message,
                 help: Some(help),
             });
@@ -383,7 +388,11 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
             if e.unnamed == Unnamed::Enumeration
                 && let Some(what) = name.strip_prefix("unknown-")
             {
-                e.code = name;
+                // The enumerations of the formats have codes of their own; others keep
+                // `unknown-value`.
+                if let Some(code) = DiagnosticCode::from_name(name) {
+                    e.code = code;
+                }
                 e = e.named(Unnamed::Enumeration, &format!("unknown {what}"));
             }
             e.at(self.node.place(), text.chars().count())
@@ -555,7 +564,7 @@ where
                 seed.deserialize(parent.child(at, Some(key), parent.anchor))
             }
             None => Err(Error::new(
-                "wrong-shape",
+                DiagnosticCode::WrongShape,
                 "a value without its key".into(),
                 None,
             )),

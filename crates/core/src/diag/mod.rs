@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+mod code;
+
+pub use code::DiagnosticCode;
+
 use crate::escape::{escape_control, invisible};
 
 /// How bad a diagnostic is.
@@ -70,7 +74,7 @@ pub struct Diagnostic {
     /// Whose problem it is.
     pub kind: Kind,
     /// A stable identifier for the kind of problem, such as `unknown-field`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// What is wrong: lowercase, no final period, user input in backticks.
     pub message: String,
     /// Where, when there is a place to point at.
@@ -83,7 +87,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: DiagnosticCode, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
             kind: Kind::Rules,
@@ -96,7 +100,7 @@ impl Diagnostic {
     }
 
     /// A new error in the input the tool was given rather than in the rules.
-    pub fn input_error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn input_error(code: DiagnosticCode, message: impl Into<String>) -> Self {
         Self {
             kind: Kind::Input,
             ..Self::error(code, message)
@@ -104,7 +108,7 @@ impl Diagnostic {
     }
 
     /// A new warning.
-    pub(crate) fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: DiagnosticCode, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, message)
@@ -197,7 +201,8 @@ impl Diagnostic {
         }
         writeln!(
             f,
-            "{style}{severity}:{style:#} {}",
+            "{style}{severity}[{}]:{style:#} {}",
+            self.code,
             escape_control(&self.message)
         )?;
         if let Some(location) = &self.location {
@@ -310,7 +315,7 @@ impl Diagnostic {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             },
-            code: self.code,
+            code: self.code.name(),
             path: location.map(|l| l.path.as_str()),
             line: location.map(|l| l.line),
             column: location.map(|l| l.column),
@@ -330,11 +335,11 @@ impl Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::{Diagnostic, Location, render, render_styled};
+    use super::{Diagnostic, DiagnosticCode, Location, render, render_styled};
 
     #[test]
     fn styles_are_added_only_when_asked_for() {
-        let diagnostic = Diagnostic::error("unknown-field", "no field `x`")
+        let diagnostic = Diagnostic::error(DiagnosticCode::UnknownField, "no field `x`")
             .at(Location::in_text("a.yaml", "value: x\n", 1, 8, 1))
             .help("fix it");
         let plain = render(std::slice::from_ref(&diagnostic));
