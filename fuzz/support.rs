@@ -4,11 +4,12 @@
 
 use std::sync::OnceLock;
 
-use wotrules_core::check::Program;
 use wotrules_core::eval::{Explain, Selection, decide};
 use wotrules_core::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
 use wotrules_session::{Rules, check_set};
-use wotrules_store::{Rows, read_case, rule_sources};
+use wotrules_core::data::Rows;
+use wotrules_features::report::{Context, Privacy, renderer, write_decisions};
+use wotrules_store::{Replaces, Target, read_case, rule_sources};
 
 fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -19,7 +20,7 @@ fn shipped() -> &'static RuleSet {
     static SET: OnceLock<RuleSet> = OnceLock::new();
     SET.get_or_init(|| {
         let sources = rule_sources(&root().join("rules")).expect("the shipped rules read");
-        load_rule_set(sources).0
+        load_rule_set(sources, wotrules_features::SECTIONS).0
     })
 }
 
@@ -41,7 +42,8 @@ fn example() -> &'static Rows {
     })
 }
 
-fn decide_case(program: &Program, case: &Rows) {
+fn decide_case(rules: &Rules, case: &Rows) {
+    let program = &rules.program;
     let as_of = case
         .as_of
         .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
@@ -49,7 +51,14 @@ fn decide_case(program: &Program, case: &Rows) {
         return;
     };
     let decisions = decide(program, &data, Selection::All, &Explain::Nothing);
-    let _ = wotrules_features::report::render_text(&data, &program.digest, &decisions);
+    // Every format, personal data withheld as a report would.
+    let privacy = Privacy::new(program, &rules.personal, false);
+    let context = Context::new(&data, &program.digest, &privacy, true);
+    for format in ["text", "json", "markdown", "moin"] {
+        if let Some(renderer) = renderer(format) {
+            let _ = write_decisions(&*renderer, &mut std::io::sink(), &context, decisions.clone());
+        }
+    }
 }
 
 /// A rule file defining `fuzzed` (a record int) as `expression`, used by an override of
@@ -73,7 +82,7 @@ pub fn evaluate_with_rule_file(text: &str) {
     match check_set(&set, Vec::new()) {
         Ok((rules, warnings)) => {
             let _ = wotrules_core::diag::render(&warnings);
-            decide_case(&rules.program, example());
+            decide_case(&rules, example());
         }
         Err(diagnostics) => {
             let _ = wotrules_core::diag::render(&diagnostics);
@@ -93,7 +102,7 @@ pub fn evaluate_database(bytes: &[u8]) {
         contacts: true,
     };
     match wotrules_store::read_database(&path.display().to_string(), &options) {
-        Ok(case) if case.records.len() < 2_000 => decide_case(&shipped_rules().program, &case),
+        Ok(case) if case.records.len() < 2_000 => decide_case(shipped_rules(), &case),
         Ok(_) => {}
         Err(diagnostic) => {
             let _ = diagnostic.to_string();
@@ -105,7 +114,7 @@ pub fn evaluate_database(bytes: &[u8]) {
 /// Reads `text` as a case file; evaluates it with the shipped rules when it is valid.
 pub fn evaluate_case(text: &str) {
     match read_case("fuzz.yaml", text) {
-        Ok(case) if case.records.len() < 2_000 => decide_case(&shipped_rules().program, &case),
+        Ok(case) if case.records.len() < 2_000 => decide_case(shipped_rules(), &case),
         Ok(_) => {}
         Err(diagnostics) => {
             let _ = wotrules_core::diag::render(&diagnostics);
@@ -125,7 +134,8 @@ pub fn import_dump(bytes: &[u8]) {
     }
     let imported = wotrules_store::DumpSource::new(&dump).and_then(|source| {
         let options = wotrules_store::DumpOptions::default();
-        wotrules_store::import_mysql_dump(&source, &db_text, &options, |_| {})
+        let target = Target::check(&db, Replaces::Database)?;
+        wotrules_store::import_mysql_dump(&source, target, None, &options, |_| {})
     });
     match imported {
         Ok(_) => {
@@ -135,7 +145,7 @@ pub fn import_dump(bytes: &[u8]) {
             };
             match wotrules_store::read_database(&db_text, &options) {
                 Ok(case) if case.records.len() < 2_000 => {
-                    decide_case(&shipped_rules().program, &case)
+                    decide_case(shipped_rules(), &case)
                 }
                 Ok(_) => {}
                 Err(diagnostic) => {

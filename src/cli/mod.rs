@@ -143,7 +143,9 @@ pub(crate) fn run() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Schema => {
-            emit(&wotrules_core::rules::json_schema());
+            emit(&wotrules_core::rules::json_schema(
+                wotrules_features::SECTIONS,
+            ));
             Exit::Success
         }
         Command::Functions => {

@@ -242,7 +242,7 @@ fn pick(args: &[&Value], smaller: bool) -> Result<Value, MetMissing> {
 
 /// Whether `word` stands in `text` as a whole word (bounded by non-alphanumerics), in any case
 /// (public for the hand-written baseline of the benchmarks, which must test words as fast).
-pub(crate) fn has_word(text: &str, word: &str) -> bool {
+pub fn has_word(text: &str, word: &str) -> bool {
     if word.is_empty() {
         return false;
     }

@@ -21,3 +21,6 @@ pub mod report;
 pub mod ruletest;
 pub mod sql;
 pub mod whynot;
+
+/// The sections of the rule files the features own, for the loader to keep for them.
+pub const SECTIONS: &[wotrules_core::rules::SectionKey] = &[mailing::SECTION, whynot::SECTION];

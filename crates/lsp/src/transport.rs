@@ -1,7 +1,7 @@
 //! The language server's framing: `Content-Length` messages read from a stream and written
 //! to another, so that nothing a client sends ends the session.
 //!
-//! A message is bounded ([`MAX_MESSAGE_BYTES`], a header line [`MAX_HEADER_LINE_BYTES`]);
+//! A message is bounded (`MAX_MESSAGE_BYTES`, a header line `MAX_HEADER_LINE_BYTES`);
 //! a malformed one (a bad or missing `Content-Length`, a body that is not JSON, not UTF-8,
 //! or not a JSON-RPC message) is answered with a JSON-RPC error (-32700 or -32600, id null
 //! when it has none) and reading goes on at the next header, found even where it follows a

@@ -112,7 +112,7 @@ impl Workspace {
         let mut found: Vec<Diagnostic> = Vec::new();
         match self.sources() {
             Ok(sources) => {
-                let (set, loaded) = load_rule_set(sources);
+                let (set, loaded) = load_rule_set(sources, wotrules_features::SECTIONS);
                 match check_set(&set, loaded) {
                     Ok((rules, warnings)) => {
                         found.extend(warnings);

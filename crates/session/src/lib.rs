@@ -77,7 +77,7 @@ impl RulesFrom {
         self.check().map(|(rules, _)| rules)
     }
 
-    /// As [`Self::check`], with how many rule files were read and definitions declared
+    /// The checked rules, with how many rule files were read and definitions declared
     /// (also when the rules do not check).
     pub fn check_counted(&self) -> (Checked, Counts) {
         let sources = match self {
@@ -88,7 +88,7 @@ impl RulesFrom {
             Ok(sources) => sources,
             Err(diagnostics) => return (Err(diagnostics), Counts::default()),
         };
-        let (set, diagnostics) = load_rule_set(sources);
+        let (set, diagnostics) = load_rule_set(sources, wotrules_features::SECTIONS);
         let counts = Counts {
             rule_files: set.rule_files.len(),
             definitions: set.rule_files.iter().map(|f| f.definitions.len()).sum(),
@@ -109,7 +109,7 @@ pub struct Counts {
 /// The checked rules of rule sources already read (or the errors of reading them), with
 /// every feature's plan checked among them.
 pub fn check_sources(sources: Result<RuleSources, Vec<Diagnostic>>) -> Checked {
-    let (set, diagnostics) = load_rule_set(sources?);
+    let (set, diagnostics) = load_rule_set(sources?, wotrules_features::SECTIONS);
     check_set(&set, diagnostics)
 }
 

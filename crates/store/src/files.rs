@@ -13,7 +13,7 @@ pub const RULE_TESTS_FOLDER: &str = "tests";
 pub(crate) const MAX_TEXT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a text file; a missing file, a directory, a device or FIFO, a file over
-/// [`MAX_TEXT_FILE_BYTES`] or non-UTF-8 bytes are a diagnostic. The size is checked before
+/// `MAX_TEXT_FILE_BYTES` or non-UTF-8 bytes are a diagnostic. The size is checked before
 /// reading, and reading stops at the limit (a file may grow while it is read).
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     use std::io::Read;

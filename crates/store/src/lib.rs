@@ -1,4 +1,5 @@
-//! The store: case files (YAML) and CAcert-shaped SQLite databases, read into [`Dataset`]s.
+//! The store: case files (YAML) and CAcert-shaped SQLite databases, read into
+//! [`wotrules_core::data::Dataset`]s.
 
 mod case;
 mod cleanup;

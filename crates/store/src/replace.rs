@@ -153,7 +153,7 @@ fn is_database(path: &Path, length: u64) -> bool {
         .is_ok_and(|()| &head == SQLITE_HEADER)
 }
 
-/// A temporary beside a [`Target`], renamed over it by [`Replacement::commit`]; removed if
+/// A temporary beside a [`Target`], renamed over it by `commit`; removed if
 /// dropped uncommitted, on an error, or when a signal ends the process.
 #[derive(Debug)]
 pub struct Replacement {

@@ -47,12 +47,13 @@ impl Declared<'_> {
     }
 }
 
-/// A feature with a plan of its own in the rule set (the mailings of rule files, the
-/// schema's `why_not`): checked with the rules, after their definitions, its diagnostics
-/// among theirs; the definitions it uses are not "unused".
+/// A feature with a section of its own in the rule files (a rule file's `mailings:`, the
+/// schema's `why_not:`; see [`crate::rules::section`]): it reads and checks its section with
+/// the rules, after their definitions, its diagnostics among theirs; the definitions it
+/// uses are not "unused".
 pub trait Feature {
-    /// Checks the feature's part of the rule set, reporting into `diagnostics`; returns the
-    /// definitions it uses.
+    /// Reads and checks the feature's sections of the rule set (`declared.set.sections`),
+    /// reporting into `diagnostics`; returns the definitions it uses.
     fn check(&mut self, declared: &Declared, diagnostics: &mut Vec<Diagnostic>) -> Vec<DefId>;
 }
 

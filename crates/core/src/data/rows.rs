@@ -32,7 +32,7 @@ impl RecordRow {
 }
 
 /// One row of the `notary` table, as stored: 80 bytes, as millions of them are held at once
-/// (its text in [`Texts`], its datetimes as [`Stamp`]s).
+/// (its text in `Texts`, its datetimes as [`Stamp`]s).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordRow {
     /// Notary id.
@@ -115,7 +115,7 @@ pub struct MemberRow {
     /// The account is locked.
     pub locked: bool,
     /// Name and address: always in case files; read from a database only when asked for
-    /// (see [`crate::store::ReadOptions`]), as only mailings need them.
+    /// (the store's `ReadOptions`), as only mailings need them.
     pub contact: Option<Box<Contact>>,
 }
 

@@ -45,9 +45,9 @@ pub enum Value {
     Date(NaiveDate),
     /// A list.
     List(Arc<[Value]>),
-    /// A member, by index into [`Dataset::members`].
+    /// A member, by index into [`crate::data::Dataset::members`].
     Member(usize),
-    /// A record, by index into [`Dataset::records`].
+    /// A record, by index into [`crate::data::Dataset::records`].
     Record(usize),
     /// A member's records, by member index.
     Records(usize, Direction),

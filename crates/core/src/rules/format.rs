@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 
-use super::MailingRole;
+use super::{SectionKey, SectionOf};
 use crate::lang::{DocumentKind, Scope};
 use crate::yaml::{Entries, Field};
 
@@ -47,10 +47,6 @@ pub(crate) struct RuleFileFormat {
     /// Exceptions to definitions of other rule files; higher priority wins.
     #[serde(default)]
     pub overrides: Field<Vec<Field<OverrideFormat>>>,
-    /// Scripted mailings the document orders: one message per member standing in `to`'s
-    /// role of a selected record, listing all of them.
-    #[serde(default)]
-    pub mailings: Field<Vec<Field<MailingFormat>>>,
 }
 
 /// A named definition: exactly one of `value`, `template`, `cases` or `collect`.
@@ -149,31 +145,6 @@ pub(crate) struct OverrideFormat {
     pub outcome: Field<String>,
 }
 
-/// A scripted mailing; each name is a definition of the rule set.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(rename = "a mailing", deny_unknown_fields)]
-#[schemars(rename = "mailing")]
-pub(crate) struct MailingFormat {
-    /// The mailing's name; its messages' files start with it.
-    pub id: Field<String>,
-    /// The clause ordering the mailing.
-    pub cite: Field<String>,
-    /// Which member of each selected record is written to.
-    pub to: Field<MailingRole>,
-    /// A `for: record` definition of type bool: the records the mailing is about.
-    pub records: Field<String>,
-    /// A `for: member` definition of type bool: whether the member may be written to.
-    pub mailed: Field<String>,
-    /// The `From:` header, such as `CAcert Support <support@cacert.org>`.
-    pub from: Field<String>,
-    /// A `for: member` definition of type text: the recipient's address.
-    pub address: Field<String>,
-    /// A `for: member` definition of type text: the subject.
-    pub subject: Field<String>,
-    /// A `for: member` definition of type text: the message.
-    pub body: Field<String>,
-}
-
 /// An expression of the wotrules language, as a YAML scalar (for the JSON Schema).
 struct Expression;
 
@@ -190,15 +161,38 @@ impl JsonSchema for Expression {
     }
 }
 
-/// The JSON Schema of the rule-file format, for editors' YAML language servers.
-pub fn json_schema() -> String {
-    format!("{:#}\n", rule_file_schema())
+/// The JSON Schema of the rule-file format with the sections of `features`, for editors'
+/// YAML language servers.
+pub fn json_schema(features: &[SectionKey]) -> String {
+    format!("{:#}\n", rule_file_schema(features))
 }
 
-/// The JSON Schema of a rule file as a value: what `wotrules fmt` reads its key order and
-/// its expression fields from.
-pub fn rule_file_schema() -> serde_json::Value {
-    schemars::schema_for!(RuleFileFormat).to_value()
+/// The JSON Schema of a rule file with the sections of `features` (their keys after the
+/// format's own) as a value: what `wotrules fmt` reads its key order and its expression
+/// fields from.
+pub fn rule_file_schema(features: &[SectionKey]) -> serde_json::Value {
+    let mut generator = SchemaGenerator::default();
+    let mut schema = generator.root_schema_for::<RuleFileFormat>().to_value();
+    for section in features.iter().filter(|s| s.of == SectionOf::RuleFile) {
+        let Some(json_schema) = section.json_schema else {
+            continue;
+        };
+        let value = json_schema(&mut generator).to_value();
+        if let Some(properties) = schema["properties"].as_object_mut() {
+            properties.insert(section.key.to_string(), value);
+        }
+    }
+    // The definitions the sections' schemas refer to.
+    let definitions = generator.take_definitions(true);
+    if let Some(root) = schema.as_object_mut() {
+        let all = root
+            .entry("$defs")
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let Some(all) = all.as_object_mut() {
+            all.extend(definitions);
+        }
+    }
+    schema
 }
 
 /// `rules/schema.yaml`: the enumerations, the fields the data offers, the outputs, how the
@@ -212,9 +206,6 @@ pub(crate) struct SchemaFormat {
     /// How the store reads the data.
     #[serde(default)]
     pub store: Field<StoreFormat>,
-    /// The kinds of change a counterfactual may make.
-    #[serde(default)]
-    pub why_not: Field<WhyNotFormat>,
     /// Enumerations: name → values in order.
     pub enums: Field<Entries<Field<Vec<Field<String>>>>>,
     /// The fields of each object: name → type.
@@ -275,55 +266,4 @@ pub(crate) struct OutputsFormat {
     /// Decided per member.
     #[serde(default)]
     pub member: Declarations,
-}
-
-/// `why_not:` of the schema.
-#[derive(Debug, Deserialize)]
-#[serde(rename = "`why_not`", deny_unknown_fields)]
-pub(crate) struct WhyNotFormat {
-    /// More assurances received, each from a new assurer.
-    #[serde(default)]
-    pub receive: Field<ReceiveFormat>,
-    /// Passing the Assurer Challenge.
-    #[serde(default)]
-    pub cats: Field<CatsFormat>,
-    /// Repairing a record as a ruling orders.
-    #[serde(default)]
-    pub repair: Field<RepairFormat>,
-}
-
-/// `why_not.receive`.
-#[derive(Debug, Deserialize)]
-#[serde(rename = "`why_not.receive`", deny_unknown_fields)]
-pub(crate) struct ReceiveFormat {
-    /// The method of each assurance added.
-    pub method: Field<String>,
-    /// The points of each.
-    pub points: Field<String>,
-    /// At most this many.
-    pub most: Field<String>,
-    /// The clause allowing it.
-    pub cite: Field<String>,
-}
-
-/// `why_not.cats`.
-#[derive(Debug, Deserialize)]
-#[serde(rename = "`why_not.cats`", deny_unknown_fields)]
-pub(crate) struct CatsFormat {
-    /// The clause allowing it.
-    pub cite: Field<String>,
-}
-
-/// `why_not.repair`.
-#[derive(Debug, Deserialize)]
-#[serde(rename = "`why_not.repair`", deny_unknown_fields)]
-pub(crate) struct RepairFormat {
-    /// The record output that decides the repair.
-    pub output: Field<String>,
-    /// Its value for a record that may be repaired.
-    pub value: Field<String>,
-    /// The record definition of the points it then counts.
-    pub points: Field<String>,
-    /// The clause allowing it.
-    pub cite: Field<String>,
 }

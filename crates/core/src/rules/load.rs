@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use marked_yaml::Node;
 
 use super::format::{
-    Declarations, DefinitionFormat, MailingFormat, ObjectsFormat, OutputsFormat, OverrideFormat,
-    PersonalFormat, RowFormat, RuleFileFormat, SchemaFormat, WhyNotFormat,
+    Declarations, DefinitionFormat, ObjectsFormat, OutputsFormat, OverrideFormat, PersonalFormat,
+    RowFormat, RuleFileFormat, SchemaFormat,
 };
 use super::{
-    Body, Case, CaseValue, Definition, ExprSource, FieldDeclaration, Located, Mailing, Override,
-    Place, RuleFile, RuleSet, Schema, Scope, SourceFile, WhyNotKind,
+    Body, Case, CaseValue, Definition, ExprSource, FieldDeclaration, Located, Override, Place,
+    RuleFile, RuleSet, Schema, Scope, Section, SectionKey, SectionOf, SourceFile,
 };
 use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::syntax::{parse_expression, parse_template};
@@ -19,6 +19,9 @@ use crate::yaml::{Entries, Field};
 
 /// The largest rule file accepted, in bytes.
 pub(crate) const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
+
+/// The index of `schema.yaml` among the files of a rule set: it is read first.
+const SCHEMA_FILE: usize = 0;
 
 /// The version of the rules language a schema may name (`schema:`).
 const SCHEMA_VERSION: &str = "wotrules/1";
@@ -44,10 +47,14 @@ pub struct RuleSources {
     pub rule_files: Vec<SourceText>,
 }
 
-/// Reads every rule file and the schema, reporting every problem found.
-pub fn load_rule_set(sources: RuleSources) -> (RuleSet, Vec<Diagnostic>) {
+/// Reads every rule file and the schema, reporting every problem found; the sections
+/// `features` own are kept for them (see [`super::section`]).
+pub fn load_rule_set(sources: RuleSources, features: &[SectionKey]) -> (RuleSet, Vec<Diagnostic>) {
     let mut loader = Loader {
-        set: RuleSet::default(),
+        set: RuleSet {
+            claimed: features.iter().map(|s| (s.key, s.of)).collect(),
+            ..RuleSet::default()
+        },
         diagnostics: Vec::new(),
     };
     match loader.parse_file(sources.schema) {
@@ -167,7 +174,7 @@ impl Loader {
     }
 
     fn schema(&mut self, root: &Node) {
-        let Some(format) = self.read::<SchemaFormat>(root) else {
+        let Some(format) = self.read::<SchemaFormat>(SCHEMA_FILE, root, SectionOf::Schema) else {
             self.set.names_missing = true;
             return;
         };
@@ -207,9 +214,6 @@ impl Loader {
                 let values = values.into_iter().filter_map(|v| v.present()).map(|v| v.0);
                 schema.enums.insert(name, values.collect());
             }
-        }
-        if let Some(why_not) = Self::located(format.why_not) {
-            schema.why_not = self.why_not(why_not.value);
         }
         if let Some(objects) = Self::located(format.fields) {
             let ObjectsFormat {
@@ -271,48 +275,6 @@ impl Loader {
         personal
     }
 
-    /// `why_not:`: each kind of change a counterfactual may make, with its settings.
-    fn why_not(&mut self, format: WhyNotFormat) -> Vec<WhyNotKind> {
-        let mut declared = Vec::new();
-        let mut kind =
-            |loader: &mut Self, name: &str, place, settings: Vec<(&str, Field<String>)>| {
-                let values = settings
-                    .into_iter()
-                    .filter_map(|(key, value)| {
-                        let value = loader.text(value, &format!("`{key}`"))?;
-                        Some((key.to_string(), value))
-                    })
-                    .collect();
-                let name = Located {
-                    value: name.to_string(),
-                    pos: place,
-                };
-                declared.push((name, values));
-            };
-        if let Some((r, place)) = format.receive.present() {
-            let settings = vec![
-                ("method", r.method),
-                ("points", r.points),
-                ("most", r.most),
-                ("cite", r.cite),
-            ];
-            kind(self, "receive", place, settings);
-        }
-        if let Some((c, place)) = format.cats.present() {
-            kind(self, "cats", place, vec![("cite", c.cite)]);
-        }
-        if let Some((r, place)) = format.repair.present() {
-            let settings = vec![
-                ("output", r.output),
-                ("value", r.value),
-                ("points", r.points),
-                ("cite", r.cite),
-            ];
-            kind(self, "repair", place, settings);
-        }
-        declared
-    }
-
     /// Names and their types, as written.
     fn declarations(&mut self, field: Declarations) -> Vec<(Located<String>, Located<String>)> {
         let Some(entries) = Self::located(field) else {
@@ -330,13 +292,32 @@ impl Loader {
     }
 
     /// Reads a node into a format type, each problem a diagnostic.
-    fn read<T: serde::de::DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
+    /// Reads `root`, the mapping of a file of kind `of`, into `T`; the sections features own
+    /// there are kept for them, not read.
+    fn read<T: serde::de::DeserializeOwned>(
+        &mut self,
+        file: usize,
+        root: &Node,
+        of: SectionOf,
+    ) -> Option<T> {
+        let claimed: Vec<&'static str> = (self.set.claimed.iter())
+            .filter(|(_, place)| *place == of)
+            .map(|(key, _)| *key)
+            .collect();
         let mut problems = Vec::new();
-        let value = crate::yaml::from_node(node, &mut problems);
+        let value = crate::yaml::from_node_except(root, &claimed, &mut problems);
         for problem in problems {
             let file = &self.set.files[problem.place.source];
             let diagnostic = problem.diagnostic(&file.path, &file.text);
             self.diagnostics.push(diagnostic);
+        }
+        if let Some(mapping) = root.as_mapping() {
+            for (key, node) in mapping.iter() {
+                if let Some(key) = claimed.iter().find(|k| **k == key.as_str()) {
+                    let node = node.clone();
+                    self.set.sections.push(Section { key, file, node });
+                }
+            }
         }
         value
     }
@@ -350,23 +331,7 @@ impl Loader {
 
     /// Text that must not be empty.
     fn text(&mut self, field: Field<String>, what: &str) -> Option<Located<String>> {
-        let text = Self::located(field)?;
-        if text.value.trim().is_empty() {
-            let help = match what {
-                "`cite`" => "cite the clause this rule encodes, such as `AP 4.4 Table 2` or `a20111001.1 ruling #1, step 4`: every decision carries it into explanations and rulings".to_string(),
-                "`id`" => "give the rule file a short id, such as the document's number `a20111001.1`".to_string(),
-                other => format!("write {other}: it may not be blank"),
-            };
-            self.error(
-                text.pos,
-                1,
-                DiagnosticCode::EmptyValue,
-                format!("{what} is empty"),
-                Some(help),
-            );
-            return None;
-        }
-        Some(text)
+        self.set.text(field, what, &mut self.diagnostics)
     }
 
     /// A required value: absent is an error at `pos` (`owner` names what lacks it).
@@ -436,7 +401,7 @@ impl Loader {
     }
 
     fn rule_file(&mut self, file: usize, root: &Node) -> Option<RuleFile> {
-        let format: RuleFileFormat = self.read(root)?;
+        let format: RuleFileFormat = self.read(file, root, SectionOf::RuleFile)?;
         let id = self.text(format.id, "`id`");
         let title = self.text(format.title, "`title`");
         let source = self.text(format.source, "`source`");
@@ -455,23 +420,6 @@ impl Loader {
                     .collect()
             })
             .unwrap_or_default();
-        let mailings = match format.mailings {
-            Field::Present(list, _) => {
-                let mut mailings = Vec::new();
-                for mailing in list {
-                    match self.mailing(mailing) {
-                        Some(mailing) => mailings.push(mailing),
-                        None => self.set.incomplete = true,
-                    }
-                }
-                mailings
-            }
-            Field::Invalid => {
-                self.set.incomplete = true;
-                Vec::new()
-            }
-            Field::Absent => Vec::new(),
-        };
         Some(RuleFile {
             file,
             id: id?,
@@ -482,32 +430,6 @@ impl Loader {
             effective_until,
             definitions,
             overrides,
-            mailings,
-        })
-    }
-
-    fn mailing(&mut self, field: Field<MailingFormat>) -> Option<Mailing> {
-        let Located { value: format, pos } = Self::located(field)?;
-        let mut text = |field: Field<String>, key: &str| self.text(field, &format!("`{key}`"));
-        let (id, cite) = (text(format.id, "id"), text(format.cite, "cite"));
-        let (records, mailed) = (
-            text(format.records, "records"),
-            text(format.mailed, "mailed"),
-        );
-        let (from, address) = (text(format.from, "from"), text(format.address, "address"));
-        let (subject, body) = (text(format.subject, "subject"), text(format.body, "body"));
-        let to = Self::located(format.to)?;
-        Some(Mailing {
-            id: id?,
-            cite: cite?,
-            to,
-            records: records?,
-            mailed: mailed?,
-            from: from?,
-            address: address?,
-            subject: subject?,
-            body: body?,
-            pos,
         })
     }
 

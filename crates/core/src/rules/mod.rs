@@ -4,6 +4,7 @@
 
 mod format;
 mod load;
+pub mod section;
 
 use std::collections::HashMap;
 
@@ -16,6 +17,7 @@ pub use crate::yaml::Place;
 pub(crate) use crate::lang::{DocumentKind, Scope};
 pub use format::{json_schema, rule_file_schema};
 pub use load::{RuleSources, SourceText, add_rule_file, load_rule_set};
+pub use section::{Section, SectionKey, SectionOf};
 
 /// A scalar value with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,45 +142,6 @@ pub struct RuleFile {
     pub definitions: Vec<Definition>,
     /// Exceptions to other files' definitions.
     pub overrides: Vec<Override>,
-    /// Scripted mailings the document orders.
-    pub mailings: Vec<Mailing>,
-}
-
-/// Which member of each selected record a mailing writes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename = "unknown-role", rename_all = "lowercase")]
-#[schemars(rename = "role")]
-pub enum MailingRole {
-    /// The member who gave the assurance (`from`).
-    Assurer,
-    /// The member who received it (`to`).
-    Assuree,
-}
-
-/// A scripted mailing: one message to each member who stands in `to`'s role of a selected
-/// record, listing all of them. Everything it selects and writes is a named definition.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mailing {
-    /// Its name, unique in the rule set.
-    pub id: Located<String>,
-    /// The clause ordering it.
-    pub cite: Located<String>,
-    /// Whose message a selected record goes in.
-    pub to: Located<MailingRole>,
-    /// A record `bool` definition: the records the mailing is about.
-    pub records: Located<String>,
-    /// A member `bool` definition: whether the member may be written to.
-    pub mailed: Located<String>,
-    /// The `From:` header (literal text).
-    pub from: Located<String>,
-    /// A member `text` definition: the recipient's address.
-    pub address: Located<String>,
-    /// A member `text` definition: the subject.
-    pub subject: Located<String>,
-    /// A member `text` definition: the message text.
-    pub body: Located<String>,
-    /// Where it starts.
-    pub pos: Place,
 }
 
 /// A declared name and its type, as written.
@@ -195,16 +158,9 @@ pub struct Schema {
     pub outputs: Vec<(Scope, Located<String>, Located<String>)>,
     /// `store.cats_types`: the CATS variant types whose passes are `member.cats_passed`.
     pub cats_types: Vec<i64>,
-    /// `why_not`: the kinds of change a counterfactual may make (`receive`, `cats`,
-    /// `repair`), each with its settings as written.
-    pub why_not: Vec<WhyNotKind>,
     /// `personal`: the fields (`member.dob`) whose values the ruling formats withhold.
     pub personal: Vec<String>,
 }
-
-/// One kind of change of the schema's `why_not` (`receive`, `cats`, `repair`) with its
-/// settings as written.
-pub(crate) type WhyNotKind = (Located<String>, Vec<(String, Located<String>)>);
 
 /// Everything loaded from a rules directory.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -215,6 +171,10 @@ pub struct RuleSet {
     pub schema: Schema,
     /// Rule files, in path order.
     pub rule_files: Vec<RuleFile>,
+    /// The sections features own, as written (see [`section`]).
+    pub sections: Vec<Section>,
+    /// The keys of those sections and where they stand, as the loader was given them.
+    pub(crate) claimed: Vec<(&'static str, SectionOf)>,
     /// Loading reported an error: some part is missing, so what reads it is unknown.
     pub incomplete: bool,
     /// A file or definition could not be read at all: a name it defines may be missing, so

@@ -9,7 +9,7 @@ mod de;
 
 use marked_yaml::{LoadError, LoaderOptions, Node};
 
-pub use de::{Entries, Field, Place, Problem, from_node, shorten};
+pub use de::{Entries, Field, Place, Problem, from_node, from_node_except, shorten};
 
 /// The deepest nesting of flow collections (`[`, `{`) accepted.
 pub(crate) const MAX_NESTING: usize = 64;

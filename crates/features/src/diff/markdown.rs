@@ -14,7 +14,7 @@ use wotrules_core::words::counted;
 const LISTED: usize = 50;
 
 /// Renders the diff as Markdown: every count, and unless only the counts were taken, the
-/// first [`LISTED`] changed members and records with their responsible rules.
+/// first `LISTED` changed members and records with their responsible rules.
 pub fn render_diff_markdown(
     data: &Dataset,
     versions: &Versions,

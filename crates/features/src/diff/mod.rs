@@ -226,7 +226,7 @@ pub(crate) fn show(value: Option<&Result<Value, EvalError>>) -> String {
 
 /// Evaluates every evaluated member and every record under both rule versions and keeps
 /// the outputs that differ; chunks of members are compared in parallel. An output whose
-/// definition is the same in both versions (see [`Equivalence`]) is not evaluated.
+/// definition is the same in both versions (see `Equivalence`) is not evaluated.
 pub fn compare(
     old_program: &Program,
     new_program: &Program,

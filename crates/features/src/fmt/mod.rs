@@ -242,7 +242,7 @@ struct Shapes {
 impl Shapes {
     fn new() -> Self {
         Self {
-            root: wotrules_core::rules::rule_file_schema(),
+            root: wotrules_core::rules::rule_file_schema(crate::SECTIONS),
         }
     }
 

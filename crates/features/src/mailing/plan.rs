@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use wotrules_core::check::{Declared, DefId, Feature};
 use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::lang::{Direction, Scope, Type};
-use wotrules_core::rules::{Located, MailingRole, Place};
+use wotrules_core::rules::{Located, Place};
+
+use super::format::{MailingRole, written_mailings};
 use wotrules_core::suggest::did_you_mean;
 
 /// A checked mailing: its parts are definitions, evaluated like any other.
@@ -46,8 +48,8 @@ impl Feature for MailingPlans {
     fn check(&mut self, declared: &Declared, diagnostics: &mut Vec<Diagnostic>) -> Vec<DefId> {
         let set = declared.set;
         let mut seen: HashMap<String, Place> = HashMap::new();
-        for (file, rule_file) in set.rule_files.iter().enumerate() {
-            for mailing in &rule_file.mailings {
+        for mailing in written_mailings(set, diagnostics) {
+            {
                 if let Some(first) = seen.insert(mailing.id.value.clone(), mailing.id.pos) {
                     let at = format!("{}:{}", set.files[first.source].name, first.line);
                     diagnostics.push(set.error_at(
@@ -78,8 +80,8 @@ impl Feature for MailingPlans {
                 self.mailings.push(Mailing {
                     id: mailing.id.value.clone(),
                     cite: mailing.cite.value.clone(),
-                    file,
-                    recipient: match mailing.to.value {
+                    file: mailing.rule_file,
+                    recipient: match mailing.to {
                         MailingRole::Assurer => Direction::Given,
                         MailingRole::Assuree => Direction::Received,
                     },

@@ -3,14 +3,17 @@
 //! now), and the smallest changes of the kinds the schema's `why_not` allows, each verified
 //! by evaluating the changed data with the same rules.
 //!
-//! The feature owns its plan (`plan`: the schema's `why_not`, checked with the rules), the
-//! question (`question`), the search (`search`) and its rendering (`render`).
+//! The feature owns its section of the schema (`format`: `why_not:`), its plan (`plan`:
+//! the changes checked with the rules), the question (`question`), the search (`search`)
+//! and its rendering (`render`).
 
+mod format;
 mod plan;
 mod question;
 mod render;
 mod search;
 
+pub use format::SECTION;
 pub use plan::WhyNotPlan;
 pub use question::Question;
 pub use render::{render_why_not, render_why_not_json, render_why_not_wiki};

@@ -6,6 +6,8 @@ use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::lang::{Scope, Type, Value};
 use wotrules_core::rules::Located;
 
+use super::format::written_kinds;
+
 /// The changes a counterfactual ("why not") may make to a member's data, each with the
 /// clause that makes it possible.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +24,7 @@ pub struct WhyNotPlan {
 impl Feature for WhyNotPlan {
     fn check(&mut self, declared: &Declared, diagnostics: &mut Vec<Diagnostic>) -> Vec<DefId> {
         let set = declared.set;
-        for (kind, settings) in &set.schema.why_not {
+        for (kind, settings) in &written_kinds(set, diagnostics) {
             let get = |key: &str| settings.iter().find(|(k, _)| k == key).map(|(_, v)| v);
             let Some(cite) = get("cite") else {
                 continue;

@@ -10,7 +10,7 @@ use wotrules_core::data::Stamp;
 use wotrules_core::diag::Diagnostic;
 
 /// Writes a case into the database at `target`: all of it, or nothing, and never a state
-/// that blocks readers (see [`write_all_or_nothing`]).
+/// that blocks readers (see `write_all_or_nothing`).
 pub fn import_case(case: &Rows, target: Target) -> Result<(), Diagnostic> {
     let path = target.shown().to_string();
     let copy = write_beside(target, true, |transaction| {

@@ -189,6 +189,16 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
 /// Reads `node` into `T`, every problem recorded in `problems`; `None` when `T` itself
 /// could not be made (its problem is recorded too).
 pub fn from_node<T: DeserializeOwned>(node: &Node, problems: &mut Vec<Problem>) -> Option<T> {
+    from_node_except(node, &[], problems)
+}
+
+/// As [`from_node`], where `node` is a mapping whose keys `elsewhere` others read: they
+/// are skipped, and named among the keys it takes when another is unknown.
+pub fn from_node_except<T: DeserializeOwned>(
+    node: &Node,
+    elsewhere: &[&'static str],
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
     let recorded = RefCell::new(std::mem::take(problems));
     let result = Field::<T>::deserialize(NodeDeserializer {
         node: Ref::of(node),
@@ -197,6 +207,7 @@ pub fn from_node<T: DeserializeOwned>(node: &Node, problems: &mut Vec<Problem>) 
         index: None,
         owner: None,
         assumed: Vec::new(),
+        elsewhere,
         problems: &recorded,
     });
     *problems = recorded.into_inner();

@@ -102,6 +102,8 @@ pub(super) struct NodeDeserializer<'n, 'p> {
     pub(super) owner: Option<Rc<str>>,
     /// Keys this mapping lacks (reported), read as if there, each with an assumed value.
     pub(super) assumed: Vec<&'static str>,
+    /// Keys of this mapping that others read (a feature's section): skipped, yet known.
+    pub(super) elsewhere: &'p [&'static str],
     pub(super) problems: &'p RefCell<Vec<Problem>>,
 }
 
@@ -114,6 +116,7 @@ impl<'n, 'p> NodeDeserializer<'n, 'p> {
             index: None,
             owner: self.owner.clone(),
             assumed: Vec::new(),
+            elsewhere: &[],
             problems: self.problems,
         }
     }
@@ -340,8 +343,13 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_, '_> {
                 entries.push(Entry::Written(key, value));
                 continue;
             }
-            let help = did_you_mean(key.as_str(), fields.iter().copied())
-                .unwrap_or_else(|| format!("{what} takes: {}", fields.join(", ")));
+            if self.elsewhere.contains(&key.as_str()) {
+                continue;
+            }
+            let known = || fields.iter().chain(self.elsewhere).copied();
+            let help = did_you_mean(key.as_str(), known()).unwrap_or_else(|| {
+                format!("{what} takes: {}", known().collect::<Vec<_>>().join(", "))
+            });
             let shown: String = key.as_str().chars().take(60).collect();
             let message = if named {
                 format!("{what}: unknown key `{shown}`")
@@ -470,6 +478,7 @@ impl<'de> SeqAccess<'de> for FieldParts<'_, '_, '_> {
         let attempt = NodeDeserializer {
             index: parent.index,
             assumed: self.assumed.clone(),
+            elsewhere: parent.elsewhere,
             ..parent.child(parent.node, parent.key, parent.anchor)
         };
         match seed.deserialize(attempt) {
