@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
+use wotrules_core::data::Rows;
 use wotrules_core::eval::{Explain, Selection, decide};
 use wotrules_core::rules::{RuleSet, SourceText, add_rule_file, load_rule_set};
-use wotrules_session::{Rules, check_set};
-use wotrules_core::data::Rows;
 use wotrules_features::report::{Context, Privacy, renderer, write_decisions};
+use wotrules_session::{Rules, check_set};
 use wotrules_store::{Replaces, Target, read_case, rule_sources};
 
 fn root() -> std::path::PathBuf {
@@ -56,7 +56,12 @@ fn decide_case(rules: &Rules, case: &Rows) {
     let context = Context::new(&data, &program.digest, &privacy, true);
     for format in ["text", "json", "markdown", "moin"] {
         if let Some(renderer) = renderer(format) {
-            let _ = write_decisions(&*renderer, &mut std::io::sink(), &context, decisions.clone());
+            let _ = write_decisions(
+                &*renderer,
+                &mut std::io::sink(),
+                &context,
+                decisions.clone(),
+            );
         }
     }
 }
@@ -144,9 +149,7 @@ pub fn import_dump(bytes: &[u8]) {
                 contacts: true,
             };
             match wotrules_store::read_database(&db_text, &options) {
-                Ok(case) if case.records.len() < 2_000 => {
-                    decide_case(shipped_rules(), &case)
-                }
+                Ok(case) if case.records.len() < 2_000 => decide_case(shipped_rules(), &case),
                 Ok(_) => {}
                 Err(diagnostic) => {
                     let _ = diagnostic.to_string();

@@ -13,7 +13,8 @@ fn dataset() -> (wotrules_core::check::Program, Dataset) {
         .rules()
         .expect("the rules check");
     let profile = std::fs::read_to_string(root.join("benches/population.yaml")).expect("profile");
-    let profile = wotrules_features::generate::read_profile("population.yaml", &profile).expect("profile");
+    let profile =
+        wotrules_features::generate::read_profile("population.yaml", &profile).expect("profile");
     let case = wotrules_features::generate::generate(&profile, 10_000, 7).expect("a population");
     let as_of = wotrules_core::lang::parse_calendar_date("2021-01-01").expect("a date");
     let data = wotrules_core::data::Rows::dataset(case, as_of).expect("within the limits");
