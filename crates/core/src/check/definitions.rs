@@ -6,6 +6,7 @@ use super::types::{ExprChecker, Facts, Usage};
 use crate::data::{MemberField, RecordField, RequestField};
 use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::Type;
+use crate::rules::Reports;
 use crate::rules::{self, CaseValue, ExprSource, Located, Scope};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind};

@@ -144,19 +144,17 @@ struct Checker<'a> {
     overriding: Option<types::Overriding>,
 }
 
-impl Checker<'_> {
-    fn error(
-        &mut self,
-        pos: rules::Place,
-        width: usize,
-        code: DiagnosticCode,
-        message: String,
-        help: Option<String>,
-    ) {
-        let diagnostic = self.set.error_at(pos, width, code, message, help);
-        self.diagnostics.push(diagnostic);
+impl rules::Reports for Checker<'_> {
+    fn rule_set(&self) -> &RuleSet {
+        self.set
     }
 
+    fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.diagnostics
+    }
+}
+
+impl Checker<'_> {
     /// `name:line` of a place: rules-relative, as traces cite it.
     fn at(&self, pos: rules::Place) -> String {
         format!("{}:{}", self.set.files[pos.source].name, pos.line)

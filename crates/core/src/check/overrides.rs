@@ -4,6 +4,7 @@ use super::program::Output;
 use super::types::{Facts, Overriding};
 use crate::diag::{Diagnostic, DiagnosticCode};
 use crate::lang::Type;
+use crate::rules::Reports;
 use crate::rules::{self, Scope};
 use crate::suggest::did_you_mean;
 use std::collections::HashMap;

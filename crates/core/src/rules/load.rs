@@ -1,5 +1,6 @@
 //! Loading: rule-file text → [`RuleFile`] and [`Schema`], every error collected.
 
+use crate::rules::Reports;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -86,6 +87,16 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl super::Reports for Loader {
+    fn rule_set(&self) -> &RuleSet {
+        &self.set
+    }
+
+    fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.diagnostics
+    }
+}
+
 impl Loader {
     fn add_rule_file(&mut self, source: SourceText) {
         let file = self.set.files.len();
@@ -101,18 +112,6 @@ impl Loader {
     fn finish(mut self) -> (RuleSet, Vec<Diagnostic>) {
         self.set.incomplete = self.diagnostics.iter().any(Diagnostic::is_error);
         (self.set, self.diagnostics)
-    }
-
-    fn error(
-        &mut self,
-        pos: Place,
-        width: usize,
-        code: DiagnosticCode,
-        message: String,
-        help: Option<String>,
-    ) {
-        let diagnostic = self.set.error_at(pos, width, code, message, help);
-        self.diagnostics.push(diagnostic);
     }
 
     /// Parses the YAML of one file; reports and skips it when it is not a YAML mapping.

@@ -182,6 +182,28 @@ pub struct RuleSet {
     pub names_missing: bool,
 }
 
+/// What reports errors at places of a rule set into a list of its own: the loader and the
+/// checker, which share the one way of doing it.
+pub(crate) trait Reports {
+    /// The rule set the places are in.
+    fn rule_set(&self) -> &RuleSet;
+    /// Where the diagnostics go.
+    fn diagnostics(&mut self) -> &mut Vec<Diagnostic>;
+
+    /// Reports an error at `pos`, underlining `width` characters.
+    fn error(
+        &mut self,
+        pos: Place,
+        width: usize,
+        code: DiagnosticCode,
+        message: String,
+        help: Option<String>,
+    ) {
+        let diagnostic = self.rule_set().error_at(pos, width, code, message, help);
+        self.diagnostics().push(diagnostic);
+    }
+}
+
 impl RuleSet {
     /// An error at a YAML node, underlining `width` characters.
     pub fn error_at(

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::render::Versions;
 use super::{Changes, Counts, EntityChanges, Summary, show};
-use crate::report::{Item, Markdown, Markup};
+use crate::report::{Item, Markdown, Markup, record_title};
 use wotrules_core::data::Dataset;
 use wotrules_core::words::counted;
 
@@ -62,8 +62,7 @@ pub fn render_diff_markdown(
         items.push(entity(title, member, versions));
     }
     for record in changes.records.iter().take(LISTED) {
-        let row = &data.records[record.index];
-        let title = format!("record {} (from {} to {})", record.id, row.from, row.to);
+        let title = record_title(data, record.index);
         items.push(entity(md.bold(&title), record, versions));
     }
     out.push_str(&md.list(&items));

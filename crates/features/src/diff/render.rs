@@ -5,7 +5,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::{Change, Changes, Counts, EntityChanges, Responsible, Summary, show};
-use crate::report::{Stamp, to_text};
+use crate::report::{JsonHeader, record_title, to_text};
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::EvalError;
 use wotrules_core::lang::Value;
@@ -44,12 +44,7 @@ pub fn render_diff_text(
         entity_text(&mut out, member, versions);
     }
     for record in records {
-        let row = &data.records[record.index];
-        let _ = writeln!(
-            out,
-            "\nrecord {} (from {} to {})",
-            record.id, row.from, row.to
-        );
+        let _ = writeln!(out, "\n{}", record_title(data, record.index));
         entity_text(&mut out, record, versions);
     }
     let _ = writeln!(out, "\nsummary:");
@@ -109,7 +104,7 @@ pub fn render_diff_json(
     counts: &Counts,
 ) -> String {
     to_text(&DiffDocument {
-        stamp: Stamp::current(),
+        stamp: JsonHeader::current(),
         as_of: data.as_of.to_string(),
         old_rules: RulesJson {
             source: versions.old.0,
@@ -135,7 +130,7 @@ pub fn render_diff_json(
 #[derive(Serialize)]
 struct DiffDocument<'a> {
     #[serde(flatten)]
-    stamp: Stamp,
+    stamp: JsonHeader,
     as_of: String,
     old_rules: RulesJson<'a>,
     new_rules: RulesJson<'a>,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::compose::{Mailbag, Message, NotMailed};
-use crate::report::{Stamp, to_text};
+use crate::report::{JsonHeader, to_text};
 use wotrules_core::data::Dataset;
 use wotrules_core::words::counted;
 
@@ -165,7 +165,7 @@ pub fn message_file(bag: &Mailbag, member: i64) -> String {
 #[derive(Serialize)]
 struct Index<'a> {
     #[serde(flatten)]
-    stamp: Stamp,
+    stamp: JsonHeader,
     as_of: String,
     rules_digest: &'a str,
     summary: Summary,
@@ -279,7 +279,7 @@ pub fn render_index(bags: &[Mailbag], data: &Dataset, digest: &str) -> String {
         })
         .collect();
     to_text(&Index {
-        stamp: Stamp::current(),
+        stamp: JsonHeader::current(),
         as_of: data.as_of.to_string(),
         rules_digest: digest,
         summary: summarize(bags),

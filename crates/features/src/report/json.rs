@@ -1,7 +1,7 @@
 //! The JSON report: one document, stamped with its format, the tool and the rules' digest.
 //!
 //! Every JSON document wotrules prints (decisions, summaries, diffs) is a `#[derive(Serialize)]`
-//! type opening with [`Stamp`].
+//! type opening with [`JsonHeader`].
 
 use std::io::{self, Write};
 
@@ -23,14 +23,14 @@ pub const JSON_FORMAT: u32 = 2;
 
 /// What opens every JSON document: its format version and the tool that wrote it.
 #[derive(Serialize)]
-pub struct Stamp {
+pub struct JsonHeader {
     /// [`JSON_FORMAT`].
     pub format: u32,
     /// `wotrules <version>`.
     pub tool: &'static str,
 }
 
-impl Stamp {
+impl JsonHeader {
     /// This build's stamp.
     pub(crate) fn current() -> Self {
         Self {
@@ -121,7 +121,7 @@ pub struct Json;
 #[derive(Serialize)]
 struct Head<'a> {
     #[serde(flatten)]
-    stamp: Stamp,
+    stamp: JsonHeader,
     as_of: String,
     rules_digest: &'a str,
     request: &'a Request,
@@ -221,7 +221,7 @@ impl serde_json::ser::Formatter for Nested {
 impl Renderer for Json {
     fn head(&self, out: &mut dyn Write, context: &Context) -> io::Result<()> {
         let head = Head {
-            stamp: Stamp::current(),
+            stamp: JsonHeader::current(),
             as_of: context.data.as_of.to_string(),
             rules_digest: context.digest,
             request: &context.data.request,

@@ -21,7 +21,7 @@ use std::io::{self, Write};
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::{Decisions, EntityDecisions};
 
-pub use json::{JSON_FORMAT, Json, Stamp, to_text};
+pub use json::{JSON_FORMAT, Json, JsonHeader, to_text};
 pub use json_trace::FailedRowJson;
 pub use markdown::Markdown;
 pub use markup::{Item, Markup};
@@ -66,6 +66,13 @@ pub const FORMATS: &[Format] = &[
         renderer: || Box::new(Ruling(&Moin)),
     },
 ];
+
+/// How every report names a record: `record 7 (from 3 to 1)`, the assurer and the assuree
+/// by id.
+pub fn record_title(data: &Dataset, index: usize) -> String {
+    let row = &data.records[index];
+    format!("record {} (from {} to {})", row.id, row.from, row.to)
+}
 
 /// The markup of a ruling format named `name` (or its other name), for the features that
 /// write their own documents in it (why-not).

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::json::{Stamp, to_text};
+use super::json::{JsonHeader, to_text};
 
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::Summary;
@@ -34,7 +34,7 @@ pub fn render_summary_text(data: &Dataset, digest: &str, summary: &Summary) -> S
 /// Renders a summary as JSON.
 pub fn render_summary_json(data: &Dataset, digest: &str, summary: &Summary) -> String {
     to_text(&SummaryDocument {
-        stamp: Stamp::current(),
+        stamp: JsonHeader::current(),
         as_of: data.as_of.to_string(),
         rules_digest: digest,
         members: Totals {
@@ -52,7 +52,7 @@ pub fn render_summary_json(data: &Dataset, digest: &str, summary: &Summary) -> S
 #[derive(Serialize)]
 struct SummaryDocument<'a> {
     #[serde(flatten)]
-    stamp: Stamp,
+    stamp: JsonHeader,
     as_of: String,
     rules_digest: &'a str,
     members: Totals<'a>,

@@ -235,11 +235,10 @@ fn explain_records<'a>(
     records: impl Iterator<Item = &'a EntityDecisions>,
 ) {
     for record in records {
-        let row = &context.data.records[record.index];
         let _ = writeln!(
             out,
-            "\n  record {} (from {} to {}):",
-            record.id, row.from, row.to
+            "\n  {}:",
+            super::record_title(context.data, record.index)
         );
         outputs(out, record, "    ", context);
     }

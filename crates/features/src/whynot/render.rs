@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{MAX_CHANGES, Obstacle, WhyNot};
-use crate::report::{FailedRowJson, Item, Markup, Privacy, Stamp, failed_text, to_text};
+use crate::report::{FailedRowJson, Item, JsonHeader, Markup, Privacy, failed_text, to_text};
 use wotrules_core::lang::Value;
 
 /// "Why not OUTPUT = VALUE": what stands in the way, and the smallest changes that give it.
@@ -110,7 +110,7 @@ pub fn render_why_not_json(
     #[derive(Serialize)]
     struct Document<'a> {
         #[serde(flatten)]
-        stamp: Stamp,
+        stamp: JsonHeader,
         scope: &'a str,
         id: i64,
         output: &'a str,
@@ -137,7 +137,7 @@ pub fn render_why_not_json(
         cites: Vec<String>,
     }
     to_text(&Document {
-        stamp: Stamp::current(),
+        stamp: JsonHeader::current(),
         scope: entity.0,
         id: entity.1,
         output,

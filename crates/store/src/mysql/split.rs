@@ -245,20 +245,18 @@ impl<R: BufRead> Statements<R> {
         while let Some(rest) = line.get(index..)
             && let Some(&byte) = rest.first()
         {
+            // Bytes that change nothing (in code, those that cannot start a quote, comment
+            // or delimiter; in quotes, all but the quote and `\`) are copied in bulk.
+            let plain = self.plain_run(rest);
+            if plain > 0 {
+                let copied = rest.get(..plain).unwrap_or_default();
+                self.current.text.extend_from_slice(copied);
+                index += plain;
+                continue;
+            }
             let near_end = partial && rest.len() < LOOKAHEAD;
             match self.state {
                 State::Code => {
-                    // Bytes that cannot start a quote, comment or delimiter are copied in bulk.
-                    let plain = rest
-                        .iter()
-                        .position(|&b| self.special_in_code(b))
-                        .unwrap_or(rest.len());
-                    if plain > 0 {
-                        let copied = rest.get(..plain).unwrap_or_default();
-                        self.current.text.extend_from_slice(copied);
-                        index += plain;
-                        continue;
-                    }
                     if near_end {
                         break;
                     }
@@ -308,16 +306,6 @@ impl<R: BufRead> Statements<R> {
                     self.current.text.push(byte);
                 }
                 State::Quoted(quote) => {
-                    let plain = rest
-                        .iter()
-                        .position(|&b| b == quote || (b == b'\\' && quote != b'`'))
-                        .unwrap_or(rest.len());
-                    if plain > 0 {
-                        let copied = rest.get(..plain).unwrap_or_default();
-                        self.current.text.extend_from_slice(copied);
-                        index += plain;
-                        continue;
-                    }
                     if byte == b'\\' && quote != b'`' {
                         self.state = State::Escaped(quote);
                     } else if byte == quote {
@@ -353,11 +341,26 @@ impl<R: BufRead> Statements<R> {
         Ok(index)
     }
 
-    /// Whether `byte`, met outside quotes, may start a quote, a comment, the end of an
-    /// executable comment or the delimiter.
-    fn special_in_code(&self, byte: u8) -> bool {
-        matches!(byte, b'\'' | b'"' | b'`' | b'-' | b'#' | b'/' | b'*')
-            || self.delimiter.first() == Some(&byte)
+    /// How many bytes at the start of `rest` change nothing in the current state: outside
+    /// quotes, none may start a quote, a comment, the end of an executable comment or the
+    /// delimiter; inside, none may end the quote or escape; in a comment or after an escape,
+    /// every byte counts.
+    fn plain_run(&self, rest: &[u8]) -> usize {
+        fn run(rest: &[u8], special: impl Fn(u8) -> bool) -> usize {
+            rest.iter().position(|&b| special(b)).unwrap_or(rest.len())
+        }
+        match self.state {
+            State::Code => {
+                let delimiter = self.delimiter.first().copied();
+                run(rest, |byte| {
+                    matches!(byte, b'\'' | b'"' | b'`' | b'-' | b'#' | b'/' | b'*')
+                        || Some(byte) == delimiter
+                })
+            }
+            State::Quoted(b'`') => run(rest, |byte| byte == b'`'),
+            State::Quoted(quote) => run(rest, |byte| byte == quote || byte == b'\\'),
+            State::Escaped(_) | State::BlockComment => 0,
+        }
     }
 
     /// At the end of the dump: nothing may be left open, and a dump that opened with
