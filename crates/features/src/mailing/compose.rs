@@ -13,7 +13,6 @@ use wotrules_core::check::program::{Body, DefId};
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::{Decision, EvalError, Evaluation, Progress, over_chunks};
 use wotrules_core::lang::{Direction, Value};
-use wotrules_store::WriteError;
 
 /// One message, ready to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +94,7 @@ pub enum MailingError {
     },
     /// Handing a message over failed (writing its file).
     #[error(transparent)]
-    Delivery(#[from] WriteError),
+    Delivery(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// What the rules make of one recipient of a mailing.
@@ -135,12 +134,12 @@ const RECIPIENTS_AT_ONCE: usize = 1024;
 /// Composes `mailings` of `program` over `data`, handing each message to `deliver` as soon
 /// as it is composed (a mailing to a million members is never held in memory); `progress`
 /// is told the members whose records each mailing has selected from.
-pub fn compose(
+pub fn compose<E: std::error::Error + Send + Sync + 'static>(
     program: &Program,
     mailings: &[Mailing],
     data: &Dataset,
     progress: Progress,
-    mut deliver: impl FnMut(&Mailbag, &Message) -> Result<(), WriteError>,
+    mut deliver: impl FnMut(&Mailbag, &Message) -> Result<(), E>,
 ) -> Result<Vec<Mailbag>, MailingError> {
     if mailings.is_empty() {
         return Err(MailingError::None);
@@ -152,11 +151,11 @@ pub fn compose(
         .collect()
 }
 
-fn compose_one(
+fn compose_one<E: std::error::Error + Send + Sync + 'static>(
     evaluation: &mut Evaluation,
     mailing: &Mailing,
     progress: Progress,
-    deliver: &mut impl FnMut(&Mailbag, &Message) -> Result<(), WriteError>,
+    deliver: &mut impl FnMut(&Mailbag, &Message) -> Result<(), E>,
 ) -> Result<Mailbag, MailingError> {
     let (program, data) = (evaluation.program(), evaluation.data());
     if !evaluation.in_force(mailing.file) {
@@ -226,7 +225,7 @@ fn compose_one(
                         subject,
                         body,
                     };
-                    deliver(&bag, &message)?;
+                    deliver(&bag, &message).map_err(|e| MailingError::Delivery(Box::new(e)))?;
                     bag.mailed.push(Mailed {
                         member: id,
                         records: message.records,
