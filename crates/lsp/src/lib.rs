@@ -4,6 +4,14 @@
 //! file over the files on disk (`workspace`); hover, definitions, references, completion
 //! and symbols are answered from the last rule set that checked (`knowledge`). Documents
 //! are synchronised whole. Positions are counted in UTF-16, as the protocol's default.
+//!
+//! # Architecture invariant
+//!
+//! The server speaks the protocol and nothing else: every diagnostic comes from the
+//! session's checks and every edit from the features' formatter, so the editor and
+//! `wotrules check`/`fmt` can never disagree. It writes no file (edits go to the client),
+//! never panics on what a client sends (bounded framing in `transport`), and depends on no
+//! command-line crate.
 
 mod knowledge;
 mod text;

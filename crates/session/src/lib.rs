@@ -2,6 +2,13 @@
 //! directory, or the rules directory at a git revision) to checked [`Rules`], data sources
 //! (a case file, a SQLite database) to a [`Dataset`] as of a date. Every command, test,
 //! benchmark and fuzz target gets its rules and its data here.
+//!
+//! # Architecture invariant
+//!
+//! The session joins, it does not decide: it depends on the core, the store and the
+//! features, and nothing but the command line, the language server, tests, benchmarks and
+//! fuzz targets depend on it (features receive rows or datasets and never call back). It
+//! prints nothing and parses no arguments.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,13 @@
 //! The store: case files (YAML) and CAcert-shaped SQLite databases, read into
 //! [`wotrules_core::data::Dataset`]s.
+//!
+//! # Architecture invariant
+//!
+//! The store reads and writes data, never rules: it knows the schema's fields, not what a
+//! rule decides, and depends on the core alone among wotrules crates (no features, no
+//! session, no command line, no protocol). Every write goes through the `replace` module: a unique
+//! temporary made exclusively beside the target, renamed into place, the target's mode
+//! kept; a source yields rows in bounded chunks and never holds a whole dump in memory.
 
 mod case;
 mod cleanup;
