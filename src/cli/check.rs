@@ -18,9 +18,23 @@ pub(super) struct CheckArgs {
     /// CI and editors (on standard output: path, line, column, code, message, help).
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     format: TextOrJson,
+    /// Warnings fail too (exit 1): for CI that keeps the rules free of them.
+    #[arg(long)]
+    strict: bool,
+    /// Check again on every save under the rules directory (Ctrl-C ends).
+    #[arg(long)]
+    watch: bool,
 }
 
 pub(super) fn run(args: &CheckArgs) -> Exit {
+    if args.watch {
+        return super::watch::watch(&args.rules, || check(args));
+    }
+    check(args)
+}
+
+/// One check of the rule set, reported.
+fn check(args: &CheckArgs) -> Exit {
     let (result, counts) = RulesFrom::Directory(args.rules.clone()).check_counted();
     if let TextOrJson::Json = args.format {
         let diagnostics = match &result {
@@ -30,7 +44,8 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         let document = serde_json::json!({
             "format": wotrules_features::report::JSON_FORMAT,
             "tool": concat!("wotrules ", env!("CARGO_PKG_VERSION")),
-            "ok": result.is_ok(),
+            "ok": result.is_ok() && !(args.strict && warned(&result)),
+            "strict": args.strict,
             "rule_files": counts.rule_files,
             "definitions": counts.definitions,
             "diagnostics": diagnostics.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
@@ -40,6 +55,7 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
             serde_json::to_string_pretty(&document).unwrap_or_default()
         ));
         return match result {
+            Ok(_) if args.strict && warned(&result) => Exit::RuleErrors,
             Ok(_) => Exit::Success,
             Err(diagnostics) => exit_for(&diagnostics),
         };
@@ -47,12 +63,23 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
     match result {
         Ok((_, warnings)) => {
             emit_error(&render_styled(&warnings));
-            emit(&format!(
-                "{}, {}: ok\n",
+            let files = format!(
+                "{}, {}",
                 counted(counts.rule_files, "rule file"),
                 counted(counts.definitions, "definition"),
-            ));
-            Exit::Success
+            );
+            if warnings.is_empty() {
+                emit(&format!("{files}: ok\n"));
+                Exit::Success
+            } else if args.strict {
+                let warned = counted(warnings.len(), "warning");
+                emit(&format!("{files}: {warned}, failed (--strict)\n"));
+                Exit::RuleErrors
+            } else {
+                let warned = counted(warnings.len(), "warning");
+                emit(&format!("{files}: ok, {warned}\n"));
+                Exit::Success
+            }
         }
         Err(diagnostics) => {
             emit_error(&render_styled(&diagnostics));
@@ -61,4 +88,9 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
             exit_for(&diagnostics)
         }
     }
+}
+
+/// Whether a rule set that checked has warnings.
+fn warned<T>(result: &Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>) -> bool {
+    matches!(result, Ok((_, warnings)) if !warnings.is_empty())
 }

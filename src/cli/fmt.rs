@@ -15,8 +15,12 @@ pub(super) struct FmtArgs {
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
     /// Change nothing: list the files not in canonical form and exit 1 if there are any.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "diff")]
     check: bool,
+    /// Change nothing: print what formatting would change, as a unified diff (exit 1 if
+    /// anything would).
+    #[arg(long)]
+    diff: bool,
 }
 
 pub(super) fn run(args: &FmtArgs) -> Exit {
@@ -35,14 +39,16 @@ pub(super) fn run(args: &FmtArgs) -> Exit {
         match format_rule_file(&file.text) {
             Ok(formatted) if formatted == file.text => {}
             Ok(formatted) => {
-                if !args.check
+                if args.diff {
+                    emit(&unified_diff(&file.path, &file.text, &formatted));
+                } else if !args.check
                     && let Err(diagnostic) = replace(Path::new(&file.path), &formatted)
                 {
                     fail(&diagnostic, Exit::BadInput);
                     refused = true;
                     continue;
                 }
-                changed.push(file.path.clone());
+                changed.push((file.path.clone(), first_difference(&file.text, &formatted)));
             }
             Err(why) => {
                 refused = true;
@@ -60,24 +66,62 @@ pub(super) fn run(args: &FmtArgs) -> Exit {
             }
         }
     }
-    let verb = if args.check {
+    let verb = if args.check || args.diff {
         "not formatted"
     } else {
         "formatted"
     };
-    let listed: String = changed.iter().map(|p| format!("{verb}: {p}\n")).collect();
-    emit(&format!(
+    let listed: String = changed
+        .iter()
+        .map(|(path, (line, written))| match args.check {
+            true => format!("{verb}: {path}:{line}: {written}\n"),
+            false => format!("{verb}: {path}\n"),
+        })
+        .collect();
+    let summary = format!(
         "{listed}{} of {} rule files {verb}\n",
         changed.len(),
         sources.rule_files.len()
-    ));
+    );
+    // After a diff the summary goes to standard error: the diff stays a patch.
+    if args.diff {
+        super::emit_error(&summary);
+    } else {
+        emit(&summary);
+    }
     if refused {
         Exit::BadInput
-    } else if args.check && !changed.is_empty() {
+    } else if (args.check || args.diff) && !changed.is_empty() {
         Exit::RuleErrors
     } else {
         Exit::Success
     }
+}
+
+/// The first line where `written` and `canonical` differ: its number and the line as
+/// written (`(end of file)` when the written text is shorter).
+fn first_difference(written: &str, canonical: &str) -> (usize, String) {
+    let mut canonical_lines = canonical.lines();
+    for (index, line) in written.lines().enumerate() {
+        if canonical_lines.next() != Some(line) {
+            return (index + 1, line.trim().to_owned());
+        }
+    }
+    (written.lines().count() + 1, "(end of file)".to_owned())
+}
+
+/// What formatting changes in `path`, as a unified diff (`a/` before, `b/` after, as git
+/// writes a relative path; an absolute path as it is).
+fn unified_diff(path: &str, written: &str, canonical: &str) -> String {
+    let (before, after) = match Path::new(path).is_absolute() {
+        true => (path.to_owned(), path.to_owned()),
+        false => (format!("a/{path}"), format!("b/{path}")),
+    };
+    similar::TextDiff::from_lines(written, canonical)
+        .unified_diff()
+        .context_radius(3)
+        .header(&before, &after)
+        .to_string()
 }
 
 /// Writes `text` over the rule file at `path` (through a link, to the file it names, the

@@ -12,6 +12,7 @@ mod lsp;
 mod mailing;
 mod sql;
 mod test;
+mod watch;
 mod why_not;
 
 use std::path::PathBuf;

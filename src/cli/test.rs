@@ -30,6 +30,9 @@ pub(super) struct TestArgs {
     /// List every test with its result, not only the failures (text).
     #[arg(short, long)]
     verbose: bool,
+    /// Run again on every save under the rules directory (Ctrl-C ends).
+    #[arg(long)]
+    watch: bool,
 }
 
 /// The forms of a test report.
@@ -51,6 +54,14 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 }
 
 pub(super) fn run(args: &TestArgs) -> Exit {
+    if args.watch {
+        return super::watch::watch(&args.rules, || run_once(args));
+    }
+    run_once(args)
+}
+
+/// One run of the rule tests, reported.
+fn run_once(args: &TestArgs) -> Exit {
     let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
         Ok(rules) => rules,
         Err(exit) => return exit,

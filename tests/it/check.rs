@@ -122,3 +122,46 @@ overrides:
     assert_eq!(found, expected, "{}", run.stdout);
     assert!(!run.stdout.contains("unknown-field"), "{}", run.stdout);
 }
+
+/// Warnings never hide behind a bare "ok"; `--strict` makes them fail (exit 1), in text and
+/// in JSON.
+#[test]
+fn check_counts_warnings_and_strict_fails_on_them() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    copy_dir(&root().join("rules"), &workspace.path().join("rules"));
+    std::fs::create_dir_all(workspace.path().join("rules/zz")).expect("create directory");
+    std::fs::copy(
+        root().join("tests/data/warnings/shadowed-row.yaml"),
+        workspace.path().join("rules/zz/shadowed-row.yaml"),
+    )
+    .expect("copy the file");
+    let plain = wotrules(workspace.path(), &["check"]);
+    assert_eq!(plain.code, Some(0), "{}", plain.transcript());
+    assert!(
+        plain.stdout.ends_with(": ok, 2 warnings\n"),
+        "{}",
+        plain.stdout
+    );
+
+    let strict = wotrules(workspace.path(), &["check", "--strict"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.transcript());
+    assert!(
+        strict.stdout.ends_with(": 2 warnings, failed (--strict)\n"),
+        "{}",
+        strict.stdout
+    );
+    assert!(
+        strict.stderr.contains("warning[shadowed]"),
+        "{}",
+        strict.stderr
+    );
+
+    let json = wotrules(workspace.path(), &["check", "--strict", "--format", "json"]);
+    assert_eq!(json.code, Some(1), "{}", json.transcript());
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(document["ok"], false);
+    assert_eq!(document["diagnostics"][0]["code"], "shadowed");
+
+    let clean = wotrules(&root(), &["check", "--strict"]);
+    assert_eq!(clean.code, Some(0), "{}", clean.transcript());
+}

@@ -104,6 +104,85 @@ fn check_changes_nothing_and_fmt_rewrites_only_the_layout() {
     assert_eq!(diff.code, Some(0), "{}", diff.transcript());
 }
 
+/// `--check` names the first line that differs, as written; `--diff` prints a patch that
+/// `patch` (here: applying its `+` lines) turns into what `fmt` writes, and writes nothing.
+#[test]
+fn check_names_the_first_differing_line_and_diff_is_a_patch_writing_nothing() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let rules = dir.path().join("rules");
+    copy_dir(&root().join("rules"), &rules);
+    let messy_path = rules.join("rulings/messy.yaml");
+    std::fs::write(&messy_path, messy()).expect("written");
+    let first = messy()
+        .lines()
+        .zip(TIDY.lines())
+        .position(|(written, tidy)| written != tidy)
+        .expect("the messy file differs");
+    let line = messy()
+        .lines()
+        .nth(first)
+        .expect("that line")
+        .trim()
+        .to_owned();
+
+    let check = wotrules(dir.path(), &["fmt", "--check"]);
+    assert_eq!(check.code, Some(1), "{}", check.transcript());
+    let expected = format!(
+        "not formatted: rules/rulings/messy.yaml:{}: {line}\n",
+        first + 1
+    );
+    assert!(
+        check.stdout.contains(&expected),
+        "{expected}{}",
+        check.stdout
+    );
+
+    let diff = wotrules(dir.path(), &["fmt", "--diff"]);
+    assert_eq!(diff.code, Some(1), "{}", diff.transcript());
+    assert_eq!(std::fs::read_to_string(&messy_path).expect("read"), messy());
+    assert!(
+        diff.stdout
+            .starts_with("--- a/rules/rulings/messy.yaml\n+++ b/rules/rulings/messy.yaml\n@@ "),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stderr.contains("1 of 9 rule files not formatted"),
+        "{}",
+        diff.stderr
+    );
+    // Every line of the diff's new side, in order, is the canonical text.
+    let patched = apply(&messy(), &diff.stdout);
+    assert_eq!(patched, TIDY);
+}
+
+/// Applies a unified diff of one file to `text` (hunks in order, context checked).
+fn apply(text: &str, diff: &str) -> String {
+    let old: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in diff.lines().skip(2) {
+        if let Some(header) = line.strip_prefix("@@ -") {
+            let start: usize = header.split([',', ' ']).next().unwrap().parse().unwrap();
+            while at + 1 < start {
+                out.push(old[at].to_owned());
+                at += 1;
+            }
+        } else if let Some(kept) = line.strip_prefix(' ') {
+            assert_eq!(old[at], kept, "context line {}", at + 1);
+            out.push(kept.to_owned());
+            at += 1;
+        } else if let Some(removed) = line.strip_prefix('-') {
+            assert_eq!(old[at], removed, "removed line {}", at + 1);
+            at += 1;
+        } else if let Some(added) = line.strip_prefix('+') {
+            out.push(added.to_owned());
+        }
+    }
+    out.extend(old[at..].iter().map(|l| (*l).to_owned()));
+    out.join("\n") + "\n"
+}
+
 #[test]
 fn a_file_it_cannot_read_back_unchanged_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("a temporary directory");

@@ -36,5 +36,6 @@ mod semantics;
 mod sql;
 mod store;
 mod trust;
+mod watch;
 mod why_not;
 mod yaml;
