@@ -20,22 +20,22 @@ use wotrules_session::{Rules, RulesFrom};
 #[derive(Args)]
 pub(super) struct EvalArgs {
     #[command(flatten)]
-    data: DataArgs,
+    pub(super) data: DataArgs,
     /// Only this member and the records it received (may be given more than once).
     #[arg(long, conflicts_with = "record")]
-    member: Vec<i64>,
+    pub(super) member: Vec<i64>,
     /// Only this record (by notary id).
     #[arg(long, conflicts_with = "summary")]
-    record: Option<i64>,
+    pub(super) record: Option<i64>,
     /// The date to evaluate as of (default: the case's `as_of`, else today).
     #[arg(long, value_parser = parse_as_of)]
-    as_of: Option<NaiveDate>,
+    pub(super) as_of: Option<NaiveDate>,
     /// The rules directory.
     #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    pub(super) rules: PathBuf,
     /// Output format: text, json, markdown (md) or moin.
     #[arg(long, default_value = "text", value_parser = super::report_format())]
-    format: String,
+    pub(super) format: String,
     /// Add the chain of rules and citations behind every value, or behind the outputs
     /// named (`--explain level,reapply`): the rows tried and why each did not hold, the
     /// row that held, what it read and cites.
@@ -53,10 +53,17 @@ pub(super) struct EvalArgs {
     /// Show personal data (the schema's `personal` fields: date of birth, names, email) and
     /// the values computed from it; without it every format withholds them.
     #[arg(long)]
-    show_personal: bool,
+    pub(super) show_personal: bool,
+    /// Evaluate one expression of the rules' language for the `--member` (or `--record`):
+    /// its value, its type and what it read (`--expr 'member.assurance_points >= 100'`).
+    #[arg(long, value_name = "EXPR", conflicts_with_all = ["summary", "explain", "why_not"])]
+    expr: Option<String>,
 }
 
 pub(super) fn run(args: &EvalArgs) -> Exit {
+    if let Some(text) = &args.expr {
+        return super::expr::run(args, text);
+    }
     let Some(renderer) = renderer(&args.format) else {
         return usage(format!("no format `{}`", args.format), "see `--help`");
     };

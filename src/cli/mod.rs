@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod eval;
 mod explain;
+mod expr;
 mod fmt;
 mod generate;
 mod import;

@@ -16,6 +16,7 @@ mod cli;
 mod diff;
 mod dump_evidence;
 mod explain;
+mod expr;
 mod files;
 mod fmt;
 mod formats;

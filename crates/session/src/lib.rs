@@ -84,6 +84,23 @@ impl RulesFrom {
         self.check().map(|(rules, _)| rules)
     }
 
+    /// The checked rules and `text` checked as an expression of `scope` over them (`eval
+    /// --expr`): the rules' errors first, then the expression's, each at its place.
+    pub fn rules_and_expression(
+        &self,
+        scope: wotrules_core::lang::Scope,
+        text: &str,
+    ) -> Result<(Rules, wotrules_core::check::CheckedExpression), Vec<Diagnostic>> {
+        let sources = match self {
+            Self::Directory(dir) => rule_sources(dir),
+            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
+        }?;
+        let (set, diagnostics) = load_rule_set(sources, wotrules_features::SECTIONS);
+        let (rules, _) = check_set(&set, diagnostics)?;
+        let expression = wotrules_core::check::check_expression(&set, scope, text)?;
+        Ok((rules, expression))
+    }
+
     /// The checked rules, with how many rule files were read and definitions declared
     /// (also when the rules do not check).
     pub fn check_counted(&self) -> (Checked, Counts) {

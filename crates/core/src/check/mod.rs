@@ -4,6 +4,7 @@
 //! problem it finds in one pass.
 
 mod definitions;
+mod expression;
 mod graph;
 mod overrides;
 pub mod program;
@@ -18,6 +19,7 @@ use crate::lang::Type;
 use crate::rules::{self, Located, RuleSet, Scope};
 
 use crate::syntax::ast::{Expr, ExprKind};
+pub use expression::{CheckedExpression, EXPRESSION_NAME, check_expression};
 use program::Definition;
 pub use program::{Code, DefId, Program};
 use types::{ExprChecker, Names};
@@ -63,15 +65,7 @@ pub fn check(
     set: &RuleSet,
     features: &mut [&mut dyn Feature],
 ) -> (Option<Program>, Vec<Diagnostic>) {
-    let mut checker = Checker {
-        set,
-        names: Names::default(),
-        diagnostics: Vec::new(),
-        definitions: Vec::new(),
-        references: Vec::new(),
-        positions: Vec::new(),
-        overriding: None,
-    };
+    let mut checker = Checker::new(set);
     checker.schema();
     let files = checker.files();
     checker.declare_definitions();
@@ -154,7 +148,20 @@ impl rules::Reports for Checker<'_> {
     }
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    /// A checker of `set` that has found nothing yet.
+    fn new(set: &'a RuleSet) -> Self {
+        Checker {
+            set,
+            names: Names::default(),
+            diagnostics: Vec::new(),
+            definitions: Vec::new(),
+            references: Vec::new(),
+            positions: Vec::new(),
+            overriding: None,
+        }
+    }
+
     /// `name:line` of a place: rules-relative, as traces cite it.
     fn at(&self, pos: rules::Place) -> String {
         format!("{}:{}", self.set.files[pos.source].name, pos.line)

@@ -167,6 +167,31 @@ impl<'a> Evaluation<'a> {
         compiled(self, &mut env)
     }
 
+    /// The value of an expression checked on its own for `entity`, with what it read
+    /// directly (`member.assurance_points`, `record.points`) and those values.
+    pub fn expression(
+        &mut self,
+        expression: &'a crate::check::CheckedExpression,
+        entity: usize,
+    ) -> Result<(Value, Vec<(String, Value)>)> {
+        let scope = expression.scope;
+        let value = self.value_of(&expression.code, scope, entity)?;
+        let mut read = Vec::new();
+        for id in &expression.definitions {
+            let name = &self.program.definitions[*id].name;
+            let definition = self.value(*id, entity)?;
+            read.push((format!("{}.{name}", scope.name()), definition));
+        }
+        for field in &expression.fields {
+            let name = match field {
+                crate::check::program::FieldUse::Record(_, name) => format!("record.{name}"),
+                crate::check::program::FieldUse::Member(_, name) => format!("member.{name}"),
+            };
+            read.push((name, self.field_value(scope, entity, field)));
+        }
+        Ok((value, read))
+    }
+
     /// The clause that decided definition `id` for `entity` (after [`Self::value`]).
     pub fn decision(&self, id: DefId, entity: usize) -> Option<&Decision> {
         match self.memo.get(self.memo.place(id, entity)) {

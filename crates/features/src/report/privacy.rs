@@ -105,7 +105,7 @@ impl Privacy {
 
     /// The personal fields the value read as `name` (a field, `member.dob`, or a definition,
     /// `member.age`) is or may carry; empty when it may be shown.
-    pub(crate) fn read_carries(&self, name: &str) -> Vec<&str> {
+    pub fn read_carries(&self, name: &str) -> Vec<&str> {
         if self.shown {
             return Vec::new();
         }
@@ -117,6 +117,33 @@ impl Privacy {
             .and_then(|id| self.definitions.get(*id))
             .map(|fields| fields.iter().map(String::as_str).collect())
             .unwrap_or_default()
+    }
+
+    /// The personal fields an expression written as `text` may carry: every personal field
+    /// and every definition carrying one that it names anywhere (on any entity, in any
+    /// aggregation), so that what is computed from personal data is never shown without
+    /// `--show-personal`; empty when it may be shown.
+    pub fn expression_carries(&self, text: &str) -> Vec<&str> {
+        if self.shown {
+            return Vec::new();
+        }
+        let names = |name: &str| {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            wotrules_core::builtins::has_word(text, last)
+        };
+        let mut carried: BTreeSet<&str> = self
+            .fields
+            .iter()
+            .filter(|field| names(field))
+            .map(String::as_str)
+            .collect();
+        for (name, id) in &self.names {
+            if names(name) {
+                let fields = self.definitions.get(*id).into_iter().flatten();
+                carried.extend(fields.map(String::as_str));
+            }
+        }
+        carried.into_iter().collect()
     }
 
     /// The personal fields that make output `index` of `entity` personal; empty when it may
