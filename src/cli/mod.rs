@@ -11,6 +11,7 @@ mod generate;
 mod import;
 mod lsp;
 mod mailing;
+mod new;
 mod sql;
 mod test;
 mod watch;
@@ -123,6 +124,13 @@ enum Command {
     /// is not in that form.
     #[command(after_help = "Examples:\n  wotrules fmt\n  wotrules fmt --check   # in CI")]
     Fmt(fmt::FmtArgs),
+    /// Write a commented file to start from: a case, a rule test whose expectations are
+    /// what the rules decide today, or a rule set to edit; each checks and passes as written.
+    #[command(after_help = "Examples:\n  \
+        wotrules new case my-case.yaml\n  \
+        wotrules new test rules/tests/my-case.yaml --case cases/my-case.yaml\n  \
+        wotrules new rules my-rules")]
+    New(new::NewArgs),
     /// Print a completion script for a shell (with the outputs of the rules for `--explain`
     /// and `--why-not`).
     #[command(
@@ -161,6 +169,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Sql(args) => sql::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Completions { shell, rules } => {
             let mut command = Cli::command();
             // Rules that do not check complete without their outputs.

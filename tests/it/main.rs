@@ -28,6 +28,7 @@ mod lsp_traffic;
 mod mailing;
 mod mariadb_dumps;
 mod mysql_dump;
+mod new;
 mod overridden;
 mod properties;
 mod readme;
