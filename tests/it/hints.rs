@@ -92,3 +92,45 @@ fn a_quoted_date_is_a_text_and_the_help_says_so() {
         Some("a date is written without quotes: `2006-09-01`, not `\"2006-09-01\"`")
     );
 }
+
+/// Applies the fix a parse error offers to `text`.
+fn fixed(text: &str) -> String {
+    let error = parse_expression(text).expect_err("the expression is wrong");
+    let (length, replacement) = error.fix.expect("a fix");
+    format!(
+        "{}{replacement}{}",
+        &text[..error.offset],
+        &text[error.offset + length..]
+    )
+}
+
+/// Each hint's fix, applied, gives an expression that parses and says what was meant.
+#[test]
+fn every_hint_with_a_certain_fix_offers_it_and_the_fixed_text_parses() {
+    for (wrong, right) in [
+        (
+            r#"record.method = "Face to Face Meeting""#,
+            r#"record.method == "Face to Face Meeting""#,
+        ),
+        ("record.points === 35", "record.points == 35"),
+        (
+            "record.points > 10 && record.points < 35",
+            "record.points > 10 and record.points < 35",
+        ),
+        (
+            "record.live||record.expired",
+            "record.live or record.expired",
+        ),
+        (
+            "record.method == 'TTP-Assisted'",
+            r#"record.method == "TTP-Assisted""#,
+        ),
+    ] {
+        let fixed = fixed(wrong);
+        assert_eq!(fixed, right);
+        assert!(parse_expression(&fixed).is_ok(), "{fixed}");
+    }
+    // A letter in a date has no certain fix.
+    let error = parse_expression("as_of >= 2011-01-0l").expect_err("wrong");
+    assert_eq!(error.fix, None);
+}

@@ -20,3 +20,20 @@ pub fn did_you_mean<'a>(
 ) -> Option<String> {
     closest(name, candidates).map(|candidate| format!("did you mean `{candidate}`?"))
 }
+
+/// The name a [`did_you_mean`] hint proposes (`` did you mean `x`? `` → `x`).
+pub fn proposed(help: &str) -> Option<&str> {
+    help.strip_prefix("did you mean `")?.strip_suffix("`?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_proposed_name_is_read_back_from_the_hint() {
+        let hint = did_you_mean("levle", ["level", "points"]).unwrap_or_default();
+        assert_eq!(proposed(&hint), Some("level"));
+        assert_eq!(proposed("write `==` to test equality"), None);
+    }
+}

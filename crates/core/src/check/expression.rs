@@ -56,6 +56,13 @@ pub fn check_expression(
             let mut diagnostic = Diagnostic::error(DiagnosticCode::Syntax, error.message)
                 .at(set.text_location(pos, text, span));
             diagnostic.help = error.help;
+            if let Some((length, replacement)) = error.fix {
+                let fixed = Span {
+                    start: error.offset,
+                    end: error.offset + length,
+                };
+                diagnostic = diagnostic.fix(set.text_location(pos, text, fixed), replacement);
+            }
             return Err(vec![diagnostic]);
         }
     };

@@ -83,6 +83,18 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places involved (the other side of a conflict, the rest of a cycle).
     pub notes: Vec<(Location, String)>,
+    /// The edit that fixes it, when one is certain enough to offer (a parse hint's token).
+    pub fix: Option<Box<Fix>>,
+}
+
+/// An edit that fixes a diagnostic: the text at `location` (its `width` characters)
+/// replaced by `replacement`. Editors offer it as a quick fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What is replaced.
+    pub location: Location,
+    /// What replaces it.
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -96,6 +108,7 @@ impl Diagnostic {
             location: None,
             help: None,
             notes: Vec::new(),
+            fix: None,
         }
     }
 
@@ -131,6 +144,48 @@ impl Diagnostic {
     pub(crate) fn note(mut self, location: Location, text: impl Into<String>) -> Self {
         self.notes.push((location, text.into()));
         self
+    }
+
+    /// Sets the edit that fixes it.
+    pub fn fix(mut self, location: Location, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Box::new(Fix {
+            location,
+            replacement: replacement.into(),
+        }));
+        self
+    }
+
+    /// The edit that fixes it: the one set, else the name a did-you-mean proposes, in place
+    /// of the name written at the location (only its last segment when only that is
+    /// underlined: `member.assurance_pionts` → `assurance_points`).
+    pub fn suggested_fix(&self) -> Option<Fix> {
+        if let Some(fix) = &self.fix {
+            return Some((**fix).clone());
+        }
+        let proposed = crate::suggest::proposed(self.help.as_deref()?)?;
+        let location = self.location.as_deref()?;
+        let written: String = location
+            .line_text
+            .as_deref()?
+            .chars()
+            .skip(location.column.saturating_sub(1))
+            .take(location.width)
+            .collect();
+        let replacement = match proposed.rsplit_once('.') {
+            Some((_, last)) if !written.contains('.') => last,
+            _ => proposed,
+        };
+        // Only a name for a name: a key, a field, a value, never a span of something else.
+        let is_name = |text: &str| {
+            !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+        };
+        (is_name(&written) && written != replacement).then(|| Fix {
+            location: location.clone(),
+            replacement: replacement.to_owned(),
+        })
     }
 
     /// Whether this is an error.

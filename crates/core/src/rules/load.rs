@@ -393,6 +393,14 @@ impl Loader {
                 let mut diagnostic = Diagnostic::error(DiagnosticCode::Syntax, error.message)
                     .at(self.set.text_location(pos, &text, span));
                 diagnostic.help = error.help;
+                if let Some((length, replacement)) = error.fix {
+                    let fixed = crate::syntax::ast::Span {
+                        start: error.offset,
+                        end: error.offset + length,
+                    };
+                    diagnostic =
+                        diagnostic.fix(self.set.text_location(pos, &text, fixed), replacement);
+                }
                 self.diagnostics.push(diagnostic);
                 None
             }

@@ -20,6 +20,9 @@ pub struct ParseError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The edit that fixes it, when certain: how many bytes from `offset` are replaced,
+    /// and by what.
+    pub fix: Option<(usize, String)>,
 }
 
 impl ParseError {
@@ -28,6 +31,7 @@ impl ParseError {
             offset,
             message: message.into(),
             help: help.map(str::to_string),
+            fix: None,
         }
     }
 }
@@ -310,16 +314,50 @@ fn what_was_meant(text: &str) -> Option<ParseError> {
             _ => None,
         };
         if let Some((what, message, help)) = mistake {
+            let fix = fix_of(what, text, index);
             let message = if what.is_empty() {
                 message
             } else {
                 format!("{what} {message}")
             };
-            return Some(ParseError::new(index, message, Some(&help)));
+            let mut error = ParseError::new(index, message, Some(&help));
+            error.fix = fix;
+            return Some(error);
         }
         index += rest.chars().next().map_or(1, char::len_utf8);
     }
     None
+}
+
+/// The edit for the mistake `what` (as its message names it) at byte `index` of `text`:
+/// `&&` → `and`, `||` → `or` (spaced from their neighbours), `=` and `===` → `==`, a text
+/// in single quotes → in double quotes.
+fn fix_of(what: &str, text: &str, index: usize) -> Option<(usize, String)> {
+    let token = what.trim_matches('`');
+    let spaced = |word: &str| {
+        let before = text[..index].chars().next_back();
+        let after = text[index + token.len()..].chars().next();
+        let pad = |c: Option<char>| {
+            if c.is_some_and(|c| !c.is_whitespace()) {
+                " "
+            } else {
+                ""
+            }
+        };
+        format!("{}{word}{}", pad(before), pad(after))
+    };
+    match token {
+        "&&" | "&" => Some((token.len(), spaced("and"))),
+        "||" | "|" => Some((token.len(), spaced("or"))),
+        "=" | "===" => Some((token.len(), "==".to_owned())),
+        "'" => {
+            let inner_start = index + 1;
+            let close = text[inner_start..].find('\'')?;
+            let inner = &text[inner_start..inner_start + close];
+            (!inner.contains(['"', '\\'])).then(|| (close + 2, format!("\"{inner}\"")))
+        }
+        _ => None,
+    }
 }
 
 /// Human names for the grammar rules a parse error can expect.
