@@ -11,22 +11,28 @@ use serde_json::{Value as Json, json};
 use wotrules_lsp::path_to_uri;
 
 /// A server on a copy of the shipped rules, and the client's end.
-struct Session {
-    client: Connection,
-    rules: PathBuf,
+pub(crate) struct Session {
+    pub(crate) client: Connection,
+    pub(crate) rules: PathBuf,
     next_id: i32,
     server: Option<std::thread::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Session {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
+        Self::start_for(None)
+    }
+
+    /// A server started for `served` (a folder of the session's directory; the copy of the
+    /// rules when `None`).
+    pub(crate) fn start_for(served: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let rules = dir.path().join("rules");
         copy_dir(&root().join("rules"), &rules);
         let rules = std::fs::canonicalize(&rules).expect("a real path");
         let (server, client) = Connection::memory();
-        let served = rules.clone();
+        let served = served.map_or_else(|| rules.clone(), |folder| dir.path().join(folder));
         let server = std::thread::spawn(move || {
             wotrules_lsp::serve(&server, served).expect("the server runs");
         });
@@ -35,25 +41,25 @@ impl Session {
             rules,
             next_id: 0,
             server: Some(server),
-            _dir: dir,
+            dir,
         };
         session.request("initialize", json!({"capabilities": {}}));
         session.notify("initialized", json!({}));
         session
     }
 
-    fn uri(&self, file: &str) -> String {
+    pub(crate) fn uri(&self, file: &str) -> String {
         path_to_uri(&self.rules.join(file))
             .expect("a URI")
             .as_str()
             .to_string()
     }
 
-    fn text(&self, file: &str) -> String {
+    pub(crate) fn text(&self, file: &str) -> String {
         std::fs::read_to_string(self.rules.join(file)).expect("a rule file")
     }
 
-    fn notify(&self, method: &str, params: Json) {
+    pub(crate) fn notify(&self, method: &str, params: Json) {
         let message = Message::Notification(Notification::new(method.into(), params));
         self.client
             .sender
@@ -62,7 +68,13 @@ impl Session {
     }
 
     /// Sends a request and returns its result, setting aside notifications on the way.
-    fn request(&mut self, method: &str, params: Json) -> Json {
+    pub(crate) fn request(&mut self, method: &str, params: Json) -> Json {
+        self.request_result(method, params)
+            .unwrap_or_else(|error| panic!("{method}: {error}"))
+    }
+
+    /// Sends a request and returns its result or its error's message.
+    pub(crate) fn request_result(&mut self, method: &str, params: Json) -> Result<Json, String> {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
         let message = Message::Request(Request::new(id.clone(), method.into(), params));
@@ -73,16 +85,14 @@ impl Session {
         loop {
             match self.receive() {
                 Message::Response(response) if response.id == id => {
-                    return response
-                        .response_result
-                        .unwrap_or_else(|error| panic!("{method}: {error:?}"));
+                    return response.response_result.map_err(|error| error.message);
                 }
                 _ => continue,
             }
         }
     }
 
-    fn receive(&self) -> Message {
+    pub(crate) fn receive(&self) -> Message {
         self.client
             .receiver
             .recv_timeout(Duration::from_secs(30))
@@ -90,7 +100,7 @@ impl Session {
     }
 
     /// The next diagnostics published for `uri`.
-    fn diagnostics_for(&self, uri: &str) -> Vec<Json> {
+    pub(crate) fn diagnostics_for(&self, uri: &str) -> Vec<Json> {
         loop {
             if let Message::Notification(n) = self.receive()
                 && n.method == "textDocument/publishDiagnostics"
@@ -104,14 +114,14 @@ impl Session {
         }
     }
 
-    fn open(&self, file: &str, text: &str) {
+    pub(crate) fn open(&self, file: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": self.uri(file), "languageId": "yaml", "version": 1, "text": text}}),
         );
     }
 
-    fn change(&self, file: &str, version: i32, text: &str) {
+    pub(crate) fn change(&self, file: &str, version: i32, text: &str) {
         self.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": self.uri(file), "version": version}, "contentChanges": [{"text": text}]}),
@@ -119,7 +129,7 @@ impl Session {
     }
 
     /// `{textDocument, position}` at the first `needle` of `file`'s text, `offset` bytes in.
-    fn at(&self, file: &str, text: &str, needle: &str, offset: usize) -> Json {
+    pub(crate) fn at(&self, file: &str, text: &str, needle: &str, offset: usize) -> Json {
         let (line, column) = position_of(text, needle, offset);
         json!({"textDocument": {"uri": self.uri(file)}, "position": {"line": line, "character": column}})
     }
@@ -136,7 +146,7 @@ impl Drop for Session {
 }
 
 /// 0-based line and UTF-16 column of `needle` in `text`, `offset` bytes into it.
-fn position_of(text: &str, needle: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn position_of(text: &str, needle: &str, offset: usize) -> (usize, usize) {
     let at = text
         .find(needle)
         .unwrap_or_else(|| panic!("`{needle}` in the text"))
@@ -146,7 +156,7 @@ fn position_of(text: &str, needle: &str, offset: usize) -> (usize, usize) {
     (line, text[line_start..at].encode_utf16().count())
 }
 
-const RULING: &str = "rulings/a20111001.1-ruling-1.yaml";
+pub(crate) const RULING: &str = "rulings/a20111001.1-ruling-1.yaml";
 
 #[test]
 fn a_typo_is_reported_at_its_range_and_cleared_when_fixed() {

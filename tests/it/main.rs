@@ -24,6 +24,7 @@ mod generate;
 mod held;
 mod hints;
 mod lsp;
+mod lsp_edits;
 mod lsp_traffic;
 mod mailing;
 mod mariadb_dumps;

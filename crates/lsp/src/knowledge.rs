@@ -296,7 +296,12 @@ impl Workspace {
 
     /// The definition a word names: `record.x` / `member.x` / `r.x`, an override's
     /// `target: record.x`, or the key of a definition in its own rule file.
-    fn definition_named(&self, path: &Path, line: &str, word: &super::text::Word) -> Option<usize> {
+    pub(crate) fn definition_named(
+        &self,
+        path: &Path,
+        line: &str,
+        word: &super::text::Word,
+    ) -> Option<usize> {
         let program = &self.last_good.as_ref()?.program;
         let find = |scope: Scope| {
             program
@@ -415,7 +420,7 @@ fn line_of(at: &str) -> Option<usize> {
 }
 
 /// The range of bytes `start..end` of line `line`, in UTF-16 columns.
-fn span(line: usize, text: &str, start: usize, end: usize) -> Range {
+pub(crate) fn span(line: usize, text: &str, start: usize, end: usize) -> Range {
     let column = |byte: usize| utf16_column(text, text[..byte.min(text.len())].chars().count());
     Range::new(
         Position::new(line as u32, column(start)),

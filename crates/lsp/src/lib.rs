@@ -13,7 +13,9 @@
 //! never panics on what a client sends (bounded framing in `transport`), and depends on no
 //! command-line crate.
 
+mod edits;
 mod knowledge;
+mod sets;
 mod text;
 pub mod transport;
 mod workspace;
@@ -24,22 +26,24 @@ use std::path::PathBuf;
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Exit,
-    Notification as _, PublishDiagnostics,
+    LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
-    References, Request as _, Shutdown,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    Initialize, PrepareRenameRequest, References, Rename, Request as _, Shutdown,
 };
 use lsp_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, DocumentFormattingParams,
-    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
-    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeResult, MarkupContent,
-    MarkupKind, OneOf, PublishDiagnosticsParams, ReferenceParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncKind, Uri,
+    CodeActionParams, CodeActionProviderCapability, CompletionOptions, CompletionParams,
+    CompletionResponse, DocumentFormattingParams, DocumentSymbolParams, DocumentSymbolResponse,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeResult, LogMessageParams, MarkupContent, MarkupKind,
+    MessageType, OneOf, PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams,
+    RenameOptions, RenameParams, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentPositionParams, TextDocumentSyncKind, Uri,
 };
 
+use sets::RuleSets;
 pub use text::{path_to_uri, uri_to_path};
-pub(crate) use workspace::Workspace;
 
 /// How a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +59,9 @@ pub enum Ending {
     },
 }
 
-/// Serves one client on `connection` until it exits, for the rules directory `rules`.
+/// Serves one client on `connection` until it exits: every opened file with the rule set it
+/// lies in (the nearest folder above it holding `schema.yaml`), case files elsewhere with
+/// the rules directory `rules`.
 /// Nothing the client sends ends the session but `exit` or closing the connection: a
 /// request before `initialize` is refused (-32002), a request whose handling fails is
 /// answered with an internal error (-32603).
@@ -70,6 +76,11 @@ pub fn serve(
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        })),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".into(), " ".into()]),
             ..CompletionOptions::default()
@@ -79,8 +90,25 @@ pub fn serve(
     if let Some(ending) = initialize(connection, &capabilities)? {
         return Ok(ending);
     }
-    let mut workspace = Workspace::new(rules);
-    publish(connection, &mut workspace)?;
+    let mut sets = RuleSets::new(rules);
+    let (default, served) = sets.default_dir();
+    let started = match served {
+        true => format!("wotrules lsp: serving the rules in {}", default.display()),
+        false => format!(
+            "wotrules lsp: {} holds no schema.yaml; each file opened is served with the nearest \
+             folder above it that does",
+            default.display()
+        ),
+    };
+    notify(
+        connection,
+        LogMessage::METHOD,
+        LogMessageParams {
+            typ: MessageType::INFO,
+            message: started,
+        },
+    )?;
+    publish(connection, &mut sets)?;
     // After `shutdown` every request but another `shutdown` is refused, until `exit`
     // (Neovim 0.7 asks twice).
     let mut shut_down = false;
@@ -97,7 +125,7 @@ pub fn serve(
                         "the server is shutting down".into(),
                     )
                 } else {
-                    answer_safely(&workspace, request)
+                    answer_safely(&sets, request)
                 };
                 connection.sender.send(Message::Response(response))?;
             }
@@ -109,8 +137,19 @@ pub fn serve(
                 });
             }
             Message::Notification(notification) => {
-                if !shut_down && changed(&mut workspace, notification) {
-                    publish(connection, &mut workspace)?;
+                if shut_down {
+                    continue;
+                }
+                let (recheck, message) = changed(&mut sets, notification);
+                if let Some(message) = message {
+                    let params = ShowMessageParams {
+                        typ: MessageType::WARNING,
+                        message,
+                    };
+                    notify(connection, ShowMessage::METHOD, params)?;
+                }
+                if recheck {
+                    publish(connection, &mut sets)?;
                 }
             }
             Message::Response(_) => {}
@@ -158,70 +197,85 @@ fn initialize(
 
 /// [`answer`], with a failure in answering (a bug) turned into an internal error for this
 /// request instead of the end of the session.
-fn answer_safely(workspace: &Workspace, request: Request) -> Response {
+fn answer_safely(sets: &RuleSets, request: Request) -> Response {
     let id = request.id.clone();
     let method = request.method.clone();
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(workspace, request)))
-        .unwrap_or_else(|_| {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(sets, request))).unwrap_or_else(
+        |_| {
             Response::new_err(
                 id,
                 lsp_server::ErrorCode::InternalError as i32,
                 format!("wotrules lsp failed answering `{method}`: please report it"),
             )
-        })
+        },
+    )
 }
 
-/// Takes a document's new text (or its closing); whether the rule set must be re-checked.
-fn changed(workspace: &mut Workspace, notification: Notification) -> bool {
+/// Takes a document's new text (or its closing): whether the rule sets must be re-checked,
+/// and what the user is to be told.
+fn changed(sets: &mut RuleSets, notification: Notification) -> (bool, Option<String>) {
     let path = |uri: &Uri| uri_to_path(uri);
     match notification.method.as_str() {
         DidOpenTextDocument::METHOD => {
             let Ok(params) = notification
                 .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
             else {
-                return false;
+                return (false, None);
             };
             let Some(path) = path(&params.text_document.uri) else {
-                return false;
+                return (false, None);
             };
-            workspace.open.insert(path, params.text_document.text);
-            true
+            (true, sets.open(path, params.text_document.text))
         }
         DidChangeTextDocument::METHOD => {
             let Ok(params) = notification
                 .extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
             else {
-                return false;
+                return (false, None);
             };
             let (Some(path), Some(change)) = (
                 path(&params.text_document.uri),
                 params.content_changes.into_iter().last(),
             ) else {
-                return false;
+                return (false, None);
             };
-            workspace.open.insert(path, change.text);
-            true
+            (true, sets.open(path, change.text))
         }
         DidCloseTextDocument::METHOD => {
             let Ok(params) = notification
                 .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
             else {
-                return false;
+                return (false, None);
             };
-            path(&params.text_document.uri)
-                .is_some_and(|path| workspace.open.remove(&path).is_some())
+            let closed = path(&params.text_document.uri).is_some_and(|path| sets.close(&path));
+            (closed, None)
         }
-        DidSaveTextDocument::METHOD => true,
-        _ => false,
+        DidSaveTextDocument::METHOD => (true, None),
+        _ => (false, None),
     }
+}
+
+/// Sends a notification.
+fn notify(
+    connection: &Connection,
+    method: &str,
+    params: impl serde::Serialize,
+) -> Result<(), Box<dyn Error + Sync + Send>> {
+    connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            method.into(),
+            params,
+        )))?;
+    Ok(())
 }
 
 /// Re-checks and publishes every file's diagnostics (an empty list clears a file's).
 fn publish(
     connection: &Connection,
-    workspace: &mut Workspace,
+    sets: &mut RuleSets,
 ) -> Result<(), Box<dyn Error + Sync + Send>> {
-    for (path, diagnostics) in workspace.check() {
+    for (path, diagnostics) in sets.check() {
         let Some(uri) = path_to_uri(&path) else {
             continue;
         };
@@ -241,12 +295,16 @@ fn publish(
 }
 
 /// The response to one request (an unknown method is "method not found").
-fn answer(workspace: &Workspace, request: Request) -> Response {
+fn answer(sets: &RuleSets, request: Request) -> Response {
     let id = request.id.clone();
+    let workspace_of = |uri: &Uri| {
+        let path = uri_to_path(uri)?;
+        Some((sets.for_path(&path)?, path))
+    };
     let result = match request.method.as_str() {
         HoverRequest::METHOD => with::<HoverParams, _>(request, |p| {
             let at = p.text_document_position_params;
-            let path = uri_to_path(&at.text_document.uri)?;
+            let (workspace, path) = workspace_of(&at.text_document.uri)?;
             let text = workspace.hover(&path, at.position)?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
@@ -258,31 +316,56 @@ fn answer(workspace: &Workspace, request: Request) -> Response {
         }),
         GotoDefinition::METHOD => with::<GotoDefinitionParams, _>(request, |p| {
             let at = p.text_document_position_params;
-            let path = uri_to_path(&at.text_document.uri)?;
+            let (workspace, path) = workspace_of(&at.text_document.uri)?;
             workspace
                 .definition(&path, at.position)
                 .map(GotoDefinitionResponse::Scalar)
         }),
         References::METHOD => with::<ReferenceParams, _>(request, |p| {
             let at = p.text_document_position;
-            let path = uri_to_path(&at.text_document.uri)?;
+            let (workspace, path) = workspace_of(&at.text_document.uri)?;
             Some(workspace.references(&path, at.position))
         }),
         Completion::METHOD => with::<CompletionParams, _>(request, |p| {
             let at = p.text_document_position;
-            let path = uri_to_path(&at.text_document.uri)?;
+            let (workspace, path) = workspace_of(&at.text_document.uri)?;
             Some(CompletionResponse::Array(
                 workspace.completion(&path, at.position),
             ))
         }),
         DocumentSymbolRequest::METHOD => with::<DocumentSymbolParams, _>(request, |p| {
-            let path = uri_to_path(&p.text_document.uri)?;
+            let (workspace, path) = workspace_of(&p.text_document.uri)?;
             Some(DocumentSymbolResponse::Nested(workspace.symbols(&path)))
         }),
         Formatting::METHOD => with::<DocumentFormattingParams, _>(request, |p| {
-            let path = uri_to_path(&p.text_document.uri)?;
+            let (workspace, path) = workspace_of(&p.text_document.uri)?;
             workspace.formatting(&path)
         }),
+        CodeActionRequest::METHOD => with::<CodeActionParams, _>(request, |p| {
+            let (workspace, path) = workspace_of(&p.text_document.uri)?;
+            Some(workspace.code_actions(&path, p.range))
+        }),
+        PrepareRenameRequest::METHOD => with::<TextDocumentPositionParams, _>(request, |p| {
+            let (workspace, path) = workspace_of(&p.text_document.uri)?;
+            workspace
+                .prepare_rename(&path, p.position)
+                .map(PrepareRenameResponse::Range)
+        }),
+        Rename::METHOD => {
+            let params = serde_json::from_value::<RenameParams>(request.params.clone());
+            match params {
+                Err(error) => Err(format!("bad parameters of `{}`: {error}", request.method)),
+                Ok(p) => {
+                    let at = p.text_document_position;
+                    match workspace_of(&at.text_document.uri) {
+                        None => Err("the file is in no rule set".into()),
+                        Some((workspace, path)) => workspace
+                            .rename(&path, at.position, &p.new_name)
+                            .and_then(|edit| serde_json::to_value(edit).map_err(|e| e.to_string())),
+                    }
+                }
+            }
+        }
         _ => {
             return Response::new_err(
                 id,

@@ -41,6 +41,9 @@ pub(crate) struct Workspace {
     pub fields: Vec<(String, String, String)>,
     /// The files diagnostics were last published for (to clear those now without any).
     published: HashSet<PathBuf>,
+    /// The quick fixes of the diagnostics last published, per file: the range replaced, the
+    /// replacement, and the diagnostic's message.
+    pub fixes: HashMap<PathBuf, Vec<(Range, String, String)>>,
 }
 
 /// The diagnostics to publish, per file (an empty list clears a file's).
@@ -56,6 +59,7 @@ impl Workspace {
             last_good: None,
             fields: Vec::new(),
             published: HashSet::new(),
+            fixes: HashMap::new(),
         }
     }
 
@@ -156,7 +160,15 @@ impl Workspace {
         }
         let schema = self.rules.join("schema.yaml");
         let mut published = Published::new();
+        self.fixes.clear();
         for diagnostic in &found {
+            if let Some(fix) = diagnostic.suggested_fix() {
+                let range = self.range(&fix.location);
+                self.fixes
+                    .entry(PathBuf::from(&fix.location.path))
+                    .or_default()
+                    .push((range, fix.replacement, diagnostic.message.clone()));
+            }
             let path = diagnostic
                 .location
                 .as_ref()
@@ -211,7 +223,7 @@ impl Workspace {
 
     /// A diagnostic as the editor shows it: its range in UTF-16 columns, the help and the
     /// did-you-mean in the message, the other places as related information.
-    fn convert(&self, diagnostic: &Diagnostic) -> lsp_types::Diagnostic {
+    pub(crate) fn convert(&self, diagnostic: &Diagnostic) -> lsp_types::Diagnostic {
         let range = diagnostic
             .location
             .as_deref()

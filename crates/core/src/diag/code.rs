@@ -235,6 +235,9 @@ codes! {
     /// A rules directory has no schema.
     NoSchema = "no-schema" =>
         "A rules directory holds `schema.yaml`, which declares the data's fields, the enumerations and the outputs. The directory given has none: pass the right directory with `--rules`, or run `wotrules new` to start one.",
+    /// A rule file lies in no rules directory.
+    NoRuleSet = "no-rule-set" =>
+        "The language server checks a rule file with the rule set it belongs to: the nearest folder above it that holds `schema.yaml`. This file looks like a rule file (it has `definitions:` or `overrides:`) but no folder above it holds a schema, so nothing can check it. Open it inside a rules directory (`wotrules new rules DIR` makes one from the shipped rules), or start the server with `wotrules lsp --rules DIR`.",
     /// A mysqldump cannot be imported.
     MysqlDump = "mysql-dump" =>
         "A MariaDB or MySQL dump cannot be imported: it is truncated, holds a statement or a value the importer does not read, has rows that contradict the schema, or was dumped in a character set that garbles text. The message gives the line; nothing has been written. docs/dumps.md lists the `mariadb-dump` options that work.",
