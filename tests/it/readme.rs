@@ -221,3 +221,39 @@ fn every_code_has_a_distinct_name_and_an_explanation() {
         assert!(code.explanation().len() > code.summary().len(), "{code}");
     }
 }
+
+/// The README's Neovim snippet is the one `scripts/lsp/neovim.sh` runs (it takes the block
+/// between the markers verbatim), it is Lua that starts `wotrules lsp` without `vim.fs`
+/// (missing before Neovim 0.8), and the script checks what the rename leaves on disk.
+#[test]
+fn the_readme_neovim_snippet_is_what_the_neovim_script_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("the README");
+    let script = std::fs::read_to_string(root().join("scripts/lsp/neovim.sh")).expect("the script");
+    let start = readme
+        .find("<!-- neovim-snippet")
+        .expect("the start marker");
+    let end = readme
+        .find("<!-- end of neovim-snippet")
+        .expect("the end marker");
+    let snippet = &readme[start..end];
+    assert!(snippet.contains("```lua\n"), "{snippet}");
+    assert!(
+        snippet.contains(r#"cmd = { "wotrules", "lsp" }"#),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains("vim.lsp.start_client"),
+        "the 0.7 branch: {snippet}"
+    );
+    assert!(
+        !snippet.contains("vim.fs"),
+        "vim.fs is Neovim 0.8: {snippet}"
+    );
+    assert!(
+        script.contains("/<!-- neovim-snippet/") && script.contains("/<!-- end of neovim-snippet/")
+    );
+    assert!(
+        script.contains(r#"-u "$work/init.lua""#),
+        "the snippet is the init.lua"
+    );
+}
