@@ -165,3 +165,58 @@ fn check_counts_warnings_and_strict_fails_on_them() {
     let clean = wotrules(&root(), &["check", "--strict"]);
     assert_eq!(clean.code, Some(0), "{}", clean.transcript());
 }
+
+/// A misspelt key is reported once (not again as a missing key), and it hides nothing: the
+/// other rows of its table and both sides of every `and` are checked in the same run.
+#[test]
+fn a_misspelt_key_is_reported_once_and_every_other_error_with_it() {
+    let workspace = tempfile::tempdir().expect("a temporary directory");
+    let rules = workspace.path().join("rules");
+    copy_dir(&root().join("rules"), &rules);
+    let member = rules.join("ap/member.yaml");
+    let text = std::fs::read_to_string(&member).expect("read");
+    let broken = text
+        .replacen(
+            "      - when: member.age != null and member.age < 18\n        then: min(10, member.experience_raw)",
+            "      - wehn: member.age != null and member.age < 18\n        then: min(10, member.experience_rawx)",
+            1,
+        )
+        .replacen(
+            "      - when: member.assurer\n        outcome: assurer-on-hold",
+            "      - when: member.assurer and member.dob == \"x\" and trimm(member.email) == \"\"\n        outcome: elegible",
+            1,
+        );
+    assert_ne!(broken, text);
+    std::fs::write(&member, &broken).expect("written");
+    let run = wotrules(workspace.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let found: Vec<(String, u64)> = document["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let line = |needle: &str| {
+        broken
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect("the line") as u64
+            + 1
+    };
+    assert_eq!(
+        found,
+        [
+            ("unknown-key".to_owned(), line("wehn:")),
+            ("unknown-field".to_owned(), line("experience_rawx")),
+            ("type-mismatch".to_owned(), line("trimm(")),
+            ("unknown-function".to_owned(), line("trimm(")),
+            ("unknown-outcome".to_owned(), line("elegible")),
+        ]
+    );
+}

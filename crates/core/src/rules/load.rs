@@ -523,6 +523,20 @@ impl Loader {
         })
     }
 
+    /// Whether the row starting at `row` (and ending before line `next`) has an unknown key
+    /// already reported as a misspelling of `key`: then its absence is no news.
+    fn misspelt_in_row(&self, row: Place, next: Option<usize>, key: &str) -> bool {
+        let path = &self.set.files[row.source].path;
+        let hint = format!("did you mean `{key}`?");
+        self.diagnostics.iter().any(|d| {
+            d.code == DiagnosticCode::UnknownKey
+                && d.help.as_deref() == Some(hint.as_str())
+                && d.location.as_deref().is_some_and(|l| {
+                    &l.path == path && l.line >= row.line && next.is_none_or(|next| l.line < next)
+                })
+        })
+    }
+
     /// Reads a decision table; `with_else`: the last row, and only it, has no `when`.
     fn cases(&mut self, field: Field<Vec<Field<RowFormat>>>, with_else: bool) -> Option<Vec<Case>> {
         let Located { value: rows, pos } = Self::located(field)?;
@@ -537,13 +551,23 @@ impl Loader {
             return None;
         }
         let count = rows.len();
+        let rows: Vec<Option<Located<RowFormat>>> = rows.into_iter().map(Self::located).collect();
+        // Where each row starts, so that a row's own diagnostics can be told from the next's.
+        let starts: Vec<Option<Place>> =
+            rows.iter().map(|row| row.as_ref().map(|r| r.pos)).collect();
         let mut cases = Vec::new();
         let mut complete = true;
         for (index, row) in rows.into_iter().enumerate() {
-            let Some(Located { value: row, pos }) = Self::located(row) else {
+            let Some(Located { value: row, pos }) = row else {
                 complete = false;
                 continue;
             };
+            let next = starts
+                .iter()
+                .skip(index + 1)
+                .flatten()
+                .next()
+                .map(|p| p.line);
             let is_last = index + 1 == count;
             let when = match row.when {
                 Field::Absent => None,
@@ -555,7 +579,8 @@ impl Loader {
                     }
                 },
             };
-            if when.is_none() && !(with_else && is_last) {
+            if when.is_none() && !(with_else && is_last) && !self.misspelt_in_row(pos, next, "when")
+            {
                 let help = if with_else {
                     "only the last row may omit `when:` (it is the `else` row)"
                 } else {
@@ -568,9 +593,9 @@ impl Loader {
                     "row has no `when`".into(),
                     Some(help.into()),
                 );
-                complete = false;
-                continue;
             }
+            // The row is kept (the error makes the rule set incomplete, so it is never
+            // evaluated): the checker still checks its other expressions and the table's.
             if with_else && is_last && when.is_some() {
                 self.error(
                     pos,

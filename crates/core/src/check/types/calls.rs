@@ -62,10 +62,16 @@ impl ExprChecker<'_> {
             );
             return None;
         }
-        let mut codes = Vec::with_capacity(arguments.len());
-        for (argument, parameter) in arguments.iter().zip(&parameters) {
-            codes.push(self.operand(source, argument, parameter, facts)?.0);
-        }
+        // Every argument is checked, so that one run reports the errors of each.
+        let checked: Vec<Checked> = arguments
+            .iter()
+            .zip(&parameters)
+            .map(|(argument, parameter)| self.operand(source, argument, parameter, facts))
+            .collect();
+        let codes = checked
+            .into_iter()
+            .map(|argument| argument.map(|(code, _)| code))
+            .collect::<Option<Vec<_>>>()?;
         Some((Code::Call(builtin, codes), result))
     }
 
@@ -91,7 +97,11 @@ impl ExprChecker<'_> {
             );
             return None;
         };
-        let (first_code, first_type) = self.expr(source, first, facts)?;
+        let Some((first_code, first_type)) = self.expr(source, first, facts) else {
+            // The second argument's own errors are still worth a report.
+            let _ = self.expr(source, second, facts);
+            return None;
+        };
         let ty = if matches!(first_type, Type::Date) {
             Type::Date
         } else {

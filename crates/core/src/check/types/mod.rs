@@ -328,13 +328,14 @@ impl ExprChecker<'_> {
                 negated,
             } => self.membership(source, value, list, *negated, facts)?,
             ExprKind::If(condition, then, otherwise) => {
-                let (condition_code, _) = self.operand(source, condition, &Type::Bool, facts)?;
+                let condition_checked = self.operand(source, condition, &Type::Bool, facts);
                 let mut when_true = facts.clone();
                 when_true.learn(condition, true);
                 let mut when_false = facts.clone();
                 when_false.learn(condition, false);
                 let then = self.expr(source, then, &when_true);
                 let otherwise = self.expr(source, otherwise, &when_false);
+                let (condition_code, _) = condition_checked?;
                 let ((then_code, then_type), (else_code, else_type)) = (then?, otherwise?);
                 let ty = self.unify(source, expr, &then_type, &else_type)?;
                 (

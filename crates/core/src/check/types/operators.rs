@@ -20,10 +20,12 @@ impl ExprChecker<'_> {
     ) -> Checked {
         match op {
             BinaryOp::And | BinaryOp::Or => {
-                let (left_code, _) = self.operand(source, left, &Type::Bool, facts)?;
+                // Both sides are checked, so that one run reports the errors of both.
+                let left_checked = self.operand(source, left, &Type::Bool, facts);
                 let mut right_facts = facts.clone();
                 right_facts.learn(left, op == BinaryOp::And);
-                let (right_code, _) = self.operand(source, right, &Type::Bool, &right_facts)?;
+                let right_checked = self.operand(source, right, &Type::Bool, &right_facts);
+                let ((left_code, _), (right_code, _)) = (left_checked?, right_checked?);
                 let code = if op == BinaryOp::And {
                     Code::And(Box::new(left_code), Box::new(right_code))
                 } else {
@@ -103,7 +105,11 @@ impl ExprChecker<'_> {
         right: &Expr,
         facts: &Facts,
     ) -> Checked {
-        let (left_code, left_type) = self.expr(source, left, facts)?;
+        let Some((left_code, left_type)) = self.expr(source, left, facts) else {
+            // The right side's own errors are still worth a report.
+            let _ = self.expr(source, right, facts);
+            return None;
+        };
         if arith == Arith::Add && left_type == Type::Text {
             let (right_code, _) = self.operand(source, right, &Type::Text, facts)?;
             return Some((
@@ -128,8 +134,9 @@ impl ExprChecker<'_> {
         right: &Expr,
         facts: &Facts,
     ) -> Checked {
-        let (left_code, left_type) = self.expr(source, left, facts)?;
-        let (right_code, right_type) = self.expr(source, right, facts)?;
+        let left_checked = self.expr(source, left, facts);
+        let right_checked = self.expr(source, right, facts);
+        let ((left_code, left_type), (right_code, right_type)) = (left_checked?, right_checked?);
         let equality = matches!(compare, Compare::Eq | Compare::Ne);
         let ordered = |t: &Type| matches!(t, Type::Int | Type::Date | Type::Text);
         let enum_name = |t: &Type| match t.required() {
