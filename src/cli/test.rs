@@ -75,7 +75,14 @@ fn run_once(args: &TestArgs) -> Exit {
         }
     };
     let filter = args.filter.as_deref();
-    let suite = match Suite::run(program, files, filter, args.coverage, args.threshold) {
+    let suite = match Suite::run(
+        program,
+        &rules.root,
+        files,
+        filter,
+        args.coverage,
+        args.threshold,
+    ) {
         Ok(suite) => suite,
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };

@@ -23,6 +23,45 @@ fn shipped_rule_tests_pass_with_full_branch_coverage() {
     snapshot_settings().bind(|| insta::assert_snapshot!("ruletest__coverage", run.stdout));
 }
 
+/// A changed rule fails a test that names that rule, not only the clause of the output that
+/// passed its value on: the TOPUP override (its line in the changed file, under the rules
+/// folder as given), as `diff` names it.
+#[test]
+fn a_failure_names_the_rule_the_wrong_value_comes_from() {
+    let dir = workspace();
+    let changed = dir.path().join("rules/ttp/ttp-assisted.yaml");
+    replace_in(
+        &changed,
+        "if record.topup_valid then min(35",
+        "if record.topup_valid then min(30",
+    );
+    let line = std::fs::read_to_string(&changed)
+        .expect("read")
+        .lines()
+        .position(|l| l.contains("min(30"))
+        .expect("the changed line");
+    let run = wotrules(dir.path(), &["test", "--rules", "./rules"]);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    let failure = run.stdout.lines().next().expect("a failure");
+    assert!(
+        failure.starts_with("./rules/tests/ttp-assisted.yaml:"),
+        "{failure}"
+    );
+    assert!(failure.contains("expected 35, got 30"), "{failure}");
+    assert!(failure.contains("at ./rules/ap/points.yaml:"), "{failure}");
+    // The override decides from its `target:` row; the changed `then:` is a few lines on.
+    let override_at = failure
+        .split("from record.method_points = 30: override from ttp-assist (priority 11) at ./rules/ttp/ttp-assisted.yaml:")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("the override named with its line");
+    assert!(
+        override_at <= line + 1 && line + 1 - override_at < 10,
+        "{override_at} for {line}"
+    );
+}
+
 #[test]
 fn a_changed_expectation_fails_with_its_location_and_both_values() {
     let dir = workspace();

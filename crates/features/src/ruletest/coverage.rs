@@ -157,8 +157,10 @@ impl Coverage {
                                 (true, true, false) => "never false",
                                 _ => return None,
                             };
+                        // The file as the rules folder was given, as failures name it.
+                        let line = branch.at.rsplit_once(':').map_or("0", |(_, line)| line);
                         Some(Gap {
-                            at: branch.at.clone(),
+                            at: format!("{}:{line}", info.path),
                             what: branch.what.clone(),
                             missing,
                         })

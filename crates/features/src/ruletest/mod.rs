@@ -115,6 +115,7 @@ pub struct Failure {
 /// tests must not depend on the day they run.
 pub(crate) fn run_test(
     program: &Program,
+    root: &str,
     file: &TestFile,
     test: &RuleTest,
     case: Rows,
@@ -144,7 +145,8 @@ pub(crate) fn run_test(
         if entity_index(&evaluation, expectation).is_none() {
             missing.push(key);
         }
-        if let Some((expectation, message)) = check_expectation(&mut evaluation, expectation) {
+        if let Some((expectation, message)) = check_expectation(&mut evaluation, expectation, root)
+        {
             failures.push(Failure {
                 at: format!("{}:{}:{}", file.path, expectation.line, expectation.column),
                 test: test.name.clone(),
@@ -170,9 +172,44 @@ fn entity_index(evaluation: &Evaluation, expectation: &Expectation) -> Option<us
     }
 }
 
+/// Where a wrong value came from, as `diff` names the rule responsible: the clause that
+/// decided the output, then — while exactly one definition it read has that same value — the
+/// clause that decided that one, down to the rule the value comes from, with its cite.
+/// Paths are the rules folder as given (`root`) and the rule file.
+fn origin(node: &wotrules_core::eval::TraceNode, value: &Value, root: &str) -> String {
+    let place = |node: &wotrules_core::eval::TraceNode| {
+        format!(
+            "{} at {root}{}:{}",
+            node.clause, node.location.rule_file, node.location.line
+        )
+    };
+    let mut said = place(node);
+    let mut current = node;
+    loop {
+        let mut same = current
+            .because
+            .iter()
+            .filter(|child| &child.value == value && child.definition != current.definition);
+        match (same.next(), same.next()) {
+            (Some(child), None) => {
+                said.push_str(&format!(
+                    ", from {} = {}: {}",
+                    child.definition,
+                    show(value),
+                    place(child)
+                ));
+                current = child;
+            }
+            _ => break,
+        }
+    }
+    format!("{said}: {}", current.cite)
+}
+
 fn check_expectation<'e>(
     evaluation: &mut Evaluation,
     expectation: &'e Expectation,
+    root: &str,
 ) -> Option<(&'e Expectation, String)> {
     let data = evaluation.data();
     let index = entity_index(evaluation, expectation);
@@ -199,12 +236,10 @@ fn check_expectation<'e>(
             Some((
                 expectation,
                 format!(
-                    "{subject}: expected {}, got {} ({} at {}: {})",
+                    "{subject}: expected {}, got {} ({})",
                     show(&expectation.expected),
                     show(&value),
-                    node.clause,
-                    node.at,
-                    node.cite
+                    origin(&node, &value, root)
                 ),
             ))
         }

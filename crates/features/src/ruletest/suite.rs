@@ -37,6 +37,7 @@ impl Suite {
     /// stops the run with its diagnostic.
     pub fn run(
         program: &Program,
+        root: &str,
         files: Vec<(TestFile, Vec<Rows>)>,
         filter: Option<&str>,
         coverage: bool,
@@ -49,7 +50,7 @@ impl Suite {
                 if !filter.is_none_or(|f| test.name.contains(f) || file.path.contains(f)) {
                     continue;
                 }
-                let failures = run_test(program, &file, test, case, recorder.as_mut())?;
+                let failures = run_test(program, root, &file, test, case, recorder.as_mut())?;
                 outcomes.push(Outcome {
                     file: file.path.clone(),
                     name: test.name.clone(),
