@@ -29,6 +29,14 @@ fn test_as_json_names_the_failing_test_its_place_and_the_coverage_gaps() {
     assert_eq!(run.code, Some(1), "{}", run.transcript());
     let report: Json = serde_json::from_str(&run.stdout).expect("one JSON document");
     assert_eq!(report["passed"], false);
+    // Opened as every JSON document of wotrules is.
+    assert_eq!(report["format"], 2);
+    assert!(
+        report["tool"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("wotrules ")),
+        "{report}"
+    );
     let failed: Vec<&Json> = report["tests"]
         .as_array()
         .expect("tests")

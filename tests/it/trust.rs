@@ -374,7 +374,7 @@ fn every_problem_of_a_case_file_is_reported_in_one_run() {
         messages,
         // In the order of the file.
         [
-            "member 1: `dob`: `1970-02-30` is not a calendar date: write YYYY-MM-DD",
+            "member 1: `dob`: `1970-02-30` is not a calendar date: 1970-02 has 28 days",
             "member 2 of the list has no `id`",
             "member 2 of the list: unknown key `idd`",
             "record 7: `from` and `to` are both 1",

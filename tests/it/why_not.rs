@@ -195,6 +195,12 @@ fn the_command_line_explains_the_member_of_the_ruling() {
         "{}",
         bad.stderr
     );
+    // The misspelt value gets the did-you-mean `--explain` and the server give.
+    assert!(
+        bad.stderr.contains("help: did you mean `assurer`?"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]

@@ -46,16 +46,20 @@ pub(crate) fn parse_datetime(text: &str) -> Result<Option<NaiveDateTime>, String
     }
     match parse_date(text) {
         Ok(date) => Ok(date.and_hms_opt(0, 0, 0)),
-        Err(_) => Err(format!(
-            "`{text}` is not a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"
-        )),
+        // Written as a date but no day of the calendar: said so; else how to write one.
+        Err(_) => Err(match wotrules_core::lang::date_problem(text) {
+            problem if problem.ends_with("write YYYY-MM-DD") => {
+                format!("{problem} or YYYY-MM-DD HH:MM:SS")
+            }
+            problem => problem,
+        }),
     }
 }
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     wotrules_core::lang::parse_calendar_date(text)
-        .ok_or_else(|| format!("`{}` is not a calendar date: write YYYY-MM-DD", text.trim()))
+        .ok_or_else(|| wotrules_core::lang::date_problem(text))
 }
 
 /// `YYYY-MM-DD HH:MM:SS` read byte by byte (the database holds millions of them).

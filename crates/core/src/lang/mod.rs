@@ -7,7 +7,7 @@ mod types;
 mod value;
 
 pub use types::Type;
-pub use value::{ShownDate, UNDATED, Value, parse_calendar_date};
+pub use value::{ShownDate, UNDATED, Value, date_problem, parse_calendar_date};
 
 /// The kind of document a rule file encodes.
 // The serde names `unknown-<what>` name the code of a value these enumerations do not know

@@ -30,6 +30,40 @@ pub fn parse_calendar_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
 }
 
+/// Why `text` (a date, or a date and time) is not one: written as YYYY-MM-DD but no day of
+/// the calendar (`2023-02-30 is not a calendar date: 2023-02 has 28 days`), or not written so.
+pub fn date_problem(text: &str) -> String {
+    let text = text.trim();
+    let day = text.get(..10).unwrap_or(text);
+    let digits_at = |part: &str, separators: &[(usize, u8)]| {
+        part.bytes()
+            .enumerate()
+            .all(|(i, b)| match separators.iter().find(|(at, _)| *at == i) {
+                Some((_, separator)) => b == *separator,
+                None => b.is_ascii_digit(),
+            })
+    };
+    // YYYY-MM-DD, alone or followed by ` HH:MM:SS`.
+    let time = text.get(10..).unwrap_or_default();
+    let shaped = day.len() == 10
+        && digits_at(day, &[(4, b'-'), (7, b'-')])
+        && (time.is_empty()
+            || (time.len() == 9 && digits_at(time, &[(0, b' '), (3, b':'), (6, b':')])));
+    if !shaped {
+        return format!("`{text}` is not a date: write YYYY-MM-DD");
+    }
+    let number = |range: std::ops::Range<usize>| day.get(range).and_then(|n| n.parse::<u32>().ok());
+    let (year, month) = (number(0..4).unwrap_or(0), number(5..7).unwrap_or(0));
+    if !(1..=12).contains(&month) {
+        return format!("`{text}` is not a calendar date: there is no month {month:02}");
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(year as i32, month, *d).is_some())
+        .unwrap_or(28);
+    format!("`{text}` is not a calendar date: {year:04}-{month:02} has {days} days")
+}
+
 /// A value of the expression language.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

@@ -364,7 +364,7 @@ impl Loader {
                     pos,
                     text.chars().count(),
                     DiagnosticCode::BadDate,
-                    format!("{what} `{text}` is not a date"),
+                    format!("{what} {}", crate::lang::date_problem(text)),
                     Some("write a calendar date as YYYY-MM-DD, or `null`".into()),
                 );
                 None

@@ -100,9 +100,11 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, context: &C
         .unwrap_or(0);
     for (index, (name, value)) in entity.outputs.iter().enumerate() {
         let shown = match value {
-            Ok(value) => context
-                .privacy
-                .shown(&context.privacy.output(entity, index), value),
+            Ok(value) => shown(
+                context.privacy,
+                &context.privacy.output(entity, index),
+                value,
+            ),
             Err(message) => format!("error: {message}"),
         };
         let _ = writeln!(out, "{indent}{name:width$}  {shown}");
@@ -244,22 +246,17 @@ fn explain_records<'a>(
     }
 }
 
-/// The records table as CAcert's points page shows it, plus the decisions.
+/// The records as CAcert's points page shows them, then what was decided for each: two
+/// tables, each led by the record's id, so that neither runs past a terminal's width.
 fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions], privacy: &Privacy) {
-    let mut header: Vec<String> = [
+    let header = [
         "id", "date", "from", "to", "points", "awarded", "location", "method", "when", "deleted",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    if let Some(first) = rows.first() {
-        header.extend(first.outputs.iter().map(|(name, _)| name.clone()));
-    }
-    let mut lines = vec![header];
+    ];
+    let mut lines = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
     for record in rows {
         let row = &data.records[record.index];
-        let datetime = |d: Stamp| d.date().map_or("-".into(), |d| d.to_string());
-        let mut cells = vec![
+        let datetime = |d: Stamp| d.date().map_or(NOTHING.into(), |d| d.to_string());
+        lines.push(vec![
             row.id.to_string(),
             escape_control(data.text(row.date)),
             row.from.to_string(),
@@ -270,20 +267,46 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions], privacy: &
             escape_control(data.text(row.method)),
             datetime(row.when),
             datetime(row.deleted),
-        ];
+        ]);
+    }
+    aligned(out, &lines);
+    let Some(first) = rows.first() else { return };
+    let mut header = vec!["id".to_string()];
+    header.extend(first.outputs.iter().map(|(name, _)| name.clone()));
+    let mut lines = vec![header];
+    for record in rows {
+        let mut cells = vec![record.id.to_string()];
         cells.extend(
             record
                 .outputs
                 .iter()
                 .enumerate()
                 .map(|(index, (_, value))| match value {
-                    Ok(value) => privacy.shown(&privacy.output(record, index), value),
+                    Ok(value) => shown(privacy, &privacy.output(record, index), value),
                     Err(_) => "error".into(),
                 }),
         );
         lines.push(cells);
     }
-    let columns = lines[0].len();
+    out.push('\n');
+    aligned(out, &lines);
+}
+
+/// What text shows for no value: a missing value and an empty list alike.
+const NOTHING: &str = "-";
+
+/// A value as text shows it: withheld when personal, `-` for nothing.
+fn shown(privacy: &Privacy, carried: &[&str], value: &Value) -> String {
+    match value {
+        Value::Missing => NOTHING.into(),
+        Value::List(items) if items.is_empty() && carried.is_empty() => NOTHING.into(),
+        value => privacy.shown(carried, value),
+    }
+}
+
+/// Lines of cells in columns, two spaces apart, indented by two.
+fn aligned(out: &mut String, lines: &[Vec<String>]) {
+    let columns = lines.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
             lines
@@ -293,7 +316,7 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions], privacy: &
                 .unwrap_or(0)
         })
         .collect();
-    for line in &lines {
+    for line in lines {
         out.push_str("  ");
         let start = out.len();
         for (index, (cell, width)) in line.iter().zip(&widths).enumerate() {

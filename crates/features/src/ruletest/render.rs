@@ -107,6 +107,8 @@ pub fn json(suite: &Suite) -> String {
         })
     });
     let document = json!({
+        "format": crate::report::JSON_FORMAT,
+        "tool": concat!("wotrules ", env!("CARGO_PKG_VERSION")),
         "passed": suite.passed(),
         "counts": {"passed": passed, "failed": failed},
         "tests": tests,

@@ -67,10 +67,10 @@ impl Question {
                     .cloned()
                     .unwrap_or_default();
                 if !values.iter().any(|v| v == value) {
-                    return Err(usage(
-                        format!("`{value}` is not a value of `{name}`"),
-                        format!("one of: {}", values.join(", ")),
-                    ));
+                    let known = values.iter().map(String::as_str);
+                    let help = wotrules_core::suggest::did_you_mean(value, known)
+                        .unwrap_or_else(|| format!("one of: {}", values.join(", ")));
+                    return Err(usage(format!("`{value}` is not a value of `{name}`"), help));
                 }
                 Value::Text(value.into())
             }
