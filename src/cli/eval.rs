@@ -33,7 +33,8 @@ pub(super) struct EvalArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     pub(super) rules: PathBuf,
-    /// Output format: text, json, markdown (md) or moin.
+    /// Output format: text, json, markdown (md), moin or html (one self-contained page,
+    /// explanations as collapsible trees).
     #[arg(long, default_value = "text", value_parser = super::report_format())]
     pub(super) format: String,
     /// Add the chain of rules and citations behind every value, or behind the outputs
@@ -130,7 +131,8 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         selection => {
             let decisions = decide(program, &data, selection, &explain);
             let has_errors = decisions.has_errors();
-            let context = Context::new(&data, &program.digest, &privacy, true);
+            let context =
+                Context::new(&data, &program.digest, &privacy, true).with_root(&rules.root);
             super::write_out(|out| write_decisions(&*renderer, out, &context, decisions));
             has_errors
         }
@@ -155,7 +157,7 @@ fn stream(
 ) -> bool {
     use std::io::{Seek, Write};
     let program = &rules.program;
-    let context = Context::new(data, &program.digest, privacy, false);
+    let context = Context::new(data, &program.digest, privacy, false).with_root(&rules.root);
     let bar = super::members_bar(data.members.len(), "deciding");
     let mut has_errors = false;
     super::write_out(|out| {
@@ -173,7 +175,8 @@ fn stream(
                 evaluation.focus(chunk);
                 let decisions = evaluation.decide_chunk(chunk, explain);
                 let errors = decisions.has_errors();
-                let context = Context::new(data, &program.digest, privacy, false);
+                let context =
+                    Context::new(data, &program.digest, privacy, false).with_root(&rules.root);
                 render_chunk(renderer, &context, decisions).map(|r| (r, errors))
             },
             |rendered| {

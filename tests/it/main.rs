@@ -23,6 +23,7 @@ mod formats;
 mod generate;
 mod held;
 mod hints;
+mod html;
 mod lsp;
 mod lsp_edits;
 mod lsp_traffic;

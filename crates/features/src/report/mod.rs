@@ -6,11 +6,13 @@
 //! in [`FORMATS`]: a new format is one file and a line. Whole datasets are written chunk by
 //! chunk ([`render_chunk`], [`Pieces`]): memory holds a chunk, never the whole output.
 
+mod html;
 mod json;
 mod json_trace;
 mod markdown;
 mod markup;
 mod moin;
+pub mod page;
 mod privacy;
 mod ruling;
 mod summary;
@@ -21,6 +23,7 @@ use std::io::{self, Write};
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::{Decisions, EntityDecisions};
 
+pub use html::Html;
 pub use json::{JSON_FORMAT, Json, JsonHeader, to_text};
 pub use json_trace::FailedRowJson;
 pub use markdown::Markdown;
@@ -65,6 +68,11 @@ pub const FORMATS: &[Format] = &[
         alias: None,
         renderer: || Box::new(Ruling(&Moin)),
     },
+    Format {
+        name: "html",
+        alias: None,
+        renderer: || Box::new(Html),
+    },
 ];
 
 /// How every report names a record: `record 7 (from 3 to 1)`, the assurer and the assuree
@@ -103,6 +111,9 @@ pub struct Context<'a> {
     /// Whether a member's given records are listed under it too (a selection of members;
     /// a whole dataset lists each record once, under the member who received it).
     pub list_given: bool,
+    /// The rules directory as given (`rules/`), which rule files' paths are relative to:
+    /// what links to a rule file start with.
+    pub root: &'a str,
     /// The clauses whose long citation this part of the report has quoted (a citation is
     /// quoted whole once, then named): a context is not shared between threads.
     quoted: std::cell::RefCell<std::collections::HashSet<String>>,
@@ -116,8 +127,15 @@ impl<'a> Context<'a> {
             digest,
             privacy,
             list_given,
+            root: "",
             quoted: std::cell::RefCell::default(),
         }
+    }
+
+    /// The same context, linking rule files under `root` (the rules directory as given).
+    pub fn with_root(mut self, root: &'a str) -> Self {
+        self.root = root;
+        self
     }
 
     /// Whether the citation of the clause at `at` is quoted for the first time here (and
