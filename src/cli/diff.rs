@@ -8,8 +8,8 @@ use clap::{Args, ValueEnum};
 
 use super::{DataArgs, Exit, dataset, emit, parse_as_of, rules};
 use wotrules_features::diff::{
-    Sides, Versions, compare, count_changes, render_diff_json, render_diff_markdown,
-    render_diff_text,
+    Sides, Versions, compare, count_changes, render_diff_html, render_diff_json,
+    render_diff_markdown, render_diff_text,
 };
 use wotrules_features::report::Privacy;
 use wotrules_session::RulesFrom;
@@ -24,6 +24,9 @@ enum DiffFormat {
     /// Markdown, for a pull-request comment (`md` for short).
     #[value(alias = "md")]
     Markdown,
+    /// One self-contained page for a Policy Group: counts, transition matrices, histograms
+    /// (inline SVG), changes by year of first assurance, the rules responsible.
+    Html,
 }
 
 #[derive(Args)]
@@ -39,7 +42,7 @@ pub(super) struct DiffArgs {
     /// The date to evaluate as of (default: the case's `as_of`, else today).
     #[arg(long, value_parser = parse_as_of)]
     as_of: Option<NaiveDate>,
-    /// Output format: text, JSON, or Markdown for a pull-request comment.
+    /// Output format: text, JSON, Markdown for a pull-request comment, or an HTML page.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
     /// Only the counts: how many members and records moved from which value to which, with
@@ -102,6 +105,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         DiffFormat::Text => render_diff_text,
         DiffFormat::Json => render_diff_json,
         DiffFormat::Markdown => render_diff_markdown,
+        DiffFormat::Html => render_diff_html,
     };
     emit(&render(&data, &versions, changes.as_ref(), &counts));
     let changed = counts.members_changed + counts.records_changed > 0;

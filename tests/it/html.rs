@@ -129,3 +129,88 @@ fn free_text_is_escaped_and_personal_data_withheld() {
     ]);
     assert!(shown.contains("<code>member.age</code> = 13"), "{shown}");
 }
+
+/// `diff --format html` over a generated population and a rule change: its headline counts
+/// and every cell of its transition matrices are `diff --format json`'s, and it draws its
+/// charts inline.
+#[test]
+fn the_impact_page_counts_what_the_json_counts() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("population.sqlite");
+    let db = db.to_str().expect("UTF-8");
+    let generated = wotrules(&root(), &["gen", "--members", "400", "--db", db]);
+    assert_eq!(generated.code, Some(0), "{}", generated.transcript());
+    let changed = dir.path().join("rules");
+    crate::support::copy_dir(&root().join("rules"), &changed);
+    let member = changed.join("ap/member.yaml");
+    let text = std::fs::read_to_string(&member).expect("read");
+    let edited = text.replacen(
+        "      - when: member.assurance_points >= 50",
+        "      - when: member.assurance_points >= 60",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&member, edited).expect("written");
+    let changed = changed.to_str().expect("UTF-8");
+    let diff = |format: &str| {
+        let run = wotrules(
+            &root(),
+            &[
+                "diff",
+                "--base",
+                "rules",
+                "--rules",
+                changed,
+                "--db",
+                db,
+                "--as-of",
+                "2012-01-01",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.transcript());
+        run.stdout
+    };
+    let html = diff("html");
+    let json: serde_json::Value = serde_json::from_str(&diff("json")).expect("JSON");
+    let figure = |key: &str| -> u64 {
+        let marker = format!("data-count=\"{key}\">");
+        html.split(&marker)
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .and_then(|n| n.parse().ok())
+            .expect("the figure")
+    };
+    assert_eq!(
+        figure("members-changed"),
+        json["changed"]["members"].as_u64().expect("a count")
+    );
+    assert_eq!(
+        figure("records-changed"),
+        json["changed"]["records"].as_u64().expect("a count")
+    );
+    assert!(figure("members-changed") > 0, "the change moves someone");
+    let mut cells = 0;
+    for entry in json["summary"]["members"].as_array().expect("the summary") {
+        if entry["output"] != "level" {
+            continue;
+        }
+        let (old, new) = (
+            entry["old"].as_str().expect("a level"),
+            entry["new"].as_str().expect("a level"),
+        );
+        let cell = format!(
+            "data-from=\"{old}\" data-to=\"{new}\">{}</td>",
+            entry["count"]
+        );
+        assert!(html.contains(&cell), "{cell}");
+        cells += 1;
+    }
+    assert!(cells > 0, "levels moved");
+    assert!(
+        html.contains("<svg width=\"900\" height="),
+        "a chart, inline"
+    );
+    assert!(!html.contains("<script"));
+}

@@ -11,10 +11,12 @@ use wotrules_core::eval::{EvalError, Evaluation, Progress, TraceNode, over_chunk
 use wotrules_core::lang::Value;
 
 mod equivalence;
+mod html;
 mod markdown;
 mod render;
 
 use equivalence::Equivalence;
+pub use html::render_diff_html;
 pub use markdown::render_diff_markdown;
 pub use render::{Versions, render_diff_json, render_diff_text};
 
