@@ -18,6 +18,11 @@ pub(super) struct CheckArgs {
     /// CI and editors (on standard output: path, line, column, code, message, help).
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     format: TextOrJson,
+    /// Lay a draft rule file (or a folder of them) over the rules: it adds definitions and
+    /// overrides, or replaces the rule file with its id; every output it decides is marked
+    /// DRAFT (may be given more than once).
+    #[arg(long, value_name = "PATH")]
+    pub(super) draft: Vec<PathBuf>,
     /// Warnings fail too (exit 1): for CI that keeps the rules free of them.
     #[arg(long)]
     strict: bool,
@@ -35,7 +40,9 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
 
 /// One check of the rule set, reported.
 fn check(args: &CheckArgs) -> Exit {
-    let (result, counts) = RulesFrom::Directory(args.rules.clone()).check_counted();
+    let (result, counts) = RulesFrom::Directory(args.rules.clone())
+        .with_drafts(&args.draft)
+        .check_counted();
     if let TextOrJson::Json = args.format {
         let diagnostics = match &result {
             Ok((_, warnings)) => warnings.as_slice(),

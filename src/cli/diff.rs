@@ -39,6 +39,11 @@ pub(super) struct DiffArgs {
     /// The new rules directory.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
+    /// Lay a draft rule file (or a folder of them) over the rules: it adds definitions and
+    /// overrides, or replaces the rule file with its id; every output it decides is marked
+    /// DRAFT (may be given more than once).
+    #[arg(long, value_name = "PATH")]
+    pub(super) draft: Vec<PathBuf>,
     /// The date to evaluate as of (default: the case's `as_of`, else today).
     #[arg(long, value_parser = parse_as_of)]
     as_of: Option<NaiveDate>,
@@ -67,7 +72,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
     let mut versions = Vec::new();
     for from in [
         RulesFrom::parse(&args.base, &args.rules),
-        RulesFrom::Directory(args.rules.clone()),
+        RulesFrom::Directory(args.rules.clone()).with_drafts(&args.draft),
     ] {
         match rules(&from) {
             Ok(rules) => versions.push(rules),
@@ -95,7 +100,12 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         (Some(changes), counts)
     };
     bar.finish_and_clear();
-    let new_source = args.rules.display().to_string();
+    let drafts: Vec<String> = args
+        .draft
+        .iter()
+        .map(|d| format!(" + draft {}", d.display()))
+        .collect();
+    let new_source = format!("{}{}", args.rules.display(), drafts.concat());
     let versions = Versions {
         old: (&args.base, &old_program.digest),
         new: (&new_source, &new_program.digest),

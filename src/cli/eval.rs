@@ -33,6 +33,11 @@ pub(super) struct EvalArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     pub(super) rules: PathBuf,
+    /// Lay a draft rule file (or a folder of them) over the rules: it adds definitions and
+    /// overrides, or replaces the rule file with its id; every output it decides is marked
+    /// DRAFT (may be given more than once).
+    #[arg(long, value_name = "PATH")]
+    pub(super) draft: Vec<PathBuf>,
     /// Output format: text, json, markdown (md), moin or html (one self-contained page,
     /// explanations as collapsible trees).
     #[arg(long, default_value = "text", value_parser = super::report_format())]
@@ -79,7 +84,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         Ok(source) => source,
         Err(exit) => return exit,
     };
-    let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
+    let rules = match rules(&RulesFrom::Directory(args.rules.clone()).with_drafts(&args.draft)) {
         Ok(rules) => rules,
         Err(exit) => return exit,
     };

@@ -32,7 +32,7 @@ pub(super) fn run(args: &EvalArgs, text: &str) -> Exit {
         Ok(source) => source,
         Err(exit) => return exit,
     };
-    let from = RulesFrom::Directory(args.rules.clone());
+    let from = RulesFrom::Directory(args.rules.clone()).with_drafts(&args.draft);
     let (rules, expression) = match from.rules_and_expression(scope, text) {
         Ok(checked) => checked,
         Err(diagnostics) => {

@@ -249,8 +249,8 @@ fn new_rules(dir: &Path, from: &Path) -> Exit {
             Exit::BadInput,
         );
     }
-    let starter = dir.join("drafts").join("starter.yaml");
-    if let Err(exit) = std::fs::create_dir_all(dir.join("drafts"))
+    let starter = dir.join("motions").join("my-motion.yaml");
+    if let Err(exit) = std::fs::create_dir_all(dir.join("motions"))
         .map_err(|_| Exit::BadInput)
         .and_then(|()| write_new(&starter, STARTER))
     {

@@ -15,6 +15,11 @@ pub(super) struct TestArgs {
     /// The rules directory.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
+    /// Lay a draft rule file (or a folder of them) over the rules: it adds definitions and
+    /// overrides, or replaces the rule file with its id; every output it decides is marked
+    /// DRAFT (may be given more than once).
+    #[arg(long, value_name = "PATH")]
+    pub(super) draft: Vec<PathBuf>,
     /// Only tests whose name or file contains this text.
     #[arg(long)]
     filter: Option<String>,
@@ -62,7 +67,7 @@ pub(super) fn run(args: &TestArgs) -> Exit {
 
 /// One run of the rule tests, reported.
 fn run_once(args: &TestArgs) -> Exit {
-    let rules = match rules(&RulesFrom::Directory(args.rules.clone())) {
+    let rules = match rules(&RulesFrom::Directory(args.rules.clone()).with_drafts(&args.draft)) {
         Ok(rules) => rules,
         Err(exit) => return exit,
     };

@@ -264,3 +264,25 @@ fn each_file_is_served_with_its_own_rule_set_or_told_it_has_none() {
     assert_eq!(diagnostics[0]["code"], "no-rule-set", "{diagnostics}");
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 0);
 }
+
+/// A draft opened from the rules' `drafts/` folder is checked laid over its rule set, as
+/// `--draft` lays it.
+#[test]
+fn a_draft_is_checked_over_its_rule_set() {
+    let session = Session::start();
+    let draft = "drafts/legacy-points/b.yaml";
+    let uri = session.uri(draft);
+    let text = session.text(draft);
+    let typo = text.replacen("member.points_under_ap)", "member.points_under_apx)", 1);
+    assert_ne!(typo, text);
+    session.open(draft, &typo);
+    let diagnostics = session.diagnostics_for(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let message = diagnostics[0]["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("unknown field `member.points_under_apx`"),
+        "{message}"
+    );
+    session.change(draft, 2, &text);
+    assert_eq!(session.diagnostics_for(&uri), Vec::<Json>::new(), "cleared");
+}

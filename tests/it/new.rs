@@ -96,7 +96,7 @@ fn a_new_rule_set_checks_and_its_tests_pass_and_an_inline_test_passes() {
         ],
     );
     assert_eq!(run.code, Some(0), "{}", run.transcript());
-    assert!(dir.path().join("mine/drafts/starter.yaml").is_file());
+    assert!(dir.path().join("mine/motions/my-motion.yaml").is_file());
     let check = wotrules(dir.path(), &["check", "--rules", "mine", "--strict"]);
     assert_eq!(check.code, Some(0), "{}", check.transcript());
     assert_eq!(check.stdout, "9 rule files, 40 definitions: ok\n");

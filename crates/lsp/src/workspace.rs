@@ -207,6 +207,16 @@ impl Workspace {
             })
             .collect();
         added.sort();
+        // An open draft (under the rules' `drafts/`) is laid over the rules as `--draft`
+        // lays it: in place of the rule file with its id.
+        let drafts = self.rules.join(wotrules_store::DRAFTS_FOLDER);
+        let (drafted, added): (Vec<_>, Vec<_>) = added
+            .into_iter()
+            .partition(|(path, _)| path.starts_with(&drafts));
+        for (path, text) in drafted {
+            wotrules_store::lay_draft(&mut sources, path, text.clone(), Some(&self.rules))
+                .map_err(|error| vec![error])?;
+        }
         for (path, text) in added {
             let name = path
                 .strip_prefix(&self.rules)

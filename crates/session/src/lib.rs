@@ -20,7 +20,9 @@ use wotrules_core::diag::{Diagnostic, DiagnosticCode};
 use wotrules_core::rules::{RuleSet, RuleSources, load_rule_set};
 use wotrules_features::mailing::{Mailing, MailingPlans};
 use wotrules_features::whynot::WhyNotPlan;
-use wotrules_store::{ReadOptions, Source, open_source, rule_sources, rule_sources_at_revision};
+use wotrules_store::{
+    ReadOptions, Source, lay_drafts, open_source, rule_sources, rule_sources_at_revision,
+};
 
 /// A checked rule set: the program (the language's part) and what the features plan.
 #[derive(Debug, Clone)]
@@ -56,6 +58,13 @@ pub enum RulesFrom {
         /// The revision (`HEAD`, `origin/main`, a commit).
         revision: String,
     },
+    /// Rules with drafts laid over them (`--draft`).
+    Drafted {
+        /// The rules.
+        base: Box<RulesFrom>,
+        /// Draft rule files, or folders of them.
+        drafts: Vec<PathBuf>,
+    },
 }
 
 impl RulesFrom {
@@ -70,13 +79,38 @@ impl RulesFrom {
         }
     }
 
+    /// These rules with `drafts` laid over them (the same rules when there are none).
+    pub fn with_drafts(self, drafts: &[PathBuf]) -> Self {
+        match drafts {
+            [] => self,
+            drafts => Self::Drafted {
+                base: Box::new(self),
+                drafts: drafts.to_vec(),
+            },
+        }
+    }
+
+    /// The rule sources: a directory's, a revision's, with drafts laid over them.
+    fn sources(&self) -> Result<RuleSources, Vec<Diagnostic>> {
+        match self {
+            Self::Directory(dir) => rule_sources(dir),
+            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
+            Self::Drafted { base, drafts } => {
+                let mut sources = base.sources()?;
+                let dir = match &**base {
+                    Self::Directory(dir) => Some(dir.as_path()),
+                    _ => None,
+                };
+                lay_drafts(&mut sources, drafts, dir)?;
+                Ok(sources)
+            }
+        }
+    }
+
     /// The checked rules and their warnings, or every diagnostic that stopped them (their
     /// [`wotrules_core::diag::Kind`] says whether the rules or the input are at fault).
     pub(crate) fn check(&self) -> Checked {
-        check_sources(match self {
-            Self::Directory(dir) => rule_sources(dir),
-            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
-        })
+        check_sources(self.sources())
     }
 
     /// The checked rules (warnings are for `check`).
@@ -91,11 +125,7 @@ impl RulesFrom {
         scope: wotrules_core::lang::Scope,
         text: &str,
     ) -> Result<(Rules, wotrules_core::check::CheckedExpression), Vec<Diagnostic>> {
-        let sources = match self {
-            Self::Directory(dir) => rule_sources(dir),
-            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
-        }?;
-        let (set, diagnostics) = load_rule_set(sources, wotrules_features::SECTIONS);
+        let (set, diagnostics) = load_rule_set(self.sources()?, wotrules_features::SECTIONS);
         let (rules, _) = check_set(&set, diagnostics)?;
         let expression = wotrules_core::check::check_expression(&set, scope, text)?;
         Ok((rules, expression))
@@ -104,11 +134,7 @@ impl RulesFrom {
     /// The checked rules, with how many rule files were read and definitions declared
     /// (also when the rules do not check).
     pub fn check_counted(&self) -> (Checked, Counts) {
-        let sources = match self {
-            Self::Directory(dir) => rule_sources(dir),
-            Self::Revision { rules, revision } => rule_sources_at_revision(rules, revision),
-        };
-        let sources = match sources {
+        let sources = match self.sources() {
             Ok(sources) => sources,
             Err(diagnostics) => return (Err(diagnostics), Counts::default()),
         };

@@ -83,7 +83,8 @@ fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// Every `*.yaml` file under `dir`, recursively and sorted, except the rule tests folder.
+/// Every `*.yaml` file under `dir`, recursively and sorted, except the rule tests and the
+/// drafts folders.
 pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Err(vec![
@@ -95,6 +96,7 @@ pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagn
         ]);
     }
     let tests = dir.join(RULE_TESTS_FOLDER);
+    let drafts = dir.join(crate::DRAFTS_FOLDER);
     let mut paths = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     let mut errors = Vec::new();
@@ -118,7 +120,7 @@ pub fn yaml_files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, Vec<Diagn
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
-                if path != tests {
+                if path != tests && path != drafts {
                     pending.push(path);
                 }
             } else if is_yaml(&path.display().to_string()) {
@@ -263,7 +265,9 @@ pub fn rule_sources_at_revision(
     let mut files = Vec::new();
     for path in listing.lines().filter(|p| is_yaml(p)) {
         let name = path.strip_prefix(&prefix).unwrap_or(path);
-        if name.starts_with(&format!("{RULE_TESTS_FOLDER}/")) {
+        if name.starts_with(&format!("{RULE_TESTS_FOLDER}/"))
+            || name.starts_with(&format!("{}/", crate::DRAFTS_FOLDER))
+        {
             continue;
         }
         let object = format!("{revision}:{path}");

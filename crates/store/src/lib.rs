@@ -12,6 +12,7 @@
 mod case;
 mod cleanup;
 mod directory;
+mod drafts;
 mod files;
 mod mysql;
 mod replace;
@@ -22,6 +23,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 pub use case::{read_case, read_case_file};
 pub use directory::{NewDirectory, WriteError};
+pub use drafts::{DRAFTS_FOLDER, lay_draft, lay_drafts};
 pub use files::{
     RULE_TESTS_FOLDER, open_regular_file, read_text, rule_sources, rule_sources_at_revision,
     yaml_files_under,

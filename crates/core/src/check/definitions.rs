@@ -110,6 +110,7 @@ impl Checker<'_> {
                 id: rule_file.id.value.clone(),
                 title: rule_file.title.clone(),
                 kind: rule_file.kind,
+                draft: rule_file.draft,
                 source: rule_file.source.clone(),
                 effective_from: rule_file.effective_from.as_ref().map(|d| d.value),
                 effective_until: rule_file.effective_until.as_ref().map(|d| d.value),

@@ -38,6 +38,8 @@ pub struct FileInfo {
     pub title: String,
     /// Policy, motion or ruling.
     pub kind: DocumentKind,
+    /// Whether it is a draft of this project (`status: draft`).
+    pub draft: bool,
     /// Published source.
     pub source: String,
     /// First day in force.

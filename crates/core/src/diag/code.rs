@@ -235,6 +235,9 @@ codes! {
     /// A rules directory has no schema.
     NoSchema = "no-schema" =>
         "A rules directory holds `schema.yaml`, which declares the data's fields, the enumerations and the outputs. The directory given has none: pass the right directory with `--rules`, or run `wotrules new` to start one.",
+    /// A file laid over the rules as a draft does not say it is one.
+    NotADraft = "not-a-draft" =>
+        "`--draft PATH` lays draft rule files over the rule set: each adds definitions and overrides, or replaces the rule file with its `id`. A draft must say `status: draft` at its top level, so that a file of adopted rules is never applied as a draft by mistake and every output a draft decides can be marked `DRAFT id`. Add the line, or pass the file with `--rules` if it is not a draft.",
     /// A rule file lies in no rules directory.
     NoRuleSet = "no-rule-set" =>
         "The language server checks a rule file with the rule set it belongs to: the nearest folder above it that holds `schema.yaml`. This file looks like a rule file (it has `definitions:` or `overrides:`) but no folder above it holds a schema, so nothing can check it. Open it inside a rules directory (`wotrules new rules DIR` makes one from the shipped rules), or start the server with `wotrules lsp --rules DIR`.",

@@ -112,6 +112,8 @@ pub struct EntityDecisions {
     pub decided: Vec<(DefId, Decision)>,
     /// Output name and the trace behind it, when explanations were asked for.
     pub traces: Vec<(String, TraceNode)>,
+    /// The outputs a draft decided (`status: draft`): their index and the draft's id.
+    pub drafted: Vec<(usize, String)>,
 }
 
 /// Everything decided in one evaluation.
@@ -239,7 +241,7 @@ impl Evaluation<'_> {
             .iter()
             .map(|output| (output.name.clone(), self.value(output.definition, index)))
             .collect();
-        let decided = outputs
+        let decided: Vec<(DefId, Decision)> = outputs
             .iter()
             .map(|output| {
                 let decision = self.decision(output.definition, index).cloned();
@@ -251,12 +253,83 @@ impl Evaluation<'_> {
             .filter(|output| explain.wants(&output.name))
             .map(|output| (output.name.clone(), self.trace(output.definition, index)))
             .collect();
+        let drafted = self.drafted(index, &decided);
         EntityDecisions {
             index,
             id,
             outputs: values,
             decided,
             traces,
+            drafted,
         }
+    }
+}
+
+/// The rule that decided definition `id` as `decision` (the body's for a collected table).
+fn deciding_rule<'p>(
+    program: &'p Program,
+    id: DefId,
+    decision: &Decision,
+) -> Option<&'p crate::check::program::Rule> {
+    use crate::check::program::Body;
+    let definition = program.definitions.get(id)?;
+    match (decision, &definition.body) {
+        (Decision::Override(n), _) => definition.overrides.get(*n).map(|(_, rule)| rule),
+        (Decision::Case(row), Body::Cases(rules) | Body::Collect(rules)) => rules.get(*row),
+        (_, Body::Value(rule)) => Some(rule),
+        (_, Body::Cases(rules) | Body::Collect(rules)) => rules.first(),
+    }
+}
+
+/// Every rule of definition `id`: its overrides, then its body's.
+fn rules_of(program: &Program, id: DefId) -> impl Iterator<Item = &crate::check::program::Rule> {
+    use crate::check::program::Body;
+    let definition = program.definitions.get(id);
+    let overrides = definition
+        .into_iter()
+        .flat_map(|d| d.overrides.iter().map(|(_, rule)| rule));
+    let body = definition.into_iter().flat_map(|d| match &d.body {
+        Body::Value(rule) => std::slice::from_ref(&**rule),
+        Body::Cases(rules) | Body::Collect(rules) => rules.as_slice(),
+    });
+    overrides.chain(body)
+}
+
+impl Evaluation<'_> {
+    /// The outputs (by index) a draft decided, with the draft's id: the clause that decided
+    /// the output is in a draft, or one that decided a definition of the entity it read
+    /// (directly or through others) is.
+    fn drafted(&self, entity: usize, decided: &[(DefId, Decision)]) -> Vec<(usize, String)> {
+        let program = self.program();
+        if !program.files.iter().any(|file| file.draft) {
+            return Vec::new();
+        }
+        decided
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (id, decision))| {
+                let mut seen = vec![false; program.definitions.len()];
+                let mut pending = vec![(*id, decision.clone())];
+                while let Some((id, decision)) = pending.pop() {
+                    if std::mem::replace(seen.get_mut(id)?, true) {
+                        continue;
+                    }
+                    let rule = deciding_rule(program, id, &decision)?;
+                    let info = program.files.get(rule.file)?;
+                    if info.draft {
+                        return Some((index, info.id.clone()));
+                    }
+                    // What the rows and overrides tried read counts too (a row that did not
+                    // hold because of a drafted value): every definition they name that
+                    // was evaluated for the entity.
+                    for used in rules_of(program, id).flat_map(|rule| &rule.uses) {
+                        if let Some(decision) = self.decision(*used, entity) {
+                            pending.push((*used, decision.clone()));
+                        }
+                    }
+                }
+                None
+            })
+            .collect()
     }
 }

@@ -24,6 +24,16 @@ pub enum DocumentKind {
     Ruling,
 }
 
+/// A rule file's standing: the default (as adopted), or a draft of this project, applied
+/// only when asked (`--draft`) and named beside every output it decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename = "unknown-status", rename_all = "lowercase")]
+#[schemars(rename = "status")]
+pub enum Status {
+    /// A draft: not CAcert policy; every output it decides says so.
+    Draft,
+}
+
 /// What a definition is computed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename = "unknown-scope", rename_all = "lowercase")]

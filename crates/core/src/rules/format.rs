@@ -11,7 +11,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 
 use super::{SectionKey, SectionOf};
-use crate::lang::{DocumentKind, Scope};
+use crate::lang::{DocumentKind, Scope, Status};
 use crate::yaml::{Entries, Field};
 
 /// A date of a rule file: `YYYY-MM-DD`, or null.
@@ -31,6 +31,10 @@ pub(crate) struct RuleFileFormat {
     pub title: Field<String>,
     /// What kind of document the rules encode.
     pub kind: Field<DocumentKind>,
+    /// `draft` for a draft of this project (not CAcert policy): applied with `--draft`, and
+    /// named beside every output it decides.
+    #[serde(default)]
+    pub status: Field<Option<Status>>,
     /// Where the document is published (a URL).
     pub source: Field<String>,
     /// First day in force (YYYY-MM-DD), or null: in force for every as_of.

@@ -413,6 +413,8 @@ impl Loader {
         let title = self.text(format.title, "`title`");
         let source = self.text(format.source, "`source`");
         let kind = Self::located(format.kind).map(|kind| kind.value);
+        let draft = Self::located(format.status)
+            .is_some_and(|status| status.value == Some(crate::lang::Status::Draft));
         let effective_from = self.date(format.effective_from, "`effective_from`");
         let effective_until = match format.effective_until {
             Field::Absent => None,
@@ -432,6 +434,7 @@ impl Loader {
             id: id?,
             title: title?.value,
             kind: kind?,
+            draft,
             source: source?.value,
             effective_from: effective_from?,
             effective_until,

@@ -132,6 +132,8 @@ pub struct RuleFile {
     pub title: String,
     /// Policy, motion or ruling.
     pub kind: DocumentKind,
+    /// Whether it is a draft (`status: draft`).
+    pub draft: bool,
     /// Where the source document is published.
     pub source: String,
     /// First day in force (`None`: since records began).

@@ -155,6 +155,26 @@ fn scan_error(text: &str, (line, column): (usize, usize), info: &str) -> YamlErr
             };
         }
     }
+    if info.contains("mapping values are not allowed")
+        && let Some(text) = lines.get(line.saturating_sub(1))
+        && let Some((key, value)) = text.trim_start().trim_start_matches("- ").split_once(": ")
+        && value.contains(": ")
+        && !value.trim_start().starts_with(['"', '\'', '>', '|'])
+    {
+        // A plain value holding `: ` (a text in an expression, a cite): YAML reads a key.
+        return YamlError {
+            line,
+            column,
+            message: format!(
+                "the value of `{}` holds `: `, which YAML reads as another key",
+                key.trim()
+            ),
+            help: Some(format!(
+                "write it as a block: `{}: >-` and the value on the next lines, indented",
+                key.trim()
+            )),
+        };
+    }
     if info.contains("mapping values are not allowed") || info.contains("expected ':'") {
         // The key without its `:` is on the nearest earlier line with content.
         let earlier = lines[..line.saturating_sub(1).min(lines.len())]
@@ -186,6 +206,17 @@ fn scan_error(text: &str, (line, column): (usize, usize), info: &str) -> YamlErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_value_holding_a_colon_is_named_at_its_own_line() {
+        let text = "a:\n  cite: x\n  value: starts_with(record.location, \"RE: \")\n";
+        let error = parse(0, text).expect_err("refused");
+        assert_eq!(error.line, 3);
+        assert_eq!(
+            error.message,
+            "the value of `value` holds `: `, which YAML reads as another key"
+        );
+    }
 
     #[test]
     fn deep_flow_nesting_is_refused_before_parsing() {

@@ -124,10 +124,16 @@ fn outputs(html: &mut String, entity: &EntityDecisions, context: &Context) {
         .iter()
         .enumerate()
         .map(|(index, (name, value))| {
-            let value = match value {
+            let mut value = match value {
                 Ok(value) => shown(privacy, &privacy.output(entity, index), value),
                 Err(error) => format!("error: {}", escape(&error.to_string())),
             };
+            if let Some((_, id)) = entity.drafted.iter().find(|(output, _)| *output == index) {
+                value.push_str(&format!(
+                    " <span class=\"badge draft\">DRAFT {}</span>",
+                    escape(id)
+                ));
+            }
             vec![format!("<code>{}</code>", escape(name)), value]
         })
         .collect();

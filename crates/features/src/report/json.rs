@@ -58,6 +58,9 @@ struct Entity<'a> {
     outputs: Outputs<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<OutputError<'a>>,
+    /// The outputs a draft decided, with the draft's id (only when drafts are applied).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    drafted: std::collections::BTreeMap<&'a str, &'a str>,
     #[serde(skip_serializing_if = "Traces::is_empty")]
     trace: Traces<'a>,
 }
@@ -106,6 +109,14 @@ fn entity<'a>(
                     output,
                     error: error.to_string(),
                 })
+            })
+            .collect(),
+        drafted: decisions
+            .drafted
+            .iter()
+            .filter_map(|(index, id)| {
+                let (name, _) = decisions.outputs.get(*index)?;
+                Some((name.as_str(), id.as_str()))
             })
             .collect(),
         trace: Traces(&decisions.traces, privacy),

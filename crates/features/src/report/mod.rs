@@ -36,6 +36,16 @@ pub use text::{Text, failed_text, skipped_text};
 
 pub(crate) use wotrules_core::escape::escape_control;
 
+/// ` (DRAFT id)` when a draft decided output `index` of `entity`, else nothing: every
+/// format says so beside the value.
+pub(crate) fn draft_mark(entity: &EntityDecisions, index: usize) -> String {
+    entity
+        .drafted
+        .iter()
+        .find(|(output, _)| *output == index)
+        .map_or(String::new(), |(_, id)| format!(" (DRAFT {id})"))
+}
+
 /// A format decisions are written in.
 pub struct Format {
     /// The name `--format` takes.

@@ -42,7 +42,8 @@ impl Renderer for Ruling {
             .enumerate()
             .map(|(index, (name, value))| {
                 let value = shown(value, &privacy.output(member, index));
-                vec![markup.text(name), markup.bold(&value)]
+                let mark = super::draft_mark(member, index);
+                vec![markup.text(name), markup.bold(&value) + &markup.text(&mark)]
             })
             .collect();
         text.push_str(&markup.table(&["Output".into(), "Decision".into()], &rows));
@@ -175,31 +176,30 @@ fn records_table(
     if let Some(first) = rows.first() {
         header.extend(first.outputs.iter().map(|(name, _)| markup.text(name)));
     }
-    let lines: Vec<Vec<String>> =
-        rows.iter()
-            .map(|record| {
-                let row = &data.records[record.index];
-                let who = if received { row.from } else { row.to };
-                let when = row.when.get().map_or("—".to_string(), |when| {
-                    when.format("%Y-%m-%d %H:%M:%S").to_string()
-                });
-                let mut cells = vec![
-                    row.id.to_string(),
-                    markup.text(&free_text(data.text(row.date))),
-                    when,
-                    who.to_string(),
-                    row.points.to_string(),
-                    markup.text(&free_text(data.text(row.location))),
-                    markup.text(&free_text(data.text(row.method))),
-                ];
-                cells.extend(
-                    record.outputs.iter().enumerate().map(|(index, (_, v))| {
-                        markup.text(&shown(v, &privacy.output(record, index)))
-                    }),
-                );
-                cells
-            })
-            .collect();
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|record| {
+            let row = &data.records[record.index];
+            let who = if received { row.from } else { row.to };
+            let when = row.when.get().map_or("—".to_string(), |when| {
+                when.format("%Y-%m-%d %H:%M:%S").to_string()
+            });
+            let mut cells = vec![
+                row.id.to_string(),
+                markup.text(&free_text(data.text(row.date))),
+                when,
+                who.to_string(),
+                row.points.to_string(),
+                markup.text(&free_text(data.text(row.location))),
+                markup.text(&free_text(data.text(row.method))),
+            ];
+            cells.extend(record.outputs.iter().enumerate().map(|(index, (_, v))| {
+                let mark = super::draft_mark(record, index);
+                markup.text(&(shown(v, &privacy.output(record, index)) + &mark))
+            }));
+            cells
+        })
+        .collect();
     markup.table(&header, &lines)
 }
 

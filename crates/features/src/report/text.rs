@@ -107,7 +107,8 @@ fn outputs(out: &mut String, entity: &EntityDecisions, indent: &str, context: &C
             ),
             Err(message) => format!("error: {message}"),
         };
-        let _ = writeln!(out, "{indent}{name:width$}  {shown}");
+        let mark = super::draft_mark(entity, index);
+        let _ = writeln!(out, "{indent}{name:width$}  {shown}{mark}");
         if let Some((_, node)) = entity.traces.iter().find(|(n, _)| n == name) {
             explained.remove(&node.definition);
             explain(out, node, &format!("{indent}    "), &mut explained, context);
@@ -282,7 +283,10 @@ fn table(out: &mut String, data: &Dataset, rows: &[&EntityDecisions], privacy: &
                 .iter()
                 .enumerate()
                 .map(|(index, (_, value))| match value {
-                    Ok(value) => shown(privacy, &privacy.output(record, index), value),
+                    Ok(value) => {
+                        shown(privacy, &privacy.output(record, index), value)
+                            + &super::draft_mark(record, index)
+                    }
                     Err(_) => "error".into(),
                 }),
         );
