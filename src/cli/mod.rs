@@ -3,6 +3,7 @@
 
 mod check;
 mod diff;
+mod doc;
 mod eval;
 mod explain;
 mod expr;
@@ -131,6 +132,12 @@ enum Command {
         wotrules new test rules/tests/my-case.yaml --case cases/my-case.yaml\n  \
         wotrules new rules my-rules")]
     New(new::NewArgs),
+    /// Write the rule set as a static site (rule files by kind and time in force, a page per
+    /// rule file with its tables, tests and coverage, what reads what, an offline search).
+    #[command(
+        after_help = "Examples:\n  wotrules doc --out site\n  wotrules doc --out site-b --draft rules/drafts/legacy-points/b.yaml"
+    )]
+    Doc(doc::DocArgs),
     /// Print a completion script for a shell (with the outputs of the rules for `--explain`
     /// and `--why-not`).
     #[command(
@@ -170,6 +177,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Lsp(args) => lsp::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Doc(args) => doc::run(&args),
         Command::Completions { shell, rules } => {
             let mut command = Cli::command();
             // Rules that do not check complete without their outputs.

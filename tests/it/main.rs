@@ -14,6 +14,7 @@ mod check;
 mod ci_output;
 mod cli;
 mod diff;
+mod doc;
 mod drafts;
 mod dump_evidence;
 mod explain;

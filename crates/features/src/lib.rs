@@ -14,6 +14,7 @@
 //! file: the command line writes what a feature renders.
 
 pub mod diff;
+pub mod doc;
 pub mod fmt;
 pub mod generate;
 pub mod mailing;

@@ -118,6 +118,14 @@ impl RulesFrom {
         self.check().map(|(rules, _)| rules)
     }
 
+    /// The rule set as written (texts, expressions, places) and the checked rules made of it:
+    /// what a page of the rules shows.
+    pub fn load(&self) -> Result<(RuleSet, Rules), Vec<Diagnostic>> {
+        let (set, diagnostics) = load_rule_set(self.sources()?, wotrules_features::SECTIONS);
+        let (rules, _) = check_set(&set, diagnostics)?;
+        Ok((set, rules))
+    }
+
     /// The checked rules and `text` checked as an expression of `scope` over them (`eval
     /// --expr`): the rules' errors first, then the expression's, each at its place.
     pub fn rules_and_expression(

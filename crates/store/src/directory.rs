@@ -108,9 +108,14 @@ impl NewDirectory {
     }
 
     /// Writes `index.json` and puts the directory in place.
-    pub fn finish(mut self, index: &str) -> Result<(), Diagnostic> {
+    pub fn finish(self, index: &str) -> Result<(), Diagnostic> {
+        self.finish_with("index.json", index)
+    }
+
+    /// Writes `file` last (an index) and puts the directory in place.
+    pub fn finish_with(mut self, file: &str, text: &str) -> Result<(), Diagnostic> {
         let written = self
-            .write("index.json", index)
+            .write(file, text)
             .map_err(std::io::Error::other)
             .and_then(|()| self.rename());
         written.map_err(|e| {

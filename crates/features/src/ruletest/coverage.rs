@@ -127,6 +127,14 @@ impl Coverage {
         }
     }
 
+    /// Every branch: its clause (`path:line` as rules cite it), whether it has a condition,
+    /// and whether it was seen to hold and not to.
+    pub(crate) fn branches(&self) -> impl Iterator<Item = (&str, bool, bool, bool)> {
+        self.branches
+            .iter()
+            .map(|b| (b.at.as_str(), b.conditional, b.seen_true, b.seen_false))
+    }
+
     fn saw(&mut self, branch: usize, outcome: bool) {
         let branch = &mut self.branches[branch];
         if outcome {

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 pub use coverage::{Coverage, FileCoverage, Gap};
 pub use load::{CASES_FOLDER, load_tests, read_test_file};
-pub use suite::{Outcome, Suite};
+pub use suite::{Exercised, Outcome, Suite, exercised};
 
 use wotrules_core::check::Program;
 use wotrules_core::data::Rows;

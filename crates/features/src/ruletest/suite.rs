@@ -104,3 +104,41 @@ impl Suite {
         self.counts().1 == 0 && !self.below_threshold()
     }
 }
+
+/// What the rule tests did with one clause of the rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exercised {
+    /// The tests under which it held (decided), by name.
+    pub tests: Vec<String>,
+    /// Whether it has a condition (else it only needs reaching).
+    pub conditional: bool,
+    /// Whether any test made it hold.
+    pub seen_true: bool,
+    /// Whether any test saw it not hold.
+    pub seen_false: bool,
+}
+
+/// Per clause (`path:line` as rules cite it): the tests that made it hold, and whether it was
+/// seen to hold and not to (the rows a page marks never true or never false).
+pub fn exercised(
+    program: &Program,
+    files: Vec<(TestFile, Vec<Rows>)>,
+) -> Result<std::collections::BTreeMap<String, Exercised>, Diagnostic> {
+    let mut clauses: std::collections::BTreeMap<String, Exercised> = Default::default();
+    for (file, cases) in files {
+        for (test, case) in file.tests.iter().zip(cases) {
+            let mut coverage = Coverage::new(program);
+            run_test(program, "", &file, test, case, Some(&mut coverage))?;
+            for (at, conditional, seen_true, seen_false) in coverage.branches() {
+                let clause = clauses.entry(at.to_owned()).or_default();
+                clause.conditional = conditional;
+                clause.seen_true |= seen_true;
+                clause.seen_false |= seen_false;
+                if seen_true && !clause.tests.contains(&test.name) {
+                    clause.tests.push(test.name.clone());
+                }
+            }
+        }
+    }
+    Ok(clauses)
+}
