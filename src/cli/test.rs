@@ -51,6 +51,48 @@ enum TestFormat {
     Junit,
 }
 
+/// The tests of drafts: a draft folder's `tests/`, or for a draft file the test file of
+/// its name in the `tests/` beside it (`drafts/x/b.yaml` → `drafts/x/tests/b.yaml`). The
+/// rules' own tests expect the rules as adopted, which a draft changes on purpose.
+fn draft_tests(
+    drafts: &[PathBuf],
+    program: &wotrules_core::check::Program,
+) -> Result<
+    Vec<(
+        wotrules_features::ruletest::TestFile,
+        Vec<wotrules_core::data::Rows>,
+    )>,
+    Vec<Diagnostic>,
+> {
+    let mut all = Vec::new();
+    for draft in drafts {
+        let (folder, stem) = match draft.is_dir() {
+            true => (draft.clone(), None),
+            false => (
+                draft.parent().map(PathBuf::from).unwrap_or_default(),
+                draft.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            ),
+        };
+        let files = load_tests(&folder, program)?;
+        let before = all.len();
+        all.extend(files.into_iter().filter(|(file, _)| {
+            stem.as_ref().is_none_or(|stem| {
+                std::path::Path::new(&file.path)
+                    .file_stem()
+                    .is_some_and(|s| s.to_string_lossy() == *stem)
+            })
+        }));
+        if all.len() == before {
+            return Err(vec![Diagnostic::input_error(
+                DiagnosticCode::NoTests,
+                format!("{}: a draft without rule tests", draft.display()),
+            )
+            .help("write them in the `tests/` folder beside the draft, a file of the draft's name")]);
+        }
+    }
+    Ok(all)
+}
+
 fn parse_percent(text: &str) -> Result<f64, String> {
     match text.trim_end_matches('%').trim().parse::<f64>() {
         Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
@@ -72,7 +114,11 @@ fn run_once(args: &TestArgs) -> Exit {
         Err(exit) => return exit,
     };
     let program = &rules.program;
-    let files = match load_tests(&args.rules, program) {
+    let loaded = match args.draft.as_slice() {
+        [] => load_tests(&args.rules, program),
+        drafts => draft_tests(drafts, program),
+    };
+    let files = match loaded {
         Ok(files) => files,
         Err(diagnostics) => {
             emit_error(&render_styled(&diagnostics));

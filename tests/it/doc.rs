@@ -102,3 +102,80 @@ fn an_existing_folder_is_never_written_into() {
     assert_eq!(run.code, Some(2), "{}", run.transcript());
     assert_eq!(std::fs::read_dir(dir.path()).expect("listed").count(), 1);
 }
+
+/// Every page of the site, parsed as HTML (scraper, an HTML5 parser): every definition of
+/// the program has its anchor on its file's page, every link inside the site resolves (the
+/// page exists, and so does the anchor), and nothing is loaded from elsewhere.
+#[test]
+fn every_link_resolves_and_every_definition_has_its_anchor() {
+    use scraper::{Html, Selector};
+    let (_dir, out) = site(&[]);
+    let mut pages = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&out).expect("listed") {
+        let path = entry.expect("an entry").path();
+        let name = path
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        pages.insert(
+            name,
+            Html::parse_document(&std::fs::read_to_string(&path).expect("read")),
+        );
+    }
+    let ids = Selector::parse("[id]").expect("a selector");
+    let anchors: std::collections::BTreeMap<&String, Vec<String>> = pages
+        .iter()
+        .map(|(name, html)| {
+            (
+                name,
+                html.select(&ids)
+                    .filter_map(|e| e.attr("id").map(str::to_owned))
+                    .collect(),
+            )
+        })
+        .collect();
+    let links = Selector::parse("a[href]").expect("a selector");
+    let mut checked = 0;
+    for (name, html) in &pages {
+        for link in html.select(&links) {
+            let href = link.attr("href").expect("an href");
+            if href.starts_with("https://") || href.starts_with("http://") {
+                continue; // a rule file's published source: a link to follow, not a request
+            }
+            let (target, anchor) = href
+                .split_once('#')
+                .map_or((href, None), |(t, a)| (t, Some(a)));
+            let target = if target.is_empty() {
+                name.as_str()
+            } else {
+                target
+            };
+            let Some(ids) = anchors.get(&target.to_owned()) else {
+                panic!("{name}: link to {href}: no page {target}");
+            };
+            if let Some(anchor) = anchor {
+                assert!(
+                    ids.iter().any(|id| id == anchor),
+                    "{name}: link to {href}: no anchor"
+                );
+            }
+            checked += 1;
+        }
+        let loads = Selector::parse("script[src], link, img, iframe, object, embed, [style*=url]")
+            .expect("a selector");
+        assert_eq!(html.select(&loads).count(), 0, "{name} loads something");
+    }
+    assert!(checked > 100, "{checked} links checked");
+    // Every definition of the shipped rules has its anchor.
+    let rules = wotrules_session::RulesFrom::Directory(root().join("rules"))
+        .rules()
+        .expect("the rules");
+    for definition in &rules.program.definitions {
+        let anchor = format!("def-{}-{}", definition.scope.name(), definition.name);
+        assert!(
+            anchors.values().any(|ids| ids.contains(&anchor)),
+            "{anchor}"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 
 use crate::support::{root, wotrules};
 
-const CASE: &str = "examples/legacy-points.yaml";
+const CASE: &str = "rules/drafts/legacy-points/tests/cases/legacy-points.yaml";
 
 fn points(draft: Option<&str>) -> Vec<(i64, i64, String, serde_json::Value)> {
     let mut args = vec!["eval", "--case", CASE, "--format", "json"];
@@ -169,4 +169,29 @@ fn a_draft_replaces_the_rule_file_with_its_id_and_must_say_it_is_one() {
     // The rules directory's own drafts folder is not read as rules.
     let plain = wotrules(&root(), &["check"]);
     assert_eq!(plain.stdout, "8 rule files, 40 definitions: ok\n");
+}
+
+/// Each Legacy Points draft passes its own rule tests; the rules' tests are not run under it.
+#[test]
+fn each_draft_passes_its_own_rule_tests() {
+    for draft in ["a", "b", "c"] {
+        let path = format!("rules/drafts/legacy-points/{draft}.yaml");
+        let run = wotrules(&root(), &["test", "--draft", &path]);
+        assert_eq!(run.code, Some(0), "{}", run.transcript());
+        assert_eq!(run.stdout, "1 passed, 0 failed\n", "{draft}");
+    }
+    // B's tests under C fail: they are meant.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let drafts = dir.path().join("drafts");
+    crate::support::copy_dir(&root().join("rules/drafts/legacy-points"), &drafts);
+    std::fs::copy(drafts.join("tests/b.yaml"), drafts.join("tests/c.yaml")).expect("copied");
+    let run = wotrules(
+        &root(),
+        &[
+            "test",
+            "--draft",
+            drafts.join("c.yaml").to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
 }

@@ -241,9 +241,13 @@ fn histogram_svg(output: &str, old: &[i64], new: &[i64]) -> String {
     svg
 }
 
-/// The changed members by the year of the first assurance they received (its entry date).
+/// The changed members by the year of the first assurance they received (its entry date),
+/// with how many of them each named move (an enumerated output: `level: assured →
+/// unassured`) took, year by year.
 fn years(html: &mut String, data: &Dataset, changes: &Changes) {
+    let number = |value: &str| value == "null" || value.parse::<i64>().is_ok();
     let mut by_year: BTreeMap<String, usize> = BTreeMap::new();
+    let mut moves: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for member in &changes.members {
         let first = data
             .received(member.index)
@@ -252,18 +256,40 @@ fn years(html: &mut String, data: &Dataset, changes: &Changes) {
         let year = first.map_or("no dated assurance".to_owned(), |d| {
             d.format("%Y").to_string()
         });
-        *by_year.entry(year).or_default() += 1;
+        *by_year.entry(year.clone()).or_default() += 1;
+        for change in &member.changes {
+            let (old, new) = (show(change.old.as_ref()), show(change.new.as_ref()));
+            if !(number(&old) && number(&new)) {
+                let key = format!("{}: {old} → {new}", change.output);
+                *moves
+                    .entry(key)
+                    .or_default()
+                    .entry(year.clone())
+                    .or_default() += 1;
+            }
+        }
     }
     if by_year.is_empty() {
         return;
     }
     html.push_str("<h2>Changed members by the year of their first assurance</h2>\n");
+    html.push_str(&years_svg(&by_year));
+    let mut header = vec!["first assurance".to_owned(), "members changed".to_owned()];
+    header.extend(moves.keys().cloned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = by_year
         .iter()
-        .map(|(year, count)| vec![escape(year), count.to_string()])
+        .map(|(year, count)| {
+            let mut row = vec![escape(year), count.to_string()];
+            row.extend(
+                moves
+                    .values()
+                    .map(|years| years.get(year).map_or(String::new(), usize::to_string)),
+            );
+            row
+        })
         .collect();
-    html.push_str(&years_svg(&by_year));
-    html.push_str(&page::table(&["first assurance", "members changed"], &rows));
+    html.push_str(&page::table(&header, &rows));
 }
 
 fn years_svg(by_year: &BTreeMap<String, usize>) -> String {

