@@ -23,12 +23,19 @@ pub(crate) fn arm() {
     HANDLER.get_or_init(start_handler);
 }
 
-/// Removes `path` (and what SQLite keeps beside it) if the process is ended by a signal,
-/// until [`forget`] is called for it; [`arm`] must have been called.
-pub(crate) fn register(path: &Path) {
-    if let Ok(mut registered) = REGISTERED.lock() {
-        registered.insert(path.to_path_buf());
-    }
+/// Creates a temporary with `create` and registers the path `path_of` gives it, as one
+/// step for a signal: the handler waits for the registry while a temporary is created, so
+/// none exists unregistered when it removes them ([`arm`] must have been called).
+pub(crate) fn create_registered<T, E>(
+    create: impl FnOnce() -> Result<T, E>,
+    path_of: impl Fn(&T) -> &Path,
+) -> Result<T, E> {
+    let mut registered = REGISTERED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let created = create()?;
+    registered.insert(path_of(&created).to_path_buf());
+    Ok(created)
 }
 
 /// `path` no longer needs removing (it was renamed into place, or removed).

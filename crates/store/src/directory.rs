@@ -79,12 +79,16 @@ impl NewDirectory {
             .file_name()
             .map_or("mailing".into(), |n| n.to_string_lossy().into_owned());
         cleanup::arm();
-        let temporary = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".wotrules-tmp")
-            .tempdir_in(parent)
-            .map_err(fail)?;
-        cleanup::register(temporary.path());
+        let temporary = cleanup::create_registered(
+            || {
+                tempfile::Builder::new()
+                    .prefix(&format!(".{name}."))
+                    .suffix(".wotrules-tmp")
+                    .tempdir_in(&parent)
+            },
+            tempfile::TempDir::path,
+        )
+        .map_err(fail)?;
         Ok(Self {
             out: out.to_path_buf(),
             temporary: Some(temporary),

@@ -173,12 +173,16 @@ impl Replacement {
             .file_name()
             .map_or("file".into(), |n| n.to_string_lossy().into_owned());
         cleanup::arm();
-        let temporary = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".wotrules-tmp")
-            .tempfile_in(directory)?
-            .into_temp_path();
-        cleanup::register(&temporary);
+        let temporary = cleanup::create_registered(
+            || {
+                tempfile::Builder::new()
+                    .prefix(&format!(".{name}."))
+                    .suffix(".wotrules-tmp")
+                    .tempfile_in(&directory)
+                    .map(tempfile::NamedTempFile::into_temp_path)
+            },
+            |path| path,
+        )?;
         Ok(Self {
             temporary: Some(temporary),
             target,

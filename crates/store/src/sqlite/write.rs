@@ -89,7 +89,10 @@ fn write_copy(
             )
         })?;
     }
-    let mut connection = Connection::open(copy).map_err(|e| {
+    // The temporary exists (made and registered beside the target): opened, never created,
+    // so that one a signal's cleanup has just removed is not made again.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut connection = Connection::open_with_flags(copy, flags).map_err(|e| {
         db_error(
             path,
             format!("cannot open the file beside it: {e}"),
