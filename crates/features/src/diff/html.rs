@@ -191,13 +191,6 @@ fn histogram_svg(output: &str, old: &[i64], new: &[i64]) -> String {
         counts
     };
     let (old_counts, new_counts) = (count(old), count(new));
-    let top = old_counts
-        .iter()
-        .chain(&new_counts)
-        .copied()
-        .max()
-        .unwrap_or(1)
-        .max(1);
     let label = |bin: usize| {
         let from = low + bin as i64 * width;
         let to = (from + width - 1).min(high);
@@ -207,28 +200,53 @@ fn histogram_svg(output: &str, old: &[i64], new: &[i64]) -> String {
             format!("{from}–{to}")
         }
     };
+    let labels: Vec<String> = (0..bins).map(label).collect();
+    bars_svg(
+        (900, 320),
+        &labels,
+        output,
+        &[(&old_counts, OLD), (&new_counts, NEW)],
+    )
+}
+
+/// Bars over labelled slots, one colour per series side by side in each slot (inline SVG,
+/// drawn by plotters); nothing when it cannot be drawn.
+fn bars_svg(
+    size: (u32, u32),
+    labels: &[String],
+    x_desc: &str,
+    series: &[(&[u32], RGBColor)],
+) -> String {
+    let top = series
+        .iter()
+        .flat_map(|(counts, _)| counts.iter())
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let share = 0.8 / series.len().max(1) as f64;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 320)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
             root.fill(&WHITE)?;
             let mut chart = ChartBuilder::on(&root)
                 .margin(12)
                 .x_label_area_size(36)
                 .y_label_area_size(48)
-                .build_cartesian_2d(0f64..bins as f64, 0u32..top + top / 10 + 1)?;
+                .build_cartesian_2d(0f64..labels.len() as f64, 0u32..top + top / 10 + 1)?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
-                .x_labels(bins)
-                .x_label_formatter(&|x| label(x.floor() as usize))
-                .x_desc(output)
+                .x_labels(labels.len())
+                .x_label_formatter(&|x| labels.get(x.floor() as usize).cloned().unwrap_or_default())
+                .x_desc(x_desc)
                 .y_desc("members")
                 .draw()?;
-            for (counts, colour, offset) in [(&old_counts, OLD, 0.1), (&new_counts, NEW, 0.5)] {
-                chart.draw_series(counts.iter().enumerate().map(|(bin, count)| {
-                    let x = bin as f64 + offset;
-                    Rectangle::new([(x, 0), (x + 0.4, *count)], colour.filled())
+            for (index, (counts, colour)) in series.iter().enumerate() {
+                chart.draw_series(counts.iter().enumerate().map(|(slot, count)| {
+                    let x = slot as f64 + 0.1 + index as f64 * share;
+                    Rectangle::new([(x, 0), (x + share, *count)], colour.filled())
                 }))?;
             }
             root.present()?;
@@ -293,41 +311,14 @@ fn years(html: &mut String, data: &Dataset, changes: &Changes) {
 }
 
 fn years_svg(by_year: &BTreeMap<String, usize>) -> String {
-    let labels: Vec<&String> = by_year.keys().collect();
-    let top = by_year.values().copied().max().unwrap_or(1).max(1) as u32;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 280)).into_drawing_area();
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(48)
-                .build_cartesian_2d(0f64..labels.len() as f64, 0u32..top + top / 10 + 1)?;
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .x_labels(labels.len())
-                .x_label_formatter(&|x| {
-                    labels
-                        .get(x.floor() as usize)
-                        .map_or(String::new(), |l| (*l).clone())
-                })
-                .y_desc("members")
-                .draw()?;
-            chart.draw_series(by_year.values().enumerate().map(|(i, count)| {
-                let x = i as f64 + 0.15;
-                Rectangle::new([(x, 0), (x + 0.7, *count as u32)], NEW.filled())
-            }))?;
-            root.present()?;
-            Ok(())
-        })();
-        if drawn.is_err() {
-            return String::new();
-        }
-    }
-    svg
+    let labels: Vec<String> = by_year.keys().cloned().collect();
+    let counts: Vec<u32> = by_year.values().map(|c| *c as u32).collect();
+    bars_svg(
+        (900, 280),
+        &labels,
+        "year of the first assurance",
+        &[(&counts, NEW)],
+    )
 }
 
 /// The rules that decide the new values, with how many changes each is responsible for.

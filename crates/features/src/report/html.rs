@@ -54,15 +54,7 @@ impl Renderer for Html {
                 records(&mut html, context, rows);
             }
         }
-        for record in listed.received.iter().filter(|r| !r.traces.is_empty()) {
-            let _ = writeln!(
-                html,
-                "<h3 id=\"record-{}\">{}</h3>",
-                record.id,
-                escape(&super::record_title(context.data, record.index))
-            );
-            outputs(&mut html, record, context);
-        }
+        explained_records(&mut html, context, &listed.received);
         html.push_str("</section>\n");
         out.write_all(html.as_bytes())
     }
@@ -84,19 +76,24 @@ impl Renderer for Html {
             };
             let _ = writeln!(html, "<section>\n<h2>{title}</h2>");
             records(&mut html, context, unlisted);
-            for record in unlisted.iter().filter(|r| !r.traces.is_empty()) {
-                let _ = writeln!(
-                    html,
-                    "<h3 id=\"record-{}\">{}</h3>",
-                    record.id,
-                    escape(&super::record_title(context.data, record.index))
-                );
-                outputs(&mut html, record, context);
-            }
+            explained_records(&mut html, context, unlisted);
             html.push_str("</section>\n");
             out.write_all(html.as_bytes())?;
         }
         page::close(out)
+    }
+}
+
+/// Each explained record under its title (the anchor the records table links to).
+fn explained_records(html: &mut String, context: &Context, records: &[&EntityDecisions]) {
+    for record in records.iter().filter(|r| !r.traces.is_empty()) {
+        let _ = writeln!(
+            html,
+            "<h3 id=\"record-{}\">{}</h3>",
+            record.id,
+            escape(&super::record_title(context.data, record.index))
+        );
+        outputs(html, record, context);
     }
 }
 
