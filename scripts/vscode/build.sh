@@ -13,5 +13,6 @@ cp node_modules/tm-grammars/grammars/yaml.json test/yaml.tmLanguage.json
 npx vscode-tmgrammar-test -g test/yaml.tmLanguage.json -g syntaxes/wotrules.tmLanguage.json \
   -g syntaxes/wotrules.injection.json 'test/*.test.yaml'
 node test/shipped.js
+node test/activate.js
 npx vsce package --out wotrules.vsix
 unzip -l wotrules.vsix | grep -E "extension.js|syntaxes/|vscode-languageclient/package.json"
