@@ -115,7 +115,8 @@ enum Command {
         wotrules sql --dialect sqlite --as-of 2011-12-01 | sqlite3 cacert.sqlite")]
     Sql(sql::SqlArgs),
     /// Serve the Language Server Protocol over standard input and output: diagnostics as
-    /// you type, hover, go to definition, references, completion, document symbols.
+    /// you type, quick fixes, rename, hover, go to definition, references, completion,
+    /// document symbols, formatting; each file with the rule set it lies in.
     #[command(
         after_help = "Examples (an editor starts it):\n  wotrules lsp\n  wotrules lsp --rules my-rules"
     )]
