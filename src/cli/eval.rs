@@ -75,7 +75,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
     };
     if args.summary && !matches!(args.format.as_str(), "text" | "json") {
         return usage(
-            "`--summary` prints counts as text or JSON, not as a ruling",
+            format!("`--summary` prints counts as text or JSON, not as {}", args.format),
             "use `--format text` or `--format json` with `--summary`",
         );
     }
