@@ -75,7 +75,10 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
     };
     if args.summary && !matches!(args.format.as_str(), "text" | "json") {
         return usage(
-            format!("`--summary` prints counts as text or JSON, not as {}", args.format),
+            format!(
+                "`--summary` prints counts as text or JSON, not as {}",
+                args.format
+            ),
             "use `--format text` or `--format json` with `--summary`",
         );
     }

@@ -12,8 +12,9 @@ use wotrules_core::lang::Value;
 use wotrules_session::RulesFrom;
 use wotrules_store::{Replaces, Target, read_case, write_file};
 
-/// The case `new case` writes (and `new test` embeds without `--case`).
-const CASE: &str = include_str!("templates/case.yaml");
+/// The case `new case` writes (and `new test` embeds without `--case`): example data, kept
+/// in `examples/new/` beside the other examples and built into the binary.
+const CASE: &str = include_str!("../../examples/new/case.yaml");
 
 #[derive(Args)]
 pub(super) struct NewArgs {
@@ -53,7 +54,7 @@ enum New {
 }
 
 /// The starter rule file of `new rules`.
-const STARTER: &str = include_str!("templates/starter.yaml");
+const STARTER: &str = include_str!("../../examples/new/starter.yaml");
 
 pub(super) fn run(args: &NewArgs) -> Exit {
     match &args.what {

@@ -23,6 +23,19 @@ pub(crate) fn arm() {
     HANDLER.get_or_init(start_handler);
 }
 
+/// Makes a temporary beside a target `name` with `make`, named as every one is: hidden,
+/// unique, and recognisable as wotrules' (`.name.XXXXXX.wotrules-tmp`), never mistaken for
+/// the target.
+pub(crate) fn beside<T>(
+    name: &str,
+    make: impl FnOnce(&tempfile::Builder) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".wotrules-tmp");
+    make(&builder)
+}
+
 /// Creates a temporary with `create` and registers the path `path_of` gives it, as one
 /// step for a signal: the handler waits for the registry while a temporary is created, so
 /// none exists unregistered when it removes them ([`arm`] must have been called).

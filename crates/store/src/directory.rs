@@ -80,12 +80,7 @@ impl NewDirectory {
             .map_or("mailing".into(), |n| n.to_string_lossy().into_owned());
         cleanup::arm();
         let temporary = cleanup::create_registered(
-            || {
-                tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".wotrules-tmp")
-                    .tempdir_in(&parent)
-            },
+            || cleanup::beside(&name, |builder| builder.tempdir_in(&parent)),
             tempfile::TempDir::path,
         )
         .map_err(fail)?;

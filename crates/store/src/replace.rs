@@ -175,10 +175,7 @@ impl Replacement {
         cleanup::arm();
         let temporary = cleanup::create_registered(
             || {
-                tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".wotrules-tmp")
-                    .tempfile_in(&directory)
+                cleanup::beside(&name, |builder| builder.tempfile_in(&directory))
                     .map(tempfile::NamedTempFile::into_temp_path)
             },
             |path| path,

@@ -300,10 +300,10 @@ impl Evaluation<'_> {
     /// the output is in a draft, or one that decided a definition of the entity it read
     /// (directly or through others) is.
     fn drafted(&self, entity: usize, decided: &[(DefId, Decision)]) -> Vec<(usize, String)> {
-        let program = self.program();
-        if !program.files.iter().any(|file| file.draft) {
+        if !self.has_drafts() {
             return Vec::new();
         }
+        let program = self.program();
         decided
             .iter()
             .enumerate()

@@ -58,6 +58,8 @@ pub struct Evaluation<'a> {
     /// Every definition compiled (shared, so that running one borrows nothing of `self`).
     code: Rc<[CompiledDefinition<'a>]>,
     in_force: Vec<bool>,
+    /// Whether a rule file is a draft (then outputs say which draft decided them).
+    drafts: bool,
     memo: Memo,
     /// The empty list, shared: most `collect` tables collect nothing.
     empty_list: Arc<[Value]>,
@@ -91,6 +93,7 @@ impl<'a> Evaluation<'a> {
             data,
             code: compile_program(program).into(),
             in_force,
+            drafts: program.files.iter().any(|file| file.draft),
             memo,
             empty_list: Arc::from([]),
         }
@@ -110,6 +113,11 @@ impl<'a> Evaluation<'a> {
     /// Whether rule file `file` is in force as of the dataset's date.
     pub fn in_force(&self, file: usize) -> bool {
         self.in_force[file]
+    }
+
+    /// Whether any rule file of the program is a draft.
+    pub(crate) fn has_drafts(&self) -> bool {
+        self.drafts
     }
 
     /// The dataset evaluated.

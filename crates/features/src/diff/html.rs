@@ -31,10 +31,7 @@ pub fn render_diff_html(
     changes: Option<&Changes>,
     counts: &Counts,
 ) -> String {
-    let mut out = Vec::new();
-    let title = format!("wotrules diff as of {}", data.as_of);
-    let _ = page::open(&mut out, &title);
-    let mut html = String::from_utf8(out).unwrap_or_default();
+    let mut html = page::start(&format!("wotrules diff as of {}", data.as_of));
     let _ = writeln!(html, "<h1>What the change moves</h1>");
     let _ = writeln!(
         html,
@@ -47,9 +44,11 @@ pub fn render_diff_html(
     );
     headline(&mut html, data, counts);
     // A matrix for outputs with a few named values; integers get histograms instead.
-    let number = |value: &str| value == "null" || value.parse::<i64>().is_ok();
     for (output, moves) in by_output(&counts.members) {
-        if !moves.iter().all(|(old, new, _)| number(old) && number(new)) {
+        if !moves
+            .iter()
+            .all(|(old, new, _)| is_number(old) && is_number(new))
+        {
             transitions(&mut html, &output, &moves);
         }
     }
@@ -65,8 +64,13 @@ pub fn render_diff_html(
             listed(&mut html, changes);
         }
     }
-    html.push_str("</main>\n</body>\n</html>\n");
+    html.push_str(page::END);
     html
+}
+
+/// Whether a value as a change shows it is a number (or none): an integer output's.
+fn is_number(value: &str) -> bool {
+    value == "null" || value.parse::<i64>().is_ok()
 }
 
 /// The members and records changed, and the members evaluated.
@@ -263,7 +267,6 @@ fn bars_svg(
 /// with how many of them each named move (an enumerated output: `level: assured →
 /// unassured`) took, year by year.
 fn years(html: &mut String, data: &Dataset, changes: &Changes) {
-    let number = |value: &str| value == "null" || value.parse::<i64>().is_ok();
     let mut by_year: BTreeMap<String, usize> = BTreeMap::new();
     let mut moves: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for member in &changes.members {
@@ -277,7 +280,7 @@ fn years(html: &mut String, data: &Dataset, changes: &Changes) {
         *by_year.entry(year.clone()).or_default() += 1;
         for change in &member.changes {
             let (old, new) = (show(change.old.as_ref()), show(change.new.as_ref()));
-            if !(number(&old) && number(&new)) {
+            if !(is_number(&old) && is_number(&new)) {
                 let key = format!("{}: {old} → {new}", change.output);
                 *moves
                     .entry(key)

@@ -71,22 +71,9 @@ fn tested(input: &SiteInput, file: &RuleFile, line: usize) -> (String, String) {
                 .join("<br>")
         ),
     };
-    let missing = match (
-        exercised.conditional,
-        exercised.seen_true,
-        exercised.seen_false,
-    ) {
-        (false, false, _) => "never reached",
-        (true, false, false) => "never tried",
-        (true, false, true) => "never true",
-        (true, true, false) => "never false",
-        _ => "",
-    };
-    let mark = if missing.is_empty() {
-        String::new()
-    } else {
+    let mark = exercised.missing().map_or(String::new(), |missing| {
         format!("<span class=\"badge draft\">{missing}</span>")
-    };
+    });
     (tests, mark)
 }
 
@@ -97,9 +84,7 @@ pub(super) fn render(
     sections: &[(String, String)],
     definitions: &BTreeMap<graph::Node, String>,
 ) -> String {
-    let mut out = Vec::new();
-    let _ = page::open(&mut out, &format!("wotrules: {}", file.id.value));
-    let mut html = String::from_utf8(out).unwrap_or_default();
+    let mut html = page::start(&format!("wotrules: {}", file.id.value));
     html.push_str(nav());
     let draft = if file.draft {
         " <span class=\"badge draft\">DRAFT: not CAcert policy</span>"
@@ -186,7 +171,7 @@ pub(super) fn render(
         ]];
         html.push_str(&page::table(&["when", "then", "tested by"], &rows));
     }
-    html.push_str("</main>\n</body>\n</html>\n");
+    html.push_str(page::END);
     html
 }
 

@@ -93,9 +93,7 @@ fn kind_name(kind: DocumentKind) -> &'static str {
 
 /// The index: the search, the timeline, then the rule files by kind.
 fn index(input: &SiteInput, definitions: &BTreeMap<graph::Node, String>) -> String {
-    let mut out = Vec::new();
-    let _ = page::open(&mut out, "wotrules: the rule set");
-    let mut html = String::from_utf8(out).unwrap_or_default();
+    let mut html = page::start("wotrules: the rule set");
     html.push_str(nav());
     let _ = writeln!(
         html,
@@ -148,7 +146,7 @@ fn index(input: &SiteInput, definitions: &BTreeMap<graph::Node, String>) -> Stri
             &rows,
         ));
     }
-    html.push_str("</main>\n</body>\n</html>\n");
+    html.push_str(page::END);
     html
 }
 
@@ -296,9 +294,7 @@ fn graph_page(
     graph: &BTreeMap<graph::Node, std::collections::BTreeSet<graph::Node>>,
     definitions: &BTreeMap<graph::Node, String>,
 ) -> String {
-    let mut out = Vec::new();
-    let _ = page::open(&mut out, "wotrules: what reads what");
-    let mut html = String::from_utf8(out).unwrap_or_default();
+    let mut html = page::start("wotrules: what reads what");
     html.push_str(nav());
     html.push_str(
         "<h1>What reads what</h1>\n<p class=\"meta\">Each definition stands right of every \
@@ -308,16 +304,14 @@ fn graph_page(
     html.push_str("<div style=\"overflow-x: auto\">\n");
     html.push_str(&graph::svg(graph, definitions));
     html.push_str("</div>\n");
-    html.push_str("</main>\n</body>\n</html>\n");
+    html.push_str(page::END);
     html
 }
 
 fn reference_page(markdown: &str) -> String {
-    let mut out = Vec::new();
-    let _ = page::open(&mut out, "wotrules: the reference");
-    let mut html = String::from_utf8(out).unwrap_or_default();
+    let mut html = page::start("wotrules: the reference");
     html.push_str(nav());
     html.push_str(&reference::page_body(markdown));
-    html.push_str("</main>\n</body>\n</html>\n");
+    html.push_str(page::END);
     html
 }

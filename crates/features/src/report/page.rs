@@ -69,9 +69,20 @@ pub fn open(out: &mut dyn Write, title: &str) -> io::Result<()> {
     )
 }
 
+/// The page's start as text, for a page built in memory.
+pub fn start(title: &str) -> String {
+    let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = open(&mut out, title);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// How every page ends.
+pub const END: &str = "</main>\n</body>\n</html>\n";
+
 /// Writes the page's end.
 pub fn close(out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "</main>\n</body>\n</html>")
+    out.write_all(END.as_bytes())
 }
 
 /// A table: a header row and rows of cells already HTML; cells that are numbers align right.

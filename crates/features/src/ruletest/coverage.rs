@@ -158,13 +158,7 @@ impl Coverage {
                     .into_iter()
                     .filter_map(|branch| {
                         let missing =
-                            match (branch.conditional, branch.seen_true, branch.seen_false) {
-                                (false, false, _) => "never reached",
-                                (true, false, false) => "never tried",
-                                (true, false, true) => "never true",
-                                (true, true, false) => "never false",
-                                _ => return None,
-                            };
+                            missing(branch.conditional, branch.seen_true, branch.seen_false)?;
                         // The file as the rules folder was given, as failures name it.
                         let line = branch.at.rsplit_once(':').map_or("0", |(_, line)| line);
                         Some(Gap {
@@ -207,6 +201,22 @@ pub struct Gap {
     pub what: String,
     /// "never reached", "never tried", "never true" or "never false".
     pub missing: &'static str,
+}
+
+/// What the tests never saw of a branch: "never reached" (a clause without a condition),
+/// "never tried", "never true" or "never false"; `None` when it is covered.
+pub(crate) fn missing(
+    conditional: bool,
+    seen_true: bool,
+    seen_false: bool,
+) -> Option<&'static str> {
+    match (conditional, seen_true, seen_false) {
+        (false, false, _) => Some("never reached"),
+        (true, false, false) => Some("never tried"),
+        (true, false, true) => Some("never true"),
+        (true, true, false) => Some("never false"),
+        _ => None,
+    }
 }
 
 /// Covered outcomes as a percentage of all (100 when there are none).

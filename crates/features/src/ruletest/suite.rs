@@ -105,6 +105,13 @@ impl Suite {
     }
 }
 
+impl Exercised {
+    /// What no test saw of the clause ("never true"…), `None` when it is covered.
+    pub fn missing(&self) -> Option<&'static str> {
+        super::coverage::missing(self.conditional, self.seen_true, self.seen_false)
+    }
+}
+
 /// What the rule tests did with one clause of the rules.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Exercised {
