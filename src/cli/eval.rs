@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{DataArgs, Exit, dataset, emit, emit_error, fail, parse_as_of, rules, usage};
 use wotrules_core::data::Dataset;
 use wotrules_core::eval::{
-    EntityDecisions, Evaluation, Explain, Selection, decide, over_chunks_in_order, summarize,
+    Engine, EntityDecisions, Evaluation, Explain, Selection, decide, over_chunks_in_order,
+    summarize,
 };
 use wotrules_features::report::{
     Context, Pieces, Privacy, Renderer, render_chunk, render_summary_json, render_summary_text,
@@ -64,6 +65,28 @@ pub(super) struct EvalArgs {
     /// its value, its type and what it read (`--expr 'member.assurance_points >= 100'`).
     #[arg(long, value_name = "EXPR", conflicts_with_all = ["summary", "explain", "why_not"])]
     expr: Option<String>,
+    /// How a whole dataset is evaluated: `columnar` (a column at a time, the default) or
+    /// `interpreter` (one entity at a time: the reference the executor is tested against).
+    #[arg(long, value_enum, default_value_t = EngineArg::Columnar)]
+    engine: EngineArg,
+}
+
+/// `--engine`: the evaluator of whole datasets.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    /// The columnar executor (the interpreter decides what it leaves).
+    Columnar,
+    /// The interpreter alone.
+    Interpreter,
+}
+
+impl EngineArg {
+    fn engine(self) -> Engine {
+        match self {
+            Self::Columnar => Engine::Columnar,
+            Self::Interpreter => Engine::Interpreter,
+        }
+    }
 }
 
 pub(super) fn run(args: &EvalArgs) -> Exit {
@@ -121,7 +144,7 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
     };
     if args.summary {
         let bar = super::members_bar(data.members.len(), "deciding");
-        let summary = summarize(program, &data, &|n| bar.inc(n as u64));
+        let summary = summarize(program, &data, args.engine.engine(), &|n| bar.inc(n as u64));
         bar.finish_and_clear();
         emit(&match args.format.as_str() {
             "json" => render_summary_json(&data, &program.digest, &summary),
@@ -135,7 +158,10 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         };
     }
     let has_errors = match selection {
-        Selection::All => stream(&*renderer, &rules, &data, &privacy, &explain),
+        Selection::All => {
+            let how = (args.engine.engine(), &explain);
+            stream(&*renderer, &rules, &data, &privacy, how)
+        }
         selection => {
             let decisions = decide(program, &data, selection, &explain);
             let has_errors = decisions.has_errors();
@@ -161,10 +187,11 @@ fn stream(
     rules: &Rules,
     data: &Dataset,
     privacy: &Privacy,
-    explain: &Explain,
+    (engine, explain): (Engine, &Explain),
 ) -> bool {
     use std::io::{Seek, Write};
     let program = &rules.program;
+    let outputs = program.output_definitions();
     let context = Context::new(data, &program.digest, privacy, false).with_root(&rules.root);
     let bar = super::members_bar(data.members.len(), "deciding");
     let mut has_errors = false;
@@ -178,7 +205,7 @@ fn stream(
         over_chunks_in_order(
             data.members.len(),
             &|n| bar.inc(n as u64),
-            || Evaluation::chunked(program, data),
+            || Evaluation::for_chunks(program, data, engine, &outputs),
             |evaluation, chunk| {
                 evaluation.focus(chunk);
                 let decisions = evaluation.decide_chunk(chunk, explain);

@@ -59,7 +59,12 @@ fn the_decisions_of_s_are_held() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let summary = summarize(program, &data, &quietly);
+    let summary = summarize(
+        program,
+        &data,
+        wotrules_core::eval::Engine::Interpreter,
+        &quietly,
+    );
     assert!(lines > 100_000, "{lines} decisions");
     assert_eq!(summary.errors, 0, "no output of S fails");
     let mut held = format!("{lines} decisions, sha256 {digest}\n");

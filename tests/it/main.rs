@@ -17,6 +17,7 @@ mod diff;
 mod doc;
 mod drafts;
 mod dump_evidence;
+mod engines;
 mod explain;
 mod expr;
 mod files;

@@ -1,7 +1,8 @@
 //! The expression language's meaning, apart from CAcert's rules: every fact of
 //! `tests/data/semantics/facts.txt` — an expression, the type it checks as, and the value it
 //! gives (or the error it fails with), or the checker's refusal — decided in-process over
-//! the small case beside it. A change of meaning shows as a fact that no longer holds.
+//! the small case beside it, by the interpreter and by the columnar executor. A change of
+//! meaning shows as a fact that no longer holds.
 
 use crate::support::root;
 use wotrules_core::diag::Diagnostic;
@@ -110,6 +111,10 @@ fn every_fact_of_the_corpus_holds() {
     let as_of = case.as_of.expect("the case's date");
     let data = case.dataset(as_of).expect("the dataset");
     let mut evaluation = wotrules_core::eval::Evaluation::new(program, &data);
+    // The columnar executor decides every fact too, for the whole case at once.
+    let definitions: Vec<usize> = (0..program.definitions.len()).collect();
+    let mut columnar = wotrules_core::eval::Evaluation::columnar(program, &data, &definitions);
+    columnar.focus(&(0..data.members.len()).collect::<Vec<_>>());
     let record = data
         .records
         .iter()
@@ -132,15 +137,20 @@ fn every_fact_of_the_corpus_holds() {
             Scope::Member => member,
             Scope::Record => record,
         };
-        let shown = match evaluation.value(definition, entity) {
-            Ok(value) => value.to_string(),
-            Err(error) => format!("error: {}", error.failure()),
-        };
-        if shown != fact.expected {
-            wrong.push(format!(
-                "line {}: {} gives `{shown}`, the corpus says `{}`",
-                fact.line, fact.expression, fact.expected
-            ));
+        for (engine, evaluation) in [
+            ("interpreter", &mut evaluation),
+            ("columnar", &mut columnar),
+        ] {
+            let shown = match evaluation.value(definition, entity) {
+                Ok(value) => value.to_string(),
+                Err(error) => format!("error: {}", error.failure()),
+            };
+            if shown != fact.expected {
+                wrong.push(format!(
+                    "line {}: {} gives `{shown}` ({engine}), the corpus says `{}`",
+                    fact.line, fact.expression, fact.expected
+                ));
+            }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -27,6 +27,14 @@ pub struct Program {
     pub digest: String,
 }
 
+impl Program {
+    /// The definitions of every output, members' then records'.
+    pub fn output_definitions(&self) -> Vec<DefId> {
+        let outputs = self.member_outputs.iter().chain(&self.record_outputs);
+        outputs.map(|output| output.definition).collect()
+    }
+}
+
 /// A rule file's metadata.
 #[derive(Debug, Clone)]
 pub struct FileInfo {

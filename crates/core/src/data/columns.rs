@@ -34,6 +34,11 @@ pub enum RecordField {
     Assuree,
 }
 
+impl RecordField {
+    /// How many fields a record has (each field's `as usize` is below it).
+    pub(crate) const COUNT: usize = RecordField::Assuree as usize + 1;
+}
+
 /// A field of a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberField {

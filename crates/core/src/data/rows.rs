@@ -72,6 +72,16 @@ impl Stamp {
         chrono::DateTime::from_timestamp(self.0, 0).map(|d| d.naive_utc())
     }
 
+    /// The date as days from the common era (chrono's `num_days_from_ce`), if there is one:
+    /// [`Stamp::date`] without building the date, for columns of days.
+    pub(crate) fn days_from_ce(self) -> Option<i32> {
+        use chrono::Datelike;
+        const UNIX_EPOCH_FROM_CE: i64 = 719_163;
+        let days = i32::try_from(self.0.div_euclid(86_400) + UNIX_EPOCH_FROM_CE).ok()?;
+        let range = NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce();
+        range.contains(&days).then_some(days)
+    }
+
     /// The date, if there is one (the day of [`Stamp::NONE`] is outside `i32`).
     pub fn date(self) -> Option<NaiveDate> {
         const UNIX_EPOCH_FROM_CE: i64 = 719_163;

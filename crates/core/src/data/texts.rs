@@ -10,6 +10,18 @@ use super::rows::RecordRow;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Text(u32);
 
+impl Text {
+    /// Its place among the texts (equal texts of one [`Texts`] have equal places).
+    pub(crate) fn index(self) -> u32 {
+        self.0
+    }
+
+    /// The text at place `index` (one [`Text::index`] gave).
+    pub(crate) fn at(index: u32) -> Self {
+        Self(index)
+    }
+}
+
 /// The text columns of a set of records, each distinct text stored once in one buffer (a few
 /// methods, cities and days repeat across millions of rows): a record holds a 4-byte [`Text`]
 /// instead of a shared string's 16 bytes and allocation.
@@ -51,6 +63,14 @@ impl Texts {
                 *text = moved[text.0 as usize];
             }
         }
+    }
+
+    /// The text `text` is stored as, if it is stored.
+    pub(crate) fn find(&self, text: &str) -> Option<Text> {
+        let Self { bytes, ends, index } = self;
+        index
+            .find(content_hash(text), |&t| text_in(bytes, ends, t) == text)
+            .map(|&known| Text(known))
     }
 
     /// The content of `text`.

@@ -117,6 +117,15 @@ impl Memo {
         }
     }
 
+    /// The place of `entity` of `scope` in the focus, if it is in it.
+    pub(super) fn local(&self, scope: Scope, entity: usize) -> Option<usize> {
+        let local = match scope {
+            Scope::Member => self.member_local[entity],
+            Scope::Record => self.record_local[entity],
+        };
+        (local != NOT_LOCAL).then_some(local as usize)
+    }
+
     pub(super) fn get(&self, place: Place) -> Option<&Slot> {
         match place {
             Place::Dense(id, local) if self.written[id][local] != self.focus => None,

@@ -5,6 +5,7 @@
 //! entity and memoised.
 
 mod chunks;
+mod columnar;
 mod compile;
 mod decisions;
 mod error;
@@ -19,6 +20,7 @@ use crate::check::program::{Body, Code, Compare, DefId, Program};
 use crate::data::{Contact, Dataset, MemberField, RecordField, RequestField, Stamp};
 use crate::lang::Scope;
 use crate::lang::{Direction, Value};
+use columnar::Columnar;
 use compile::{CompiledDefinition, CompiledRule, Compiler, compile_program};
 use memo::{Memo, Slot};
 
@@ -33,6 +35,16 @@ type Result<T> = std::result::Result<T, EvalError>;
 
 fn fail<T>(failure: Failure) -> Result<T> {
     Err(EvalError::new(failure))
+}
+
+/// How a whole dataset is evaluated, chunk by chunk of members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The columnar executor, with the interpreter for what it leaves (the default).
+    #[default]
+    Columnar,
+    /// The interpreter alone, one entity at a time (the reference).
+    Interpreter,
 }
 
 /// Which clause decided a definition's value.
@@ -63,6 +75,8 @@ pub struct Evaluation<'a> {
     memo: Memo,
     /// The empty list, shared: most `collect` tables collect nothing.
     empty_list: Arc<[Value]>,
+    /// The columnar executor that computes each chunk on focus, when the evaluation has one.
+    columnar: Option<Box<Columnar<'a>>>,
 }
 
 /// What compiled code runs on: the entity decided and the records bound by aggregations.
@@ -82,6 +96,41 @@ impl<'a> Evaluation<'a> {
         Self::with_memo(program, data, Memo::unfocused(program, data))
     }
 
+    /// Prepares an evaluation that decides one chunk of members at a time (see
+    /// [`Self::focus`]) with the columnar executor: on focus, the definitions `wanted` and
+    /// what they read are computed a column at a time for the whole chunk, and the wanted
+    /// ones are read as if the interpreter had decided them (values, clauses, errors).
+    pub fn columnar(program: &'a Program, data: &'a Dataset, wanted: &[DefId]) -> Self {
+        let mut evaluation = Self::chunked(program, data);
+        evaluation.columnar = Some(Box::new(Columnar::new(program, data, wanted)));
+        evaluation
+    }
+
+    /// An evaluation of chunks (see [`Self::focus`]) by `engine`, for the definitions
+    /// `wanted`. Rules with a draft are evaluated by the interpreter: which outputs a draft
+    /// decided follows the definitions the interpreter read, one entity at a time.
+    pub fn for_chunks(
+        program: &'a Program,
+        data: &'a Dataset,
+        engine: Engine,
+        wanted: &[DefId],
+    ) -> Self {
+        match engine {
+            Engine::Columnar if !program.files.iter().any(|f| f.draft) => {
+                Self::columnar(program, data, wanted)
+            }
+            _ => Self::chunked(program, data),
+        }
+    }
+
+    /// The definitions the columnar executor leaves to the interpreter whole (those reading
+    /// `overridden`), by name: to say once.
+    pub fn interpreted_definitions(&self) -> Vec<String> {
+        self.columnar
+            .as_ref()
+            .map_or_else(Vec::new, |c| c.interpreted(self.program))
+    }
+
     fn with_memo(program: &'a Program, data: &'a Dataset, memo: Memo) -> Self {
         let in_force = program
             .files
@@ -96,6 +145,7 @@ impl<'a> Evaluation<'a> {
             drafts: program.files.iter().any(|file| file.draft),
             memo,
             empty_list: Arc::from([]),
+            columnar: None,
         }
     }
 
@@ -103,6 +153,17 @@ impl<'a> Evaluation<'a> {
     /// memory stays proportional to the chunk.
     pub fn focus(&mut self, members: &[usize]) {
         self.memo.focus(self.data, members);
+        if let Some(mut columnar) = self.columnar.take() {
+            columnar.run(self, members);
+            self.columnar = Some(columnar);
+        }
+    }
+
+    /// Writes the value of definition `id` for `entity` (in the focus) and the clause that
+    /// decided it, as the columnar executor computed them.
+    fn store(&mut self, id: DefId, entity: usize, value: Value, decision: Decision) {
+        let place = self.memo.place(id, entity);
+        self.memo.set(place, Slot::Done(Ok(value), decision));
     }
 
     /// The program evaluated.

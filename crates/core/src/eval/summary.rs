@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Evaluation, Progress, over_chunks};
+use super::{Engine, Evaluation, Progress, over_chunks};
 use crate::check::program::{Output, Program};
 use crate::data::Dataset;
 use crate::lang::{Type, Value};
@@ -31,12 +31,13 @@ fn counted(ty: &Type) -> bool {
 }
 
 /// Evaluates every output of every evaluated member and every record, keeping counts only;
-/// chunks of members are decided in parallel, each with its own memo.
-pub fn summarize(program: &Program, data: &Dataset, progress: Progress) -> Summary {
+/// chunks of members are decided in parallel by `engine`, each with its own memo.
+pub fn summarize(program: &Program, data: &Dataset, engine: Engine, progress: Progress) -> Summary {
+    let outputs = program.output_definitions();
     over_chunks(
         data.members.len(),
         progress,
-        || Evaluation::chunked(program, data),
+        || Evaluation::for_chunks(program, data, engine, &outputs),
         |evaluation, chunk| {
             evaluation.focus(chunk);
             evaluation.summarize_chunk(chunk)

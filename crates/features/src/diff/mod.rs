@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::report::Privacy;
 use wotrules_core::check::program::{DefId, Output, Program};
 use wotrules_core::data::Dataset;
-use wotrules_core::eval::{EvalError, Evaluation, Progress, TraceNode, over_chunks};
+use wotrules_core::eval::{Engine, EvalError, Evaluation, Progress, TraceNode, over_chunks};
 use wotrules_core::lang::Value;
 
 mod equivalence;
@@ -302,13 +302,16 @@ fn compare_chunks<T: Send>(
     if outputs.members.is_empty() && outputs.records.is_empty() {
         return Vec::new();
     }
+    let compared = || outputs.members.iter().chain(&outputs.records);
+    let old_wanted: Vec<DefId> = compared().filter_map(|c| c.old).collect();
+    let new_wanted: Vec<DefId> = compared().filter_map(|c| c.new).collect();
     over_chunks(
         data.members.len(),
         progress,
         || {
             (
-                Evaluation::chunked(old_program, data),
-                Evaluation::chunked(new_program, data),
+                Evaluation::for_chunks(old_program, data, Engine::Columnar, &old_wanted),
+                Evaluation::for_chunks(new_program, data, Engine::Columnar, &new_wanted),
             )
         },
         |(old, new), chunk| {
