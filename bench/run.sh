@@ -3,6 +3,7 @@
 # round, on this machine, with its target. Usage: bench/run.sh [L_MEMBERS] [RUNS] (defaults
 # 1000000 and 3): every figure is measured in RUNS rounds, one after another, and printed as
 # the median with the range (this VM's baselines move by 2x between the rounds of a day).
+# The interpreter and the columnar executor are both measured (eval's --engine).
 # Generates S (10 000 members) and L databases into target/bench-data/ once (wotrules gen,
 # seed 7, benches/population.yaml); the baselines are in benches/src/ (a crate of its own).
 set -euo pipefail
@@ -69,18 +70,20 @@ hyper() {
 }
 
 # One round of every measurement, printed as one line of figures in the order of FIGURES.
-FIGURES="read dump plain webdb rego case check diff diff_same mib cores us_s us_m us_l scale bpr"
+FIGURES="read dump plain columnar webdb rego case check diff diff_same mib cores us_s us_m us_l scale bpr engines"
 round() {
-  local EVAL_L RSS_L EVAL_L1 DIFF_L DIFF_SAME_L SCAN_L DUMP_L INTERP_S PLAIN_S WEBDB_L REGO_S INTERP_REGO_S EVAL_S EVAL_M US_L US_S
+  local EVAL_L RSS_L EVAL_L1 EVAL_LI DIFF_L DIFF_SAME_L SCAN_L DUMP_L INTERP_S PLAIN_S COLUMNAR_S WEBDB_L REGO_S INTERP_REGO_S EVAL_S EVAL_M US_L US_S
   read -r EVAL_L RSS_L < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF)
   # One core: pinned to CPU 0 (reading runs on two threads and evaluation on rayon's).
   read -r EVAL_L1 _ < <(best_of 1 taskset -c 0 $W eval --db "$LDB" --summary --as-of $AS_OF)
+  # The same with the interpreter alone (the columnar executor is the default).
+  read -r EVAL_LI _ < <(best_of 3 $W eval --db "$LDB" --summary --as-of $AS_OF --engine interpreter)
   read -r DIFF_L _ < <(best_of 1 $W diff --base "$EDITED" --db "$LDB" --as-of $AS_OF)
   read -r DIFF_SAME_L _ < <(best_of 1 $W diff --base rules --db "$LDB" --as-of $AS_OF)
   read -r _ SCAN_L _ < <($B scan "$LDB")
   # sqlite3's own shell printing the three tables wotrules reads (a reader that only formats).
   read -r DUMP_L _ < <(best_of 1 sqlite3 "$LDB" "SELECT * FROM notary; SELECT * FROM users; SELECT * FROM cats_passed;")
-  read -r _ INTERP_S PLAIN_S _ < <($B handwritten "$SDB" $AS_OF rules)
+  read -r _ INTERP_S PLAIN_S COLUMNAR_S _ < <($B handwritten "$SDB" $AS_OF rules)
   read -r _ WEBDB_L _ < <($B webdb "$LDB")
   read -r _ REGO_S INTERP_REGO_S _ < <($B regorus "$SDB" $AS_OF rules)
   # Scaling: eval --summary's time per notary row at S, M and L (it should stay flat).
@@ -88,13 +91,13 @@ round() {
   read -r EVAL_M _ < <(best_of 3 $W eval --db "$MDB" --summary --as-of $AS_OF)
   US_S=$(per_row "$EVAL_S" "$RECORDS_S")
   US_L=$(per_row "$EVAL_L" "$RECORDS_L")
-  echo "$(ratio "$EVAL_L" "$SCAN_L") $(ratio "$EVAL_L" "$DUMP_L") $(ratio "$INTERP_S" "$PLAIN_S")" \
+  echo "$(ratio "$EVAL_L" "$SCAN_L") $(ratio "$EVAL_L" "$DUMP_L") $(ratio "$INTERP_S" "$PLAIN_S") $(ratio "$COLUMNAR_S" "$PLAIN_S")" \
     "$(ratio "$WEBDB_L" "$EVAL_L") $(ratio "$REGO_S" "$INTERP_REGO_S")" \
     "$(hyper "$W eval --case rules/tests/cases/a20111001.1.yaml") $(hyper "$W check")" \
     "$(ratio "$DIFF_L" "$EVAL_L") $(ratio "$DIFF_SAME_L" "$EVAL_L")" \
     "$(awk -v k="$RSS_L" 'BEGIN{printf "%.0f", k/1024}') $(ratio "$EVAL_L1" "$EVAL_L")" \
     "$US_S $(per_row "$EVAL_M" "$RECORDS_M") $US_L $(ratio "$US_L" "$US_S")" \
-    "$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}')"
+    "$(awk -v k="$RSS_L" -v n="$RECORDS_L" 'BEGIN{printf "%.0f", k*1024/n}') $(ratio "$EVAL_L" "$EVAL_LI")"
 }
 
 ROUNDS=$DATA/rounds.txt
@@ -120,6 +123,8 @@ row "---" "---" "---" "---"
 row "eval --db L --summary ÷ bare SQLite scan" "$(figure read)" "<= 1.2" "$(met "$(median read)" "<=" 1.2)"
 row "eval --db L --summary ÷ sqlite3 printing the tables" "$(figure dump)" "<= 1.0" "$(met "$(median dump)" "<=" 1.0)"
 row "interpreter ÷ hand-written Rust (S, 1 core)" "$(figure plain)" "<= 2.0" "$(met "$(median plain)" "<=" 2.0)"
+row "columnar executor ÷ hand-written Rust (S, 1 core)" "$(figure columnar)" "<= 2.0" "$(met "$(median columnar)" "<=" 2.0)"
+row "eval --db L --summary: columnar ÷ interpreter" "$(figure engines)" "-" "-"
 row "webdb per-member queries (L) ÷ wotrules (L)" "$(figure webdb)" ">= 10" "$(met "$(median webdb)" ">=" 10)"
 row "regorus (Rego AP rules, S) ÷ wotrules (S)" "$(figure rego)" ">= 50" "$(met "$(median rego)" ">=" 50)"
 row "eval --case a20111001.1 (hyperfine mean, ms)" "$(figure case)" "< 20" "$(met "$(median case)" "<=" 20)"

@@ -1,8 +1,8 @@
 //! Baselines for `bench/run.sh`; each prints one line, `name seconds [extra]`.
 //!
 //! - `scan DB`: read `notary`, `users`, `cats_passed` through rusqlite into plain structs;
-//! - `handwritten DB AS_OF RULES`: the interpreter vs the rules written by hand in Rust, over
-//!   in-memory data, after checking both give the same outputs;
+//! - `handwritten DB AS_OF RULES`: the interpreter and the columnar executor vs the rules
+//!   written by hand in Rust, over in-memory data, after checking all give the same outputs;
 //! - `webdb DB`: webdb's query pattern, two queries per member (includes/notary.inc.php);
 //! - `regorus DB AS_OF RULES`: the AP points and level rules in Rego, evaluated by regorus,
 //!   vs the interpreter, after checking both give the same answers;
@@ -147,10 +147,17 @@ fn load(db: &str, as_of: &str, rules: &str) -> (Program, Dataset) {
     (rules.program, data)
 }
 
-/// Every output of every evaluated member and every record, by the interpreter on one core,
-/// one chunk of members at a time (as `eval --summary` does).
-pub fn interpret(program: &Program, data: &Dataset) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
-    let mut evaluation = Evaluation::chunked(program, data);
+/// Every output of every evaluated member and every record, by the interpreter (or the
+/// columnar executor) on one core, one chunk of members at a time (as `eval --summary` does).
+pub fn interpret(
+    program: &Program,
+    data: &Dataset,
+    columnar: bool,
+) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    let mut evaluation = match columnar {
+        true => Evaluation::columnar(program, data, &program.output_definitions()),
+        false => Evaluation::chunked(program, data),
+    };
     let mut members = Vec::new();
     let mut records = vec![Vec::new(); data.records.len()];
     let all: Vec<usize> = (0..data.members.len()).collect();
@@ -239,7 +246,9 @@ fn optional<T: ToString>(value: &Option<T>) -> String {
 
 fn handwritten(db: &str, as_of: &str, rules: &str) {
     let (program, data) = load(db, as_of, rules);
-    let (interpreter_time, (members, records)) = best_of(3, || interpret(&program, &data));
+    let (interpreter_time, (members, records)) = best_of(3, || interpret(&program, &data, false));
+    let (columnar_time, columnar) = best_of(3, || interpret(&program, &data, true));
+    assert!(columnar == (members.clone(), records.clone()), "the engines agree");
     let (plain_time, (plain_members, plain_records)) = best_of(3, || handwritten::decide(&data));
     assert_eq!(members.len(), plain_members.len());
     for (values, plain) in members.iter().zip(&plain_members) {
@@ -269,9 +278,10 @@ fn handwritten(db: &str, as_of: &str, rules: &str) {
         assert_eq!(shown(values), expected, "record outputs agree");
     }
     println!(
-        "handwritten {:.4} {:.4} {} members {} records identical",
+        "handwritten {:.4} {:.4} {:.4} {} members {} records identical",
         interpreter_time.as_secs_f64(),
         plain_time.as_secs_f64(),
+        columnar_time.as_secs_f64(),
         members.len(),
         records.len()
     );
@@ -368,7 +378,7 @@ fn regorus(db: &str, as_of: &str, rules: &str) {
             .expect("records evaluate");
         (members, records)
     });
-    let (interpreter_time, (ours, our_records)) = best_of(3, || interpret(&program, &data));
+    let (interpreter_time, (ours, our_records)) = best_of(3, || interpret(&program, &data, false));
     let rego_members: serde_json::Value =
         serde_json::from_str(&answers.0.to_json_str().expect("JSON")).expect("JSON");
     let rego_records: serde_json::Value =
