@@ -84,6 +84,12 @@ pub enum Implementation {
     /// A predicate of two texts, the first tested against the second: evaluated on text read
     /// in place (a record's column, a constant) without copying it.
     TextTest(fn(&str, &str) -> bool),
+    /// The smaller (or else the larger) of two integers or two dates: evaluated on typed
+    /// columns without building values.
+    Pick {
+        /// Whether the smaller is picked.
+        smaller: bool,
+    },
 }
 
 impl Implementation {
@@ -95,6 +101,7 @@ impl Implementation {
                 Ok(Value::Bool(test(a, b)))
             }
             (Implementation::TextTest(_), _) => Err(MetMissing),
+            (Implementation::Pick { smaller }, _) => pick(args, smaller),
         }
     }
 }
@@ -110,13 +117,13 @@ pub const BUILTINS: &[Builtin] = &[
         name: "min",
         signature: Signature::TwoOrdered,
         doc: "the smaller of two integers or dates",
-        call: Implementation::Values(|args| pick(args, true)),
+        call: Implementation::Pick { smaller: true },
     },
     Builtin {
         name: "max",
         signature: Signature::TwoOrdered,
         doc: "the larger of two integers or dates",
-        call: Implementation::Values(|args| pick(args, false)),
+        call: Implementation::Pick { smaller: false },
     },
     Builtin {
         name: "trim",

@@ -72,6 +72,8 @@ pub(super) struct Run<'r, 'a> {
     pub starts: &'r [(u32, u32)],
     /// The chunk's records: those received, then those given.
     pub records: &'r Entities,
+    /// How many of [`Self::records`] were received.
+    pub received: usize,
     /// By record field: its column over [`Self::records`], once read (each row read once a
     /// chunk, not once for each rule that reads it).
     pub fields: &'r mut Vec<Option<Column>>,
@@ -278,13 +280,21 @@ impl<'a> Run<'_, 'a> {
             Code::Bound(slot) => &frame.bound[*slot],
             _ => return None,
         };
-        let count = self.records.index.len();
-        if entities.local.iter().any(|l| *l as usize >= count) {
+        // The field over the chunk's first records, as many as the rows need: the records
+        // received, and those given only when a row reads one.
+        let needed = entities
+            .local
+            .iter()
+            .map(|l| *l as usize + 1)
+            .max()
+            .unwrap_or(0);
+        if needed > self.records.index.len() {
             return None;
         }
         let slot = field as usize;
-        if self.fields[slot].is_none() {
-            let records = Data::Record(self.records.index.clone());
+        if self.fields[slot].as_ref().is_none_or(|c| c.len < needed) {
+            let count = needed.max(self.received);
+            let records = Data::Record(self.records.index[..count].to_vec());
             let column = self.record_field(&Column::new(records, None, None, count), field);
             self.fields[slot] = Some(column);
         }
@@ -570,6 +580,27 @@ impl<'a> Run<'_, 'a> {
                 &either(&a.missing, &b.missing),
             );
             return Column::new(Data::Bool(values), None, failed, n);
+        }
+        if let (Implementation::Pick { smaller }, [a, b]) = (builtin.call, arguments)
+            && let (None, None) = (&a.missing, &b.missing)
+        {
+            let failed = either(&a.failed, &b.failed);
+            let pick = |x: i64, y: i64| if (x <= y) == smaller || x == y { x } else { y };
+            let data = match (&a.data, &b.data) {
+                (Data::Int(x), Data::Int(y)) => Some(Data::Int(
+                    x.iter().zip(y).map(|(x, y)| pick(*x, *y)).collect(),
+                )),
+                (Data::Date(x), Data::Date(y)) => Some(Data::Date(
+                    x.iter()
+                        .zip(y)
+                        .map(|(x, y)| pick(i64::from(*x), i64::from(*y)) as i32)
+                        .collect(),
+                )),
+                _ => None,
+            };
+            if let Some(data) = data {
+                return Column::new(data, None, failed, n);
+            }
         }
         let mut out = Builder::new(n);
         let mut values = Vec::with_capacity(arguments.len());

@@ -194,6 +194,7 @@ impl<'a> Columnar<'a> {
                 evaluation: &mut *evaluation,
                 starts: &self.starts,
                 records: &all_records.this,
+                received,
                 fields: &mut self.fields,
                 columns: &self.columns,
                 strings: &mut self.strings,
