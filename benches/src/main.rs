@@ -6,8 +6,8 @@
 //! - `webdb DB`: webdb's query pattern, two queries per member (includes/notary.inc.php);
 //! - `regorus DB AS_OF RULES`: the AP points and level rules in Rego, evaluated by regorus,
 //!   vs the interpreter, after checking both give the same answers;
-//! - `definitions DB AS_OF RULES`: what each definition costs the interpreter on one core,
-//!   with what it reads (a profile by rule, which `perf` cannot give: every definition runs
+//! - `definitions DB AS_OF RULES`: what each definition costs the interpreter and the
+//!   columnar executor on one core, with what it reads (a profile by rule, which `perf` cannot give: every definition runs
 //!   the same closures).
 
 use wotrules_bench::handwritten;
@@ -193,33 +193,39 @@ pub fn interpret(
 }
 
 /// Each definition evaluated alone for every entity of its scope, one chunk at a time, with
-/// every definition it reads (a chunk forgets what the last one computed, as in `eval`):
-/// the best of 5 runs, costliest first, in ms and ns per entity.
+/// every definition it reads (a chunk forgets what the last one computed, as in `eval`), by
+/// the interpreter and by the columnar executor: the best of 5 runs, the interpreter's
+/// costliest first, in ms and ns per entity.
 fn definitions(db: &str, as_of: &str, rules: &str) {
     let (program, data) = load(db, as_of, rules);
     let all: Vec<usize> = (0..data.members.len()).collect();
-    let mut costs: Vec<(f64, usize, &str, &str)> = Vec::new();
+    let mut costs: Vec<(f64, f64, usize, &str, &str)> = Vec::new();
     for (id, definition) in program.definitions.iter().enumerate() {
         let mut entities = 0;
-        let mut evaluation = Evaluation::chunked(&program, &data);
-        let (time, ()) = best_of(5, || {
-            entities = 0;
-            for chunk in all.chunks(wotrules_core::eval::CHUNK_MEMBERS) {
-                evaluation.focus(chunk);
-                let (members, records) = data.chunk_entities(chunk);
-                let scope = match definition.scope {
-                    Scope::Member => members,
-                    Scope::Record => records,
-                };
-                entities += scope.len();
-                for entity in scope {
-                    // An error (a member without contact details) costs what it costs.
-                    let _ = evaluation.value(id, entity);
+        let mut time = |mut evaluation: Evaluation| {
+            best_of(5, || {
+                entities = 0;
+                for chunk in all.chunks(wotrules_core::eval::CHUNK_MEMBERS) {
+                    evaluation.focus(chunk);
+                    let (members, records) = data.chunk_entities(chunk);
+                    let scope = match definition.scope {
+                        Scope::Member => members,
+                        Scope::Record => records,
+                    };
+                    entities += scope.len();
+                    for entity in scope {
+                        // An error (a member without contact details) costs what it costs.
+                        let _ = evaluation.value(id, entity);
+                    }
                 }
-            }
-        });
+            })
+            .0
+        };
+        let interpreted = time(Evaluation::chunked(&program, &data));
+        let columnar = time(Evaluation::columnar(&program, &data, &[id]));
         costs.push((
-            time.as_secs_f64(),
+            interpreted.as_secs_f64(),
+            columnar.as_secs_f64(),
             entities,
             definition.scope.name(),
             &definition.name,
@@ -227,12 +233,16 @@ fn definitions(db: &str, as_of: &str, rules: &str) {
     }
     costs.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!(
-        "{:>9} {:>9}  definition (with what it reads)",
-        "ms", "ns/entity"
+        "{:>9} {:>9} {:>9}  definition (with what it reads)",
+        "interp ms", "column ms", "ns/entity"
     );
-    for (seconds, entities, scope, name) in costs {
+    for (seconds, columnar, entities, scope, name) in costs {
         let per_entity = seconds * 1e9 / entities.max(1) as f64;
-        println!("{:9.2} {per_entity:9.0}  {scope}.{name}", seconds * 1e3);
+        println!(
+            "{:9.2} {:9.2} {per_entity:9.0}  {scope}.{name}",
+            seconds * 1e3,
+            columnar * 1e3
+        );
     }
 }
 
@@ -248,7 +258,10 @@ fn handwritten(db: &str, as_of: &str, rules: &str) {
     let (program, data) = load(db, as_of, rules);
     let (interpreter_time, (members, records)) = best_of(3, || interpret(&program, &data, false));
     let (columnar_time, columnar) = best_of(3, || interpret(&program, &data, true));
-    assert!(columnar == (members.clone(), records.clone()), "the engines agree");
+    assert!(
+        columnar == (members.clone(), records.clone()),
+        "the engines agree"
+    );
     let (plain_time, (plain_members, plain_records)) = best_of(3, || handwritten::decide(&data));
     assert_eq!(members.len(), plain_members.len());
     for (values, plain) in members.iter().zip(&plain_members) {

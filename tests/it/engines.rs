@@ -213,3 +213,40 @@ fn an_error_is_the_interpreters_error_with_its_place() {
         "{failed:?}"
     );
 }
+
+#[test]
+fn only_what_is_asked_is_computed() {
+    // The outputs read no Part II mailing text: an evaluation of the outputs (what
+    // `eval --summary` runs) computes none; one asked for a text computes it and what it reads.
+    let rules = RulesFrom::Directory(root().join("rules"))
+        .rules()
+        .expect("the shipped rules check");
+    let program = &rules.program;
+    let data = wotrules_store::read_case_file(&root().join("rules/tests/cases/a20111001.1.yaml"))
+        .expect("the case")
+        .dataset(NaiveDate::from_ymd_opt(2011, 12, 5).expect("a date"))
+        .expect("the dataset");
+    let outputs = Evaluation::columnar(program, &data, &program.output_definitions());
+    let computed = outputs.computed_definitions();
+    assert!(computed.contains(&"level".to_string()), "{computed:?}");
+    assert!(
+        computed.contains(&"live".to_string()),
+        "what the outputs read: {computed:?}"
+    );
+    assert!(
+        !computed.iter().any(|name| name.starts_with("part_2")),
+        "{computed:?}"
+    );
+    let item = program
+        .definitions
+        .iter()
+        .position(|d| d.name == "part_2_assuree_item")
+        .expect("the mailing's text");
+    let texts = Evaluation::columnar(program, &data, &[item]).computed_definitions();
+    assert_eq!(
+        texts.last().map(String::as_str),
+        Some("part_2_assuree_item")
+    );
+    assert!(texts.contains(&"part_2_line".to_string()), "{texts:?}");
+    assert!(!texts.contains(&"level".to_string()), "{texts:?}");
+}

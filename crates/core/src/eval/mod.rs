@@ -123,6 +123,14 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// The definitions the columnar executor computes for each chunk, by name (the asked
+    /// ones and what they read; nothing else), each after what it reads.
+    pub fn computed_definitions(&self) -> Vec<String> {
+        self.columnar
+            .as_ref()
+            .map_or_else(Vec::new, |c| c.computed(self.program))
+    }
+
     /// The definitions the columnar executor leaves to the interpreter whole (those reading
     /// `overridden`), by name: to say once.
     pub fn interpreted_definitions(&self) -> Vec<String> {

@@ -310,8 +310,8 @@ fn compare_chunks<T: Send>(
         progress,
         || {
             (
-                Evaluation::for_chunks(old_program, data, Engine::Columnar, &old_wanted),
-                Evaluation::for_chunks(new_program, data, Engine::Columnar, &new_wanted),
+                Evaluation::for_chunks(old_program, data, Engine::default(), &old_wanted),
+                Evaluation::for_chunks(new_program, data, Engine::default(), &new_wanted),
             )
         },
         |(old, new), chunk| {

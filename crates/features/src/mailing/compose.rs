@@ -11,7 +11,7 @@ use super::plan::Mailing;
 use wotrules_core::check::Program;
 use wotrules_core::check::program::{Body, DefId};
 use wotrules_core::data::Dataset;
-use wotrules_core::eval::{Decision, EvalError, Evaluation, Progress, over_chunks};
+use wotrules_core::eval::{Decision, Engine, EvalError, Evaluation, Progress, over_chunks};
 use wotrules_core::lang::{Direction, Value};
 
 /// One message, ready to write.
@@ -170,7 +170,7 @@ fn compose_one<E: std::error::Error + Send + Sync + 'static>(
     let chunks = over_chunks(
         data.members.len(),
         progress,
-        || Evaluation::chunked(program, data),
+        || Evaluation::for_chunks(program, data, Engine::default(), &[mailing.records]),
         |evaluation, chunk| selected_in(evaluation, mailing, chunk),
     );
     let mut pairs: Vec<(u32, u32)> = Vec::new();

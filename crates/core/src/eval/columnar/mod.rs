@@ -129,6 +129,15 @@ impl<'a> Columnar<'a> {
         }
     }
 
+    /// The definitions computed for each chunk, by name, each after what it reads.
+    pub(super) fn computed(&self, program: &Program) -> Vec<String> {
+        let names = self
+            .order
+            .iter()
+            .map(|id| program.definitions[*id].name.clone());
+        names.collect()
+    }
+
     /// The definitions decided by the interpreter whole, by name (what the executor does
     /// not run: a definition reading `overridden`).
     pub(super) fn interpreted(&self, program: &Program) -> Vec<String> {
