@@ -294,6 +294,76 @@ impl Column {
         Some(Column::new(data, mask(missing), mask(failed), len))
     }
 
+    /// Writes the rows of `part` at the rows `rows` (as many, ascending) of this column,
+    /// typed when the types agree (a column of missing values only takes the part's type).
+    pub(super) fn place(&mut self, rows: &[u32], part: &Column, strings: &Strings) {
+        fn write<T: Copy>(into: &mut [T], rows: &[u32], from: &[T]) {
+            for (row, value) in rows.iter().zip(from) {
+                into[*row as usize] = *value;
+            }
+        }
+        let len = self.len;
+        if matches!(self.data, Data::Null) {
+            self.data = match &part.data {
+                Data::Int(_) => Data::Int(vec![0; len]),
+                Data::Bool(_) => Data::Bool(vec![false; len]),
+                Data::Date(_) => Data::Date(vec![0; len]),
+                Data::Text(_) => Data::Text(vec![Str::default(); len]),
+                Data::Member(_) => Data::Member(vec![0; len]),
+                Data::Record(_) => Data::Record(vec![0; len]),
+                Data::Values(_) => Data::Values(vec![Value::Missing; len]),
+                Data::Null => Data::Null,
+            };
+        }
+        let typed = match (&mut self.data, &part.data) {
+            (_, Data::Null) => true,
+            (Data::Int(into), Data::Int(from)) => {
+                write(into, rows, from);
+                true
+            }
+            (Data::Bool(into), Data::Bool(from)) => {
+                write(into, rows, from);
+                true
+            }
+            (Data::Date(into), Data::Date(from)) => {
+                write(into, rows, from);
+                true
+            }
+            (Data::Text(into), Data::Text(from)) => {
+                write(into, rows, from);
+                true
+            }
+            (Data::Member(into), Data::Member(from)) => {
+                write(into, rows, from);
+                true
+            }
+            (Data::Record(into), Data::Record(from)) => {
+                write(into, rows, from);
+                true
+            }
+            _ => false,
+        };
+        if !typed {
+            let mut values: Vec<Value> = (0..len).map(|row| self.value(row, strings)).collect();
+            for (k, row) in rows.iter().enumerate() {
+                values[*row as usize] = part.value(k, strings);
+            }
+            self.data = Data::Values(values);
+        }
+        let missing = self.missing.get_or_insert_with(|| vec![false; len]);
+        let failed = self.failed.get_or_insert_with(|| vec![false; len]);
+        for (k, row) in rows.iter().enumerate() {
+            missing[*row as usize] = part.is_missing(k) || matches!(part.data, Data::Null);
+            failed[*row as usize] = part.is_failed(k);
+        }
+        if !missing.contains(&true) {
+            self.missing = None;
+        }
+        if !failed.contains(&true) {
+            self.failed = None;
+        }
+    }
+
     /// The rows at `rows`, in that order.
     pub(super) fn gather(&self, rows: &[u32]) -> Column {
         fn pick<T: Copy>(values: &[T], rows: &[u32]) -> Vec<T> {

@@ -77,11 +77,30 @@ pub(super) struct Run<'r, 'a> {
     /// By record field: its column over [`Self::records`], once read (each row read once a
     /// chunk, not once for each rule that reads it).
     pub fields: &'r mut Vec<Option<Column>>,
-    pub columns: &'r [Option<Column>],
+    pub columns: &'r mut Vec<Option<super::Partial>>,
+    /// The chunk's frames, which definitions are computed over.
+    pub frames: &'r super::Frames,
+    /// By definition: computed over the records given too.
+    pub for_given: &'r [bool],
+    /// By definition: decided by the interpreter whole.
+    pub interpreted: &'r [bool],
     pub strings: &'r mut Strings<'a>,
 }
 
-impl<'a> Run<'_, 'a> {
+impl<'r, 'a> Run<'r, 'a> {
+    /// The frame definition `id` is computed over.
+    pub(super) fn base_frame(&self, id: DefId) -> &'r Frame {
+        let frames: &'r super::Frames = self.frames;
+        match (
+            self.evaluation.program.definitions[id].scope,
+            self.for_given[id],
+        ) {
+            (Scope::Member, _) => &frames.member,
+            (Scope::Record, true) => &frames.all,
+            (Scope::Record, false) => &frames.received,
+        }
+    }
+
     /// The column of `code` over `frame`.
     pub(super) fn eval(&mut self, code: &'a Code, frame: &Frame) -> Column {
         let n = frame.len();
@@ -380,18 +399,27 @@ impl<'a> Run<'_, 'a> {
     /// the entity is the chunk's, the interpreter's value when it is not.
     fn definition(&mut self, object: &'a Code, id: DefId, frame: &Frame) -> Column {
         let scope = self.evaluation.program.definitions[id].scope;
-        let column = self.columns[id].as_ref();
-        if let (Code::This, true, true, Some(column)) =
-            (object, frame.base, frame.scope == scope, column)
-            && column.len == frame.len()
+        let computed_over = self.base_frame(id).len();
+        if let (Code::This, true, true) = (object, frame.base, frame.scope == scope)
+            && computed_over == frame.len()
         {
-            return column.clone();
+            self.ensure(id, &frame.this.local);
+            if let Some(partial) = &self.columns[id] {
+                return partial.column.clone();
+            }
         }
         let entities = self.eval(object, frame);
         let (Data::Member(indices) | Data::Record(indices)) = &entities.data else {
             return Column::failed(entities.len);
         };
         let locals = self.locals(object, frame, scope, indices);
+        let asked: Vec<u32> = (0..entities.len)
+            .filter(|row| !entities.is_failed(*row) && !entities.is_missing(*row))
+            .map(|row| locals[row])
+            .filter(|local| (*local as usize) < computed_over)
+            .collect();
+        self.ensure(id, &asked);
+        let column = self.columns[id].as_ref().map(|partial| &partial.column);
         if let Some(column) = column
             && entities.missing.is_none()
             && entities.failed.is_none()

@@ -35,8 +35,10 @@ pub(super) struct Columnar<'a> {
     interpreted: Vec<bool>,
     /// The texts of columns.
     strings: Strings<'a>,
-    /// By definition: its column for the chunk's entities, once computed.
-    columns: Vec<Option<Column>>,
+    /// The wanted definitions.
+    wanted: Vec<DefId>,
+    /// By definition: its column for the chunk's entities, as far as computed.
+    columns: Vec<Option<Partial>>,
     /// By definition: also computed for the records the chunk's members gave (a record
     /// definition an aggregation over `given` reads, and what it reads).
     for_given: Vec<bool>,
@@ -122,7 +124,8 @@ impl<'a> Columnar<'a> {
             stored,
             interpreted,
             strings: Strings::new(data),
-            columns: vec![None; count],
+            columns: (0..count).map(|_| None).collect(),
+            wanted: wanted.to_vec(),
             for_given,
             starts: Vec::new(),
             fields: Vec::new(),
@@ -188,48 +191,105 @@ impl<'a> Columnar<'a> {
             base: true,
         };
         let received_records = all_records.select(&(0..received as u32).collect::<Vec<u32>>());
-        let received_records = Frame {
-            base: true,
-            ..received_records
+        let frames = Frames {
+            member: member_frame,
+            received: Frame {
+                base: true,
+                ..received_records
+            },
+            all: all_records,
         };
-        for index in 0..self.order.len() {
-            let id = self.order[index];
-            let frame = match evaluation.program.definitions[id].scope {
-                Scope::Member => &member_frame,
-                Scope::Record if self.for_given[id] => &all_records,
-                Scope::Record => &received_records,
-            };
-            let mut run = Run {
-                evaluation: &mut *evaluation,
-                starts: &self.starts,
-                records: &all_records.this,
-                received,
-                fields: &mut self.fields,
-                columns: &self.columns,
-                strings: &mut self.strings,
-            };
-            let (column, decisions) = match self.interpreted[id] {
-                true => (
-                    Column::failed(frame.len()),
-                    vec![Decision::Value; frame.len()],
-                ),
-                false => run.decide(id, frame),
-            };
-            let (column, decisions) = run.settle(id, frame, column, decisions);
+        let mut run = Run {
+            evaluation: &mut *evaluation,
+            starts: &self.starts,
+            records: &frames.all.this,
+            received,
+            fields: &mut self.fields,
+            columns: &mut self.columns,
+            strings: &mut self.strings,
+            frames: &frames,
+            for_given: &self.for_given,
+            interpreted: &self.interpreted,
+        };
+        for id in &self.wanted {
+            let rows: Vec<u32> = (0..run.base_frame(*id).len() as u32).collect();
+            run.ensure(*id, &rows);
+        }
+        for id in 0..self.stored.len() {
             if self.stored[id] {
-                // The memo is focused on the records received, the first part.
-                let focused = frame.len().min(match frame.scope {
-                    Scope::Member => usize::MAX,
-                    Scope::Record => received,
-                });
-                run.store(id, frame, &column, &decisions[..focused]);
+                run.store(id);
             }
-            self.columns[id] = Some(column);
         }
     }
 }
 
+/// The chunk's entities: its members, the records they received, and those and the records
+/// they gave (a record definition read over `given` is computed over the last).
+struct Frames {
+    member: Frame,
+    received: Frame,
+    all: Frame,
+}
+
+/// A definition's column over the entities of its frame, computed for the rows reads asked
+/// for (the interpreter's laziness, a subset of rows at a time).
+struct Partial {
+    column: Column,
+    decisions: Vec<Decision>,
+    done: Vec<bool>,
+}
+
 impl<'a> Run<'_, 'a> {
+    /// Computes definition `id` for the rows `rows` of its frame not computed yet.
+    pub(super) fn ensure(&mut self, id: DefId, rows: &[u32]) {
+        let frame = self.base_frame(id);
+        let n = frame.len();
+        let partial = self.columns[id].get_or_insert_with(|| Partial {
+            column: Column::new(column::Data::Null, None, None, n),
+            decisions: vec![Decision::Value; n],
+            done: vec![false; n],
+        });
+        let mut todo: Vec<u32> = rows
+            .iter()
+            .copied()
+            .filter(|r| (*r as usize) < n && !partial.done[*r as usize])
+            .collect();
+        if todo.is_empty() {
+            return;
+        }
+        todo.sort_unstable();
+        todo.dedup();
+        for row in &todo {
+            partial.done[*row as usize] = true;
+        }
+        let selected;
+        let frame = if todo.len() == n {
+            frame
+        } else {
+            selected = frame.select(&todo);
+            &selected
+        };
+        let (column, decisions) = match self.interpreted[id] {
+            true => (
+                Column::failed(frame.len()),
+                vec![Decision::Value; frame.len()],
+            ),
+            false => self.decide(id, frame),
+        };
+        let (column, decisions) = self.settle(id, frame, column, decisions);
+        if let Some(partial) = &mut self.columns[id] {
+            if todo.len() == n {
+                partial.column = column;
+                partial.decisions = decisions;
+            } else {
+                partial.column.place(&todo, &column, self.strings);
+                for (row, decision) in todo.iter().zip(decisions) {
+                    partial.decisions[*row as usize] = decision;
+                }
+            }
+        }
+    }
+
     /// Definition `id` for every row of `frame` (the chunk's entities of its scope), with the
     /// clause that decided each row.
     fn decide(&mut self, id: DefId, frame: &Frame) -> (Column, Vec<Decision>) {
@@ -460,16 +520,27 @@ impl<'a> Run<'_, 'a> {
         (out.finish(), decisions)
     }
 
-    /// Writes the rows the executor decided into the interpreter's memo (a failed row is
-    /// there already: the interpreter decided it).
-    fn store(&mut self, id: DefId, frame: &Frame, column: &Column, decisions: &[Decision]) {
-        for (row, decision) in decisions.iter().enumerate() {
-            if !column.is_failed(row) {
-                let value = column.value(row, self.strings);
+    /// Writes the rows of definition `id` the executor decided into the interpreter's memo
+    /// (a failed row is there already: the interpreter decided it). The memo is focused on
+    /// the records received, the first part of the records' frame.
+    fn store(&mut self, id: DefId) {
+        let frame = self.base_frame(id);
+        let focused = match frame.scope {
+            Scope::Member => frame.len(),
+            Scope::Record => self.received.min(frame.len()),
+        };
+        let Some(partial) = self.columns[id].take() else {
+            return;
+        };
+        for row in 0..focused {
+            if partial.done[row] && !partial.column.is_failed(row) {
+                let value = partial.column.value(row, self.strings);
+                let decision = partial.decisions[row].clone();
                 self.evaluation
-                    .store(id, frame.this.index[row] as usize, value, decision.clone());
+                    .store(id, frame.this.index[row] as usize, value, decision);
             }
         }
+        self.columns[id] = Some(partial);
     }
 }
 
