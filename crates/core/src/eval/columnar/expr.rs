@@ -151,16 +151,16 @@ impl<'r, 'a> Run<'r, 'a> {
                 integers(&inner, None, |a, _| a.checked_neg())
             }
             Code::Arith(Arith::Concat, left, right) => {
-                let (a, b) = (self.eval(left, frame), self.eval(right, frame));
+                let (a, b) = self.pair(left, right, frame);
                 self.concat(&a, &b)
             }
             Code::Arith(op, left, right) => {
-                let (a, b) = (self.eval(left, frame), self.eval(right, frame));
+                let (a, b) = self.pair(left, right, frame);
                 let op = *op;
                 integers(&a, Some(&b), move |a, b| arithmetic(op, a, b))
             }
             Code::Compare(op, left, right) => {
-                let (a, b) = (self.eval(left, frame), self.eval(right, frame));
+                let (a, b) = self.pair(left, right, frame);
                 self.compare(*op, &a, &b)
             }
             Code::Coalesce(left, right) => {
@@ -214,8 +214,7 @@ impl<'r, 'a> Run<'r, 'a> {
                 self.member_of(&value, list, *negated)
             }
             Code::Call(builtin, arguments) => {
-                let arguments: Vec<Column> =
-                    arguments.iter().map(|a| self.eval(a, frame)).collect();
+                let arguments = self.operands(arguments.iter(), frame);
                 self.call(builtin.spec(), &arguments, n)
             }
             Code::Aggregate(aggregate) => self.aggregate(aggregate, frame),
@@ -230,6 +229,41 @@ impl<'r, 'a> Run<'r, 'a> {
             self.eval(code, frame)
         } else {
             self.eval(code, &frame.select(rows))
+        }
+    }
+
+    /// The columns of `codes` over `frame`, in order, each evaluated only for the rows where
+    /// those before it did not fail (as the interpreter stops at an operand's error): a row
+    /// left out fails.
+    fn operands(
+        &mut self,
+        codes: impl IntoIterator<Item = &'a Code>,
+        frame: &Frame,
+    ) -> Vec<Column> {
+        let n = frame.len();
+        let mut ok: Vec<u32> = (0..n as u32).collect();
+        let mut columns = Vec::new();
+        for code in codes {
+            let column = if ok.len() == n {
+                self.eval(code, frame)
+            } else {
+                let part = self.on(code, frame, &ok);
+                let mut column = Column::failed(n);
+                column.place(&ok, &part, self.strings);
+                column
+            };
+            ok.retain(|row| !column.is_failed(*row as usize));
+            columns.push(column);
+        }
+        columns
+    }
+
+    /// The two operands of a binary operator, the right one only where the left did not fail.
+    fn pair(&mut self, left: &'a Code, right: &'a Code, frame: &Frame) -> (Column, Column) {
+        let mut columns = self.operands([left, right], frame).into_iter();
+        match (columns.next(), columns.next()) {
+            (Some(a), Some(b)) => (a, b),
+            _ => (Column::failed(frame.len()), Column::failed(frame.len())),
         }
     }
 
