@@ -146,28 +146,36 @@ fn codes_of(rule: &Rule) -> impl Iterator<Item = &Code> {
     rule.when.iter().chain(std::iter::once(&rule.then))
 }
 
+/// Calls `f` on every code of every rule of `definition`: conditions and values, and every
+/// code inside them.
+pub(crate) fn each_in(definition: &crate::check::program::Definition, f: &mut impl FnMut(&Code)) {
+    for rule in rules_of(definition) {
+        for code in codes_of(rule) {
+            each(code, f);
+        }
+    }
+}
+
+/// The definitions each definition reads, by definition.
+pub(crate) fn reads(program: &Program) -> Vec<Vec<DefId>> {
+    let found = |definition| {
+        let mut found = Vec::new();
+        each_in(definition, &mut |code| {
+            if let Code::Definition(_, id) = code {
+                found.push(*id);
+            }
+        });
+        found
+    };
+    program.definitions.iter().map(found).collect()
+}
+
 /// The levels: each definition one more than the highest of what it reads.
 fn levels(program: &Program) -> Vec<Level> {
     let count = program.definitions.len();
     let mut level: Vec<Option<usize>> = vec![None; count];
     // The checker rejected every cycle: repeating until nothing changes terminates.
-    let reads: Vec<Vec<DefId>> = program
-        .definitions
-        .iter()
-        .map(|definition| {
-            let mut found = Vec::new();
-            for rule in rules_of(definition) {
-                for code in codes_of(rule) {
-                    each(code, &mut |code| {
-                        if let Code::Definition(_, id) = code {
-                            found.push(*id);
-                        }
-                    });
-                }
-            }
-            found
-        })
-        .collect();
+    let reads = reads(program);
     let mut changed = true;
     while changed {
         changed = false;

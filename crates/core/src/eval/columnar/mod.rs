@@ -23,7 +23,7 @@ use expr::{Entities, Frame, Run, truth};
 use super::{Decision, Evaluation};
 use crate::check::program::{Body, Code, DefId, Program, Rule};
 use crate::lang::{Direction, Scope, Value};
-use crate::plan::{each, rules_of};
+use crate::plan::{each, each_in, reads};
 
 /// Which definitions the executor computes for a chunk, in what order, and which it hands on.
 pub(super) struct Columnar<'a> {
@@ -57,35 +57,15 @@ impl<'a> Columnar<'a> {
         wanted: &[DefId],
     ) -> Self {
         let count = program.definitions.len();
-        let reads: Vec<Vec<DefId>> = program
-            .definitions
-            .iter()
-            .map(|definition| {
-                let mut found = Vec::new();
-                for rule in rules_of(definition) {
-                    for code in rule.when.iter().chain(std::iter::once(&rule.then)) {
-                        each(code, &mut |code| {
-                            if let Code::Definition(_, id) = code {
-                                found.push(*id);
-                            }
-                        });
-                    }
-                }
-                found
-            })
-            .collect();
+        let reads = reads(program);
         let interpreted: Vec<bool> = program
             .definitions
             .iter()
             .map(|definition| {
                 let mut overridden = false;
-                for rule in rules_of(definition) {
-                    for code in rule.when.iter().chain(std::iter::once(&rule.then)) {
-                        each(code, &mut |code| {
-                            overridden |= matches!(code, Code::Overridden { .. });
-                        });
-                    }
-                }
+                each_in(definition, &mut |code| {
+                    overridden |= matches!(code, Code::Overridden { .. });
+                });
                 overridden
             })
             .collect();
@@ -551,28 +531,24 @@ fn read_over_given(program: &Program, reads: &[Vec<DefId>], order: &[DefId]) -> 
     let mut marked = vec![false; program.definitions.len()];
     let record = |id: &DefId| program.definitions[*id].scope == Scope::Record;
     for id in order {
-        for rule in rules_of(&program.definitions[*id]) {
-            for code in rule.when.iter().chain(std::iter::once(&rule.then)) {
-                each(code, &mut |code| {
-                    if let Code::Aggregate(aggregate) = code
-                        && matches!(
-                            aggregate.source,
-                            Code::MemberField(_, crate::data::MemberField::Given)
-                        )
-                    {
-                        for inner in aggregate.filter.iter().chain(&aggregate.value) {
-                            each(inner, &mut |code| {
-                                if let Code::Definition(_, read) = code
-                                    && record(read)
-                                {
-                                    marked[*read] = true;
-                                }
-                            });
+        each_in(&program.definitions[*id], &mut |code| {
+            if let Code::Aggregate(aggregate) = code
+                && matches!(
+                    aggregate.source,
+                    Code::MemberField(_, crate::data::MemberField::Given)
+                )
+            {
+                for inner in aggregate.filter.iter().chain(&aggregate.value) {
+                    each(inner, &mut |code| {
+                        if let Code::Definition(_, read) = code
+                            && record(read)
+                        {
+                            marked[*read] = true;
                         }
-                    }
-                });
+                    });
+                }
             }
-        }
+        });
     }
     // What a marked record definition reads of records is marked too: the order puts each
     // definition after what it reads, so one pass backwards reaches every one.
