@@ -142,6 +142,9 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         Ok(selection) => selection,
         Err(diagnostic) => return fail(&diagnostic, Exit::BadInput),
     };
+    if args.summary || selection == Selection::All {
+        say_interpreted(program, &data, args.engine.engine());
+    }
     if args.summary {
         let bar = super::members_bar(data.members.len(), "deciding");
         let summary = summarize(program, &data, args.engine.engine(), &|n| bar.inc(n as u64));
@@ -177,6 +180,23 @@ pub(super) fn run(args: &EvalArgs) -> Exit {
         return Exit::RuleErrors;
     }
     Exit::Success
+}
+
+/// Says once which definitions the columnar executor leaves to the interpreter whole (those
+/// reading `overridden`), when there are any.
+fn say_interpreted(program: &wotrules_core::check::Program, data: &Dataset, engine: Engine) {
+    let outputs = program.output_definitions();
+    let names = Evaluation::for_chunks(program, data, engine, &outputs).interpreted_definitions();
+    if !names.is_empty() {
+        emit_error(&format!(
+            "note: the interpreter decides {} (reading `overridden`), the columnar executor the rest\n",
+            names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
 }
 
 /// Decides and writes the whole dataset chunk by chunk, each chunk written as soon as it

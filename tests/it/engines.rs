@@ -163,6 +163,21 @@ fn the_executor_hands_a_definition_reading_overridden_to_the_interpreter_and_agr
         .expect("the dataset");
     let columnar = Evaluation::columnar(program, &data, &program.output_definitions());
     assert_eq!(columnar.interpreted_definitions(), ["reapply_points"]);
+    // The command says so, once.
+    let case = root().join("rules/tests/cases/a20111001.1.yaml");
+    let run = crate::support::wotrules(
+        dir.path(),
+        &["eval", "--case", case.to_str().expect("UTF-8"), "--summary"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.transcript());
+    assert_eq!(
+        run.stderr
+            .matches("note: the interpreter decides `reapply_points`")
+            .count(),
+        1,
+        "{}",
+        run.transcript()
+    );
     let mut agreement = Agreement::default();
     compare_engines(program, &data, "capped", &mut agreement);
     compare_population(&rules, &mut agreement);
