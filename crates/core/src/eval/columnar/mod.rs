@@ -1,9 +1,10 @@
 //! The columnar executor: whole-dataset evaluation a column at a time. For each chunk of
-//! members (and the records they received) it computes the definitions the wanted outputs
-//! read, in the plan's order (each after what it reads), each as a typed column with the
-//! clause that decided each row: a decision table is a masked selection, each row's
-//! condition evaluated only for the entities no row above decided, each value only for
-//! the entities its row decided, as the interpreter does one entity at a time.
+//! members (with the records they received, and those they gave where a rule reads them
+//! over `given`) it computes the wanted outputs as typed columns with the clause that
+//! decided each row, and what they read as the reads ask: a definition is computed for
+//! the rows a read needs, a subset at a time. A decision table is a masked selection, each
+//! row's condition evaluated only for the entities no row above decided, each value only
+//! for the entities its row decided, as the interpreter does one entity at a time.
 //!
 //! The interpreter stays the reference: the wanted outputs are written into its memo (so
 //! every command reads values, decisions and explanations as before), a row the executor
@@ -25,7 +26,8 @@ use crate::check::program::{Body, Code, DefId, Program, Rule};
 use crate::lang::{Direction, Scope, Value};
 use crate::plan::{each, each_in, reads};
 
-/// Which definitions the executor computes for a chunk, in what order, and which it hands on.
+/// Which definitions the executor may compute for a chunk (each after what it reads), and
+/// which it hands on.
 pub(super) struct Columnar<'a> {
     /// The definitions the wanted outputs read (and they), each after what it reads.
     order: Vec<DefId>,
