@@ -9,7 +9,7 @@ use crate::support::{root, snapshot_settings, wotrules};
 use sha2::{Digest, Sha256};
 use wotrules_core::check::Program;
 use wotrules_core::data::Dataset;
-use wotrules_core::eval::{Decision, Evaluation, over_chunks, quietly, summarize};
+use wotrules_core::eval::{Decision, Engine, Evaluation, over_chunks, quietly, summarize};
 
 #[test]
 fn the_decisions_of_s_are_held() {
@@ -39,31 +39,42 @@ fn the_decisions_of_s_are_held() {
             .expect("S reads");
 
     // Every decision, one line each, in member order; each member's received records after
-    // it. Chunks are decided by the chunk driver (in parallel) and hashed in order.
-    let chunks = over_chunks(
-        data.members.len(),
-        &quietly,
-        || Evaluation::chunked(program, &data),
-        |evaluation, chunk| decision_lines(program, &data, evaluation, chunk),
-    );
-    let mut hasher = Sha256::new();
-    let mut lines = 0usize;
-    for chunk in chunks {
-        for line in chunk {
-            hasher.update(line.as_bytes());
-            lines += 1;
+    // it. Chunks are decided by the chunk driver (in parallel) and hashed in order, by each
+    // engine: the held decisions are the interpreter's and the columnar executor's alike.
+    let outputs = program.output_definitions();
+    let hashed = |engine: Engine| {
+        let chunks = over_chunks(
+            data.members.len(),
+            &quietly,
+            || Evaluation::for_chunks(program, &data, engine, &outputs),
+            |evaluation, chunk| decision_lines(program, &data, evaluation, chunk),
+        );
+        let mut hasher = Sha256::new();
+        let mut lines = 0usize;
+        for chunk in chunks {
+            for line in chunk {
+                hasher.update(line.as_bytes());
+                lines += 1;
+            }
         }
-    }
-    let digest: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let summary = summarize(
-        program,
-        &data,
-        wotrules_core::eval::Engine::Interpreter,
-        &quietly,
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        (lines, digest)
+    };
+    let (lines, digest) = hashed(Engine::Columnar);
+    assert_eq!(
+        hashed(Engine::Interpreter),
+        (lines, digest.clone()),
+        "the engines agree"
+    );
+    let summary = summarize(program, &data, Engine::Columnar, &quietly);
+    assert_eq!(
+        summarize(program, &data, Engine::Interpreter, &quietly),
+        summary,
+        "the engines count alike"
     );
     assert!(lines > 100_000, "{lines} decisions");
     assert_eq!(summary.errors, 0, "no output of S fails");
