@@ -344,18 +344,22 @@ impl<'a> Run<'_, 'a> {
         }
         // Every row decided by a row whose value was computed: the values laid out typed.
         if !failed.contains(&true) && chosen.iter().all(Option::is_some) {
-            let parts: Vec<(&Column, &[u32])> = values
+            let decisions = chosen
                 .iter()
-                .map(|(_, v, rows)| (v, rows.as_slice()))
+                .flatten()
+                .map(|(index, _)| candidates[*index].0.clone())
                 .collect();
-            if let Some(column) = Column::scatter(&parts, n) {
-                let decisions = chosen
-                    .iter()
-                    .flatten()
-                    .map(|(index, _)| candidates[*index].0.clone())
-                    .collect();
-                return (column, decisions);
+            let mut column = Column::new(column::Data::Null, None, None, n);
+            match values.as_mut_slice() {
+                // One row decided every entity: its values are the column.
+                [(_, value, rows)] if rows.len() == n => std::mem::swap(&mut column, value),
+                _ => {
+                    for (_, value, rows) in &values {
+                        column.place(rows, value, self.strings);
+                    }
+                }
             }
+            return (column, decisions);
         }
         let mut out = Builder::new(n);
         let mut decisions = Vec::with_capacity(n);
